@@ -1,0 +1,23 @@
+//! labsim: an agent-based simulator of labour-market mobility across the Dutch-German and
+//! Dutch-Belgian borders. The module list is the program:
+
+/// What can go wrong, in words a user can act on.
+pub mod error;
+/// Stocks and flows counted each step.
+pub mod metrics;
+/// Read-only tables derived from a scenario: nodes, commuting, borders, utilities.
+pub mod model;
+/// CSV and JSON output, written atomically.
+pub mod output;
+/// Policy instruments (their place in the step and in the scenario format).
+pub mod policy;
+/// Keyed random streams (seed, replication, step, stage, agent or node).
+pub mod rng;
+/// Running replications on a thread pool.
+pub mod run;
+/// Scenario files: raw TOML, `extends`, validation into typed values.
+pub mod scenario;
+/// The staged step and its reusable buffers.
+pub mod step;
+/// The mutable state of one replication: workers as struct-of-arrays, vacancies, demand base.
+pub mod world;

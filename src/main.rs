@@ -1,0 +1,187 @@
+//! The `labsim` binary: parse the command line, run the command, map failures to exit codes
+//! (0 ok, 1 run-time failure, 2 bad usage or bad scenario).
+
+mod cli;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use labsim::error::ScenarioError;
+use labsim::model::Model;
+use labsim::scenario::{self, Scenario};
+
+enum Failure {
+    Usage(String),
+    Scenario(ScenarioError),
+    Run(anyhow::Error),
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let outcome = match cli.command {
+        cli::Command::Run(args) => run(args),
+        cli::Command::Check { scenario } => check(&scenario),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Scenario(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(path: &std::path::Path) -> Result<(), Failure> {
+    let s = scenario::load(path).map_err(Failure::Scenario)?;
+    print!("{}", describe(&s));
+    Ok(())
+}
+
+/// What `labsim check` prints.
+fn describe(s: &Scenario) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let sim = &s.simulation;
+    let _ = writeln!(out, "scenario   {} ({})", s.name, s.file.display());
+    if !s.description.is_empty() {
+        let _ = writeln!(out, "           {}", s.description);
+    }
+    let _ = writeln!(out, "hash       {}", s.hash);
+    let _ = writeln!(out, "countries  {}", s.countries.len());
+    for c in &s.countries {
+        let langs: Vec<&str> = (0..s.languages.len())
+            .filter(|&l| c.languages & (1 << l) != 0)
+            .map(|l| s.languages[l].as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:<4} {} (languages: {})",
+            c.code,
+            c.name,
+            langs.join(", ")
+        );
+    }
+    let _ = writeln!(out, "regions    {}", s.regions.len());
+    for r in &s.regions {
+        let _ = writeln!(
+            out,
+            "  {:<32} {:<4} labour force {:>10.0}  unemployment {:>5.1} %",
+            r.name,
+            s.countries[r.country].code,
+            r.labour_force,
+            r.unemployment_rate * 100.0
+        );
+    }
+    let _ = writeln!(out, "sectors    {}", s.sectors.len());
+    for x in &s.sectors {
+        let _ = writeln!(
+            out,
+            "  {:<24} vacancy rate {:>5.1} %  wage {:>6.0}{}",
+            x.name,
+            x.vacancy_rate * 100.0,
+            x.wage,
+            if x.regulated { "  regulated" } else { "" }
+        );
+    }
+    let persons: f64 = s.regions.iter().map(|r| r.labour_force).sum();
+    let _ = writeln!(out, "nodes      {}", s.n_nodes());
+    let _ = writeln!(
+        out,
+        "workers    {} agents at scale {} ({persons:.0} persons)",
+        s.n_workers(),
+        sim.scale
+    );
+    let _ = writeln!(
+        out,
+        "steps      {} of {} month(s){}",
+        sim.steps,
+        sim.step_months,
+        sim.start.map(|d| format!(", from {d}")).unwrap_or_default()
+    );
+    let _ = writeln!(out, "replications {}, seed {}", sim.replications, sim.seed);
+    let _ = writeln!(out, "policies   {}", s.policies.len());
+    out
+}
+
+fn run(args: cli::RunArgs) -> Result<(), Failure> {
+    let mut s = scenario::load(&args.scenario).map_err(Failure::Scenario)?;
+    if let Some(seed) = args.seed {
+        s.simulation.seed = seed;
+    }
+    if let Some(r) = args.replications {
+        s.simulation.replications = r;
+    }
+    if let Some(steps) = args.steps {
+        s.simulation.steps = steps;
+    }
+    if let Some(scale) = args.scale {
+        if !(scale.is_finite() && (1e-6..=1000.0).contains(&scale)) {
+            return Err(Failure::Usage(format!(
+                "--scale {scale}: must be a number from 0.000001 to 1000 (agents per person)"
+            )));
+        }
+        s.simulation.scale = scale;
+    }
+    if s.n_workers() > u64::from(u32::MAX - 1) {
+        return Err(Failure::Usage(format!(
+            "{} agents: at most {} are supported; lower --scale",
+            s.n_workers(),
+            u32::MAX - 1
+        )));
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+    let steps = u64::from(s.simulation.steps) * u64::from(s.simulation.replications);
+    let model = Model::new(s);
+
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(steps);
+        let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} steps, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style.progress_chars("=> "));
+        bar.set_message(model.scenario.name.clone());
+        bar
+    };
+    let threads = args.threads.unwrap_or(0) as usize;
+    let result = labsim::run::run(&model, threads, &|| bar.inc(1))
+        .context("running the scenario")
+        .map_err(Failure::Run)?;
+    bar.finish_and_clear();
+    let files = labsim::output::write_run(&out_dir, &model, &result)
+        .context("writing the output")
+        .map_err(Failure::Run)?;
+    if !args.quiet {
+        let sim = &model.scenario.simulation;
+        eprintln!(
+            "{}: {} agents x {} steps x {} replication(s) in {:.2} s ({:.1} M agent-steps/s, {} threads)",
+            model.scenario.name,
+            result.agents,
+            sim.steps,
+            sim.replications,
+            result.wall_seconds,
+            result.agent_steps_per_second(sim.steps) / 1e6,
+            result.threads,
+        );
+        for f in files {
+            eprintln!("  wrote {}", f.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! What a step counts: stocks (a census of the workers) and flows (the transitions of the step),
+//! by node and by home region, in agent units. Turning these into persons and into rows at the
+//! total, country, region and sector levels is `output.rs`'s job.
+//!
+//! Stocks are counted from scratch every step by scanning the workers, never updated
+//! incrementally, so that the stock-flow identities checked in the tests are real checks.
+
+/// Stocks per node (workplace for the employed, last node for everyone else).
+pub mod node {
+    pub const EMPLOYED: usize = 0;
+    /// Employed by contract type: `EMPLOYED_BY_CONTRACT + contract`.
+    pub const EMPLOYED_BY_CONTRACT: usize = 1;
+    pub const UNEMPLOYED: usize = 4;
+    pub const TRAINING: usize = 5;
+    pub const LONG_TERM: usize = 6;
+    /// Jobs at this node held by residents of another country.
+    pub const CROSS_BORDER_IN: usize = 7;
+    pub const N: usize = 8;
+}
+
+/// Stocks per home region.
+pub mod home {
+    pub const EMPLOYED: usize = 0;
+    pub const UNEMPLOYED: usize = 1;
+    pub const TRAINING: usize = 2;
+    pub const LONG_TERM: usize = 3;
+    /// Employed residents working in another country.
+    pub const CROSS_BORDER_OUT: usize = 4;
+    pub const N: usize = 5;
+}
+
+/// Flow counters, kept both by node and by home region.
+pub mod flow {
+    pub const SEPARATIONS: usize = 0;
+    pub const HIRES_FROM_UNEMPLOYMENT: usize = 1;
+    pub const JOB_TO_JOB: usize = 2;
+    pub const CROSS_SECTOR: usize = 3;
+    pub const CROSS_BORDER_HIRES: usize = 4;
+    pub const TRAINING_STARTS: usize = 5;
+    pub const TRAINING_STARTS_EMPLOYED: usize = 6;
+    pub const TRAINING_COMPLETIONS: usize = 7;
+    pub const RECOGNITION_STARTS: usize = 8;
+    pub const RECOGNITIONS: usize = 9;
+    /// Vacancy flows exist by node only.
+    pub const VACANCIES_OPENED: usize = 10;
+    pub const VACANCIES_EXPIRED: usize = 11;
+    pub const VACANCIES_FILLED: usize = 12;
+    pub const N: usize = 13;
+}
+
+/// Money flows in EUR per agent (multiplied by persons per agent on output).
+pub mod money {
+    pub const TRAINING_COST: usize = 0;
+    pub const TRAINING_PUBLIC: usize = 1;
+    pub const TRAINING_FUNDS: usize = 2;
+    pub const TRAINING_PRIVATE: usize = 3;
+    pub const RECOGNITION_FEES: usize = 4;
+    pub const N: usize = 5;
+}
+
+/// A census of the workers at one moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Census {
+    pub by_node: Vec<[u64; node::N]>,
+    pub by_home: Vec<[u64; home::N]>,
+    /// Employed workers by (home country, work country), `[home * C + work]`.
+    pub commuters: Vec<u64>,
+}
+
+impl Census {
+    pub fn new(n_nodes: usize, n_regions: usize, n_countries: usize) -> Census {
+        Census {
+            by_node: vec![[0; node::N]; n_nodes],
+            by_home: vec![[0; home::N]; n_regions],
+            commuters: vec![0; n_countries * n_countries],
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.by_node.iter_mut().for_each(|x| *x = [0; node::N]);
+        self.by_home.iter_mut().for_each(|x| *x = [0; home::N]);
+        self.commuters.iter_mut().for_each(|x| *x = 0);
+    }
+
+    /// Add another census (of a disjoint set of workers) to this one.
+    pub fn add(&mut self, other: &Census) {
+        for (a, b) in self.by_node.iter_mut().zip(&other.by_node) {
+            for k in 0..node::N {
+                a[k] += b[k];
+            }
+        }
+        for (a, b) in self.by_home.iter_mut().zip(&other.by_home) {
+            for k in 0..home::N {
+                a[k] += b[k];
+            }
+        }
+        for (a, b) in self.commuters.iter_mut().zip(&other.commuters) {
+            *a += b;
+        }
+    }
+
+    pub fn workers(&self) -> u64 {
+        self.by_home
+            .iter()
+            .map(|h| h[home::EMPLOYED] + h[home::UNEMPLOYED] + h[home::TRAINING])
+            .sum()
+    }
+}
+
+/// The flows of one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flows {
+    pub by_node: Vec<[u64; flow::N]>,
+    pub by_home: Vec<[u64; flow::N]>,
+    pub money_by_node: Vec<[f64; money::N]>,
+    pub money_by_home: Vec<[f64; money::N]>,
+    /// Hires by (home country, work country).
+    pub pair_hires: Vec<u64>,
+}
+
+impl Flows {
+    pub fn new(n_nodes: usize, n_regions: usize, n_countries: usize) -> Flows {
+        Flows {
+            by_node: vec![[0; flow::N]; n_nodes],
+            by_home: vec![[0; flow::N]; n_regions],
+            money_by_node: vec![[0.0; money::N]; n_nodes],
+            money_by_home: vec![[0.0; money::N]; n_regions],
+            pair_hires: vec![0; n_countries * n_countries],
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.by_node.iter_mut().for_each(|x| *x = [0; flow::N]);
+        self.by_home.iter_mut().for_each(|x| *x = [0; flow::N]);
+        self.money_by_node
+            .iter_mut()
+            .for_each(|x| *x = [0.0; money::N]);
+        self.money_by_home
+            .iter_mut()
+            .for_each(|x| *x = [0.0; money::N]);
+        self.pair_hires.iter_mut().for_each(|x| *x = 0);
+    }
+
+    /// Count one event of kind `what` for a worker living in `home`, attributed to `node`.
+    #[inline]
+    pub fn count(&mut self, what: usize, home: usize, node: usize) {
+        self.by_home[home][what] += 1;
+        self.by_node[node][what] += 1;
+    }
+
+    #[inline]
+    pub fn spend(&mut self, what: usize, home: usize, node: usize, eur: f64) {
+        self.money_by_home[home][what] += eur;
+        self.money_by_node[node][what] += eur;
+    }
+}
+
+/// Everything recorded about one step: the state at its end and what happened during it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepRecord {
+    pub step: u32,
+    pub census: Census,
+    pub vacancies: Vec<u64>,
+    /// Target demand per node during the step, in agent units.
+    pub demand: Vec<f64>,
+    pub flows: Flows,
+}

@@ -1,0 +1,239 @@
+//! Reading scenario files: TOML text to one resolved table, following `extends` chains.
+//!
+//! A child file is merged over its parent: tables merge key by key, arrays and plain values
+//! replace. Every file in a chain is also parsed on its own as a [`RawScenario`], so that a
+//! misspelled key or a wrong type is reported with the file, line and column where it was
+//! written. [`Provenance`] remembers which file set each key, so that validation errors name the
+//! file the user has to edit.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::ScenarioError;
+use crate::scenario::raw::RawScenario;
+
+/// Which file set each dotted key path of a resolved scenario.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    root: PathBuf,
+    by_key: BTreeMap<String, PathBuf>,
+}
+
+impl Provenance {
+    /// The file that set `key` (e.g. `region[2].labour_force` or `mechanics.applications`):
+    /// the longest recorded prefix wins; keys nobody set belong to the file that was run.
+    pub fn file_of(&self, key: &str) -> &Path {
+        let mut probe = strip_indices(key);
+        loop {
+            if let Some(file) = self.by_key.get(&probe) {
+                return file;
+            }
+            match probe.rfind('.') {
+                Some(cut) => probe.truncate(cut),
+                None => return &self.root,
+            }
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+fn strip_indices(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut depth = 0;
+    for c in key.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A scenario file resolved through its `extends` chain.
+pub struct Resolved {
+    pub table: toml::Table,
+    pub provenance: Provenance,
+}
+
+/// Read `path` and every file it extends, and merge them into one table.
+pub fn resolve(path: &Path) -> Result<Resolved, ScenarioError> {
+    let mut chain = Vec::new();
+    let mut by_key = BTreeMap::new();
+    let table = resolve_inner(path, &mut chain, &mut by_key)?;
+    Ok(Resolved {
+        table,
+        provenance: Provenance {
+            root: path.to_path_buf(),
+            by_key,
+        },
+    })
+}
+
+fn resolve_inner(
+    path: &Path,
+    chain: &mut Vec<PathBuf>,
+    by_key: &mut BTreeMap<String, PathBuf>,
+) -> Result<toml::Table, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    if text.trim().is_empty() {
+        return Err(ScenarioError::Empty {
+            file: path.to_path_buf(),
+        });
+    }
+    // Typed parse first: it reports unknown keys and wrong types with line and column.
+    let raw: RawScenario = toml::from_str(&text).map_err(|e| ScenarioError::Parse {
+        file: path.to_path_buf(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    let mut table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Parse {
+        file: path.to_path_buf(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    table.remove("extends");
+
+    let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    chain.push(identity);
+
+    let merged = match raw.extends {
+        None => {
+            record(&table, "", path, by_key);
+            table
+        }
+        Some(target) => {
+            let base_dir = path.parent().unwrap_or(Path::new("."));
+            let parent_path = base_dir.join(&target);
+            let parent_identity =
+                std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
+            if chain.contains(&parent_identity) {
+                let names: Vec<String> = chain
+                    .iter()
+                    .chain(std::iter::once(&parent_identity))
+                    .map(|p| p.display().to_string())
+                    .collect();
+                return Err(ScenarioError::ExtendsCycle {
+                    file: path.to_path_buf(),
+                    target,
+                    chain: names.join(" -> "),
+                });
+            }
+            if !parent_path.is_file() {
+                return Err(ScenarioError::Invalid {
+                    file: path.to_path_buf(),
+                    key: "extends".into(),
+                    value: format!("\"{target}\""),
+                    rule: format!(
+                        "must name an existing scenario file (looked for {})",
+                        parent_path.display()
+                    ),
+                });
+            }
+            let mut parent = resolve_inner(&parent_path, chain, by_key)?;
+            record(&table, "", path, by_key);
+            merge(&mut parent, table);
+            parent
+        }
+    };
+    chain.pop();
+    Ok(merged)
+}
+
+/// Note `file` as the setter of every key path in `table`.
+fn record(table: &toml::Table, prefix: &str, file: &Path, by_key: &mut BTreeMap<String, PathBuf>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        if let toml::Value::Table(inner) = value {
+            record(inner, &path, file, by_key);
+        } else {
+            // An array or a value replaces whatever the parent had, and everything below it.
+            by_key.retain(|k, _| !(k.starts_with(&path) && k[path.len()..].starts_with('.')));
+            by_key.insert(path, file.to_path_buf());
+        }
+    }
+}
+
+/// Merge `child` over `base`: tables merge recursively, everything else replaces.
+pub fn merge(base: &mut toml::Table, child: toml::Table) {
+    for (key, value) in child {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(c)) => merge(b, c),
+            (_, v) => {
+                base.insert(key, v);
+            }
+        }
+    }
+}
+
+/// A stable 64-bit FNV-1a hash, printed as 16 hex digits (std's hasher may change between
+/// Rust releases; this one never does).
+pub fn fnv1a_hex(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The provenance of a scenario that came from one text with no `extends`.
+pub fn resolve_none(file: &Path) -> Provenance {
+    Provenance {
+        root: file.to_path_buf(),
+        by_key: BTreeMap::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_merge_and_arrays_replace() {
+        let mut base: toml::Table = toml::from_str(
+            "[mechanics]\nseparation_rate = 0.01\napplications = 2\n[[region]]\nname = \"A\"\n[[region]]\nname = \"B\"\n",
+        )
+        .unwrap();
+        let child: toml::Table =
+            toml::from_str("[mechanics]\napplications = 3\n[[region]]\nname = \"C\"\n").unwrap();
+        merge(&mut base, child);
+        assert_eq!(base["mechanics"]["separation_rate"].as_float(), Some(0.01));
+        assert_eq!(base["mechanics"]["applications"].as_integer(), Some(3));
+        let regions = base["region"].as_array().unwrap();
+        assert_eq!(regions.len(), 1);
+        assert_eq!(regions[0]["name"].as_str(), Some("C"));
+    }
+
+    #[test]
+    fn provenance_finds_the_longest_prefix() {
+        let mut by_key = BTreeMap::new();
+        by_key.insert("region".to_string(), PathBuf::from("child.toml"));
+        by_key.insert(
+            "mechanics.applications".to_string(),
+            PathBuf::from("p.toml"),
+        );
+        let p = Provenance {
+            root: PathBuf::from("root.toml"),
+            by_key,
+        };
+        assert_eq!(p.file_of("region[3].labour_force"), Path::new("child.toml"));
+        assert_eq!(p.file_of("mechanics.applications"), Path::new("p.toml"));
+        assert_eq!(p.file_of("mechanics.vacancy_rate"), Path::new("root.toml"));
+    }
+
+    #[test]
+    fn fnv_is_stable() {
+        assert_eq!(fnv1a_hex(b""), "cbf29ce484222325");
+        assert_eq!(fnv1a_hex(b"a"), "af63dc4c8601ec8c");
+    }
+}

@@ -1,0 +1,345 @@
+//! Scenarios: the typed, validated description of one simulation, and how to get one from a file.
+//!
+//! `raw.rs` mirrors the TOML, `load.rs` follows `extends` chains, `validate.rs` checks every
+//! value against its rule and fills in defaults. The engine only ever sees a [`Scenario`]: ids are
+//! indices, durations are in steps, every rate has been checked to be finite and in range.
+
+mod load;
+pub mod raw;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::ScenarioError;
+
+pub use load::{fnv1a_hex, merge, Provenance};
+
+/// Countries, regions and sectors are referred to by these small indices.
+pub type CountryId = usize;
+pub type RegionId = usize;
+pub type SectorId = usize;
+
+/// Read, resolve (`extends`) and validate a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let resolved = load::resolve(path)?;
+    validate::validate(path, resolved.table, &resolved.provenance)
+}
+
+/// Parse and validate a scenario given as TOML text (no `extends`); for tests and benches.
+pub fn from_toml_str(text: &str, name: &str) -> Result<Scenario, ScenarioError> {
+    let file = PathBuf::from(format!("{name}.toml"));
+    let _: raw::RawScenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+        file: file.clone(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+        file: file.clone(),
+        message: e.to_string(),
+    })?;
+    let provenance = load::resolve_none(&file);
+    validate::validate(&file, table, &provenance)
+}
+
+/// A calendar month, for dating steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct YearMonth {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl YearMonth {
+    /// The month `months` after this one.
+    pub fn plus(self, months: u32) -> YearMonth {
+        let index = self.year as i64 * 12 + i64::from(self.month - 1) + i64::from(months);
+        YearMonth {
+            year: (index / 12) as i32,
+            month: (index % 12) as u32 + 1,
+        }
+    }
+}
+
+impl std::fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The file that was run.
+    pub file: PathBuf,
+    /// The resolved scenario (all `extends` merged) as TOML, and its FNV-1a hash.
+    pub resolved: String,
+    pub hash: String,
+    pub simulation: Simulation,
+    pub mechanics: Mechanics,
+    pub demand: Demand,
+    pub contracts: [ContractParams; 3],
+    pub ages: [AgeParams; 3],
+    pub commuting: Commuting,
+    pub border: Border,
+    pub training: Training,
+    /// Language codes; a worker's languages are a bit set over this list (at most 8).
+    pub languages: Vec<String>,
+    pub countries: Vec<Country>,
+    pub regions: Vec<Region>,
+    pub sectors: Vec<Sector>,
+    /// Sector mobility weight `M[from * S + to]`.
+    pub mobility: Vec<f64>,
+    /// Travel minutes `[from * R + to]` by car and by public transport; `f64::INFINITY` where
+    /// no connection is given.
+    pub travel_car: Vec<f64>,
+    pub travel_pt: Vec<f64>,
+    /// Diploma recognition procedures `[diploma_country * C + job_country]`.
+    pub recognition: Vec<Option<RecognitionRule>>,
+    /// Policy instruments; none exist yet (see `crate::policy`).
+    pub policies: Vec<crate::policy::Policy>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub steps: u32,
+    pub start: Option<YearMonth>,
+    pub step_months: u32,
+    pub seed: u64,
+    pub replications: u32,
+    /// Agents per person.
+    pub scale: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Mechanics {
+    /// `delta_u`: baseline separation probability per step (sectors may override it).
+    pub separation_rate: f64,
+    /// `delta_v`: baseline vacancy opening probability per employed worker per step.
+    pub vacancy_rate: f64,
+    /// `gamma_u`, `gamma_v`: speed at which employment and vacancies adjust toward demand.
+    pub separation_adjustment: f64,
+    pub vacancy_adjustment: f64,
+    pub applications: u32,
+    pub on_the_job_search: f64,
+    /// Probability an unemployed worker searches in a step.
+    pub search_probability: f64,
+    pub vacancy_expiry: f64,
+    /// Sector weight multiplier for an unregulated sector the worker is not qualified for.
+    pub unqualified_weight: f64,
+    /// Spell length (steps) from which an unemployed worker counts as long-term unemployed.
+    pub long_term_steps: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemandBase {
+    /// Employment plus the unemployed attached to the node (MODEL.md section 3.1).
+    LabourForce,
+    /// Employment plus open vacancies: the initial state is on its demand path.
+    Jobs,
+}
+
+#[derive(Clone, Debug)]
+pub struct Demand {
+    pub base: DemandBase,
+    pub level: f64,
+    pub cycle_amplitude: f64,
+    pub cycle_period: f64,
+    pub trends: Vec<Trend>,
+    pub shocks: Vec<Shock>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trend {
+    pub sector: Option<SectorId>,
+    pub region: Option<RegionId>,
+    pub rate_per_year: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Shock {
+    /// Empty means every sector (region).
+    pub sectors: Vec<SectorId>,
+    pub regions: Vec<RegionId>,
+    pub depth: f64,
+    pub start: u32,
+    pub end: u32,
+    pub recovery: u32,
+}
+
+impl Demand {
+    /// The factor by which node (region, sector)'s base demand is multiplied at `step`.
+    pub fn factor(&self, step: u32, step_months: u32, region: RegionId, sector: SectorId) -> f64 {
+        let t = f64::from(step);
+        let mut f = self.level;
+        if self.cycle_amplitude != 0.0 {
+            f *= 1.0
+                - self.cycle_amplitude * (2.0 * std::f64::consts::PI * t / self.cycle_period).sin();
+        }
+        let years = t * f64::from(step_months) / 12.0;
+        for trend in &self.trends {
+            if trend.sector.is_none_or(|s| s == sector) && trend.region.is_none_or(|r| r == region)
+            {
+                f *= (1.0 + trend.rate_per_year).powf(years);
+            }
+        }
+        for shock in &self.shocks {
+            let hits = (shock.sectors.is_empty() || shock.sectors.contains(&sector))
+                && (shock.regions.is_empty() || shock.regions.contains(&region));
+            if hits {
+                f *= 1.0 - shock.depth * shock.intensity(step);
+            }
+        }
+        f
+    }
+}
+
+impl Shock {
+    /// 0 before the shock, 1 from `start` to `end`, then falling linearly to 0 over `recovery`.
+    pub fn intensity(&self, step: u32) -> f64 {
+        if step < self.start {
+            0.0
+        } else if step <= self.end {
+            1.0
+        } else if step <= self.end + self.recovery {
+            1.0 - f64::from(step - self.end) / f64::from(self.recovery)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Contract types, in the order of [`Scenario::contracts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Contract {
+    Permanent = 0,
+    Flexible = 1,
+    SelfEmployed = 2,
+}
+
+#[derive(Clone, Debug)]
+pub struct ContractParams {
+    pub separation_multiplier: f64,
+    pub downsizing_weight: f64,
+}
+
+/// Age groups, in the order of [`Scenario::ages`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum AgeGroup {
+    Under27 = 0,
+    From27To49 = 1,
+    From50 = 2,
+}
+
+#[derive(Clone, Debug)]
+pub struct AgeParams {
+    pub share: f64,
+    pub employer_weight: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Commuting {
+    pub decay_minutes: f64,
+    pub max_minutes: f64,
+    pub car_share: f64,
+    pub within_region_minutes: f64,
+    pub cost_per_minute: f64,
+    /// (home region, work region, share of the home region's employed working there).
+    pub initial: Vec<(RegionId, RegionId, f64)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Border {
+    pub language_weight: f64,
+    pub unrecognised_weight: f64,
+    /// Per (home country, work country), `[from * C + to]`; the diagonal is unused.
+    pub admin_friction: Vec<f64>,
+    pub awareness: Vec<f64>,
+    pub cost: Vec<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Training {
+    pub takeup: f64,
+    pub takeup_at_risk: f64,
+    pub cost_sensitivity: f64,
+    pub public_share_unemployed: f64,
+    pub shortage_vacancy_rate: f64,
+    pub min_unemployment_steps: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Country {
+    pub code: String,
+    pub name: String,
+    /// Bit i set: language i of [`Scenario::languages`] is spoken here.
+    pub languages: u8,
+    /// Share of residents speaking each language (index as in [`Scenario::languages`]).
+    pub language_skills: Vec<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Region {
+    pub name: String,
+    pub country: CountryId,
+    pub labour_force: f64,
+    pub unemployment_rate: f64,
+    /// Employment share of each sector, normalised to sum to 1.
+    pub sector_shares: Vec<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Sector {
+    pub name: String,
+    pub vacancy_rate: f64,
+    pub wage: f64,
+    pub regulated: bool,
+    pub separation_rate: f64,
+    /// Contract mix of new and initial jobs: permanent, flexible, self-employed.
+    pub contract_shares: [f64; 3],
+    pub training_steps: u32,
+    pub training_cost: f64,
+    pub training_fund: bool,
+    pub fund_share: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct RecognitionRule {
+    pub duration_steps: u32,
+    pub fee: f64,
+    pub success_probability: f64,
+    pub start_probability: f64,
+}
+
+impl Scenario {
+    pub fn n_countries(&self) -> usize {
+        self.countries.len()
+    }
+    pub fn n_regions(&self) -> usize {
+        self.regions.len()
+    }
+    pub fn n_sectors(&self) -> usize {
+        self.sectors.len()
+    }
+    pub fn n_nodes(&self) -> usize {
+        self.regions.len() * self.sectors.len()
+    }
+
+    /// Number of agents this scenario creates at its scale.
+    pub fn n_workers(&self) -> u64 {
+        self.regions
+            .iter()
+            .map(|r| (r.labour_force * self.simulation.scale).round() as u64)
+            .sum()
+    }
+
+    /// Persons each agent stands for.
+    pub fn persons_per_agent(&self) -> f64 {
+        1.0 / self.simulation.scale
+    }
+
+    /// Convert a duration in months to whole steps (at least one).
+    pub fn months_to_steps(&self, months: u32) -> u32 {
+        months.div_ceil(self.simulation.step_months).max(1)
+    }
+}

@@ -1,0 +1,151 @@
+//! Stage 6, apply: carry out every decision of the step, count the flows, and update the
+//! vacancies (`v <- v - filled - expired + opened`).
+//!
+//! Attribution: flows are counted by the worker's home region and by a node: the origin node
+//! for separations and employed training starts, the destination node for hires, the node of
+//! (home region, target sector) for training, the worker's node for recognitions.
+
+use crate::metrics::{flow, money, Flows};
+use crate::model::Model;
+use crate::rng::{Stage, StageKey};
+use crate::step::scan::Events;
+use crate::step::training::funding;
+use crate::step::vacancies;
+use crate::world::{Status, World, NONE_U8};
+
+#[allow(clippy::too_many_arguments)]
+pub fn transitions(
+    model: &Model,
+    world: &mut World,
+    t: u32,
+    now: u16,
+    events: &Events,
+    hires: &[(u32, u32)],
+    openings: &[u64],
+    flows: &mut Flows,
+) {
+    let s = &model.scenario;
+    let nc = model.n_countries;
+    let seed = s.simulation.seed;
+    let rep = world.replication;
+
+    // Vacancies filled and expired are decided on the vacancies as they stood at the start.
+    let mut filled = vec![0u64; model.n_nodes];
+    for &(_, k) in hires {
+        filled[k as usize] += 1;
+    }
+    for j in 0..model.n_nodes {
+        let unfilled = world.vacancies[j] - filled[j];
+        let expired = vacancies::expire(model, world, t, j, unfilled);
+        world.vacancies[j] = unfilled - expired + openings[j];
+        let f = &mut flows.by_node[j];
+        f[flow::VACANCIES_OPENED] += openings[j];
+        f[flow::VACANCIES_EXPIRED] += expired;
+        f[flow::VACANCIES_FILLED] += filled[j];
+    }
+
+    let w = &mut world.workers;
+    for &id in &events.separations {
+        let i = id as usize;
+        w.status[i] = Status::Unemployed as u8;
+        w.spell_start[i] = now;
+        flows.count(flow::SEPARATIONS, w.home[i] as usize, w.node[i] as usize);
+    }
+
+    for &(id, target) in &events.training_starts {
+        let i = id as usize;
+        let h = w.home[i] as usize;
+        let from = model.node_sector[w.node[i] as usize] as usize;
+        let employed = w.status[i] == Status::Employed as u8;
+        if employed {
+            flows.count(flow::TRAINING_STARTS_EMPLOYED, h, w.node[i] as usize);
+        }
+        let at = model.node(h, target as usize) as usize;
+        flows.count(flow::TRAINING_STARTS, h, at);
+        let [public, fund, private] =
+            funding(model, from, target as usize, w.contract[i], employed);
+        flows.spend(money::TRAINING_COST, h, at, public + fund + private);
+        flows.spend(money::TRAINING_PUBLIC, h, at, public);
+        flows.spend(money::TRAINING_FUNDS, h, at, fund);
+        flows.spend(money::TRAINING_PRIVATE, h, at, private);
+        w.status[i] = Status::Training as u8;
+        w.train_target[i] = target;
+        w.spell_start[i] = now;
+    }
+
+    for &id in &events.completions {
+        let i = id as usize;
+        let h = w.home[i] as usize;
+        let target = w.train_target[i];
+        let at = model.node(h, target as usize);
+        flows.count(flow::TRAINING_COMPLETIONS, h, at as usize);
+        w.quals[i] |= 1 << target;
+        w.node[i] = at;
+        w.status[i] = Status::Unemployed as u8;
+        w.train_target[i] = NONE_U8;
+        w.spell_start[i] = now;
+    }
+
+    let hire_key = StageKey::new(seed, rep, t, Stage::Hire);
+    for &(id, k) in hires {
+        let i = id as usize;
+        let h = w.home[i] as usize;
+        let k_us = k as usize;
+        let from_sector = model.node_sector[w.node[i] as usize];
+        let to_sector = model.node_sector[k_us];
+        let (ch, ck) = (
+            model.region_country[h] as usize,
+            model.node_country[k_us] as usize,
+        );
+        if w.status[i] == Status::Employed as u8 {
+            flows.count(flow::JOB_TO_JOB, h, k_us);
+        } else {
+            flows.count(flow::HIRES_FROM_UNEMPLOYMENT, h, k_us);
+        }
+        if from_sector != to_sector {
+            flows.count(flow::CROSS_SECTOR, h, k_us);
+        }
+        if ch != ck {
+            flows.count(flow::CROSS_BORDER_HIRES, h, k_us);
+        }
+        flows.pair_hires[ch * nc + ck] += 1;
+        let shares = &s.sectors[to_sector as usize].contract_shares;
+        let u = crate::rng::unit_f64(hire_key.word(id));
+        w.contract[i] = if u < shares[0] {
+            0
+        } else if u < shares[0] + shares[1] {
+            1
+        } else {
+            2
+        };
+        w.status[i] = Status::Employed as u8;
+        w.node[i] = k;
+        w.spell_start[i] = now;
+    }
+
+    if model.any_recognition {
+        let key = StageKey::new(seed, rep, t, Stage::RecognitionOutcome);
+        for &id in &events.recognition_ends {
+            let i = id as usize;
+            let c = w.recog_target[i] as usize;
+            let rule = s.recognition[w.diploma[i] as usize * nc + c].as_ref();
+            let success = crate::rng::unit_f64(key.word(id));
+            if rule.is_some_and(|r| success < r.success_probability) {
+                w.recognised[i] |= 1 << c;
+                flows.count(flow::RECOGNITIONS, w.home[i] as usize, w.node[i] as usize);
+            }
+            w.recog_target[i] = NONE_U8;
+        }
+        for &(id, c) in &events.recognition_starts {
+            let i = id as usize;
+            let rule = s.recognition[w.diploma[i] as usize * nc + c as usize].as_ref();
+            if let Some(rule) = rule {
+                let (h, j) = (w.home[i] as usize, w.node[i] as usize);
+                flows.count(flow::RECOGNITION_STARTS, h, j);
+                flows.spend(money::RECOGNITION_FEES, h, j, rule.fee);
+                w.recog_target[i] = c;
+                w.recog_until[i] = now + rule.duration_steps as u16;
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Stage 5, urn-ball matching (MODEL.md section 3.5): every vacancy slot that received
+//! applications offers its job to the applicant with the lowest key (a uniform choice, or an
+//! exponential race weighted by the employer's preferences); a worker holding several offers
+//! takes the one with the highest utility (wage minus commuting and border costs), ties going to
+//! the lowest node id. An employed searcher accepts only an offer better than the current job,
+//! unless the current job is at risk. A slot whose chosen applicant takes another offer stays
+//! open. In expectation a node with `s` applications and `v` vacancies fills
+//! `v (1 - exp(-s / v))` of them when offers are never declined.
+//!
+//! Work is linear in applications plus vacancies: one pass over applications, one over slots.
+
+use crate::model::Model;
+use crate::step::search::SearchBuffers;
+use crate::step::separations::NodeRules;
+use crate::world::{Status, World};
+
+const NOBODY: u32 = u32::MAX;
+
+#[derive(Default)]
+pub struct MatchBuffers {
+    slot_key: Vec<u64>,
+    slot_app: Vec<u32>,
+    offer_utility: Vec<f64>,
+    offer_node: Vec<u32>,
+    /// Accepted offers of the step: (worker, node), by ascending worker id.
+    pub hires: Vec<(u32, u32)>,
+}
+
+impl MatchBuffers {
+    pub fn bytes(&self) -> usize {
+        self.slot_key.capacity() * 8
+            + self.slot_app.capacity() * 4
+            + self.offer_utility.capacity() * 8
+            + self.offer_node.capacity() * 4
+            + self.hires.capacity() * 8
+    }
+}
+
+pub fn run(
+    model: &Model,
+    world: &World,
+    rules: &NodeRules,
+    searchers: &[u32],
+    search: &mut SearchBuffers,
+    buf: &mut MatchBuffers,
+) {
+    let slots = search.slot_start[model.n_nodes] as usize;
+    buf.slot_key.clear();
+    buf.slot_key.resize(slots, u64::MAX);
+    buf.slot_app.clear();
+    buf.slot_app.resize(slots, NOBODY);
+    // Each slot keeps its lowest-key applicant; on equal keys the earlier application wins.
+    for (a, app) in search.applications.iter().enumerate() {
+        let slot = app.slot as usize;
+        if app.key < buf.slot_key[slot] || buf.slot_app[slot] == NOBODY {
+            buf.slot_key[slot] = app.key;
+            buf.slot_app[slot] = a as u32;
+        }
+    }
+
+    buf.offer_utility.clear();
+    buf.offer_utility.resize(searchers.len(), f64::NEG_INFINITY);
+    buf.offer_node.clear();
+    buf.offer_node.resize(searchers.len(), NOBODY);
+    let w = &world.workers;
+    let nn = model.n_nodes;
+    for k in 0..nn {
+        let (lo, hi) = (
+            search.slot_start[k] as usize,
+            search.slot_start[k + 1] as usize,
+        );
+        for slot in lo..hi {
+            let a = buf.slot_app[slot];
+            if a == NOBODY {
+                continue;
+            }
+            let s = search.applications[a as usize].searcher as usize;
+            let h = w.home[searchers[s] as usize] as usize;
+            let u = model.utility[h * nn + k];
+            if u > buf.offer_utility[s] {
+                buf.offer_utility[s] = u;
+                buf.offer_node[s] = k as u32;
+            }
+        }
+    }
+
+    buf.hires.clear();
+    for (s, &id) in searchers.iter().enumerate() {
+        let k = buf.offer_node[s];
+        if k == NOBODY {
+            continue;
+        }
+        let i = id as usize;
+        if w.status[i] == Status::Employed as u8 {
+            let own = w.node[i] as usize;
+            let h = w.home[i] as usize;
+            let better = buf.offer_utility[s] > model.utility[h * nn + own];
+            if !(better || rules.at_risk[own]) {
+                continue;
+            }
+        }
+        buf.hires.push((id, k));
+    }
+}

@@ -1,0 +1,210 @@
+//! One step of the simulation: the fixed, ordered list of stages, and the [`Stepper`] that owns
+//! every reusable buffer and a timer per stage.
+//!
+//! The step is synchronous, as in the published model (del Rio-Chanona et al. 2021): every
+//! decision of step t is taken on the state at the start of step t, and all transitions are
+//! applied together in [`apply`]. So a worker who separates in step t searches from step t + 1,
+//! and a vacancy opened in step t can be filled from step t + 1. The stages, in order:
+//!
+//! 1. [`demand`]: target demand `d_j(t)` per node.
+//! 2. [`separations`] (rules per node) and [`scan`]: one parallel pass over the workers decides
+//!    separations, who searches, training starts and completions, recognition procedures.
+//! 3. [`vacancies`]: openings per node.
+//! 4. [`search`]: applications of every searcher.
+//! 5. [`matching`]: urn-ball matching, offers, acceptances.
+//! 6. [`apply`]: all transitions, flow counters, vacancy expiry.
+//! 7. [`crate::policy::apply`]: policy instruments (none yet).
+//! 8. [`census`]: stocks at the end of the step.
+
+pub mod apply;
+pub mod census;
+pub mod demand;
+pub mod matching;
+pub mod scan;
+pub mod search;
+pub mod separations;
+pub mod training;
+pub mod vacancies;
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::metrics::{Census, Flows, StepRecord};
+use crate::model::Model;
+use crate::world::{World, CLOCK_ORIGIN};
+
+/// Workers per parallel work item. Fixed, so that per-chunk results combine identically for
+/// any number of threads.
+pub const CHUNK: usize = 1 << 15;
+
+/// The stages, in step order, as they appear in timings.
+pub const STAGES: [&str; 8] = [
+    "demand", "scan", "openings", "search", "matching", "apply", "policy", "census",
+];
+
+/// Reusable scratch for stepping one world. Cleared each step, never reallocated once warm.
+pub struct Stepper {
+    /// Census of the world as it stands (end of the last step).
+    pub census: Census,
+    chunk_census: Vec<Census>,
+    pub demand: Vec<f64>,
+    pub rules: separations::NodeRules,
+    pub shortage: training::Shortage,
+    chunk_events: Vec<scan::Events>,
+    pub events: scan::Events,
+    pub search: search::SearchBuffers,
+    pub matching: matching::MatchBuffers,
+    pub openings: Vec<u64>,
+    pub flows: Flows,
+    /// Seconds spent in each stage of [`STAGES`], summed over steps.
+    pub timers: [f64; STAGES.len()],
+}
+
+impl Stepper {
+    /// Scratch for `world`; takes the initial census.
+    pub fn new(model: &Model, world: &World) -> Stepper {
+        let (nn, nr, nc) = (model.n_nodes, model.n_regions, model.n_countries);
+        let mut stepper = Stepper {
+            census: Census::new(nn, nr, nc),
+            chunk_census: Vec::new(),
+            demand: vec![0.0; nn],
+            rules: separations::NodeRules::new(nn),
+            shortage: training::Shortage::new(nc),
+            chunk_events: Vec::new(),
+            events: scan::Events::default(),
+            search: search::SearchBuffers::new(model),
+            matching: matching::MatchBuffers::default(),
+            openings: vec![0; nn],
+            flows: Flows::new(nn, nr, nc),
+            timers: [0.0; STAGES.len()],
+        };
+        stepper.take_census(model, world);
+        stepper
+    }
+
+    /// Recount the stocks of `world` into `self.census`.
+    pub fn take_census(&mut self, model: &Model, world: &World) {
+        let now = CLOCK_ORIGIN + world.step as u16;
+        census::count(model, world, now, &mut self.chunk_census, &mut self.census);
+    }
+
+    /// Advance `world` by one step and return what the step recorded.
+    pub fn step(&mut self, model: &Model, world: &mut World) -> StepRecord {
+        let t = world.step + 1;
+        let now = CLOCK_ORIGIN + t as u16;
+        let mut clock = Instant::now();
+        let mut lap = |timers: &mut [f64; STAGES.len()], stage: usize| {
+            let next = Instant::now();
+            timers[stage] += (next - clock).as_secs_f64();
+            clock = next;
+        };
+
+        demand::target(model, world, t, &mut self.demand);
+        lap(&mut self.timers, 0);
+
+        self.rules
+            .update(model, &self.census, &world.vacancies, &self.demand);
+        self.shortage.update(model, &self.census, &world.vacancies);
+        scan::decide(
+            model,
+            world,
+            t,
+            now,
+            &self.rules,
+            &self.shortage,
+            &mut self.chunk_events,
+            &mut self.events,
+        );
+        lap(&mut self.timers, 1);
+
+        vacancies::open(
+            model,
+            world,
+            t,
+            &self.census,
+            &self.demand,
+            &mut self.openings,
+        );
+        lap(&mut self.timers, 2);
+
+        search::applications(model, world, t, &self.events.searchers, &mut self.search);
+        lap(&mut self.timers, 3);
+
+        matching::run(
+            model,
+            world,
+            &self.rules,
+            &self.events.searchers,
+            &mut self.search,
+            &mut self.matching,
+        );
+        lap(&mut self.timers, 4);
+
+        self.flows.clear();
+        apply::transitions(
+            model,
+            world,
+            t,
+            now,
+            &self.events,
+            &self.matching.hires,
+            &self.openings,
+            &mut self.flows,
+        );
+        lap(&mut self.timers, 5);
+
+        crate::policy::apply(&model.scenario.policies);
+        lap(&mut self.timers, 6);
+
+        world.step = t;
+        self.take_census(model, world);
+        lap(&mut self.timers, 7);
+
+        StepRecord {
+            step: t,
+            census: self.census.clone(),
+            vacancies: world.vacancies.clone(),
+            demand: self.demand.clone(),
+            flows: self.flows.clone(),
+        }
+    }
+
+    /// The record of the world before any step (step 0): stocks only, no flows.
+    pub fn initial_record(&self, model: &Model, world: &World) -> StepRecord {
+        let mut demand = vec![0.0; model.n_nodes];
+        demand::target(model, world, 0, &mut demand);
+        StepRecord {
+            step: 0,
+            census: self.census.clone(),
+            vacancies: world.vacancies.clone(),
+            demand,
+            flows: Flows::new(model.n_nodes, model.n_regions, model.n_countries),
+        }
+    }
+
+    /// Bytes held by the step's scratch buffers (for the memory figures).
+    pub fn bytes(&self) -> usize {
+        self.events.bytes()
+            + self.chunk_events.iter().map(|e| e.bytes()).sum::<usize>()
+            + self.search.bytes()
+            + self.matching.bytes()
+    }
+}
+
+/// Run `f` on each fixed chunk of `0..n` in parallel, each with its own reusable buffer.
+pub(crate) fn for_each_chunk<T: Send>(
+    n: usize,
+    bufs: &mut Vec<T>,
+    make: impl Fn() -> T,
+    f: impl Fn(std::ops::Range<usize>, &mut T) + Sync + Send,
+) {
+    let chunks = n.div_ceil(CHUNK);
+    if bufs.len() < chunks {
+        bufs.resize_with(chunks, make);
+    }
+    bufs[..chunks]
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(c, buf)| f(c * CHUNK..((c + 1) * CHUNK).min(n), buf));
+}

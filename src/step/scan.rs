@@ -1,0 +1,182 @@
+//! Stage 2, the decision scan: one parallel pass over all workers that decides, on the state at
+//! the start of the step, who separates, who searches (unemployed, and employed on the job),
+//! who starts or completes a course, and who starts or ends a diploma recognition procedure.
+//!
+//! Each decision draws from its own stage stream keyed by the worker id, so a decision depends
+//! only on (seed, replication, step, stage, worker) and on the state, never on the chunking.
+//! Nothing is changed here; `apply.rs` carries the decisions out.
+
+use crate::model::Model;
+use crate::rng::{unit_f64, Stage, StageKey};
+use crate::step::separations::NodeRules;
+use crate::step::training::{self, Shortage};
+use crate::world::{Status, World, NONE_U8};
+
+/// The decisions of one step (or of one chunk of workers), worker ids in ascending order.
+#[derive(Default, Debug, Clone)]
+pub struct Events {
+    pub separations: Vec<u32>,
+    pub searchers: Vec<u32>,
+    pub training_starts: Vec<(u32, u8)>,
+    pub completions: Vec<u32>,
+    pub recognition_starts: Vec<(u32, u8)>,
+    pub recognition_ends: Vec<u32>,
+}
+
+impl Events {
+    pub fn clear(&mut self) {
+        self.separations.clear();
+        self.searchers.clear();
+        self.training_starts.clear();
+        self.completions.clear();
+        self.recognition_starts.clear();
+        self.recognition_ends.clear();
+    }
+
+    fn extend_from(&mut self, other: &Events) {
+        self.separations.extend_from_slice(&other.separations);
+        self.searchers.extend_from_slice(&other.searchers);
+        self.training_starts
+            .extend_from_slice(&other.training_starts);
+        self.completions.extend_from_slice(&other.completions);
+        self.recognition_starts
+            .extend_from_slice(&other.recognition_starts);
+        self.recognition_ends
+            .extend_from_slice(&other.recognition_ends);
+    }
+
+    pub fn bytes(&self) -> usize {
+        (self.separations.capacity()
+            + self.searchers.capacity()
+            + self.completions.capacity()
+            + self.recognition_ends.capacity())
+            * 4
+            + (self.training_starts.capacity() + self.recognition_starts.capacity()) * 8
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn decide(
+    model: &Model,
+    world: &World,
+    t: u32,
+    now: u16,
+    rules: &NodeRules,
+    shortage: &Shortage,
+    chunk_events: &mut Vec<Events>,
+    events: &mut Events,
+) {
+    let s = &model.scenario;
+    let seed = s.simulation.seed;
+    let rep = world.replication;
+    let sep_key = StageKey::new(seed, rep, t, Stage::Separations);
+    let search_key = StageKey::new(seed, rep, t, Stage::Search);
+    let train_key = StageKey::new(seed, rep, t, Stage::Training);
+    let recog_key = StageKey::new(seed, rep, t, Stage::Recognition);
+    let ojs = s.mechanics.on_the_job_search;
+    let search_p = s.mechanics.search_probability;
+    let takeup = s.training.takeup;
+    let takeup_at_risk = s.training.takeup_at_risk;
+    let min_spell = s.training.min_unemployment_steps;
+    let w = &world.workers;
+    // Clock at the start of the step: spells are measured up to it.
+    let start = now - 1;
+
+    super::for_each_chunk(w.len(), chunk_events, Events::default, |range, ev| {
+        ev.clear();
+        for i in range {
+            let id = i as u32;
+            let j = w.node[i] as usize;
+            let status = w.status[i];
+            if status == Status::Employed as u8 {
+                let c = w.contract[i];
+                if unit_f64(sep_key.word(id)) < rules.separation[j][c as usize] {
+                    ev.separations.push(id);
+                    continue;
+                }
+                if takeup_at_risk > 0.0 && rules.at_risk[j] {
+                    let h = w.home[i] as usize;
+                    let mut rs = train_key.stream(id);
+                    let country = model.region_country[h] as usize;
+                    let from = model.node_sector[j] as usize;
+                    if let Some(target) = training::choose(
+                        model,
+                        shortage,
+                        country,
+                        w.quals[i],
+                        from,
+                        c,
+                        true,
+                        takeup_at_risk,
+                        &mut rs,
+                    ) {
+                        ev.training_starts.push((id, target));
+                        continue;
+                    }
+                }
+                if ojs > 0.0 && unit_f64(search_key.word(id)) < ojs {
+                    ev.searchers.push(id);
+                }
+            } else if status == Status::Unemployed as u8 {
+                if takeup > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
+                    let h = w.home[i] as usize;
+                    let mut rs = train_key.stream(id);
+                    let country = model.region_country[h] as usize;
+                    let from = model.node_sector[j] as usize;
+                    if let Some(target) = training::choose(
+                        model,
+                        shortage,
+                        country,
+                        w.quals[i],
+                        from,
+                        w.contract[i],
+                        false,
+                        takeup,
+                        &mut rs,
+                    ) {
+                        ev.training_starts.push((id, target));
+                        continue;
+                    }
+                }
+                if search_p >= 1.0 || unit_f64(search_key.word(id)) < search_p {
+                    ev.searchers.push(id);
+                }
+            } else {
+                let target = w.train_target[i] as usize;
+                if u32::from(start + 1 - w.spell_start[i]) >= s.sectors[target].training_steps {
+                    ev.completions.push(id);
+                }
+            }
+
+            if model.any_recognition {
+                if w.recog_target[i] != NONE_U8 {
+                    if now >= w.recog_until[i] {
+                        ev.recognition_ends.push(id);
+                    }
+                } else if w.quals[i] & model.regulated_mask != 0 {
+                    let open = model.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
+                    if open != 0 {
+                        let mut rs = recog_key.stream(id);
+                        let diploma = w.diploma[i] as usize;
+                        for c in 0..model.n_countries {
+                            if open & (1 << c) == 0 {
+                                continue;
+                            }
+                            if let Some(rule) = &s.recognition[diploma * model.n_countries + c] {
+                                if rs.chance(rule.start_probability) {
+                                    ev.recognition_starts.push((id, c as u8));
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
+    events.clear();
+    let chunks = w.len().div_ceil(super::CHUNK);
+    for ev in &chunk_events[..chunks] {
+        events.extend_from(ev);
+    }
+}

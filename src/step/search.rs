@@ -1,0 +1,180 @@
+//! Stage 4, search: every searcher sends up to `mechanics.applications` applications, each to
+//! node k with probability proportional to `A(worker, k) * v_k` (MODEL.md section 3.4), where
+//! `A` multiplies
+//! - sector mobility `M[s -> s_k]`, times 1 if the worker is qualified for `s_k`, else
+//!   `mechanics.unqualified_weight` (and 0 for a regulated sector: no job there without the
+//!   qualification);
+//! - commuting `C[home -> r_k]` (exponential decay in travel time, zero beyond the maximum);
+//! - for a node in another country: `(1 - admin friction) * awareness` for the country pair,
+//!   `border.language_weight` if the worker speaks none of its languages, and
+//!   `border.unrecognised_weight` for a regulated sector where the diploma is not recognised.
+//!
+//! An employed searcher does not apply to its own node. Each application lands on a uniformly
+//! chosen vacancy of its node and carries the key with which employers rank applicants
+//! (uniform, or an exponential race weighted by age group). With one node and one application
+//! this is the published model: each searcher applies to one uniformly chosen vacancy.
+
+use rayon::prelude::*;
+
+use crate::model::Model;
+use crate::rng::{Stage, StageKey};
+use crate::world::{Status, World};
+
+/// One application: who sent it, to which vacancy slot, and the employer's ranking key
+/// (the lowest key wins the slot).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Application {
+    pub searcher: u32,
+    pub slot: u32,
+    pub key: u64,
+}
+
+/// Search scratch: per-step weights and the applications of the step.
+pub struct SearchBuffers {
+    /// `commute * border factor * v_k` for each reachable node of each home region.
+    pub base: Vec<Vec<f64>>,
+    /// First vacancy slot of each node; `slot_start[N]` is the total number of open vacancies.
+    pub slot_start: Vec<u64>,
+    chunk_apps: Vec<Vec<Application>>,
+    pub applications: Vec<Application>,
+}
+
+impl SearchBuffers {
+    pub fn new(model: &Model) -> SearchBuffers {
+        SearchBuffers {
+            base: model.reachable.iter().map(|r| vec![0.0; r.len()]).collect(),
+            slot_start: vec![0; model.n_nodes + 1],
+            chunk_apps: Vec::new(),
+            applications: Vec::new(),
+        }
+    }
+
+    pub fn bytes(&self) -> usize {
+        let app = std::mem::size_of::<Application>();
+        self.applications.capacity() * app
+            + self
+                .chunk_apps
+                .iter()
+                .map(|a| a.capacity() * app)
+                .sum::<usize>()
+    }
+}
+
+pub fn applications(
+    model: &Model,
+    world: &World,
+    t: u32,
+    searchers: &[u32],
+    buf: &mut SearchBuffers,
+) {
+    let s = &model.scenario;
+    let nr = model.n_regions;
+    let nc = model.n_countries;
+    let vac = &world.vacancies;
+    let mut total = 0u64;
+    for (start, &v) in buf.slot_start.iter_mut().zip(vac) {
+        *start = total;
+        total += v;
+    }
+    buf.slot_start[model.n_nodes] = total;
+    for (h, reach) in model.reachable.iter().enumerate() {
+        let ch = model.region_country[h] as usize;
+        for (b, &k) in buf.base[h].iter_mut().zip(reach) {
+            let k = k as usize;
+            let r = model.node_region[k] as usize;
+            let ck = model.node_country[k] as usize;
+            *b = model.commute[h * nr + r] * model.border_factor[ch * nc + ck] * vac[k] as f64;
+        }
+    }
+
+    let key = StageKey::new(s.simulation.seed, world.replication, t, Stage::Matching);
+    let applications = s.mechanics.applications as usize;
+    let unqualified = s.mechanics.unqualified_weight;
+    let language_weight = s.border.language_weight;
+    let unrecognised = s.border.unrecognised_weight;
+    let ns = model.n_sectors;
+    let w = &world.workers;
+    let base = &buf.base;
+    let slot_start = &buf.slot_start;
+    let employer = model.employer_weights;
+
+    let chunks = searchers.len().div_ceil(super::CHUNK);
+    if buf.chunk_apps.len() < chunks {
+        buf.chunk_apps.resize_with(chunks, Vec::new);
+    }
+    buf.chunk_apps[..chunks]
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(c, out)| {
+            out.clear();
+            let mut weights: Vec<f64> = Vec::new();
+            let lo = c * super::CHUNK;
+            let hi = ((c + 1) * super::CHUNK).min(searchers.len());
+            for (idx, &id) in searchers[lo..hi].iter().enumerate() {
+                let i = id as usize;
+                let h = w.home[i] as usize;
+                let own = w.node[i];
+                let employed = w.status[i] == Status::Employed as u8;
+                let from = model.node_sector[own as usize] as usize;
+                let (quals, langs, recognised) = (w.quals[i], w.langs[i], w.recognised[i]);
+                let ch = model.region_country[h];
+                weights.clear();
+                let mut sum = 0.0;
+                for (&k, &b) in model.reachable[h].iter().zip(&base[h]) {
+                    let mut x = b;
+                    if x > 0.0 && !(employed && k == own) {
+                        let ku = k as usize;
+                        let sk = model.node_sector[ku] as usize;
+                        let ck = model.node_country[ku];
+                        let regulated = model.regulated_mask & (1 << sk) != 0;
+                        x *= model.mobility[from * ns + sk];
+                        if quals & (1 << sk) == 0 {
+                            x *= if regulated { 0.0 } else { unqualified };
+                        }
+                        if ck != ch {
+                            if langs & model.country_languages[ck as usize] == 0 {
+                                x *= language_weight;
+                            }
+                            if regulated && recognised & (1 << ck) == 0 {
+                                x *= unrecognised;
+                            }
+                        }
+                    } else {
+                        x = 0.0;
+                    }
+                    sum += x;
+                    weights.push(sum);
+                }
+                if sum <= 0.0 {
+                    continue;
+                }
+                let mut rs = key.stream(id);
+                for _ in 0..applications {
+                    let u = rs.unit() * sum;
+                    let pos = weights
+                        .partition_point(|&cum| cum <= u)
+                        .min(weights.len() - 1);
+                    let k = model.reachable[h][pos] as usize;
+                    let v = vac[k];
+                    let slot = slot_start[k] + u64::from(rs.below(v as u32));
+                    let draw = rs.next_word();
+                    let key = match employer {
+                        None => draw,
+                        Some(wts) => {
+                            let u = crate::rng::unit_f64(draw);
+                            (-(1.0 - u).ln() / wts[w.age[i] as usize]).to_bits()
+                        }
+                    };
+                    out.push(Application {
+                        searcher: (lo + idx) as u32,
+                        slot: slot as u32,
+                        key,
+                    });
+                }
+            }
+        });
+    buf.applications.clear();
+    for apps in &buf.chunk_apps[..chunks] {
+        buf.applications.extend_from_slice(apps);
+    }
+}

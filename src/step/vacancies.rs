@@ -1,0 +1,55 @@
+//! Stage 3, vacancy openings and expiry (del Rio-Chanona et al. 2021, eq. 2): node j opens
+//! `Binomial(e_j, delta_v + (1 - delta_v) * gamma_v * max(0, d_j - e_j - v_j) / e_j)` vacancies
+//! (probability capped at 1). A node with no employment opens
+//! `gamma_v * max(0, d_j - v_j)` vacancies (stochastically rounded) so that an emptied node can
+//! recover; the published model never reaches that case. Unfilled vacancies expire with
+//! probability `mechanics.vacancy_expiry` per step.
+
+use crate::metrics::{node, Census};
+use crate::model::Model;
+use crate::rng::{binomial, stochastic_round, Stage, StageKey};
+use crate::world::World;
+
+pub fn open(
+    model: &Model,
+    world: &World,
+    t: u32,
+    census: &Census,
+    demand: &[f64],
+    out: &mut [u64],
+) {
+    let m = &model.scenario.mechanics;
+    let key = StageKey::new(
+        model.scenario.simulation.seed,
+        world.replication,
+        t,
+        Stage::Openings,
+    );
+    for (j, opened) in out.iter_mut().enumerate() {
+        let e = census.by_node[j][node::EMPLOYED];
+        let v = world.vacancies[j] as f64;
+        let gap = (demand[j] - e as f64 - v).max(0.0);
+        let mut rs = key.stream(j as u32);
+        *opened = if e > 0 {
+            let p = m.vacancy_rate + (1.0 - m.vacancy_rate) * m.vacancy_adjustment * gap / e as f64;
+            binomial(&mut rs, e, p.min(1.0))
+        } else {
+            stochastic_round(&mut rs, m.vacancy_adjustment * gap)
+        };
+    }
+}
+
+/// How many of `unfilled` vacancies at node j expire this step.
+pub fn expire(model: &Model, world: &World, t: u32, j: usize, unfilled: u64) -> u64 {
+    let p = model.scenario.mechanics.vacancy_expiry;
+    if p <= 0.0 || unfilled == 0 {
+        return 0;
+    }
+    let key = StageKey::new(
+        model.scenario.simulation.seed,
+        world.replication,
+        t,
+        Stage::Expiry,
+    );
+    binomial(&mut key.stream(j as u32), unfilled, p)
+}

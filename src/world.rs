@@ -1,0 +1,289 @@
+//! The state of one replication: the workers (struct-of-arrays, `u32` ids) and the per-node
+//! vacancies and demand base. Plain data; the step's scratch lives in [`crate::step::Stepper`].
+//!
+//! Time inside the world is a `u16` clock that starts at [`CLOCK_ORIGIN`], so that initial
+//! unemployment spells can have begun before the first step.
+
+use crate::model::{Model, NodeId};
+use crate::rng::{stochastic_round, Stage, StageKey};
+use crate::scenario::DemandBase;
+
+/// Clock value of step 0; leaves 100 years of history for initial spells.
+pub const CLOCK_ORIGIN: u16 = 1200;
+/// Largest step a clock can hold.
+pub const MAX_STEPS: u32 = (u16::MAX - CLOCK_ORIGIN) as u32;
+/// "No sector" / "no country" marker in the `u8` fields.
+pub const NONE_U8: u8 = u8::MAX;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Status {
+    Employed = 0,
+    Unemployed = 1,
+    Training = 2,
+}
+
+/// Every worker agent, one entry per agent in each array (23 bytes per worker).
+#[derive(Clone, Debug, Default)]
+pub struct Workers {
+    pub status: Vec<u8>,
+    /// Contract type of the current (or last) job: see [`crate::scenario::Contract`].
+    pub contract: Vec<u8>,
+    /// Age group: see [`crate::scenario::AgeGroup`].
+    pub age: Vec<u8>,
+    pub home: Vec<u16>,
+    /// Current node if employed, else the last node (the node whose labour force the worker is in).
+    pub node: Vec<NodeId>,
+    /// Sectors the worker is qualified for (bit set).
+    pub quals: Vec<u32>,
+    /// Languages spoken (bit set over the scenario's languages).
+    pub langs: Vec<u8>,
+    pub diploma: Vec<u8>,
+    /// Countries where the diploma is recognised (bit set; always holds the diploma country).
+    pub recognised: Vec<u8>,
+    /// Clock at which the current spell (job, unemployment or course) began.
+    pub spell_start: Vec<u16>,
+    /// Sector being trained for, or [`NONE_U8`].
+    pub train_target: Vec<u8>,
+    /// Country of a pending recognition procedure, or [`NONE_U8`], and its end clock.
+    pub recog_target: Vec<u8>,
+    pub recog_until: Vec<u16>,
+    /// Policy participation flags (reserved for the policy instruments).
+    pub flags: Vec<u8>,
+}
+
+impl Workers {
+    pub fn len(&self) -> usize {
+        self.status.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+
+    /// Heap bytes held by the worker arrays.
+    pub fn bytes(&self) -> usize {
+        self.status.capacity()
+            + self.contract.capacity()
+            + self.age.capacity()
+            + self.home.capacity() * 2
+            + self.node.capacity() * 4
+            + self.quals.capacity() * 4
+            + self.langs.capacity()
+            + self.diploma.capacity()
+            + self.recognised.capacity()
+            + self.spell_start.capacity() * 2
+            + self.train_target.capacity()
+            + self.recog_target.capacity()
+            + self.recog_until.capacity() * 2
+            + self.flags.capacity()
+    }
+
+    fn reserve_exact(&mut self, n: usize) {
+        self.status.reserve_exact(n);
+        self.contract.reserve_exact(n);
+        self.age.reserve_exact(n);
+        self.home.reserve_exact(n);
+        self.node.reserve_exact(n);
+        self.quals.reserve_exact(n);
+        self.langs.reserve_exact(n);
+        self.diploma.reserve_exact(n);
+        self.recognised.reserve_exact(n);
+        self.spell_start.reserve_exact(n);
+        self.train_target.reserve_exact(n);
+        self.recog_target.reserve_exact(n);
+        self.recog_until.reserve_exact(n);
+        self.flags.reserve_exact(n);
+    }
+}
+
+/// The mutable state of one replication.
+pub struct World {
+    pub replication: u32,
+    /// Steps completed so far (0 before the first step).
+    pub step: u32,
+    pub workers: Workers,
+    /// Open vacancies per node, in agent units.
+    pub vacancies: Vec<u64>,
+    /// Base demand per node, in agent units; the demand path multiplies it.
+    pub demand_base: Vec<f64>,
+}
+
+impl World {
+    /// Build the initial population of `replication`: labour force, sector mix, unemployment,
+    /// commuting, contracts, ages, languages and vacancies as the scenario gives them.
+    pub fn new(model: &Model, replication: u32) -> World {
+        let s = &model.scenario;
+        let seed = s.simulation.seed;
+        let key = StageKey::new(seed, replication, 0, crate::rng::Stage::Init);
+        let ns = model.n_sectors;
+        let mut w = Workers::default();
+        w.reserve_exact(s.n_workers() as usize);
+        let long_term = f64::from(s.mechanics.long_term_steps);
+
+        for (h, region) in s.regions.iter().enumerate() {
+            let n = (region.labour_force * s.simulation.scale).round() as u64;
+            let country = region.country;
+            let per_sector = largest_remainder(n, &region.sector_shares);
+            // Commuting destinations of this region's employed, with cumulative shares.
+            let dests: Vec<(usize, f64)> = s
+                .commuting
+                .initial
+                .iter()
+                .filter(|c| c.0 == h)
+                .map(|c| (c.1, c.2))
+                .collect();
+            for (sector, &count) in per_sector.iter().enumerate() {
+                let unemployed = (count as f64 * region.unemployment_rate).round() as u64;
+                for k in 0..count {
+                    let id = w.len() as u32;
+                    let mut rs = key.stream(id);
+                    let is_unemployed = k < unemployed;
+                    let mut work_region = h;
+                    if !is_unemployed {
+                        let mut u = rs.unit();
+                        for &(dest, share) in &dests {
+                            if u < share {
+                                work_region = dest;
+                                break;
+                            }
+                            u -= share;
+                        }
+                    }
+                    let shares = &s.sectors[sector].contract_shares;
+                    let contract = pick(rs.unit(), shares);
+                    let age = pick(
+                        rs.unit(),
+                        &[s.ages[0].share, s.ages[1].share, s.ages[2].share],
+                    );
+                    let mut langs = 0u8;
+                    for (li, share) in s.countries[country].language_skills.iter().enumerate() {
+                        if *share >= 1.0 || rs.chance(*share) {
+                            langs |= 1 << li;
+                        }
+                    }
+                    let spell = if is_unemployed {
+                        // Initial spells: geometric with mean long_term / 2 steps, at least 1.
+                        let p = (2.0 / long_term).min(1.0);
+                        let g = ((1.0 - rs.unit()).ln() / (1.0 - p).ln()).floor();
+                        1 + g.min(f64::from(CLOCK_ORIGIN) - 1.0) as u16
+                    } else {
+                        1 + rs.below(60) as u16
+                    };
+                    w.status.push(if is_unemployed {
+                        Status::Unemployed as u8
+                    } else {
+                        Status::Employed as u8
+                    });
+                    w.contract.push(contract as u8);
+                    w.age.push(age as u8);
+                    w.home.push(h as u16);
+                    w.node.push(model.node(work_region, sector));
+                    w.quals.push(1 << sector);
+                    w.langs.push(langs);
+                    w.diploma.push(country as u8);
+                    w.recognised.push(1 << country);
+                    w.spell_start.push(CLOCK_ORIGIN - spell.min(CLOCK_ORIGIN));
+                    w.train_target.push(NONE_U8);
+                    w.recog_target.push(NONE_U8);
+                    w.recog_until.push(0);
+                    w.flags.push(0);
+                }
+            }
+        }
+
+        // Vacancies: each node starts at its sector's vacancy rate v / (v + e).
+        let mut employed = vec![0u64; model.n_nodes];
+        let mut attached = vec![0u64; model.n_nodes];
+        for i in 0..w.len() {
+            let j = w.node[i] as usize;
+            if w.status[i] == Status::Employed as u8 {
+                employed[j] += 1;
+            } else {
+                attached[j] += 1;
+            }
+        }
+        let vkey = StageKey::new(seed, replication, 0, Stage::Openings);
+        let vacancies: Vec<u64> = (0..model.n_nodes)
+            .map(|j| {
+                let rate = s.sectors[j % ns].vacancy_rate;
+                let expected = employed[j] as f64 * rate / (1.0 - rate);
+                stochastic_round(&mut vkey.stream(j as u32), expected)
+            })
+            .collect();
+        let demand_base = (0..model.n_nodes)
+            .map(|j| match s.demand.base {
+                DemandBase::LabourForce => (employed[j] + attached[j]) as f64,
+                DemandBase::Jobs => (employed[j] + vacancies[j]) as f64,
+            })
+            .collect();
+        World {
+            replication,
+            step: 0,
+            workers: w,
+            vacancies,
+            demand_base,
+        }
+    }
+
+    pub fn clock(&self) -> u16 {
+        CLOCK_ORIGIN + self.step as u16
+    }
+}
+
+/// Index of the bucket `u` (uniform in [0, 1)) falls in, for weights summing to about 1.
+fn pick(mut u: f64, weights: &[f64]) -> usize {
+    for (i, w) in weights.iter().enumerate() {
+        if u < *w {
+            return i;
+        }
+        u -= w;
+    }
+    weights.iter().rposition(|w| *w > 0.0).unwrap_or(0)
+}
+
+/// Split `n` into integer parts proportional to `shares` (Hamilton's largest remainder method).
+pub fn largest_remainder(n: u64, shares: &[f64]) -> Vec<u64> {
+    let total: f64 = shares.iter().sum();
+    if total <= 0.0 {
+        return vec![0; shares.len()];
+    }
+    let exact: Vec<f64> = shares.iter().map(|s| n as f64 * s / total).collect();
+    let mut parts: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
+    let mut left = n - parts.iter().sum::<u64>();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (fa, fb) = (exact[a] - exact[a].floor(), exact[b] - exact[b].floor());
+        fb.total_cmp(&fa).then(a.cmp(&b))
+    });
+    for &i in order.iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        parts[i] += 1;
+        left -= 1;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn largest_remainder_sums_exactly() {
+        assert_eq!(largest_remainder(10, &[1.0, 1.0, 1.0]), vec![4, 3, 3]);
+        assert_eq!(
+            largest_remainder(7, &[0.5, 0.25, 0.25]).iter().sum::<u64>(),
+            7
+        );
+        assert_eq!(largest_remainder(0, &[0.3, 0.7]), vec![0, 0]);
+    }
+
+    #[test]
+    fn pick_follows_weights() {
+        assert_eq!(pick(0.05, &[0.1, 0.9]), 0);
+        assert_eq!(pick(0.5, &[0.1, 0.9]), 1);
+        assert_eq!(pick(0.999_999_9, &[0.5, 0.5, 0.0]), 1);
+    }
+}
