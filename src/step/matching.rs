@@ -2,8 +2,9 @@
 //! applications offers its job to the applicant with the lowest key (a uniform choice, or an
 //! exponential race weighted by the employer's preferences); a worker holding several offers
 //! takes the one with the highest utility (wage minus commuting and border costs), ties going to
-//! the lowest node id. An employed searcher accepts only an offer better than the current job,
-//! unless the current job is at risk. A slot whose chosen applicant takes another offer stays
+//! the lowest node id. An employed searcher accepts only an offer at least as good as the current
+//! job, unless the current job is at risk; an offer as good as the current job (another employer at the
+//! same node) is taken. A slot whose chosen applicant takes another offer stays
 //! open. In expectation a node with `s` applications and `v` vacancies fills
 //! `v (1 - exp(-s / v))` of them when offers are never declined.
 //!
@@ -94,8 +95,8 @@ pub fn run(
         if w.status[i] == Status::Employed as u8 {
             let own = w.node[i] as usize;
             let h = w.home[i] as usize;
-            let better = buf.offer_utility[s] > model.utility[h * nn + own];
-            if !(better || rules.at_risk[own]) {
+            let at_least_as_good = buf.offer_utility[s] >= model.utility[h * nn + own];
+            if !(at_least_as_good || rules.at_risk[own]) {
                 continue;
             }
         }

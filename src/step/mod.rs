@@ -128,7 +128,14 @@ impl Stepper {
         );
         lap(&mut self.timers, 2);
 
-        search::applications(model, world, t, &self.events.searchers, &mut self.search);
+        search::applications(
+            model,
+            world,
+            t,
+            &self.rules.at_risk,
+            &self.events.searchers,
+            &mut self.search,
+        );
         lap(&mut self.timers, 3);
 
         matching::run(

@@ -9,7 +9,10 @@
 //!   `border.language_weight` if the worker speaks none of its languages, and
 //!   `border.unrecognised_weight` for a regulated sector where the diploma is not recognised.
 //!
-//! An employed searcher does not apply to its own node. Each application lands on a uniformly
+//! An employed searcher looks for a better job: it applies only where the offer would be at
+//! least as good as its current job (wage minus commuting and border costs), its own node
+//! included (another employer in the same region and sector), unless its job is at risk, in
+//! which case it applies anywhere. Each application lands on a uniformly
 //! chosen vacancy of its node and carries the key with which employers rank applicants
 //! (uniform, or an exponential race weighted by age group). With one node and one application
 //! this is the published model: each searcher applies to one uniformly chosen vacancy.
@@ -64,6 +67,7 @@ pub fn applications(
     model: &Model,
     world: &World,
     t: u32,
+    at_risk: &[bool],
     searchers: &[u32],
     buf: &mut SearchBuffers,
 ) {
@@ -114,7 +118,14 @@ pub fn applications(
                 let i = id as usize;
                 let h = w.home[i] as usize;
                 let own = w.node[i];
-                let employed = w.status[i] == Status::Employed as u8;
+                let nn = model.n_nodes;
+                // The utility an offer must reach: the current job's, for employed searchers
+                // whose job is not at risk.
+                let floor = if w.status[i] == Status::Employed as u8 && !at_risk[own as usize] {
+                    model.utility[h * nn + own as usize]
+                } else {
+                    f64::NEG_INFINITY
+                };
                 let from = model.node_sector[own as usize] as usize;
                 let (quals, langs, recognised) = (w.quals[i], w.langs[i], w.recognised[i]);
                 let ch = model.region_country[h];
@@ -122,7 +133,7 @@ pub fn applications(
                 let mut sum = 0.0;
                 for (&k, &b) in model.reachable[h].iter().zip(&base[h]) {
                     let mut x = b;
-                    if x > 0.0 && !(employed && k == own) {
+                    if x > 0.0 && model.utility[h * nn + k as usize] >= floor {
                         let ku = k as usize;
                         let sk = model.node_sector[ku] as usize;
                         let ck = model.node_country[ku];
