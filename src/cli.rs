@@ -49,7 +49,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64_000))]
     pub steps: Option<u32>,
     /// Agents per person (overrides simulation.scale); counts are still reported in persons.
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub scale: Option<f64>,
     /// No progress bar.
     #[arg(long)]

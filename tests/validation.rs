@@ -1,0 +1,709 @@
+//! Scenario validation and command-line usage, tested through the `labsim` binary: every malformed
+//! scenario or bad invocation exits 2 with one `error:` message naming the file, key and value,
+//! never a panic; a bad scenario leaves existing output alone; a minimal valid scenario checks and runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// Top-level lines (which TOML needs before any table) of the minimal valid scenario.
+const TOP: &str = "name = \"tiny\"\n";
+
+/// The tables of the minimal valid scenario: one region, one sector, five steps.
+const TABLES: &str = r#"
+[simulation]
+steps = 5
+
+[[region]]
+name = "A"
+country = "NL"
+labour_force = 2000
+unemployment_rate = 0.05
+
+[[sector]]
+name = "s"
+vacancy_rate = 0.03
+"#;
+
+/// A minimal valid scenario with `top` inserted among the top-level keys and `tables` appended
+/// after its tables. Either may be empty.
+fn scenario(top: &str, tables: &str) -> String {
+    format!("{TOP}{top}\n{TABLES}\n{tables}\n")
+}
+
+/// A scenario with `tables` appended (the common case).
+fn with(tables: &str) -> String {
+    scenario("", tables)
+}
+
+/// A fresh temporary directory for scenario files and output.
+fn tmp() -> TempDir {
+    tempfile::tempdir().expect("create a temporary directory")
+}
+
+/// Write `contents` to `dir/name` and return the path.
+fn write(dir: &TempDir, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).expect("write a scenario file");
+    path
+}
+
+/// The `labsim` binary, run in `dir` so that relative file names in messages are predictable.
+fn labsim(dir: &TempDir) -> Command {
+    let mut cmd = Command::cargo_bin("labsim").expect("the labsim binary is built");
+    cmd.current_dir(dir.path());
+    cmd.env("RUST_BACKTRACE", "1");
+    cmd
+}
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Assert that `out` is a clean usage/scenario failure: exit 2, an `error:` on stderr, no panic,
+/// no backtrace, and every one of `needles` in the message. Returns stderr.
+fn assert_exit_2(out: &Output, needles: &[&str]) -> String {
+    let err = stderr_of(out);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit code 2\nstderr:\n{err}\nstdout:\n{}",
+        stdout_of(out)
+    );
+    assert!(err.contains("error"), "stderr has no `error`:\n{err}");
+    let lower = err.to_lowercase();
+    assert!(!lower.contains("panicked"), "the binary panicked:\n{err}");
+    assert!(
+        !lower.contains("backtrace"),
+        "stderr shows a backtrace:\n{err}"
+    );
+    for needle in needles {
+        assert!(
+            err.contains(needle),
+            "stderr does not contain {needle:?}:\n{err}"
+        );
+    }
+    err
+}
+
+/// Write `text` as `bad.toml`, run `labsim check bad.toml` and `labsim run bad.toml`, and assert
+/// both fail with exit 2 and a message containing `needles`. Returns the message of `check`.
+fn assert_bad_scenario(text: &str, needles: &[&str]) -> String {
+    let dir = tmp();
+    write(&dir, "bad.toml", text);
+    let out = labsim(&dir).args(["check", "bad.toml"]).output().unwrap();
+    let err = assert_exit_2(&out, needles);
+    assert!(
+        stdout_of(&out).is_empty(),
+        "`check` of a bad scenario printed a description:\n{}",
+        stdout_of(&out)
+    );
+    let out = labsim(&dir)
+        .args(["run", "bad.toml", "--quiet", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_exit_2(&out, needles);
+    assert!(
+        !dir.path().join("out").exists(),
+        "`run` of a bad scenario created the output directory"
+    );
+    err
+}
+
+// ---------------------------------------------------------------------------------------------
+// The helper itself.
+
+#[test]
+fn minimal_scenario_helper_is_valid() {
+    let dir = tmp();
+    write(
+        &dir,
+        "ok.toml",
+        scenario("description = \"x\"", "[mechanics]\napplications = 2"),
+    );
+    labsim(&dir).args(["check", "ok.toml"]).assert().code(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parse errors: unknown keys, wrong types, not TOML at all.
+
+#[test]
+fn unknown_key_names_file_key_and_line() {
+    let err = assert_bad_scenario(
+        &with("[mechanics]\nseparaton_rate = 0.01"),
+        &["bad.toml", "separaton_rate", "line"],
+    );
+    assert!(err.contains("error: bad.toml:"), "{err}");
+    assert!(err.contains("unknown field"), "{err}");
+}
+
+#[test]
+fn unknown_top_level_key_names_file_and_key() {
+    assert_bad_scenario(
+        &scenario("nmae = \"typo\"", ""),
+        &["bad.toml", "nmae", "line"],
+    );
+}
+
+#[test]
+fn misspelled_table_names_file_and_table() {
+    assert_bad_scenario(
+        &with("[mechanic]\napplications = 2"),
+        &["bad.toml", "mechanic", "line"],
+    );
+}
+
+#[test]
+fn unknown_key_in_region_names_file_and_key() {
+    let text = with("[[region]]\nname = \"B\"\nlabour_force = 100\nunemploymnet_rate = 0.1");
+    assert_bad_scenario(&text, &["bad.toml", "unemploymnet_rate", "line"]);
+}
+
+#[test]
+fn wrong_type_names_file_key_and_value() {
+    let err = assert_bad_scenario(
+        &with("[mechanics]\napplications = \"two\""),
+        &["bad.toml", "applications", "two", "line"],
+    );
+    assert!(err.contains("error: bad.toml:"), "{err}");
+}
+
+#[test]
+fn wrong_type_for_steps_names_key() {
+    assert_bad_scenario(
+        &scenario("", "").replace("steps = 5", "steps = 5.5"),
+        &["bad.toml", "steps", "5.5"],
+    );
+}
+
+#[test]
+fn empty_file_is_refused() {
+    assert_bad_scenario("", &["error: bad.toml:", "empty"]);
+}
+
+#[test]
+fn whitespace_only_file_is_refused() {
+    assert_bad_scenario("  \n\n\t\n", &["error: bad.toml:", "empty"]);
+}
+
+#[test]
+fn prose_is_not_a_scenario() {
+    assert_bad_scenario(
+        "It was a dark and stormy night; the labour market was tight.\n",
+        &["error: bad.toml:", "not a valid scenario file"],
+    );
+}
+
+#[test]
+fn png_bytes_are_not_a_scenario() {
+    let dir = tmp();
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    png.extend_from_slice(&[
+        0, 0, 0, 0x0d, b'I', b'H', b'D', b'R', 0xff, 0xfe, 0x00, 0x80,
+    ]);
+    write(&dir, "picture.png", &png);
+    for args in [
+        vec!["check", "picture.png"],
+        vec!["run", "picture.png", "--quiet", "--out", "out"],
+    ] {
+        let out = labsim(&dir).args(&args).output().unwrap();
+        let err = assert_exit_2(&out, &["picture.png"]);
+        assert!(err.starts_with("error: picture.png:"), "{err}");
+    }
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn scenario_with_no_tables_is_refused() {
+    // Parses as TOML, but describes nothing to simulate.
+    assert_bad_scenario(
+        "name = \"nothing\"\n",
+        &["error: bad.toml:", "region", "[[region]]"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values out of range.
+
+#[test]
+fn negative_separation_rate_names_key_and_value() {
+    let err = assert_bad_scenario(
+        &with("[mechanics]\nseparation_rate = -0.1"),
+        &["bad.toml", "mechanics.separation_rate", "-0.1"],
+    );
+    assert!(
+        err.contains("error: bad.toml: key `mechanics.separation_rate` = -0.1: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn nan_separation_rate_names_key_and_value() {
+    let err = assert_bad_scenario(
+        &with("[mechanics]\nseparation_rate = nan"),
+        &["bad.toml", "mechanics.separation_rate", "NaN"],
+    );
+    assert!(
+        err.contains("error: bad.toml: key `mechanics.separation_rate` = NaN: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn infinite_separation_rate_names_key_and_value() {
+    assert_bad_scenario(
+        &with("[mechanics]\nseparation_rate = inf"),
+        &["error: bad.toml: key `mechanics.separation_rate` = inf"],
+    );
+}
+
+#[test]
+fn sector_contract_shares_above_one_are_refused() {
+    let text = with("").replace(
+        "vacancy_rate = 0.03",
+        "vacancy_rate = 0.03\nflexible_share = 0.6\nself_employed_share = 0.5",
+    );
+    let err = assert_bad_scenario(
+        &text,
+        &[
+            "bad.toml",
+            "sector[0].self_employed_share",
+            "0.5",
+            "flexible_share",
+        ],
+    );
+    assert!(
+        err.contains("error: bad.toml: key `sector[0].self_employed_share` = 0.5: "),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names that refer to nothing.
+
+#[test]
+fn travel_to_a_missing_region_is_refused() {
+    let err = assert_bad_scenario(
+        &with("[[travel]]\nbetween = [\"A\", \"Nowhere\"]\ncar = 30"),
+        &["bad.toml", "travel[0].between", "\"Nowhere\""],
+    );
+    assert!(
+        err.contains("error: bad.toml: key `travel[0].between` = \"Nowhere\": "),
+        "{err}"
+    );
+    // The message lists the regions that do exist.
+    assert!(err.contains("known: A"), "{err}");
+}
+
+#[test]
+fn shock_in_a_missing_region_is_refused() {
+    let err = assert_bad_scenario(
+        &with("[[demand.shock]]\nregions = [\"Nowhere\"]\ndepth = -0.1\nstart = 2"),
+        &["bad.toml", "demand.shock[0].regions", "\"Nowhere\""],
+    );
+    assert!(
+        err.contains("error: bad.toml: key `demand.shock[0].regions` = \"Nowhere\": "),
+        "{err}"
+    );
+}
+
+#[test]
+fn region_in_a_missing_country_is_refused() {
+    let text = with("[[country]]\ncode = \"DE\"\nlanguages = [\"de\"]");
+    assert_bad_scenario(&text, &["bad.toml", "region[0].country", "\"NL\""]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policies.
+
+#[test]
+fn unknown_policy_kind_is_refused() {
+    let err = assert_bad_scenario(
+        &with("[[policy]]\nkind = \"teleporter\""),
+        &[
+            "bad.toml",
+            "policy[0].kind",
+            "\"teleporter\"",
+            "unknown policy kind",
+        ],
+    );
+    // The message says which kinds exist.
+    assert!(err.contains("mobility_team"), "{err}");
+}
+
+#[test]
+fn planned_but_unavailable_policy_kind_is_refused() {
+    let err = assert_bad_scenario(
+        &with("[[policy]]\nkind = \"mobility_team\"\nbudget = 1000"),
+        &[
+            "bad.toml",
+            "policy[0].kind",
+            "\"mobility_team\"",
+            "not available",
+        ],
+    );
+    assert!(!err.contains("unknown policy kind"), "{err}");
+}
+
+#[test]
+fn policy_without_kind_is_refused() {
+    assert_bad_scenario(
+        &with("[[policy]]\nbudget = 1000"),
+        &["bad.toml", "policy[0].kind", "(missing)"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// `extends`.
+
+#[test]
+fn extends_cycle_is_refused() {
+    let dir = tmp();
+    write(&dir, "a.toml", scenario("extends = \"b.toml\"", ""));
+    write(&dir, "b.toml", scenario("extends = \"a.toml\"", ""));
+    for args in [
+        vec!["check", "a.toml"],
+        vec!["run", "a.toml", "--quiet", "--out", "out"],
+    ] {
+        let out = labsim(&dir).args(&args).output().unwrap();
+        let err = assert_exit_2(&out, &["a.toml", "b.toml", "extends", "cycle"]);
+        // b.toml holds the `extends` that closes the cycle.
+        assert!(err.contains("error: b.toml:"), "{err}");
+    }
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn extends_of_itself_is_refused() {
+    let dir = tmp();
+    write(&dir, "a.toml", scenario("extends = \"a.toml\"", ""));
+    let out = labsim(&dir).args(["check", "a.toml"]).output().unwrap();
+    let err = assert_exit_2(&out, &["a.toml", "extends", "cycle"]);
+    assert!(err.contains("error: a.toml:"), "{err}");
+}
+
+#[test]
+fn extends_of_a_missing_file_is_refused() {
+    let err = assert_bad_scenario(
+        &scenario("extends = \"missing.toml\"", ""),
+        &["bad.toml", "extends", "missing.toml"],
+    );
+    assert!(
+        err.contains("error: bad.toml: key `extends` = \"missing.toml\": "),
+        "{err}"
+    );
+}
+
+#[test]
+fn validation_error_names_the_file_that_set_the_key() {
+    let dir = tmp();
+    // The parent sets a bad separation rate; the child changes something else.
+    write(
+        &dir,
+        "parent.toml",
+        with("[mechanics]\nseparation_rate = -0.1"),
+    );
+    write(
+        &dir,
+        "child.toml",
+        "extends = \"parent.toml\"\nname = \"child\"\n[mechanics]\napplications = 2\n",
+    );
+    let out = labsim(&dir).args(["check", "child.toml"]).output().unwrap();
+    let err = assert_exit_2(&out, &["mechanics.separation_rate", "-0.1"]);
+    assert!(
+        err.contains("error: parent.toml: key `mechanics.separation_rate` = -0.1: "),
+        "the error should name the parent, which set the key:\n{err}"
+    );
+    assert!(!err.contains("child.toml"), "{err}");
+
+    // The parent is valid; the child sets a bad value.
+    write(
+        &dir,
+        "parent.toml",
+        with("[mechanics]\nseparation_rate = 0.02"),
+    );
+    write(
+        &dir,
+        "child.toml",
+        "extends = \"parent.toml\"\nname = \"child\"\n[mechanics]\napplications = 100\n",
+    );
+    let out = labsim(&dir).args(["check", "child.toml"]).output().unwrap();
+    let err = assert_exit_2(&out, &["mechanics.applications", "100"]);
+    assert!(
+        err.contains("error: child.toml: key `mechanics.applications` = 100: "),
+        "the error should name the child, which set the key:\n{err}"
+    );
+    assert!(!err.contains("parent.toml"), "{err}");
+}
+
+#[test]
+fn child_can_repair_a_bad_parent_value() {
+    let dir = tmp();
+    write(
+        &dir,
+        "parent.toml",
+        with("[mechanics]\nseparation_rate = -0.1"),
+    );
+    write(
+        &dir,
+        "child.toml",
+        "extends = \"parent.toml\"\n[mechanics]\nseparation_rate = 0.02\n",
+    );
+    labsim(&dir).args(["check", "child.toml"]).assert().code(0);
+}
+
+#[test]
+fn unknown_key_in_a_parent_names_the_parent() {
+    let dir = tmp();
+    write(
+        &dir,
+        "parent.toml",
+        with("[mechanics]\nseparaton_rate = 0.01"),
+    );
+    write(&dir, "child.toml", "extends = \"parent.toml\"\n");
+    let out = labsim(&dir).args(["check", "child.toml"]).output().unwrap();
+    let err = assert_exit_2(&out, &["separaton_rate", "line"]);
+    assert!(err.contains("error: parent.toml:"), "{err}");
+}
+
+#[test]
+fn parent_in_another_directory_is_resolved_relative_to_the_child() {
+    let dir = tmp();
+    std::fs::create_dir(dir.path().join("base")).unwrap();
+    write(
+        &dir,
+        "base/parent.toml",
+        with("[mechanics]\nseparation_rate = 2"),
+    );
+    write(&dir, "child.toml", "extends = \"base/parent.toml\"\n");
+    let out = labsim(&dir).args(["check", "child.toml"]).output().unwrap();
+    let err = assert_exit_2(&out, &["mechanics.separation_rate", "= 2:"]);
+    let parent = Path::new("base").join("parent.toml");
+    assert!(
+        err.contains(&format!("error: {}:", parent.display())),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Missing files and bad usage.
+
+#[test]
+fn missing_scenario_file_names_the_path() {
+    let dir = tmp();
+    for args in [
+        vec!["check", "no/such/scenario.toml"],
+        vec!["run", "no/such/scenario.toml", "--quiet", "--out", "out"],
+    ] {
+        let out = labsim(&dir).args(&args).output().unwrap();
+        let err = assert_exit_2(&out, &["no/such/scenario.toml"]);
+        assert!(err.contains("cannot read"), "{err}");
+    }
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn directory_as_scenario_is_refused() {
+    let dir = tmp();
+    std::fs::create_dir(dir.path().join("adir")).unwrap();
+    let out = labsim(&dir).args(["check", "adir"]).output().unwrap();
+    assert_exit_2(&out, &["adir"]);
+}
+
+#[test]
+fn run_without_scenario_is_bad_usage() {
+    let dir = tmp();
+    let out = labsim(&dir).arg("run").output().unwrap();
+    let err = assert_exit_2(&out, &[]);
+    assert!(err.to_lowercase().contains("scenario"), "{err}");
+}
+
+#[test]
+fn no_subcommand_is_bad_usage() {
+    // clap prints the usage (not an `error:` line) when the subcommand is missing; it must still
+    // exit 2 and not panic.
+    let dir = tmp();
+    let out = labsim(&dir).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "stderr:\n{err}");
+    assert!(err.contains("Usage"), "{err}");
+    assert!(!err.to_lowercase().contains("panicked"), "{err}");
+}
+
+#[test]
+fn unknown_option_is_bad_usage() {
+    let dir = tmp();
+    write(&dir, "ok.toml", with(""));
+    let out = labsim(&dir)
+        .args(["run", "ok.toml", "--thraeds", "2"])
+        .output()
+        .unwrap();
+    assert_exit_2(&out, &["--thraeds"]);
+}
+
+/// Run a valid scenario with extra (bad) arguments; assert exit 2, that `needles` are in the
+/// message and that no output was written.
+fn assert_bad_run_args(extra: &[&str], needles: &[&str]) {
+    let dir = tmp();
+    write(&dir, "ok.toml", with(""));
+    let mut args = vec!["run", "ok.toml", "--quiet", "--out", "out"];
+    args.extend_from_slice(extra);
+    let out = labsim(&dir).args(&args).output().unwrap();
+    assert_exit_2(&out, needles);
+    assert!(
+        !dir.path().join("out").exists(),
+        "bad arguments {extra:?} still wrote output"
+    );
+}
+
+#[test]
+fn zero_threads_is_bad_usage() {
+    assert_bad_run_args(&["--threads", "0"], &["--threads", "0"]);
+}
+
+#[test]
+fn zero_steps_is_bad_usage() {
+    assert_bad_run_args(&["--steps", "0"], &["--steps", "0"]);
+}
+
+#[test]
+fn zero_replications_is_bad_usage() {
+    assert_bad_run_args(&["--replications", "0"], &["--replications", "0"]);
+}
+
+#[test]
+fn negative_scale_is_bad_usage() {
+    assert_bad_run_args(&["--scale", "-1"], &["-1"]);
+    assert_bad_run_args(&["--scale=-1"], &["--scale", "-1"]);
+}
+
+#[test]
+fn zero_and_nan_scale_are_bad_usage() {
+    assert_bad_run_args(&["--scale", "0"], &["--scale", "0"]);
+    assert_bad_run_args(&["--scale", "NaN"], &["--scale", "NaN"]);
+}
+
+#[test]
+fn non_numeric_seed_is_bad_usage() {
+    assert_bad_run_args(&["--seed", "abc"], &["--seed", "abc"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Existing output is left alone.
+
+#[test]
+fn bad_scenario_leaves_existing_output_untouched() {
+    let dir = tmp();
+    let out_dir = dir.path().join("DIR");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::write(out_dir.join("series.csv"), "old").unwrap();
+    write(
+        &dir,
+        "bad.toml",
+        with("[mechanics]\nseparation_rate = -0.1"),
+    );
+    let out = labsim(&dir)
+        .args(["run", "bad.toml", "--out", "DIR"])
+        .output()
+        .unwrap();
+    assert_exit_2(&out, &["bad.toml", "mechanics.separation_rate"]);
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("series.csv")).unwrap(),
+        "old"
+    );
+    let entries: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, vec![std::ffi::OsString::from("series.csv")]);
+}
+
+#[test]
+fn bad_usage_leaves_existing_output_untouched() {
+    let dir = tmp();
+    let out_dir = dir.path().join("DIR");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::write(out_dir.join("series.csv"), "old").unwrap();
+    write(&dir, "ok.toml", with(""));
+    let out = labsim(&dir)
+        .args(["run", "ok.toml", "--out", "DIR", "--scale=-1"])
+        .output()
+        .unwrap();
+    assert_exit_2(&out, &["--scale"]);
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("series.csv")).unwrap(),
+        "old"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A valid scenario.
+
+#[test]
+fn minimal_scenario_checks() {
+    let dir = tmp();
+    write(&dir, "tiny.toml", with(""));
+    let out = labsim(&dir).args(["check", "tiny.toml"]).output().unwrap();
+    let stdout = stdout_of(&out);
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(!stderr.to_lowercase().contains("panicked"), "{stderr}");
+    assert!(stdout.contains("tiny"), "{stdout}");
+    let first_words =
+        |line: &str| -> Vec<String> { line.split_whitespace().take(2).map(String::from).collect() };
+    assert!(
+        stdout
+            .lines()
+            .any(|l| first_words(l).first().map(String::as_str) == Some("A")),
+        "no line for region A:\n{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| first_words(l).first().map(String::as_str) == Some("s")),
+        "no line for sector s:\n{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| first_words(l) == ["steps".to_string(), "5".to_string()]),
+        "no `steps 5` line:\n{stdout}"
+    );
+}
+
+#[test]
+fn minimal_scenario_runs_and_writes_output() {
+    let dir = tmp();
+    write(&dir, "tiny.toml", with(""));
+    let out = labsim(&dir)
+        .args(["run", "tiny.toml", "--out", "DIR", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(!stderr.to_lowercase().contains("panicked"), "{stderr}");
+    let out_dir = dir.path().join("DIR");
+    for name in ["series.csv", "commuters.csv", "manifest.json"] {
+        let path = out_dir.join(name);
+        assert!(path.is_file(), "{} was not written", path.display());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.trim().is_empty(), "{name} is empty");
+    }
+    let manifest = std::fs::read_to_string(out_dir.join("manifest.json")).unwrap();
+    let _: serde_json::Value =
+        serde_json::from_str(&manifest).expect("manifest.json is valid JSON");
+    // No temporary files are left behind.
+    for entry in std::fs::read_dir(&out_dir).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert!(
+            !name.to_string_lossy().contains(".tmp"),
+            "temporary file {name:?} left in the output directory"
+        );
+    }
+}
