@@ -46,7 +46,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
     /// Number of steps (overrides simulation.steps).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64_000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64_335))]
     pub steps: Option<u32>,
     /// Agents per person (overrides simulation.scale); counts are still reported in persons.
     #[arg(long, value_name = "F", allow_negative_numbers = true)]

@@ -11,7 +11,8 @@ const DELTA_V: f64 = 0.012;
 const GAMMA_V: f64 = 0.16;
 
 fn published() -> Scenario {
-    scenario::load(std::path::Path::new("scenarios/published_model.toml")).expect("shipped scenario")
+    scenario::load(std::path::Path::new("scenarios/published_model.toml"))
+        .expect("shipped scenario")
 }
 
 fn run(s: Scenario) -> Vec<StepRecord> {
@@ -83,8 +84,15 @@ fn agent_model_converges_to_the_mean_field_fixed_point() {
     assert!((v - v_star).abs() / v_star < 0.03, "v = {v}, v* = {v_star}");
     // Separations = openings = hires = delta_u e*, in the long run.
     let flow_star = DELTA_U * (1.0 - u_star);
-    for (name, x) in [("separations", seps), ("openings", opened), ("hires", hired)] {
-        assert!((x - flow_star).abs() / flow_star < 0.03, "{name} = {x}, expected {flow_star}");
+    for (name, x) in [
+        ("separations", seps),
+        ("openings", opened),
+        ("hires", hired),
+    ] {
+        assert!(
+            (x - flow_star).abs() / flow_star < 0.03,
+            "{name} = {x}, expected {flow_star}"
+        );
     }
 }
 
@@ -152,7 +160,10 @@ fn a_demand_cycle_traces_a_counter_clockwise_beveridge_curve() {
         .map(|r| {
             let e = r.census.by_node[0][node::EMPLOYED] as f64;
             let v = r.vacancies[0] as f64;
-            (r.census.by_node[0][node::UNEMPLOYED] as f64 / lf, v / (v + e))
+            (
+                r.census.by_node[0][node::UNEMPLOYED] as f64 / lf,
+                v / (v + e),
+            )
         })
         .collect();
     let n = path.len() as f64;
@@ -166,6 +177,10 @@ fn a_demand_cycle_traces_a_counter_clockwise_beveridge_curve() {
     let corr = cov / (su * sv);
     assert!(corr < -0.5, "corr(u, v) = {corr}");
     // Shoelace: a positive signed area is a counter-clockwise loop with u on the x-axis.
-    let area: f64 = path.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum::<f64>() / 2.0;
+    let area: f64 = path
+        .windows(2)
+        .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+        .sum::<f64>()
+        / 2.0;
     assert!(area > 0.0, "signed area {area}: the loop runs clockwise");
 }

@@ -214,8 +214,9 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         for (l, share) in &c.language_skills {
             let key = format!("country[{i}].language_skills.{l}");
             let li = languages.iter().position(|x| x == l).unwrap_or(0);
+            let share = v.prob(&key, Some(*share), 0.0)?;
             if mask & (1 << li) == 0 {
-                skills[li] = v.prob(&key, Some(*share), 0.0)?;
+                skills[li] = share;
             }
         }
         countries.push(Country {
@@ -360,7 +361,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
             mech_raw.vacancy_adjustment,
             0.16,
         )?,
-        applications: v.int("mechanics.applications", mech_raw.applications, 1, 0, 64)?,
+        applications: v.int("mechanics.applications", mech_raw.applications, 1, 1, 64)?,
         on_the_job_search: v.prob(
             "mechanics.on_the_job_search",
             mech_raw.on_the_job_search,
@@ -479,6 +480,16 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         initial,
     };
 
+    if commuting.within_region_minutes > commuting.max_minutes {
+        return Err(v.err(
+            "commuting.within_region_minutes",
+            commuting.within_region_minutes,
+            format!(
+                "must not exceed commuting.max_minutes ({}): workers could not reach jobs in their own region",
+                commuting.max_minutes
+            ),
+        ));
+    }
     let mut travel_car = vec![f64::INFINITY; n_regions * n_regions];
     let mut travel_pt = vec![f64::INFINITY; n_regions * n_regions];
     for r in 0..n_regions {
@@ -535,6 +546,19 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         }
     }
 
+    for (i, &(from, to, _)) in commuting.initial.iter().enumerate() {
+        let at = from * n_regions + to;
+        if travel_car[at].min(travel_pt[at]) > commuting.max_minutes {
+            return Err(v.err(
+                &format!("commuting.initial[{i}].to"),
+                format!("\"{}\"", regions[to].name),
+                format!(
+                    "is not within commuting.max_minutes ({}) of \"{}\": give a [[travel]] time for the pair",
+                    commuting.max_minutes, regions[from].name
+                ),
+            ));
+        }
+    }
     let b = raw.border.unwrap_or_default();
     let cc = n_countries * n_countries;
     let friction = v.prob("border.admin_friction", b.admin_friction, 0.2)?;
@@ -566,7 +590,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         let k = |f: &str| format!("recognition[{i}].{f}");
         let (from, to) = country_pair(&v, &k("from"), &k("to"), &r.from, &r.to, &country_ids)?;
         recognition[from * n_countries + to] = Some(RecognitionRule {
-            duration_steps: months(v.int(&k("duration_months"), r.duration_months, 4, 0, 120)?),
+            duration_steps: months(v.int(&k("duration_months"), r.duration_months, 4, 1, 120)?),
             fee: v.nonneg(&k("fee"), r.fee, 0.0)?,
             success_probability: v.prob(&k("success_probability"), r.success_probability, 1.0)?,
             start_probability: v.prob(&k("start_probability"), r.start_probability, 0.01)?,
@@ -588,13 +612,15 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
             t.shortage_vacancy_rate,
             0.04,
         )?,
-        min_unemployment_steps: months(v.int(
-            "training.min_unemployment_months",
-            t.min_unemployment_months,
-            3,
-            0,
-            1200,
-        )?),
+        min_unemployment_steps: v
+            .int(
+                "training.min_unemployment_months",
+                t.min_unemployment_months,
+                3,
+                0,
+                1200,
+            )?
+            .div_ceil(step_months),
     };
 
     let m = raw.mobility.unwrap_or_default();
@@ -610,13 +636,19 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         let to = p.to.as_deref().ok_or_else(|| v.missing(&k("to")))?;
         let from = v.lookup(&k("from"), from, &sector_ids, "sector")?;
         let to = v.lookup(&k("to"), to, &sector_ids, "sector")?;
-        mobility[from * n_sectors + to] = v.nonneg(&k("weight"), p.weight, other)?;
+        let default = if from == to { same } else { other };
+        mobility[from * n_sectors + to] = v.nonneg(&k("weight"), p.weight, default)?;
     }
 
     let policies =
         crate::policy::validate(&raw.policy, |key, value, rule| v.err(key, value, rule))?;
 
-    let name = raw.name.clone().unwrap_or_else(|| {
+    // A name inherited through `extends` would send the output to the parent's directory.
+    let own_name = raw
+        .name
+        .clone()
+        .filter(|_| v.prov.file_of("name") == v.prov.root());
+    let name = own_name.unwrap_or_else(|| {
         file.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into())
@@ -750,8 +782,9 @@ fn demand(
     let mut shocks = Vec::new();
     for (i, s) in d.shock.iter().enumerate() {
         let k = |f: &str| format!("demand.shock[{i}].{f}");
-        let start = v.int(&k("start"), s.start, 1, 0, 100_000)?;
-        let end = v.int(&k("end"), s.end.or(s.start), 1, 0, 100_000)?;
+        let max = i64::from(crate::world::MAX_STEPS);
+        let start = v.int(&k("start"), s.start, 1, 0, max)?;
+        let end = v.int(&k("end"), s.end.or(s.start), 1, 0, max)?;
         if end < start {
             return Err(v.err(
                 &k("end"),
@@ -773,7 +806,7 @@ fn demand(
             depth: v.range(&k("depth"), s.depth, 0.0, -1.0, 1.0)?,
             start,
             end,
-            recovery: v.int(&k("recovery"), s.recovery, 1, 1, 100_000)?,
+            recovery: v.int(&k("recovery"), s.recovery, 1, 1, max)?,
         });
     }
     Ok(Demand {

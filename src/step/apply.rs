@@ -144,7 +144,7 @@ pub fn transitions(
                 flows.count(flow::RECOGNITION_STARTS, h, j);
                 flows.spend(money::RECOGNITION_FEES, h, j, rule.fee);
                 w.recog_target[i] = c;
-                w.recog_until[i] = now + rule.duration_steps as u16;
+                w.recog_until[i] = now.saturating_add(rule.duration_steps as u16);
             }
         }
     }

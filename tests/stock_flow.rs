@@ -1,0 +1,273 @@
+//! Property tests over random small scenarios: every worker is counted exactly once each step,
+//! every hire fills exactly one vacancy, the flows reconcile the stocks, and rates stay in [0, 1].
+
+use std::collections::HashSet;
+
+use labsim::metrics::{flow, home, node, StepRecord};
+use labsim::model::Model;
+use labsim::output;
+use labsim::scenario;
+use labsim::step::Stepper;
+use labsim::world::World;
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+struct Params {
+    regions: Vec<(u32, f64, usize)>, // labour force, unemployment rate, country
+    sectors: Vec<(f64, f64, bool, f64, f64)>, // share, vacancy rate, regulated, flexible, self-employed
+    separation_rate: f64,
+    vacancy_rate: f64,
+    gamma: f64,
+    applications: u32,
+    ojs: f64,
+    search: f64,
+    expiry: f64,
+    takeup: f64,
+    takeup_at_risk: f64,
+    recognition: bool,
+    shock: Option<(f64, u32, u32)>,
+    cycle: f64,
+    steps: u32,
+    seed: u64,
+    weights: (f64, f64),
+}
+
+fn params() -> impl Strategy<Value = Params> {
+    let region = (200u32..2500, 0.0..0.3f64, 0usize..2);
+    let sector = (
+        0.1..1.0f64,
+        0.0..0.15f64,
+        any::<bool>(),
+        0.0..0.5f64,
+        0.0..0.4f64,
+    );
+    (
+        (
+            prop::collection::vec(region, 1..4),
+            prop::collection::vec(sector, 1..5),
+            0.0..0.1f64,
+            0.0..0.1f64,
+            0.0..0.5f64,
+            1u32..5,
+            0.0..0.3f64,
+            0.0..1.0f64,
+        ),
+        (
+            0.0..0.3f64,
+            0.0..0.2f64,
+            0.0..0.05f64,
+            any::<bool>(),
+            prop::option::of((-0.5..0.6f64, 1u32..6, 0u32..5)),
+            0.0..0.2f64,
+            1u32..14,
+            any::<u64>(),
+            (0.2..2.0f64, 0.2..2.0f64),
+        ),
+    )
+        .prop_map(|(a, b)| Params {
+            regions: a.0,
+            sectors: a.1,
+            separation_rate: a.2,
+            vacancy_rate: a.3,
+            gamma: a.4,
+            applications: a.5,
+            ojs: a.6,
+            search: a.7,
+            expiry: b.0,
+            takeup: b.1,
+            takeup_at_risk: b.2,
+            recognition: b.3,
+            shock: b.4,
+            cycle: b.5,
+            steps: b.6,
+            seed: b.7 >> 1,
+            weights: b.8,
+        })
+}
+
+fn toml_of(p: &Params) -> String {
+    let mut t = format!(
+        "[simulation]\nsteps = {}\nseed = {}\n\n[mechanics]\nseparation_rate = {}\nvacancy_rate = {}\n\
+         separation_adjustment = {}\nvacancy_adjustment = {}\napplications = {}\non_the_job_search = {}\n\
+         search_probability = {}\nvacancy_expiry = {}\nunqualified_weight = 0.3\n\n\
+         [demand.cycle]\namplitude = {}\nperiod = 12\n\n\
+         [training]\ntakeup = {}\ntakeup_at_risk = {}\nshortage_vacancy_rate = 0.02\nmin_unemployment_months = 1\n\n\
+         [ages.under_27]\nemployer_weight = {}\n[ages.age_50_plus]\nemployer_weight = {}\n\n\
+         [[country]]\ncode = \"AA\"\nlanguages = [\"a\"]\nlanguage_skills = {{ b = 0.3 }}\n\n\
+         [[country]]\ncode = \"BB\"\nlanguages = [\"b\"]\n\n",
+        p.steps,
+        p.seed,
+        p.separation_rate,
+        p.vacancy_rate,
+        p.gamma,
+        p.gamma,
+        p.applications,
+        p.ojs,
+        p.search,
+        p.expiry,
+        p.cycle,
+        p.takeup,
+        p.takeup_at_risk,
+        p.weights.0,
+        p.weights.1,
+    );
+    for (i, (lf, u, c)) in p.regions.iter().enumerate() {
+        let country = if *c == 0 { "AA" } else { "BB" };
+        t += &format!(
+            "[[region]]\nname = \"r{i}\"\ncountry = \"{country}\"\nlabour_force = {lf}\nunemployment_rate = {u}\n\n"
+        );
+    }
+    for (i, (share, v, regulated, flex, se)) in p.sectors.iter().enumerate() {
+        let se = se.min(1.0 - flex);
+        t += &format!(
+            "[[sector]]\nname = \"s{i}\"\nemployment_share = {share}\nvacancy_rate = {v}\nregulated = {regulated}\n\
+             flexible_share = {flex}\nself_employed_share = {se}\ntraining_months = 2\ntraining_cost = 2000\n\n"
+        );
+    }
+    for i in 1..p.regions.len() {
+        t += &format!(
+            "[[travel]]\nbetween = [\"r0\", \"r{i}\"]\ncar = 30\npublic_transport = 50\n\n"
+        );
+    }
+    if p.recognition {
+        t += "[[recognition]]\nfrom = \"AA\"\nto = \"BB\"\nduration_months = 2\nfee = 100\nsuccess_probability = 0.7\nstart_probability = 0.2\n\n";
+        t += "[[recognition]]\nfrom = \"BB\"\nto = \"AA\"\nduration_months = 1\nstart_probability = 0.2\n\n";
+    }
+    if let Some((depth, start, len)) = p.shock {
+        t += &format!(
+            "[[demand.shock]]\nsectors = [\"s0\"]\ndepth = {depth}\nstart = {start}\nend = {}\nrecovery = 3\n\n",
+            start + len
+        );
+    }
+    t
+}
+
+fn check_step(
+    model: &Model,
+    before: &StepRecord,
+    after: &StepRecord,
+    agents: u64,
+) -> Result<(), TestCaseError> {
+    let (b, a, f) = (&before.census, &after.census, &after.flows);
+    // Every worker counted exactly once, at every level.
+    prop_assert_eq!(a.workers(), agents);
+    let by_node: u64 = a
+        .by_node
+        .iter()
+        .map(|n| n[node::EMPLOYED] + n[node::UNEMPLOYED] + n[node::TRAINING])
+        .sum();
+    prop_assert_eq!(by_node, agents);
+    let contracts: u64 = a.by_node.iter().map(|n| n[1] + n[2] + n[3]).sum();
+    let employed: u64 = a.by_node.iter().map(|n| n[node::EMPLOYED]).sum();
+    prop_assert_eq!(contracts, employed);
+    prop_assert_eq!(a.commuters.iter().sum::<u64>(), employed);
+    // Flows reconcile the stocks of every home region.
+    for h in 0..model.n_regions {
+        let fl = &f.by_home[h];
+        let (e0, u0, t0) = (
+            b.by_home[h][home::EMPLOYED] as i64,
+            b.by_home[h][home::UNEMPLOYED] as i64,
+            b.by_home[h][home::TRAINING] as i64,
+        );
+        let g = |k: usize| fl[k] as i64;
+        let train_from_u = g(flow::TRAINING_STARTS) - g(flow::TRAINING_STARTS_EMPLOYED);
+        prop_assert_eq!(
+            a.by_home[h][home::EMPLOYED] as i64,
+            e0 - g(flow::SEPARATIONS) - g(flow::TRAINING_STARTS_EMPLOYED)
+                + g(flow::HIRES_FROM_UNEMPLOYMENT)
+        );
+        prop_assert_eq!(
+            a.by_home[h][home::UNEMPLOYED] as i64,
+            u0 + g(flow::SEPARATIONS) - g(flow::HIRES_FROM_UNEMPLOYMENT) - train_from_u
+                + g(flow::TRAINING_COMPLETIONS)
+        );
+        prop_assert_eq!(
+            a.by_home[h][home::TRAINING] as i64,
+            t0 + g(flow::TRAINING_STARTS) - g(flow::TRAINING_COMPLETIONS)
+        );
+    }
+    // Every hire fills exactly one vacancy that was open at the start of the step.
+    let mut filled = 0;
+    for j in 0..model.n_nodes {
+        let fl = &f.by_node[j];
+        prop_assert!(
+            fl[flow::VACANCIES_FILLED] + fl[flow::VACANCIES_EXPIRED] <= before.vacancies[j]
+        );
+        prop_assert_eq!(
+            after.vacancies[j],
+            before.vacancies[j] + fl[flow::VACANCIES_OPENED]
+                - fl[flow::VACANCIES_EXPIRED]
+                - fl[flow::VACANCIES_FILLED]
+        );
+        prop_assert_eq!(
+            fl[flow::VACANCIES_FILLED],
+            fl[flow::HIRES_FROM_UNEMPLOYMENT] + fl[flow::JOB_TO_JOB]
+        );
+        filled += fl[flow::VACANCIES_FILLED];
+    }
+    let hires: u64 = f
+        .by_home
+        .iter()
+        .map(|x| x[flow::HIRES_FROM_UNEMPLOYMENT] + x[flow::JOB_TO_JOB])
+        .sum();
+    prop_assert_eq!(filled, hires);
+    prop_assert_eq!(f.pair_hires.iter().sum::<u64>(), hires);
+    // Rates stay in [0, 1] at every level.
+    for row in output::rows(model, after) {
+        for name in ["unemployment_rate", "vacancy_rate"] {
+            let x = row.values[output::column(name).unwrap()];
+            prop_assert!(
+                (0.0..=1.0).contains(&x),
+                "{} {} {} = {}",
+                row.level,
+                row.key,
+                name,
+                x
+            );
+        }
+        prop_assert!(row
+            .values
+            .iter()
+            .enumerate()
+            .all(|(c, x)| x.is_finite() || COLUMN_TIGHTNESS == c));
+    }
+    Ok(())
+}
+
+const COLUMN_TIGHTNESS: usize = 7;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn stocks_and_flows_reconcile(p in params()) {
+        let s = scenario::from_toml_str(&toml_of(&p), "random").map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let model = Model::new(s);
+        let mut world = World::new(&model, 0);
+        let agents = world.workers.len() as u64;
+        let mut stepper = Stepper::new(&model, &world);
+        let mut before = stepper.initial_record(&model, &world);
+        for _ in 0..model.scenario.simulation.steps {
+            let vacancies_at_start = world.vacancies.clone();
+            let after = stepper.step(&model, &mut world);
+            // No worker is hired twice, no node hires more than it had vacancies.
+            let hires = &stepper.matching.hires;
+            let unique: HashSet<u32> = hires.iter().map(|h| h.0).collect();
+            prop_assert_eq!(unique.len(), hires.len());
+            let mut per_node = vec![0u64; model.n_nodes];
+            for &(_, k) in hires {
+                per_node[k as usize] += 1;
+            }
+            for j in 0..model.n_nodes {
+                prop_assert!(per_node[j] <= vacancies_at_start[j]);
+            }
+            check_step(&model, &before, &after, agents)?;
+            before = after;
+        }
+    }
+}
+
+#[test]
+fn tightness_column_index_matches() {
+    assert_eq!(output::column("tightness"), Some(COLUMN_TIGHTNESS));
+}
