@@ -2,8 +2,9 @@
 //! by node and by home region, in agent units. Turning these into persons and into rows at the
 //! total, country, region and sector levels is `output.rs`'s job.
 //!
-//! Stocks are counted from scratch every step by scanning the workers, never updated
-//! incrementally, so that the stock-flow identities checked in the tests are real checks.
+//! The step keeps the census up to date event by event; with debug assertions on (every test
+//! run) it is also recounted from the workers each step and the two must agree, so the
+//! stock-flow identities checked in the tests are real checks.
 
 /// Stocks per node (workplace for the employed, last node for everyone else).
 pub mod node {

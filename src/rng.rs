@@ -50,16 +50,33 @@ impl StageKey {
         ))
     }
 
-    /// One uniform 64-bit word for entity `id` (an agent or a node) in this stage.
+    /// One uniform 64-bit word for entity `id` (an agent or a node) in this stage: output
+    /// `id + 1` of the SplitMix64 sequence seeded with the stage key, so one mix per draw.
     #[inline(always)]
     pub fn word(self, id: u32) -> u64 {
-        mix64(self.0 ^ mix64(u64::from(id).wrapping_add(GOLDEN)))
+        mix64(
+            self.0
+                .wrapping_add((u64::from(id) + 1).wrapping_mul(GOLDEN)),
+        )
     }
 
     /// A full stream for entity `id`, for stages that need several draws per entity.
     #[inline(always)]
     pub fn stream(self, id: u32) -> Stream {
         Stream(self.word(id))
+    }
+}
+
+/// The threshold `t` such that `word < t` has probability `p` (for `p` in [0, 1]), so that a
+/// Bernoulli draw is one integer comparison.
+#[inline]
+pub fn threshold(p: f64) -> u64 {
+    if p >= 1.0 {
+        u64::MAX
+    } else if p <= 0.0 {
+        0
+    } else {
+        (p * 18_446_744_073_709_551_616.0) as u64
     }
 }
 

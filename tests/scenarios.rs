@@ -10,18 +10,35 @@ fn shipped() -> Vec<std::path::PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 2, "baseline.toml and published_model.toml at least");
+    assert!(
+        files.len() >= 2,
+        "baseline.toml and published_model.toml at least"
+    );
     files
 }
 
 #[test]
 fn every_shipped_scenario_passes_check() {
     for file in shipped() {
-        let out = Command::cargo_bin("labsim").unwrap().arg("check").arg(&file).output().unwrap();
+        let out = Command::cargo_bin("labsim")
+            .unwrap()
+            .arg("check")
+            .arg(&file)
+            .output()
+            .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         for word in ["countries", "regions", "sectors", "workers", "steps"] {
-            assert!(stdout.contains(word), "{}: check output lacks {word}", file.display());
+            assert!(
+                stdout.contains(word),
+                "{}: check output lacks {word}",
+                file.display()
+            );
         }
     }
 }
@@ -42,7 +59,15 @@ fn every_shipped_scenario_runs() {
         let manifest: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["steps"], 3);
-        for key in ["labsim_version", "scenario_hash", "seed", "threads", "workers", "wall_seconds", "agent_steps_per_second"] {
+        for key in [
+            "labsim_version",
+            "scenario_hash",
+            "seed",
+            "threads",
+            "workers",
+            "wall_seconds",
+            "agent_steps_per_second",
+        ] {
             assert!(!manifest[key].is_null(), "manifest lacks {key}");
         }
     }
@@ -58,25 +83,63 @@ fn baseline_stays_near_its_2022_figures() {
     s.simulation.scale = 0.05;
     s.simulation.steps = 60;
     let model = labsim::model::Model::new(s);
-    let records = labsim::run::run(&model, 2, &|| {}).unwrap().records.remove(0);
+    let records = labsim::run::run(&model, 2, &|| {})
+        .unwrap()
+        .records
+        .remove(0);
     let window = &records[13..];
     let n = window.len() as f64;
-    let sum = |f: &dyn Fn(&labsim::metrics::StepRecord) -> f64| window.iter().map(f).sum::<f64>() / n;
-    let e = sum(&|r| r.census.by_home.iter().map(|h| h[home::EMPLOYED]).sum::<u64>() as f64);
-    let u = sum(&|r| r.census.by_home.iter().map(|h| h[home::UNEMPLOYED]).sum::<u64>() as f64);
+    let sum =
+        |f: &dyn Fn(&labsim::metrics::StepRecord) -> f64| window.iter().map(f).sum::<f64>() / n;
+    let e = sum(&|r| {
+        r.census
+            .by_home
+            .iter()
+            .map(|h| h[home::EMPLOYED])
+            .sum::<u64>() as f64
+    });
+    let u = sum(&|r| {
+        r.census
+            .by_home
+            .iter()
+            .map(|h| h[home::UNEMPLOYED])
+            .sum::<u64>() as f64
+    });
     let v = sum(&|r| r.vacancies.iter().sum::<u64>() as f64);
-    let hires = sum(&|r| r.flows.by_home.iter().map(|f| f[flow::HIRES_FROM_UNEMPLOYMENT]).sum::<u64>() as f64);
+    let hires = sum(&|r| {
+        r.flows
+            .by_home
+            .iter()
+            .map(|f| f[flow::HIRES_FROM_UNEMPLOYMENT])
+            .sum::<u64>() as f64
+    });
     let rate = u / (u + e);
     assert!((0.02..0.05).contains(&rate), "unemployment rate {rate}");
     let vr = v / (v + e);
     assert!((0.03..0.08).contains(&vr), "vacancy rate {vr}");
     let finding = hires / u;
-    assert!((0.10..0.25).contains(&finding), "monthly job finding {finding}");
+    assert!(
+        (0.10..0.25).contains(&finding),
+        "monthly job finding {finding}"
+    );
     let last = records.last().unwrap();
     let nc = model.n_countries;
     for (a, b) in [("DE", "NL"), ("BE", "NL"), ("NL", "DE"), ("NL", "BE")] {
-        let ia = model.scenario.countries.iter().position(|c| c.code == a).unwrap();
-        let ib = model.scenario.countries.iter().position(|c| c.code == b).unwrap();
-        assert!(last.census.commuters[ia * nc + ib] > 0, "no commuters {a} -> {b}");
+        let ia = model
+            .scenario
+            .countries
+            .iter()
+            .position(|c| c.code == a)
+            .unwrap();
+        let ib = model
+            .scenario
+            .countries
+            .iter()
+            .position(|c| c.code == b)
+            .unwrap();
+        assert!(
+            last.census.commuters[ia * nc + ib] > 0,
+            "no commuters {a} -> {b}"
+        );
     }
 }

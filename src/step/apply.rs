@@ -5,9 +5,10 @@
 //! for separations and employed training starts, the destination node for hires, the node of
 //! (home region, target sector) for training, the worker's node for recognitions.
 
-use crate::metrics::{flow, money, Flows};
+use crate::metrics::{flow, money, Census, Flows};
 use crate::model::Model;
 use crate::rng::{Stage, StageKey};
+use crate::step::census::Entry;
 use crate::step::scan::Events;
 use crate::step::training::funding;
 use crate::step::vacancies;
@@ -23,6 +24,7 @@ pub fn transitions(
     hires: &[(u32, u32)],
     openings: &[u64],
     flows: &mut Flows,
+    census: &mut Census,
 ) {
     let s = &model.scenario;
     let nc = model.n_countries;
@@ -44,11 +46,23 @@ pub fn transitions(
         f[flow::VACANCIES_FILLED] += filled[j];
     }
 
+    let long_term = s.mechanics.long_term_steps;
     let w = &mut world.workers;
+    // The census entry of worker i as it stands.
+    let entry = |w: &crate::world::Workers, i: usize| Entry {
+        status: w.status[i],
+        node: w.node[i] as usize,
+        home: w.home[i] as usize,
+        contract: w.contract[i],
+        long_term: w.status[i] == Status::Unemployed as u8
+            && u32::from(now - w.spell_start[i]) >= long_term,
+    };
     for &id in &events.separations {
         let i = id as usize;
+        census.tally(model, entry(w, i), false);
         w.status[i] = Status::Unemployed as u8;
         w.spell_start[i] = now;
+        census.tally(model, entry(w, i), true);
         flows.count(flow::SEPARATIONS, w.home[i] as usize, w.node[i] as usize);
     }
 
@@ -68,9 +82,11 @@ pub fn transitions(
         flows.spend(money::TRAINING_PUBLIC, h, at, public);
         flows.spend(money::TRAINING_FUNDS, h, at, fund);
         flows.spend(money::TRAINING_PRIVATE, h, at, private);
+        census.tally(model, entry(w, i), false);
         w.status[i] = Status::Training as u8;
         w.train_target[i] = target;
         w.spell_start[i] = now;
+        census.tally(model, entry(w, i), true);
     }
 
     for &id in &events.completions {
@@ -79,11 +95,13 @@ pub fn transitions(
         let target = w.train_target[i];
         let at = model.node(h, target as usize);
         flows.count(flow::TRAINING_COMPLETIONS, h, at as usize);
+        census.tally(model, entry(w, i), false);
         w.quals[i] |= 1 << target;
         w.node[i] = at;
         w.status[i] = Status::Unemployed as u8;
         w.train_target[i] = NONE_U8;
         w.spell_start[i] = now;
+        census.tally(model, entry(w, i), true);
     }
 
     let hire_key = StageKey::new(seed, rep, t, Stage::Hire);
@@ -109,6 +127,7 @@ pub fn transitions(
             flows.count(flow::CROSS_BORDER_HIRES, h, k_us);
         }
         flows.pair_hires[ch * nc + ck] += 1;
+        census.tally(model, entry(w, i), false);
         let shares = &s.sectors[to_sector as usize].contract_shares;
         let u = crate::rng::unit_f64(hire_key.word(id));
         w.contract[i] = if u < shares[0] {
@@ -121,6 +140,7 @@ pub fn transitions(
         w.status[i] = Status::Employed as u8;
         w.node[i] = k;
         w.spell_start[i] = now;
+        census.tally(model, entry(w, i), true);
     }
 
     if model.any_recognition {

@@ -1,9 +1,64 @@
 //! Stage 8, census: count the stocks of every node and home region by scanning all workers, in
 //! parallel over fixed chunks whose integer counts are added in chunk order.
+//!
+//! Workers are laid out by home region and sector, so neighbours mostly share their (node, home)
+//! pair: counts are accumulated in registers, branch-free, while the pair stays the same and
+//! flushed into the tables when it changes. This keeps the scan at memory speed instead of one
+//! dependent read-modify-write per counter per worker.
 
 use crate::metrics::{home, node, Census};
 use crate::model::Model;
 use crate::world::{Status, World};
+
+/// Replace the long-term unemployment counts by those the scan took: the unemployed at the
+/// start of the step whose spell reaches `long_term_steps` by its end. `apply` then removes the
+/// ones who leave unemployment.
+pub fn set_long_term(census: &mut Census, events: &super::scan::Events) {
+    for (n, &x) in census.by_node.iter_mut().zip(&events.long_term_by_node) {
+        n[node::LONG_TERM] = x;
+    }
+    for (h, &x) in census.by_home.iter_mut().zip(&events.long_term_by_home) {
+        h[home::LONG_TERM] = x;
+    }
+}
+
+/// Counts of one run of workers sharing (node, home).
+#[derive(Default, Clone, Copy)]
+struct Run {
+    employed: [u64; 3],
+    unemployed: u64,
+    training: u64,
+    long_term: u64,
+}
+
+impl Run {
+    fn flush(&self, model: &Model, j: usize, h: usize, c: &mut Census) {
+        let nc = model.n_countries;
+        let employed = self.employed[0] + self.employed[1] + self.employed[2];
+        let n = &mut c.by_node[j];
+        n[node::EMPLOYED] += employed;
+        for k in 0..3 {
+            n[node::EMPLOYED_BY_CONTRACT + k] += self.employed[k];
+        }
+        n[node::UNEMPLOYED] += self.unemployed;
+        n[node::TRAINING] += self.training;
+        n[node::LONG_TERM] += self.long_term;
+        let hh = &mut c.by_home[h];
+        hh[home::EMPLOYED] += employed;
+        hh[home::UNEMPLOYED] += self.unemployed;
+        hh[home::TRAINING] += self.training;
+        hh[home::LONG_TERM] += self.long_term;
+        let (ch, cw) = (
+            model.region_country[h] as usize,
+            model.node_country[j] as usize,
+        );
+        c.commuters[ch * nc + cw] += employed;
+        if ch != cw {
+            c.by_node[j][node::CROSS_BORDER_IN] += employed;
+            c.by_home[h][home::CROSS_BORDER_OUT] += employed;
+        }
+    }
+}
 
 pub fn count(model: &Model, world: &World, now: u16, chunks: &mut Vec<Census>, total: &mut Census) {
     let (nn, nr, nc) = (model.n_nodes, model.n_regions, model.n_countries);
@@ -15,38 +70,87 @@ pub fn count(model: &Model, world: &World, now: u16, chunks: &mut Vec<Census>, t
         || Census::new(nn, nr, nc),
         |range, c| {
             c.clear();
+            let (mut j, mut h) = (u32::MAX, u16::MAX);
+            let mut run = Run::default();
             for i in range {
-                let j = w.node[i] as usize;
-                let h = w.home[i] as usize;
-                let status = w.status[i];
-                if status == Status::Employed as u8 {
-                    let ch = model.region_country[h] as usize;
-                    let cw = model.node_country[j] as usize;
-                    let n = &mut c.by_node[j];
-                    n[node::EMPLOYED] += 1;
-                    n[node::EMPLOYED_BY_CONTRACT + w.contract[i] as usize] += 1;
-                    c.by_home[h][home::EMPLOYED] += 1;
-                    c.commuters[ch * nc + cw] += 1;
-                    if ch != cw {
-                        c.by_node[j][node::CROSS_BORDER_IN] += 1;
-                        c.by_home[h][home::CROSS_BORDER_OUT] += 1;
+                let (ji, hi) = (w.node[i], w.home[i]);
+                if ji != j || hi != h {
+                    if j != u32::MAX {
+                        run.flush(model, j as usize, h as usize, c);
                     }
-                } else if status == Status::Unemployed as u8 {
-                    c.by_node[j][node::UNEMPLOYED] += 1;
-                    c.by_home[h][home::UNEMPLOYED] += 1;
-                    if u32::from(now - w.spell_start[i]) >= long_term {
-                        c.by_node[j][node::LONG_TERM] += 1;
-                        c.by_home[h][home::LONG_TERM] += 1;
-                    }
-                } else {
-                    c.by_node[j][node::TRAINING] += 1;
-                    c.by_home[h][home::TRAINING] += 1;
+                    (j, h) = (ji, hi);
+                    run = Run::default();
                 }
+                let status = w.status[i];
+                let contract = w.contract[i];
+                let employed = status == Status::Employed as u8;
+                let unemployed = status == Status::Unemployed as u8;
+                run.employed[0] += u64::from(employed & (contract == 0));
+                run.employed[1] += u64::from(employed & (contract == 1));
+                run.employed[2] += u64::from(employed & (contract == 2));
+                run.unemployed += u64::from(unemployed);
+                run.training += u64::from(status == Status::Training as u8);
+                let spell = u32::from(now.wrapping_sub(w.spell_start[i]));
+                run.long_term += u64::from(unemployed & (spell >= long_term));
+            }
+            if j != u32::MAX {
+                run.flush(model, j as usize, h as usize, c);
             }
         },
     );
     total.clear();
     for c in &chunks[..w.len().div_ceil(super::CHUNK)] {
         total.add(c);
+    }
+}
+
+/// What one worker contributes to a census: its status, node, home, contract and whether it
+/// counts as long-term unemployed.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    pub status: u8,
+    pub node: usize,
+    pub home: usize,
+    pub contract: u8,
+    pub long_term: bool,
+}
+
+impl Census {
+    /// Count a worker in (`add`) or out of (`!add`) this census.
+    #[inline]
+    pub fn tally(&mut self, model: &Model, e: Entry, add: bool) {
+        let step = |x: &mut u64| {
+            if add {
+                *x += 1
+            } else {
+                *x -= 1
+            }
+        };
+        let (j, h) = (e.node, e.home);
+        if e.status == Status::Employed as u8 {
+            let nc = model.n_countries;
+            let (ch, cw) = (
+                model.region_country[h] as usize,
+                model.node_country[j] as usize,
+            );
+            step(&mut self.by_node[j][node::EMPLOYED]);
+            step(&mut self.by_node[j][node::EMPLOYED_BY_CONTRACT + e.contract as usize]);
+            step(&mut self.by_home[h][home::EMPLOYED]);
+            step(&mut self.commuters[ch * nc + cw]);
+            if ch != cw {
+                step(&mut self.by_node[j][node::CROSS_BORDER_IN]);
+                step(&mut self.by_home[h][home::CROSS_BORDER_OUT]);
+            }
+        } else if e.status == Status::Unemployed as u8 {
+            step(&mut self.by_node[j][node::UNEMPLOYED]);
+            step(&mut self.by_home[h][home::UNEMPLOYED]);
+            if e.long_term {
+                step(&mut self.by_node[j][node::LONG_TERM]);
+                step(&mut self.by_home[h][home::LONG_TERM]);
+            }
+        } else {
+            step(&mut self.by_node[j][node::TRAINING]);
+            step(&mut self.by_home[h][home::TRAINING]);
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
 use crate::model::Model;
-use crate::rng::{unit_f64, Stage, StageKey};
+use crate::rng::{Stage, StageKey};
 use crate::step::separations::NodeRules;
 use crate::step::training::{self, Shortage};
 use crate::world::{Status, World, NONE_U8};
@@ -21,6 +21,10 @@ pub struct Events {
     pub completions: Vec<u32>,
     pub recognition_starts: Vec<(u32, u8)>,
     pub recognition_ends: Vec<u32>,
+    /// Unemployed at the start of the step whose spell reaches the long-term threshold by its
+    /// end, by node and by home region.
+    pub long_term_by_node: Vec<u64>,
+    pub long_term_by_home: Vec<u64>,
 }
 
 impl Events {
@@ -31,6 +35,16 @@ impl Events {
         self.completions.clear();
         self.recognition_starts.clear();
         self.recognition_ends.clear();
+        self.long_term_by_node.iter_mut().for_each(|x| *x = 0);
+        self.long_term_by_home.iter_mut().for_each(|x| *x = 0);
+    }
+
+    fn sized(n_nodes: usize, n_regions: usize) -> Events {
+        Events {
+            long_term_by_node: vec![0; n_nodes],
+            long_term_by_home: vec![0; n_regions],
+            ..Events::default()
+        }
     }
 
     fn extend_from(&mut self, other: &Events) {
@@ -43,6 +57,20 @@ impl Events {
             .extend_from_slice(&other.recognition_starts);
         self.recognition_ends
             .extend_from_slice(&other.recognition_ends);
+        for (a, b) in self
+            .long_term_by_node
+            .iter_mut()
+            .zip(&other.long_term_by_node)
+        {
+            *a += b;
+        }
+        for (a, b) in self
+            .long_term_by_home
+            .iter_mut()
+            .zip(&other.long_term_by_home)
+        {
+            *a += b;
+        }
     }
 
     pub fn bytes(&self) -> usize {
@@ -74,7 +102,9 @@ pub fn decide(
     let train_key = StageKey::new(seed, rep, t, Stage::Training);
     let recog_key = StageKey::new(seed, rep, t, Stage::Recognition);
     let ojs = s.mechanics.on_the_job_search;
+    let ojs_threshold = crate::rng::threshold(ojs);
     let search_p = s.mechanics.search_probability;
+    let search_threshold = crate::rng::threshold(search_p);
     let takeup = s.training.takeup;
     let takeup_at_risk = s.training.takeup_at_risk;
     let min_spell = s.training.min_unemployment_steps;
@@ -82,98 +112,113 @@ pub fn decide(
     // Clock at the start of the step: spells are measured up to it.
     let start = now - 1;
 
-    super::for_each_chunk(w.len(), chunk_events, Events::default, |range, ev| {
-        ev.clear();
-        for i in range {
-            let id = i as u32;
-            let j = w.node[i] as usize;
-            let status = w.status[i];
-            if status == Status::Employed as u8 {
-                let c = w.contract[i];
-                if unit_f64(sep_key.word(id)) < rules.separation[j][c as usize] {
-                    ev.separations.push(id);
-                    continue;
-                }
-                if takeup_at_risk > 0.0 && rules.at_risk[j] {
-                    let h = w.home[i] as usize;
-                    let mut rs = train_key.stream(id);
-                    let country = model.region_country[h] as usize;
-                    let from = model.node_sector[j] as usize;
-                    if let Some(target) = training::choose(
-                        model,
-                        shortage,
-                        country,
-                        w.quals[i],
-                        from,
-                        c,
-                        true,
-                        takeup_at_risk,
-                        &mut rs,
-                    ) {
-                        ev.training_starts.push((id, target));
-                        continue;
-                    }
-                }
-                if ojs > 0.0 && unit_f64(search_key.word(id)) < ojs {
-                    ev.searchers.push(id);
-                }
-            } else if status == Status::Unemployed as u8 {
-                if takeup > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
-                    let h = w.home[i] as usize;
-                    let mut rs = train_key.stream(id);
-                    let country = model.region_country[h] as usize;
-                    let from = model.node_sector[j] as usize;
-                    if let Some(target) = training::choose(
-                        model,
-                        shortage,
-                        country,
-                        w.quals[i],
-                        from,
-                        w.contract[i],
-                        false,
-                        takeup,
-                        &mut rs,
-                    ) {
-                        ev.training_starts.push((id, target));
-                        continue;
-                    }
-                }
-                if search_p >= 1.0 || unit_f64(search_key.word(id)) < search_p {
-                    ev.searchers.push(id);
-                }
-            } else {
-                let target = w.train_target[i] as usize;
-                if u32::from(start + 1 - w.spell_start[i]) >= s.sectors[target].training_steps {
-                    ev.completions.push(id);
-                }
-            }
-
-            if model.any_recognition {
-                if w.recog_target[i] != NONE_U8 {
-                    if now >= w.recog_until[i] {
-                        ev.recognition_ends.push(id);
-                    }
-                } else if w.quals[i] & model.regulated_mask != 0 {
-                    let open = model.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
-                    if open != 0 {
-                        let mut rs = recog_key.stream(id);
-                        let diploma = w.diploma[i] as usize;
-                        for c in 0..model.n_countries {
-                            if open & (1 << c) == 0 {
-                                continue;
-                            }
-                            if let Some(rule) = &s.recognition[diploma * model.n_countries + c] {
-                                if rs.chance(rule.start_probability) {
-                                    ev.recognition_starts.push((id, c as u8));
-                                    break;
+    let long_term = s.mechanics.long_term_steps;
+    let (nn, nr) = (model.n_nodes, model.n_regions);
+    super::for_each_chunk(
+        w.len(),
+        chunk_events,
+        || Events::sized(nn, nr),
+        |range, ev| {
+            ev.clear();
+            for i in range {
+                let id = i as u32;
+                let j = w.node[i] as usize;
+                // Recognition procedures run beside whatever else the worker does this step.
+                if model.any_recognition {
+                    if w.recog_target[i] != NONE_U8 {
+                        if now >= w.recog_until[i] {
+                            ev.recognition_ends.push(id);
+                        }
+                    } else if w.quals[i] & model.regulated_mask != 0 {
+                        let open = model.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
+                        if open != 0 {
+                            let mut rs = recog_key.stream(id);
+                            let diploma = w.diploma[i] as usize;
+                            for c in 0..model.n_countries {
+                                if open & (1 << c) == 0 {
+                                    continue;
+                                }
+                                if let Some(rule) = &s.recognition[diploma * model.n_countries + c]
+                                {
+                                    if rs.chance(rule.start_probability) {
+                                        ev.recognition_starts.push((id, c as u8));
+                                        break;
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                let status = w.status[i];
+                if status == Status::Employed as u8 {
+                    let c = w.contract[i];
+                    if sep_key.word(id) < rules.separation[j][c as usize] {
+                        ev.separations.push(id);
+                        continue;
+                    }
+                    if takeup_at_risk > 0.0 && rules.at_risk[j] {
+                        let h = w.home[i] as usize;
+                        let mut rs = train_key.stream(id);
+                        let country = model.region_country[h] as usize;
+                        let from = model.node_sector[j] as usize;
+                        if let Some(target) = training::choose(
+                            model,
+                            shortage,
+                            country,
+                            w.quals[i],
+                            from,
+                            c,
+                            true,
+                            takeup_at_risk,
+                            &mut rs,
+                        ) {
+                            ev.training_starts.push((id, target));
+                            continue;
+                        }
+                    }
+                    if ojs > 0.0 && search_key.word(id) < ojs_threshold {
+                        ev.searchers.push(id);
+                    }
+                } else if status == Status::Unemployed as u8 {
+                    if u32::from(now - w.spell_start[i]) >= long_term {
+                        ev.long_term_by_node[j] += 1;
+                        ev.long_term_by_home[w.home[i] as usize] += 1;
+                    }
+                    if takeup > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
+                        let h = w.home[i] as usize;
+                        let mut rs = train_key.stream(id);
+                        let country = model.region_country[h] as usize;
+                        let from = model.node_sector[j] as usize;
+                        if let Some(target) = training::choose(
+                            model,
+                            shortage,
+                            country,
+                            w.quals[i],
+                            from,
+                            w.contract[i],
+                            false,
+                            takeup,
+                            &mut rs,
+                        ) {
+                            ev.training_starts.push((id, target));
+                            continue;
+                        }
+                    }
+                    if search_p >= 1.0 || search_key.word(id) < search_threshold {
+                        ev.searchers.push(id);
+                    }
+                } else {
+                    let target = w.train_target[i] as usize;
+                    if u32::from(start + 1 - w.spell_start[i]) >= s.sectors[target].training_steps {
+                        ev.completions.push(id);
+                    }
+                }
             }
-        }
-    });
+        },
+    );
+    if events.long_term_by_node.len() != nn {
+        *events = Events::sized(nn, nr);
+    }
     events.clear();
     let chunks = w.len().div_ceil(super::CHUNK);
     for ev in &chunk_events[..chunks] {

@@ -12,8 +12,8 @@ use crate::model::Model;
 
 /// Per-node rules of the step, computed from the state at its start.
 pub struct NodeRules {
-    /// Separation probability per (node, contract).
-    pub separation: Vec<[f64; 3]>,
+    /// Separation probability per (node, contract), as a [`crate::rng::threshold`].
+    pub separation: Vec<[u64; 3]>,
     /// Workers at this node are at risk of losing their job: demand below employment.
     pub at_risk: Vec<bool>,
 }
@@ -21,7 +21,7 @@ pub struct NodeRules {
 impl NodeRules {
     pub fn new(n_nodes: usize) -> NodeRules {
         NodeRules {
-            separation: vec![[0.0; 3]; n_nodes],
+            separation: vec![[0; 3]; n_nodes],
             at_risk: vec![false; n_nodes],
         }
     }
@@ -55,7 +55,7 @@ impl NodeRules {
                 let params = &s.contracts[c];
                 let p = delta * params.separation_multiplier
                     + extra * params.downsizing_weight / mean_weight;
-                self.separation[j][c] = p.clamp(0.0, 1.0);
+                self.separation[j][c] = crate::rng::threshold(p);
             }
         }
     }
