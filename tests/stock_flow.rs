@@ -252,11 +252,11 @@ proptest! {
             let after = stepper.step(&model, &mut world);
             // No worker is hired twice, no node hires more than it had vacancies.
             let hires = &stepper.matching.hires;
-            let unique: HashSet<u32> = hires.iter().map(|h| h.0).collect();
+            let unique: HashSet<u32> = hires.iter().map(|h| h.worker).collect();
             prop_assert_eq!(unique.len(), hires.len());
             let mut per_node = vec![0u64; model.n_nodes];
-            for &(_, k) in hires {
-                per_node[k as usize] += 1;
+            for h in hires {
+                per_node[h.node as usize] += 1;
             }
             for j in 0..model.n_nodes {
                 prop_assert!(per_node[j] <= vacancies_at_start[j]);

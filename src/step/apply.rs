@@ -9,7 +9,9 @@ use crate::metrics::{flow, money, Census, Flows};
 use crate::model::Model;
 use crate::rng::{Stage, StageKey};
 use crate::step::census::Entry;
+use crate::step::matching::Hire;
 use crate::step::scan::Events;
+use crate::step::search::SearcherInfo;
 use crate::step::training::funding;
 use crate::step::vacancies;
 use crate::world::{Status, World, NONE_U8};
@@ -21,7 +23,8 @@ pub fn transitions(
     t: u32,
     now: u16,
     events: &Events,
-    hires: &[(u32, u32)],
+    hires: &[Hire],
+    searchers: &[SearcherInfo],
     openings: &[u64],
     flows: &mut Flows,
     census: &mut Census,
@@ -32,18 +35,16 @@ pub fn transitions(
     let rep = world.replication;
 
     // Vacancies filled and expired are decided on the vacancies as they stood at the start.
-    let mut filled = vec![0u64; model.n_nodes];
-    for &(_, k) in hires {
-        filled[k as usize] += 1;
+    for hire in hires {
+        flows.by_node[hire.node as usize][flow::VACANCIES_FILLED] += 1;
     }
     for j in 0..model.n_nodes {
-        let unfilled = world.vacancies[j] - filled[j];
+        let unfilled = world.vacancies[j] - flows.by_node[j][flow::VACANCIES_FILLED];
         let expired = vacancies::expire(model, world, t, j, unfilled);
         world.vacancies[j] = unfilled - expired + openings[j];
         let f = &mut flows.by_node[j];
         f[flow::VACANCIES_OPENED] += openings[j];
         f[flow::VACANCIES_EXPIRED] += expired;
-        f[flow::VACANCIES_FILLED] += filled[j];
     }
 
     let long_term = s.mechanics.long_term_steps;
@@ -57,13 +58,22 @@ pub fn transitions(
         long_term: w.status[i] == Status::Unemployed as u8
             && u32::from(now - w.spell_start[i]) >= long_term,
     };
-    for &id in &events.separations {
-        let i = id as usize;
-        census.tally(model, entry(w, i), false);
+    // Separations and hires use what the scan and search read of the worker, and only write.
+    for sep in &events.separations {
+        let i = sep.id as usize;
+        let mut e = Entry {
+            status: Status::Employed as u8,
+            node: sep.node as usize,
+            home: sep.home as usize,
+            contract: sep.contract,
+            long_term: false,
+        };
+        census.tally(model, e, false);
+        e.status = Status::Unemployed as u8;
+        census.tally(model, e, true);
         w.status[i] = Status::Unemployed as u8;
         w.spell_start[i] = now;
-        census.tally(model, entry(w, i), true);
-        flows.count(flow::SEPARATIONS, w.home[i] as usize, w.node[i] as usize);
+        flows.count(flow::SEPARATIONS, e.home, e.node);
     }
 
     for &(id, target) in &events.training_starts {
@@ -105,17 +115,19 @@ pub fn transitions(
     }
 
     let hire_key = StageKey::new(seed, rep, t, Stage::Hire);
-    for &(id, k) in hires {
+    for hire in hires {
+        let (id, k) = (hire.worker, hire.node);
+        let me = &searchers[hire.searcher as usize];
         let i = id as usize;
-        let h = w.home[i] as usize;
+        let h = me.home as usize;
         let k_us = k as usize;
-        let from_sector = model.node_sector[w.node[i] as usize];
+        let from_sector = model.node_sector[me.node as usize];
         let to_sector = model.node_sector[k_us];
         let (ch, ck) = (
             model.region_country[h] as usize,
             model.node_country[k_us] as usize,
         );
-        if w.status[i] == Status::Employed as u8 {
+        if me.status == Status::Employed as u8 {
             flows.count(flow::JOB_TO_JOB, h, k_us);
         } else {
             flows.count(flow::HIRES_FROM_UNEMPLOYMENT, h, k_us);
@@ -127,20 +139,35 @@ pub fn transitions(
             flows.count(flow::CROSS_BORDER_HIRES, h, k_us);
         }
         flows.pair_hires[ch * nc + ck] += 1;
-        census.tally(model, entry(w, i), false);
+        let before = Entry {
+            status: me.status,
+            node: me.node as usize,
+            home: h,
+            contract: me.contract,
+            long_term: me.long_term,
+        };
+        census.tally(model, before, false);
         let shares = &s.sectors[to_sector as usize].contract_shares;
         let u = crate::rng::unit_f64(hire_key.word(id));
-        w.contract[i] = if u < shares[0] {
+        let contract = if u < shares[0] {
             0
         } else if u < shares[0] + shares[1] {
             1
         } else {
             2
         };
+        let after = Entry {
+            status: Status::Employed as u8,
+            node: k_us,
+            home: h,
+            contract,
+            long_term: false,
+        };
+        census.tally(model, after, true);
+        w.contract[i] = contract;
         w.status[i] = Status::Employed as u8;
         w.node[i] = k;
         w.spell_start[i] = now;
-        census.tally(model, entry(w, i), true);
     }
 
     if model.any_recognition {

@@ -13,9 +13,17 @@
 use crate::model::Model;
 use crate::step::search::SearchBuffers;
 use crate::step::separations::NodeRules;
-use crate::world::{Status, World};
+use crate::world::Status;
 
 const NOBODY: u32 = u32::MAX;
+
+/// An accepted offer: the worker, its index among the step's searchers, and the node hiring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hire {
+    pub worker: u32,
+    pub searcher: u32,
+    pub node: u32,
+}
 
 #[derive(Default)]
 pub struct MatchBuffers {
@@ -23,8 +31,8 @@ pub struct MatchBuffers {
     slot_app: Vec<u32>,
     offer_utility: Vec<f64>,
     offer_node: Vec<u32>,
-    /// Accepted offers of the step: (worker, node), by ascending worker id.
-    pub hires: Vec<(u32, u32)>,
+    /// Accepted offers of the step, by ascending worker id.
+    pub hires: Vec<Hire>,
 }
 
 impl MatchBuffers {
@@ -33,13 +41,12 @@ impl MatchBuffers {
             + self.slot_app.capacity() * 4
             + self.offer_utility.capacity() * 8
             + self.offer_node.capacity() * 4
-            + self.hires.capacity() * 8
+            + self.hires.capacity() * std::mem::size_of::<Hire>()
     }
 }
 
 pub fn run(
     model: &Model,
-    world: &World,
     rules: &NodeRules,
     searchers: &[u32],
     search: &mut SearchBuffers,
@@ -63,7 +70,7 @@ pub fn run(
     buf.offer_utility.resize(searchers.len(), f64::NEG_INFINITY);
     buf.offer_node.clear();
     buf.offer_node.resize(searchers.len(), NOBODY);
-    let w = &world.workers;
+    let info = &search.info;
     let nn = model.n_nodes;
     for k in 0..nn {
         let (lo, hi) = (
@@ -76,7 +83,7 @@ pub fn run(
                 continue;
             }
             let s = search.applications[a as usize].searcher as usize;
-            let h = w.home[searchers[s] as usize] as usize;
+            let h = info[s].home as usize;
             let u = model.utility[h * nn + k];
             if u > buf.offer_utility[s] {
                 buf.offer_utility[s] = u;
@@ -91,15 +98,19 @@ pub fn run(
         if k == NOBODY {
             continue;
         }
-        let i = id as usize;
-        if w.status[i] == Status::Employed as u8 {
-            let own = w.node[i] as usize;
-            let h = w.home[i] as usize;
+        let me = &info[s];
+        if me.status == Status::Employed as u8 {
+            let own = me.node as usize;
+            let h = me.home as usize;
             let at_least_as_good = buf.offer_utility[s] >= model.utility[h * nn + own];
             if !(at_least_as_good || rules.at_risk[own]) {
                 continue;
             }
         }
-        buf.hires.push((id, k));
+        buf.hires.push(Hire {
+            worker: id,
+            searcher: s as u32,
+            node: k,
+        });
     }
 }

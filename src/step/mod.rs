@@ -137,6 +137,7 @@ impl Stepper {
             model,
             world,
             t,
+            now,
             &self.rules.at_risk,
             &self.events.searchers,
             &mut self.search,
@@ -145,7 +146,6 @@ impl Stepper {
 
         matching::run(
             model,
-            world,
             &self.rules,
             &self.events.searchers,
             &mut self.search,
@@ -162,6 +162,7 @@ impl Stepper {
             now,
             &self.events,
             &self.matching.hires,
+            &self.search.info,
             &self.openings,
             &mut self.flows,
             &mut self.census,

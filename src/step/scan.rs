@@ -12,10 +12,20 @@ use crate::step::separations::NodeRules;
 use crate::step::training::{self, Shortage};
 use crate::world::{Status, World, NONE_U8};
 
+/// A separation, with what the apply stage needs to know of the worker, read during the scan
+/// while the worker's data was at hand (apply reaches workers at scattered ids).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Separation {
+    pub id: u32,
+    pub node: u32,
+    pub home: u16,
+    pub contract: u8,
+}
+
 /// The decisions of one step (or of one chunk of workers), worker ids in ascending order.
 #[derive(Default, Debug, Clone)]
 pub struct Events {
-    pub separations: Vec<u32>,
+    pub separations: Vec<Separation>,
     pub searchers: Vec<u32>,
     pub training_starts: Vec<(u32, u8)>,
     pub completions: Vec<u32>,
@@ -74,8 +84,8 @@ impl Events {
     }
 
     pub fn bytes(&self) -> usize {
-        (self.separations.capacity()
-            + self.searchers.capacity()
+        self.separations.capacity() * std::mem::size_of::<Separation>()
+            + (self.searchers.capacity()
             + self.completions.capacity()
             + self.recognition_ends.capacity())
             * 4
@@ -153,7 +163,12 @@ pub fn decide(
                 if status == Status::Employed as u8 {
                     let c = w.contract[i];
                     if sep_key.word(id) < rules.separation[j][c as usize] {
-                        ev.separations.push(id);
+                        ev.separations.push(Separation {
+                            id,
+                            node: j as u32,
+                            home: w.home[i],
+                            contract: c,
+                        });
                         continue;
                     }
                     if takeup_at_risk > 0.0 && rules.at_risk[j] {

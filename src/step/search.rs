@@ -32,6 +32,17 @@ pub struct Application {
     pub key: u64,
 }
 
+/// What matching and apply need to know of a searcher, gathered while search reads the worker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SearcherInfo {
+    pub node: u32,
+    pub home: u16,
+    pub status: u8,
+    pub contract: u8,
+    /// Long-term unemployed by the end of this step if not hired.
+    pub long_term: bool,
+}
+
 /// Search scratch: per-step weights and the applications of the step.
 pub struct SearchBuffers {
     /// `commute * border factor * v_k` for each reachable node of each home region.
@@ -40,6 +51,8 @@ pub struct SearchBuffers {
     pub slot_start: Vec<u64>,
     chunk_apps: Vec<Vec<Application>>,
     pub applications: Vec<Application>,
+    /// One entry per searcher, in the order of the searchers.
+    pub info: Vec<SearcherInfo>,
 }
 
 impl SearchBuffers {
@@ -49,6 +62,7 @@ impl SearchBuffers {
             slot_start: vec![0; model.n_nodes + 1],
             chunk_apps: Vec::new(),
             applications: Vec::new(),
+            info: Vec::new(),
         }
     }
 
@@ -60,6 +74,7 @@ impl SearchBuffers {
                 .iter()
                 .map(|a| a.capacity() * app)
                 .sum::<usize>()
+            + self.info.capacity() * std::mem::size_of::<SearcherInfo>()
     }
 }
 
@@ -67,6 +82,7 @@ pub fn applications(
     model: &Model,
     world: &World,
     t: u32,
+    now: u16,
     at_risk: &[bool],
     searchers: &[u32],
     buf: &mut SearchBuffers,
@@ -102,14 +118,18 @@ pub fn applications(
     let slot_start = &buf.slot_start;
     let employer = model.employer_weights;
 
+    let long_term = s.mechanics.long_term_steps;
     let chunks = searchers.len().div_ceil(super::CHUNK);
     if buf.chunk_apps.len() < chunks {
         buf.chunk_apps.resize_with(chunks, Vec::new);
     }
+    buf.info.clear();
+    buf.info.resize(searchers.len(), SearcherInfo::default());
     buf.chunk_apps[..chunks]
         .par_iter_mut()
+        .zip(buf.info.par_chunks_mut(super::CHUNK))
         .enumerate()
-        .for_each(|(c, out)| {
+        .for_each(|(c, (out, info))| {
             out.clear();
             let mut weights: Vec<f64> = Vec::new();
             let lo = c * super::CHUNK;
@@ -118,10 +138,19 @@ pub fn applications(
                 let i = id as usize;
                 let h = w.home[i] as usize;
                 let own = w.node[i];
+                let status = w.status[i];
+                info[idx] = SearcherInfo {
+                    node: own,
+                    home: h as u16,
+                    status,
+                    contract: w.contract[i],
+                    long_term: status == Status::Unemployed as u8
+                        && u32::from(now - w.spell_start[i]) >= long_term,
+                };
                 let nn = model.n_nodes;
                 // The utility an offer must reach: the current job's, for employed searchers
                 // whose job is not at risk.
-                let floor = if w.status[i] == Status::Employed as u8 && !at_risk[own as usize] {
+                let floor = if status == Status::Employed as u8 && !at_risk[own as usize] {
                     model.utility[h * nn + own as usize]
                 } else {
                     f64::NEG_INFINITY
