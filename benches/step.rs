@@ -1,1 +1,109 @@
-fn main() {}
+//! Criterion benches of the step: each stage on its own and the full step, for the published
+//! one-node model and the baseline border scenario at 10 k, 100 k and 1 M workers.
+//! Throughput is in workers, so criterion reports agent-steps per second (elem/s).
+//!
+//! `cargo bench --bench step` measures; `cargo bench -- --test` runs each once (CI).
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use labsim::model::Model;
+use labsim::step::Stepper;
+use labsim::world::World;
+
+const SIZES: [u64; 3] = [10_000, 100_000, 1_000_000];
+/// Steps taken before measuring, so that the world is in its steady state.
+const WARM_UP_STEPS: u32 = 24;
+/// Steps a world takes in a row in the full-step benches before it is reset.
+const RESTART: u64 = 60;
+
+/// A warmed-up world of about `workers` agents of a shipped scenario.
+fn setup(file: &str, workers: u64) -> (Model, World, Stepper) {
+    let mut s = labsim::scenario::load(Path::new(file)).expect("shipped scenario");
+    let persons: f64 = s.regions.iter().map(|r| r.labour_force).sum();
+    s.simulation.scale = workers as f64 / persons;
+    s.simulation.steps = 120;
+    let model = Model::new(s);
+    let mut world = World::new(&model, 0);
+    let mut stepper = Stepper::new(&model, &world);
+    for _ in 0..WARM_UP_STEPS {
+        stepper.step(&model, &mut world);
+    }
+    (model, world, stepper)
+}
+
+fn full_step(c: &mut Criterion) {
+    for (name, file) in [
+        ("published", "scenarios/published_model.toml"),
+        ("baseline", "scenarios/baseline.toml"),
+    ] {
+        let mut group = c.benchmark_group(format!("step/{name}"));
+        group.sample_size(10);
+        for size in SIZES {
+            let (model, world, stepper) = setup(file, size);
+            group.throughput(Throughput::Elements(world.workers.len() as u64));
+            // Steps run back to back, as in a real run; every `RESTART` steps the world is reset
+            // to the warmed-up copy (not timed) so the clock stays within the scenario's length.
+            group.bench_function(BenchmarkId::from_parameter(size), |b| {
+                b.iter_custom(|iters| {
+                    let mut timed = Duration::ZERO;
+                    let mut done = 0;
+                    while done < iters {
+                        let (mut w, mut s) = (world.clone(), stepper.clone());
+                        let n = (iters - done).min(RESTART);
+                        let start = Instant::now();
+                        for _ in 0..n {
+                            black_box(s.step(&model, &mut w));
+                        }
+                        timed += start.elapsed();
+                        done += n;
+                    }
+                    timed
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    for (name, file) in [
+        ("published", "scenarios/published_model.toml"),
+        ("baseline", "scenarios/baseline.toml"),
+    ] {
+        let mut group = c.benchmark_group(format!("stage/{name}"));
+        group.sample_size(10);
+        for size in SIZES {
+            let (model, world, mut stepper) = setup(file, size);
+            group.throughput(Throughput::Elements(world.workers.len() as u64));
+            // Stages before the one measured are run once in setup; the measured stage reads
+            // only the world and its own inputs, so it can be repeated on the same state.
+            stepper.stage_demand(&model, &world);
+            group.bench_function(BenchmarkId::new("scan", size), |b| {
+                b.iter(|| stepper.stage_scan(&model, &world))
+            });
+            group.bench_function(BenchmarkId::new("openings", size), |b| {
+                b.iter(|| stepper.stage_openings(&model, &world))
+            });
+            group.bench_function(BenchmarkId::new("search", size), |b| {
+                b.iter(|| stepper.stage_search(&model, &world))
+            });
+            group.bench_function(BenchmarkId::new("matching", size), |b| {
+                b.iter(|| stepper.stage_matching(&model))
+            });
+            group.bench_function(BenchmarkId::new("apply", size), |b| {
+                b.iter_batched_ref(
+                    || (world.clone(), stepper.clone()),
+                    |(w, s)| s.stage_apply(&model, w),
+                    BatchSize::LargeInput,
+                )
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, full_step, stages);
+criterion_main!(benches);

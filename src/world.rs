@@ -98,6 +98,7 @@ impl Workers {
 }
 
 /// The mutable state of one replication.
+#[derive(Clone)]
 pub struct World {
     pub replication: u32,
     /// Steps completed so far (0 before the first step).

@@ -25,7 +25,7 @@ pub struct Hire {
     pub node: u32,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct MatchBuffers {
     slot_key: Vec<u64>,
     slot_app: Vec<u32>,

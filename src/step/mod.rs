@@ -49,6 +49,7 @@ pub const STAGES: [&str; 8] = [
 ];
 
 /// Reusable scratch for stepping one world. Cleared each step, never reallocated once warm.
+#[derive(Clone)]
 pub struct Stepper {
     /// Census of the world as it stands (end of the last step).
     pub census: Census,
@@ -96,21 +97,66 @@ impl Stepper {
 
     /// Advance `world` by one step and return what the step recorded.
     pub fn step(&mut self, model: &Model, world: &mut World) -> StepRecord {
-        let t = world.step + 1;
-        let now = CLOCK_ORIGIN + t as u16;
         let mut clock = Instant::now();
         let mut lap = |timers: &mut [f64; STAGES.len()], stage: usize| {
             let next = Instant::now();
             timers[stage] += (next - clock).as_secs_f64();
             clock = next;
         };
-
-        demand::target(model, world, t, &mut self.demand);
+        self.stage_demand(model, world);
         lap(&mut self.timers, 0);
+        self.stage_scan(model, world);
+        lap(&mut self.timers, 1);
+        self.stage_openings(model, world);
+        lap(&mut self.timers, 2);
+        self.stage_search(model, world);
+        lap(&mut self.timers, 3);
+        self.stage_matching(model);
+        lap(&mut self.timers, 4);
+        self.stage_apply(model, world);
+        lap(&mut self.timers, 5);
+        crate::policy::apply(&model.scenario.policies);
+        lap(&mut self.timers, 6);
+        world.step += 1;
+        #[cfg(debug_assertions)]
+        {
+            let kept = self.census.clone();
+            self.take_census(model, world);
+            assert_eq!(
+                kept, self.census,
+                "census kept in apply differs from a recount at step {}",
+                world.step
+            );
+        }
+        lap(&mut self.timers, 7);
 
+        StepRecord {
+            step: world.step,
+            census: self.census.clone(),
+            vacancies: world.vacancies.clone(),
+            demand: self.demand.clone(),
+            flows: self.flows.clone(),
+        }
+    }
+
+    /// The step being taken and its end clock.
+    fn when(world: &World) -> (u32, u16) {
+        let t = world.step + 1;
+        (t, CLOCK_ORIGIN + t as u16)
+    }
+
+    /// Stage 1: target demand, and the per-node rules that follow from the state at the start.
+    pub fn stage_demand(&mut self, model: &Model, world: &World) {
+        let (t, _) = Self::when(world);
+        demand::target(model, world, t, &mut self.demand);
         self.rules
             .update(model, &self.census, &world.vacancies, &self.demand);
         self.shortage.update(model, &self.census, &world.vacancies);
+    }
+
+    /// Stage 2: the decision scan over all workers.
+    pub fn stage_scan(&mut self, model: &Model, world: &World) {
+        let (t, now) = Self::when(world);
         scan::decide(
             model,
             world,
@@ -121,8 +167,11 @@ impl Stepper {
             &mut self.chunk_events,
             &mut self.events,
         );
-        lap(&mut self.timers, 1);
+    }
 
+    /// Stage 3: vacancy openings.
+    pub fn stage_openings(&mut self, model: &Model, world: &World) {
+        let (t, _) = Self::when(world);
         vacancies::open(
             model,
             world,
@@ -131,8 +180,11 @@ impl Stepper {
             &self.demand,
             &mut self.openings,
         );
-        lap(&mut self.timers, 2);
+    }
 
+    /// Stage 4: applications of every searcher.
+    pub fn stage_search(&mut self, model: &Model, world: &World) {
+        let (t, now) = Self::when(world);
         search::applications(
             model,
             world,
@@ -142,8 +194,10 @@ impl Stepper {
             &self.events.searchers,
             &mut self.search,
         );
-        lap(&mut self.timers, 3);
+    }
 
+    /// Stage 5: urn-ball matching.
+    pub fn stage_matching(&mut self, model: &Model) {
         matching::run(
             model,
             &self.rules,
@@ -151,8 +205,11 @@ impl Stepper {
             &mut self.search,
             &mut self.matching,
         );
-        lap(&mut self.timers, 4);
+    }
 
+    /// Stage 6: carry out every decision; flows and census.
+    pub fn stage_apply(&mut self, model: &Model, world: &mut World) {
+        let (t, now) = Self::when(world);
         self.flows.clear();
         census::set_long_term(&mut self.census, &self.events);
         apply::transitions(
@@ -167,30 +224,6 @@ impl Stepper {
             &mut self.flows,
             &mut self.census,
         );
-        lap(&mut self.timers, 5);
-
-        crate::policy::apply(&model.scenario.policies);
-        lap(&mut self.timers, 6);
-
-        world.step = t;
-        #[cfg(debug_assertions)]
-        {
-            let kept = self.census.clone();
-            self.take_census(model, world);
-            assert_eq!(
-                kept, self.census,
-                "census kept in apply differs from a recount at step {t}"
-            );
-        }
-        lap(&mut self.timers, 7);
-
-        StepRecord {
-            step: t,
-            census: self.census.clone(),
-            vacancies: world.vacancies.clone(),
-            demand: self.demand.clone(),
-            flows: self.flows.clone(),
-        }
     }
 
     /// The record of the world before any step (step 0): stocks only, no flows.

@@ -86,9 +86,9 @@ impl Events {
     pub fn bytes(&self) -> usize {
         self.separations.capacity() * std::mem::size_of::<Separation>()
             + (self.searchers.capacity()
-            + self.completions.capacity()
-            + self.recognition_ends.capacity())
-            * 4
+                + self.completions.capacity()
+                + self.recognition_ends.capacity())
+                * 4
             + (self.training_starts.capacity() + self.recognition_starts.capacity()) * 8
     }
 }

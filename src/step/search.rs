@@ -44,6 +44,7 @@ pub struct SearcherInfo {
 }
 
 /// Search scratch: per-step weights and the applications of the step.
+#[derive(Clone)]
 pub struct SearchBuffers {
     /// `commute * border factor * v_k` for each reachable node of each home region.
     pub base: Vec<Vec<f64>>,

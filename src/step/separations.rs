@@ -11,6 +11,7 @@ use crate::metrics::{node, Census};
 use crate::model::Model;
 
 /// Per-node rules of the step, computed from the state at its start.
+#[derive(Clone)]
 pub struct NodeRules {
     /// Separation probability per (node, contract), as a [`crate::rng::threshold`].
     pub separation: Vec<[u64; 3]>,

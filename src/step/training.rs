@@ -18,6 +18,7 @@ use crate::rng::Stream;
 use crate::scenario::Contract;
 
 /// Shortage sectors per country, with their vacancies as weights, from the start of the step.
+#[derive(Clone)]
 pub struct Shortage {
     pub by_country: Vec<Vec<(u8, f64)>>,
 }
