@@ -38,12 +38,12 @@ pub fn transitions(
     for hire in hires {
         flows.by_node[hire.node as usize][flow::VACANCIES_FILLED] += 1;
     }
-    for j in 0..model.n_nodes {
+    for (j, &opened) in openings.iter().enumerate() {
         let unfilled = world.vacancies[j] - flows.by_node[j][flow::VACANCIES_FILLED];
         let expired = vacancies::expire(model, world, t, j, unfilled);
-        world.vacancies[j] = unfilled - expired + openings[j];
+        world.vacancies[j] = unfilled - expired + opened;
         let f = &mut flows.by_node[j];
-        f[flow::VACANCIES_OPENED] += openings[j];
+        f[flow::VACANCIES_OPENED] += opened;
         f[flow::VACANCIES_EXPIRED] += expired;
     }
 
