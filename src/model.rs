@@ -62,7 +62,7 @@ impl Model {
         let c = &s.commuting;
         let mode_weight = |t: f64| {
             if t <= c.max_minutes {
-                (-t / c.decay_minutes).exp()
+                libm::exp(-t / c.decay_minutes)
             } else {
                 0.0
             }

@@ -5,8 +5,10 @@
 //! A stream is SplitMix64 (Steele, Lea & Flood 2014) started from a hash of its key; a single
 //! draw per agent is one hash, with no generator state at all. Never use an entropy-seeded
 //! generator anywhere in simulation code.
-
-use std::convert::Infallible;
+//!
+//! Transcendental functions in simulation code come from `libm` (a pure-Rust libm), never from
+//! the platform's maths library, whose last bits may differ between systems: with them, output
+//! is the same on every machine, not only for every thread count.
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -92,7 +94,7 @@ pub fn below(word: u64, n: u32) -> u32 {
     (((word >> 32) * u64::from(n)) >> 32) as u32
 }
 
-/// A SplitMix64 generator; implements `rand`'s `Rng` so `rand_distr` can sample from it.
+/// A SplitMix64 generator.
 #[derive(Clone, Debug)]
 pub struct Stream(u64);
 
@@ -120,38 +122,34 @@ impl Stream {
     }
 }
 
-impl rand::TryRng for Stream {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.next_word() >> 32) as u32)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(self.next_word())
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let w = self.next_word().to_le_bytes();
-            chunk.copy_from_slice(&w[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-
-/// Binomial(n, p) from a stream, with the degenerate cases handled without a draw.
+/// Binomial(n, p) from a stream, exactly, by geometric skipping: the gaps between successes in
+/// a run of Bernoulli(p) trials are Geometric(p), so counting the gaps that fit in n trials
+/// takes about `n min(p, 1 - p) + 1` draws. It uses only `libm` for logarithms, so the result
+/// is the same on every platform (the platform's own `ln` may differ in the last bit).
 pub fn binomial(stream: &mut Stream, n: u64, p: f64) -> u64 {
-    use rand_distr::Distribution;
     if n == 0 || p <= 0.0 {
         return 0;
     }
     if p >= 1.0 {
         return n;
     }
-    match rand_distr::Binomial::new(n, p) {
-        Ok(d) => d.sample(stream),
-        Err(_) => 0, // unreachable: p is checked to lie in (0, 1) above
+    if p > 0.5 {
+        return n - binomial(stream, n, 1.0 - p);
+    }
+    let log_q = libm::log1p(-p);
+    let mut successes = 0;
+    let mut trials: u64 = 0;
+    loop {
+        // Failures before the next success: floor(ln(U) / ln(1 - p)), U uniform in (0, 1].
+        let gap = libm::log(1.0 - stream.unit()) / log_q;
+        if gap >= (n - trials) as f64 {
+            return successes;
+        }
+        trials += gap as u64 + 1;
+        if trials > n {
+            return successes;
+        }
+        successes += 1;
     }
 }
 
@@ -192,14 +190,27 @@ mod tests {
     }
 
     #[test]
-    fn binomial_mean_and_edges() {
+    fn binomial_mean_variance_and_edges() {
         let mut s = StageKey::new(3, 0, 0, Stage::Openings).stream(0);
         assert_eq!(binomial(&mut s, 0, 0.5), 0);
         assert_eq!(binomial(&mut s, 10, 0.0), 0);
         assert_eq!(binomial(&mut s, 10, 1.0), 10);
-        let total: u64 = (0..2000).map(|_| binomial(&mut s, 1000, 0.1)).sum();
-        let mean = total as f64 / 2000.0;
-        assert!((mean - 100.0).abs() < 1.0, "mean {mean}");
+        for (n, p) in [(1000u64, 0.1), (50, 0.7), (20_000, 0.012), (3, 0.5)] {
+            let draws: Vec<f64> = (0..20_000).map(|_| binomial(&mut s, n, p) as f64).collect();
+            assert!(draws.iter().all(|&x| x <= n as f64));
+            let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+            let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / draws.len() as f64;
+            let (m, v) = (n as f64 * p, n as f64 * p * (1.0 - p));
+            // Five standard errors of the mean; the variance within 5 %.
+            assert!(
+                (mean - m).abs() < 5.0 * (v / 20_000.0).sqrt(),
+                "n {n} p {p}: mean {mean}"
+            );
+            assert!(
+                (var - v).abs() / v < 0.05,
+                "n {n} p {p}: variance {var}, expected {v}"
+            );
+        }
     }
 
     #[test]

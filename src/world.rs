@@ -166,7 +166,7 @@ impl World {
                     let spell = if is_unemployed {
                         // Initial spells: geometric with mean long_term / 2 steps, at least 1.
                         let p = (2.0 / long_term).min(1.0);
-                        let g = ((1.0 - rs.unit()).ln() / (1.0 - p).ln()).floor();
+                        let g = (libm::log(1.0 - rs.unit()) / libm::log1p(-p)).floor();
                         1 + g.min(f64::from(CLOCK_ORIGIN) - 1.0) as u16
                     } else {
                         1 + rs.below(60) as u16

@@ -172,13 +172,14 @@ impl Demand {
         let mut f = self.level;
         if self.cycle_amplitude != 0.0 {
             f *= 1.0
-                - self.cycle_amplitude * (2.0 * std::f64::consts::PI * t / self.cycle_period).sin();
+                - self.cycle_amplitude
+                    * libm::sin(2.0 * std::f64::consts::PI * t / self.cycle_period);
         }
         let years = t * f64::from(step_months) / 12.0;
         for trend in &self.trends {
             if trend.sector.is_none_or(|s| s == sector) && trend.region.is_none_or(|r| r == region)
             {
-                f *= (1.0 + trend.rate_per_year).powf(years);
+                f *= libm::pow(1.0 + trend.rate_per_year, years);
             }
         }
         for shock in &self.shocks {

@@ -203,7 +203,7 @@ pub fn applications(
                         None => draw,
                         Some(wts) => {
                             let u = crate::rng::unit_f64(draw);
-                            (-(1.0 - u).ln() / wts[w.age[i] as usize]).to_bits()
+                            (-libm::log(1.0 - u) / wts[w.age[i] as usize]).to_bits()
                         }
                     };
                     out.push(Application {

@@ -113,6 +113,6 @@ pub fn choose(
     }
     let target = target?;
     let private = funding(model, from_sector, target as usize, contract, employed)[2];
-    let p = takeup * (-private / model.scenario.training.cost_sensitivity).exp();
+    let p = takeup * libm::exp(-private / model.scenario.training.cost_sensitivity);
     rs.chance(p).then_some(target)
 }
