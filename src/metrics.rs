@@ -56,7 +56,8 @@ pub mod money {
     pub const TRAINING_FUNDS: usize = 2;
     pub const TRAINING_PRIVATE: usize = 3;
     pub const RECOGNITION_FEES: usize = 4;
-    pub const N: usize = 5;
+    pub const TRAINING_POLICY: usize = 5;
+    pub const N: usize = 6;
 }
 
 /// A census of the workers at one moment.
@@ -165,4 +166,6 @@ pub struct StepRecord {
     /// Target demand per node during the step, in agent units.
     pub demand: Vec<f64>,
     pub flows: Flows,
+    /// What each policy did in the step.
+    pub policy: crate::policy::PolicyFlows,
 }

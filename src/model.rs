@@ -2,11 +2,110 @@
 //! offer utilities and sector mobility, computed once from a [`Scenario`].
 //!
 //! A node is a (region, sector) pair with id `region * S + sector`. Nothing here changes during a
-//! run; the mutable state is in [`crate::world::World`].
+//! run; the mutable state is in [`crate::world::World`]. Policies that change travel times or
+//! border frictions build their own [`Geo`] with [`Geo::build`] while they are active.
 
 use crate::scenario::Scenario;
 
 pub type NodeId = u32;
+
+/// Everything that follows from travel times and border frictions.
+#[derive(Clone, Debug)]
+pub struct Geo {
+    /// `C[h -> r]`: commuting weight from home region h to work region r, `[h * R + r]`.
+    pub commute: Vec<f64>,
+    /// Expected one-way travel minutes `[h * R + r]` (used in offer utilities).
+    pub minutes: Vec<f64>,
+    /// Border factor `(1 - admin friction) * awareness` for (home country, work country).
+    pub border_factor: Vec<f64>,
+    /// The awareness part of it, for policies that raise awareness of their participants.
+    pub awareness: Vec<f64>,
+    /// Utility of a job at node j for a worker living in region h, `[h * N + j]`.
+    pub utility: Vec<f64>,
+    /// For each home region, the nodes within commuting reach, ascending.
+    pub reachable: Vec<Vec<NodeId>>,
+    /// For each home region, the bit set of foreign countries within commuting reach.
+    pub reachable_foreign: Vec<u8>,
+}
+
+impl Geo {
+    /// The tables for the given travel times `[from * R + to]` (minutes, `INFINITY` where there
+    /// is no connection) and per country pair admin friction and awareness `[from * C + to]`.
+    pub fn build(
+        s: &Scenario,
+        travel_car: &[f64],
+        travel_pt: &[f64],
+        admin_friction: &[f64],
+        awareness: &[f64],
+    ) -> Geo {
+        let (nr, ns, nc) = (s.n_regions(), s.n_sectors(), s.n_countries());
+        let nn = nr * ns;
+        let country = |r: usize| s.regions[r].country;
+        let c = &s.commuting;
+        let mode_weight = |t: f64| {
+            if t <= c.max_minutes {
+                libm::exp(-t / c.decay_minutes)
+            } else {
+                0.0
+            }
+        };
+        let mut commute = vec![0.0; nr * nr];
+        let mut minutes = vec![f64::INFINITY; nr * nr];
+        for h in 0..nr {
+            for r in 0..nr {
+                let (car, pt) = (travel_car[h * nr + r], travel_pt[h * nr + r]);
+                commute[h * nr + r] =
+                    c.car_share * mode_weight(car) + (1.0 - c.car_share) * mode_weight(pt);
+                minutes[h * nr + r] = match (car.is_finite(), pt.is_finite()) {
+                    (true, true) => c.car_share * car + (1.0 - c.car_share) * pt,
+                    (true, false) => car,
+                    (false, true) => pt,
+                    (false, false) => f64::INFINITY,
+                };
+            }
+        }
+        let border_factor = (0..nc * nc)
+            .map(|i| (1.0 - admin_friction[i]) * awareness[i])
+            .collect::<Vec<_>>();
+        let mut utility = vec![f64::NEG_INFINITY; nr * nn];
+        for h in 0..nr {
+            let ch = country(h);
+            for j in 0..nn {
+                let (r, sec) = (j / ns, j % ns);
+                let m = minutes[h * nr + r];
+                if m.is_finite() {
+                    utility[h * nn + j] = s.sectors[sec].wage
+                        - c.cost_per_minute * m
+                        - s.border.cost[ch * nc + country(r)];
+                }
+            }
+        }
+        let reachable = (0..nr)
+            .map(|h| {
+                (0..nn)
+                    .filter(|&j| commute[h * nr + j / ns] > 0.0)
+                    .map(|j| j as NodeId)
+                    .collect()
+            })
+            .collect();
+        let reachable_foreign = (0..nr)
+            .map(|h| {
+                (0..nr)
+                    .filter(|&r| commute[h * nr + r] > 0.0 && country(r) != country(h))
+                    .fold(0u8, |m, r| m | 1 << country(r))
+            })
+            .collect();
+        Geo {
+            commute,
+            minutes,
+            border_factor,
+            awareness: awareness.to_vec(),
+            utility,
+            reachable,
+            reachable_foreign,
+        }
+    }
+}
 
 /// Read-only tables shared by every replication of a run.
 pub struct Model {
@@ -23,18 +122,8 @@ pub struct Model {
     pub country_languages: Vec<u8>,
     /// Bit set of regulated sectors.
     pub regulated_mask: u32,
-    /// `C[h -> r]`: commuting weight from home region h to work region r, `[h * R + r]`.
-    pub commute: Vec<f64>,
-    /// Expected one-way travel minutes `[h * R + r]` (used in offer utilities).
-    pub minutes: Vec<f64>,
-    /// Border factor `(1 - admin friction) * awareness` for (home country, work country).
-    pub border_factor: Vec<f64>,
-    /// Utility of a job at node j for a worker living in region h, `[h * N + j]`.
-    pub utility: Vec<f64>,
-    /// For each home region, the nodes within commuting reach, ascending.
-    pub reachable: Vec<Vec<NodeId>>,
-    /// For each home region, the bit set of foreign countries within commuting reach.
-    pub reachable_foreign: Vec<u8>,
+    /// Commuting, border factors and utilities without any policy.
+    pub geo: Geo,
     /// Sector mobility `M[from * S + to]`.
     pub mobility: Vec<f64>,
     /// Employer preference weights by age group; `None` when all are equal (uniform choice).
@@ -46,7 +135,7 @@ pub struct Model {
 impl Model {
     pub fn new(scenario: Scenario) -> Model {
         let s = &scenario;
-        let (nr, ns, nc) = (s.n_regions(), s.n_sectors(), s.n_countries());
+        let (nr, ns) = (s.n_regions(), s.n_sectors());
         let nn = nr * ns;
         let node_region = (0..nn).map(|j| (j / ns) as u16).collect();
         let node_sector = (0..nn).map(|j| (j % ns) as u8).collect();
@@ -58,73 +147,27 @@ impl Model {
             .enumerate()
             .filter(|(_, x)| x.regulated)
             .fold(0u32, |m, (i, _)| m | 1 << i);
-
-        let c = &s.commuting;
-        let mode_weight = |t: f64| {
-            if t <= c.max_minutes {
-                libm::exp(-t / c.decay_minutes)
-            } else {
-                0.0
-            }
-        };
-        let mut commute = vec![0.0; nr * nr];
-        let mut minutes = vec![f64::INFINITY; nr * nr];
-        for h in 0..nr {
-            for r in 0..nr {
-                let (car, pt) = (s.travel_car[h * nr + r], s.travel_pt[h * nr + r]);
-                commute[h * nr + r] =
-                    c.car_share * mode_weight(car) + (1.0 - c.car_share) * mode_weight(pt);
-                minutes[h * nr + r] = match (car.is_finite(), pt.is_finite()) {
-                    (true, true) => c.car_share * car + (1.0 - c.car_share) * pt,
-                    (true, false) => car,
-                    (false, true) => pt,
-                    (false, false) => f64::INFINITY,
-                };
-            }
-        }
-        let border_factor = (0..nc * nc)
-            .map(|i| (1.0 - s.border.admin_friction[i]) * s.border.awareness[i])
-            .collect::<Vec<_>>();
-        let mut utility = vec![f64::NEG_INFINITY; nr * nn];
-        for h in 0..nr {
-            let ch = region_country[h] as usize;
-            for j in 0..nn {
-                let (r, sec) = (j / ns, j % ns);
-                let cw = region_country[r] as usize;
-                let m = minutes[h * nr + r];
-                if m.is_finite() {
-                    utility[h * nn + j] =
-                        s.sectors[sec].wage - c.cost_per_minute * m - s.border.cost[ch * nc + cw];
-                }
-            }
-        }
-        let reachable: Vec<Vec<NodeId>> = (0..nr)
-            .map(|h| {
-                (0..nn)
-                    .filter(|&j| commute[h * nr + j / ns] > 0.0)
-                    .map(|j| j as NodeId)
-                    .collect()
-            })
-            .collect();
-        let reachable_foreign = (0..nr)
-            .map(|h| {
-                (0..nr)
-                    .filter(|&r| {
-                        commute[h * nr + r] > 0.0 && region_country[r] != region_country[h]
-                    })
-                    .fold(0u8, |m, r| m | 1 << region_country[r])
-            })
-            .collect();
+        let geo = Geo::build(
+            s,
+            &s.travel_car,
+            &s.travel_pt,
+            &s.border.admin_friction,
+            &s.border.awareness,
+        );
         let weights = [
             s.ages[0].employer_weight,
             s.ages[1].employer_weight,
             s.ages[2].employer_weight,
         ];
         let employer_weights = (weights.iter().any(|w| *w != weights[0])).then_some(weights);
+        let any_recognition = s.recognition.iter().any(|r| r.is_some())
+            || s.policies
+                .iter()
+                .any(|p| matches!(p.kind, crate::policy::Kind::DiplomaRecognition { .. }));
         Model {
             n_regions: nr,
             n_sectors: ns,
-            n_countries: nc,
+            n_countries: s.n_countries(),
             n_nodes: nn,
             node_region,
             node_sector,
@@ -132,15 +175,10 @@ impl Model {
             region_country,
             country_languages: s.countries.iter().map(|c| c.languages).collect(),
             regulated_mask,
-            commute,
-            minutes,
-            border_factor,
-            utility,
-            reachable,
-            reachable_foreign,
+            geo,
             mobility: s.mobility.clone(),
             employer_weights,
-            any_recognition: s.recognition.iter().any(|r| r.is_some()),
+            any_recognition,
             scenario,
         }
     }

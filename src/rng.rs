@@ -62,6 +62,12 @@ impl StageKey {
         )
     }
 
+    /// A key for sub-stream `n` of this stage (e.g. one per policy).
+    #[inline(always)]
+    pub fn substream(self, n: u64) -> StageKey {
+        StageKey(mix64(self.0 ^ (n + 1).wrapping_mul(0xA24B_AED4_963E_E407)))
+    }
+
     /// A full stream for entity `id`, for stages that need several draws per entity.
     #[inline(always)]
     pub fn stream(self, id: u32) -> Stream {

@@ -338,17 +338,52 @@ fn unknown_policy_kind_is_refused() {
 }
 
 #[test]
-fn planned_but_unavailable_policy_kind_is_refused() {
-    let err = assert_bad_scenario(
-        &with("[[policy]]\nkind = \"mobility_team\"\nbudget = 1000"),
+fn policy_ending_before_it_starts_is_refused() {
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"matching_events\"\nstart = 10\nend = 4"),
+        &["bad.toml", "policy[0].end", "= 4", "before start (10)"],
+    );
+}
+
+#[test]
+fn policy_naming_a_missing_sector_is_refused() {
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"sector_plan\"\nfrom = [\"s\"]\nto = [\"nursing\"]"),
+        &["bad.toml", "policy[0].to", "\"nursing\"", "names no sector"],
+    );
+}
+
+#[test]
+fn policy_with_a_negative_budget_is_refused() {
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"mobility_team\"\nbudget = -5"),
+        &["bad.toml", "policy[0].budget", "-5", "at least 0"],
+    );
+}
+
+#[test]
+fn policy_with_a_key_of_another_kind_is_refused() {
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"matching_events\"\non_the_job_search = 0.5"),
         &[
             "bad.toml",
-            "policy[0].kind",
-            "\"mobility_team\"",
-            "not available",
+            "policy[0].on_the_job_search",
+            "unknown key for a `matching_events` policy",
         ],
     );
-    assert!(!err.contains("unknown policy kind"), "{err}");
+}
+
+#[test]
+fn policy_with_an_unknown_group_is_refused() {
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"coaching_50plus\"\ngroups = [\"retired\"]"),
+        &[
+            "bad.toml",
+            "policy[0].groups",
+            "\"retired\"",
+            "unknown group",
+        ],
+    );
 }
 
 #[test]

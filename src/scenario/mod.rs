@@ -94,8 +94,10 @@ pub struct Scenario {
     pub travel_pt: Vec<f64>,
     /// Diploma recognition procedures `[diploma_country * C + job_country]`.
     pub recognition: Vec<Option<RecognitionRule>>,
-    /// Policy instruments; none exist yet (see `crate::policy`).
+    /// Policy instruments, in the order written (see `crate::policy`).
     pub policies: Vec<crate::policy::Policy>,
+    /// Benefit paid per unemployed person per month, EUR (`[benefits]`).
+    pub benefit_per_month: f64,
 }
 
 #[derive(Clone, Debug)]

@@ -24,6 +24,7 @@ pub struct RawScenario {
     pub border: Option<RawBorder>,
     pub training: Option<RawTraining>,
     pub mobility: Option<RawMobility>,
+    pub benefits: Option<RawBenefits>,
     #[serde(default)]
     pub country: Vec<RawCountry>,
     #[serde(default)]
@@ -206,6 +207,12 @@ pub struct RawMobilityPair {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RawBenefits {
+    pub cost_per_unemployed_month: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawCountry {
     pub code: Option<String>,
     pub name: Option<String>,
@@ -263,8 +270,8 @@ pub struct RawRecognition {
     pub start_probability: Option<f64>,
 }
 
-/// A `[[policy]]` block. Its kind is checked in `validate.rs`; its other keys are kept as
-/// they were written for the instrument that reads them.
+/// A `[[policy]]` block. Its kind and keys are checked in `crate::policy` (parse.rs), which
+/// knows which keys each kind takes.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawPolicy {
     pub kind: Option<String>,

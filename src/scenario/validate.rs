@@ -15,7 +15,7 @@ use super::*;
 const MAX_COUNTRIES: usize = 8;
 const MAX_LANGUAGES: usize = 8;
 const MAX_SECTORS: usize = 32;
-const MAX_REGIONS: usize = 4096;
+const MAX_REGIONS: usize = 512;
 
 struct V<'a> {
     prov: &'a Provenance,
@@ -640,8 +640,27 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         mobility[from * n_sectors + to] = v.nonneg(&k("weight"), p.weight, default)?;
     }
 
-    let policies =
-        crate::policy::validate(&raw.policy, |key, value, rule| v.err(key, value, rule))?;
+    let err = |key: &str, value: &str, rule: &str| v.err(key, value, rule);
+    let mask = |f: &dyn Fn(&Sector) -> bool| {
+        sectors
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| f(x))
+            .fold(0u32, |m, (i, _)| m | 1 << i)
+    };
+    let policies = crate::policy::parse(
+        &raw.policy,
+        &crate::policy::Context {
+            regions: &region_ids,
+            sectors: &sector_ids,
+            countries: &country_ids,
+            languages: &languages,
+            regulated_mask: mask(&|x| x.regulated),
+            fund_mask: mask(&|x| x.training_fund),
+            step_months,
+            err: &err,
+        },
+    )?;
 
     // A name inherited through `extends` would send the output to the parent's directory.
     let own_name = raw
@@ -676,6 +695,11 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         travel_pt,
         recognition,
         policies,
+        benefit_per_month: v.nonneg(
+            "benefits.cost_per_unemployed_month",
+            raw.benefits.and_then(|b| b.cost_per_unemployed_month),
+            0.0,
+        )?,
     })
 }
 

@@ -7,12 +7,13 @@
 
 use crate::metrics::{flow, money, Census, Flows};
 use crate::model::Model;
+use crate::policy::{Book, Levers};
 use crate::rng::{Stage, StageKey};
 use crate::step::census::Entry;
 use crate::step::matching::Hire;
 use crate::step::scan::Events;
 use crate::step::search::SearcherInfo;
-use crate::step::training::funding;
+use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
 use crate::world::{Status, World, NONE_U8};
 
@@ -28,6 +29,9 @@ pub fn transitions(
     openings: &[u64],
     flows: &mut Flows,
     census: &mut Census,
+    levers: &Levers,
+    at_risk: &[bool],
+    book: &mut Book,
 ) {
     let s = &model.scenario;
     let nc = model.n_countries;
@@ -81,17 +85,34 @@ pub fn transitions(
         let h = w.home[i] as usize;
         let from = model.node_sector[w.node[i] as usize] as usize;
         let employed = w.status[i] == Status::Employed as u8;
+        let candidate = Candidate {
+            home: h,
+            from_sector: from,
+            status: w.status[i],
+            contract: w.contract[i],
+            age: w.age[i],
+            at_risk: at_risk[w.node[i] as usize],
+            flags: w.flags[i],
+            quals: w.quals[i],
+        };
+        let pay = funding(model, levers, &candidate, target as usize);
+        // A course a policy pays for starts only if the policy's budget allows it.
+        if let Some(p) = pay.payer {
+            if !book.spend(model, p, pay.charged) {
+                continue;
+            }
+        }
         if employed {
             flows.count(flow::TRAINING_STARTS_EMPLOYED, h, w.node[i] as usize);
         }
         let at = model.node(h, target as usize) as usize;
         flows.count(flow::TRAINING_STARTS, h, at);
-        let [public, fund, private] =
-            funding(model, from, target as usize, w.contract[i], employed);
-        flows.spend(money::TRAINING_COST, h, at, public + fund + private);
-        flows.spend(money::TRAINING_PUBLIC, h, at, public);
-        flows.spend(money::TRAINING_FUNDS, h, at, fund);
-        flows.spend(money::TRAINING_PRIVATE, h, at, private);
+        let total = pay.public + pay.fund + pay.policy + pay.private;
+        flows.spend(money::TRAINING_COST, h, at, total);
+        flows.spend(money::TRAINING_PUBLIC, h, at, pay.public);
+        flows.spend(money::TRAINING_FUNDS, h, at, pay.fund);
+        flows.spend(money::TRAINING_POLICY, h, at, pay.policy);
+        flows.spend(money::TRAINING_PRIVATE, h, at, pay.private);
         census.tally(model, entry(w, i), false);
         w.status[i] = Status::Training as u8;
         w.train_target[i] = target;
@@ -107,6 +128,21 @@ pub fn transitions(
         flows.count(flow::TRAINING_COMPLETIONS, h, at as usize);
         census.tally(model, entry(w, i), false);
         w.quals[i] |= 1 << target;
+        // Double qualifications: a course completed here is recognised across the border too.
+        for &p in &levers.dual {
+            let policy = &s.policies[p];
+            let ch = model.region_country[h] as usize;
+            if let crate::policy::Kind::DualQualification { pairs } = &policy.kind {
+                let in_region = policy.regions.as_ref().is_none_or(|r| r[h]);
+                let gain = pairs
+                    .iter()
+                    .filter(|(a, b)| *a == ch && w.recognised[i] & (1 << b) == 0)
+                    .fold(0u8, |m, (_, b)| m | 1 << b);
+                if in_region && gain != 0 && book.spend(model, p, policy.cost_per_participant) {
+                    w.recognised[i] |= gain;
+                }
+            }
+        }
         w.node[i] = at;
         w.status[i] = Status::Unemployed as u8;
         w.train_target[i] = NONE_U8;
@@ -164,10 +200,30 @@ pub fn transitions(
             long_term: false,
         };
         census.tally(model, after, true);
+        // A hire ends policy participation; policies still running count a placement.
+        let placed = me.flags & levers.active & levers.enrolling;
+        for p in 0..s.policies.len() {
+            if placed & (1 << p) != 0 {
+                book.place(model, p);
+            }
+        }
+        w.flags[i] = 0;
         w.contract[i] = contract;
         w.status[i] = Status::Employed as u8;
         w.node[i] = k;
         w.spell_start[i] = now;
+    }
+
+    // Enrolments, in worker order, each only if the policy's budget allows. A worker whose
+    // situation changed this step (hired, separated, in a course) is not enrolled.
+    for &(id, p) in &events.enrolments {
+        let i = id as usize;
+        if w.spell_start[i] != now && book.enrol(model, p as usize) {
+            w.flags[i] |= 1 << p;
+        }
+    }
+    for &(id, language) in &events.languages {
+        w.langs[id as usize] |= language;
     }
 
     if model.any_recognition {
@@ -175,7 +231,7 @@ pub fn transitions(
         for &id in &events.recognition_ends {
             let i = id as usize;
             let c = w.recog_target[i] as usize;
-            let rule = s.recognition[w.diploma[i] as usize * nc + c].as_ref();
+            let rule = levers.recognition[w.diploma[i] as usize * nc + c].as_ref();
             let success = crate::rng::unit_f64(key.word(id));
             if rule.is_some_and(|r| success < r.success_probability) {
                 w.recognised[i] |= 1 << c;
@@ -185,7 +241,7 @@ pub fn transitions(
         }
         for &(id, c) in &events.recognition_starts {
             let i = id as usize;
-            let rule = s.recognition[w.diploma[i] as usize * nc + c as usize].as_ref();
+            let rule = levers.recognition[w.diploma[i] as usize * nc + c as usize].as_ref();
             if let Some(rule) = rule {
                 let (h, j) = (w.home[i] as usize, w.node[i] as usize);
                 flows.count(flow::RECOGNITION_STARTS, h, j);

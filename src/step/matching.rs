@@ -47,6 +47,7 @@ impl MatchBuffers {
 
 pub fn run(
     model: &Model,
+    levers: &crate::policy::Levers,
     rules: &NodeRules,
     searchers: &[u32],
     search: &mut SearchBuffers,
@@ -72,6 +73,7 @@ pub fn run(
     buf.offer_node.resize(searchers.len(), NOBODY);
     let info = &search.info;
     let nn = model.n_nodes;
+    let utility = &levers.geo(model).utility;
     for k in 0..nn {
         let (lo, hi) = (
             search.slot_start[k] as usize,
@@ -84,7 +86,7 @@ pub fn run(
             }
             let s = search.applications[a as usize].searcher as usize;
             let h = info[s].home as usize;
-            let u = model.utility[h * nn + k];
+            let u = utility[h * nn + k];
             if u > buf.offer_utility[s] {
                 buf.offer_utility[s] = u;
                 buf.offer_node[s] = k as u32;
@@ -102,7 +104,7 @@ pub fn run(
         if me.status == Status::Employed as u8 {
             let own = me.node as usize;
             let h = me.home as usize;
-            let at_least_as_good = buf.offer_utility[s] >= model.utility[h * nn + own];
+            let at_least_as_good = buf.offer_utility[s] >= utility[h * nn + own];
             if !(at_least_as_good || rules.at_risk[own]) {
                 continue;
             }

@@ -14,7 +14,8 @@
 //! 5. [`matching`]: urn-ball matching, offers, acceptances.
 //! 6. [`apply`]: all transitions, flow counters, vacancy expiry, and the census brought up to
 //!    date event by event (the scan counts who crosses into long-term unemployment).
-//! 7. [`crate::policy::apply`]: policy instruments (none yet).
+//! 0. [`crate::policy`]: before everything else, the books of the step are opened and the
+//!    levers of the active policy instruments are set; the stages below read them.
 //! 8. [`census`]: with debug assertions on (tests), the census kept up to date in `apply` is
 //!    checked against a full recount of the workers every step.
 //!
@@ -37,6 +38,7 @@ use rayon::prelude::*;
 
 use crate::metrics::{Census, Flows, StepRecord};
 use crate::model::Model;
+use crate::policy::{Book, Levers};
 use crate::world::{World, CLOCK_ORIGIN};
 
 /// Workers per parallel work item. Fixed, so that per-chunk results combine identically for
@@ -63,6 +65,9 @@ pub struct Stepper {
     pub matching: matching::MatchBuffers,
     pub openings: Vec<u64>,
     pub flows: Flows,
+    /// What the active policies change this step, and their books.
+    pub levers: Levers,
+    pub book: Book,
     /// Seconds spent in each stage of [`STAGES`], summed over steps.
     pub timers: [f64; STAGES.len()],
 }
@@ -76,13 +81,15 @@ impl Stepper {
             chunk_census: Vec::new(),
             demand: vec![0.0; nn],
             rules: separations::NodeRules::new(nn),
-            shortage: training::Shortage::new(nc),
+            shortage: training::Shortage::new(nc, model.n_sectors),
             chunk_events: Vec::new(),
             events: scan::Events::default(),
             search: search::SearchBuffers::new(model),
             matching: matching::MatchBuffers::default(),
             openings: vec![0; nn],
             flows: Flows::new(nn, nr, nc),
+            levers: Levers::new(model),
+            book: Book::new(model),
             timers: [0.0; STAGES.len()],
         };
         stepper.take_census(model, world);
@@ -103,6 +110,8 @@ impl Stepper {
             timers[stage] += (next - clock).as_secs_f64();
             clock = next;
         };
+        self.stage_policy(model, world);
+        lap(&mut self.timers, 6);
         self.stage_demand(model, world);
         lap(&mut self.timers, 0);
         self.stage_scan(model, world);
@@ -115,8 +124,7 @@ impl Stepper {
         lap(&mut self.timers, 4);
         self.stage_apply(model, world);
         lap(&mut self.timers, 5);
-        crate::policy::apply(&model.scenario.policies);
-        lap(&mut self.timers, 6);
+        self.book.end_step();
         world.step += 1;
         #[cfg(debug_assertions)]
         {
@@ -136,6 +144,7 @@ impl Stepper {
             vacancies: world.vacancies.clone(),
             demand: self.demand.clone(),
             flows: self.flows.clone(),
+            policy: self.book.flows.clone(),
         }
     }
 
@@ -143,6 +152,16 @@ impl Stepper {
     fn when(world: &World) -> (u32, u16) {
         let t = world.step + 1;
         (t, CLOCK_ORIGIN + t as u16)
+    }
+
+    /// Policies: open the books of the step (running costs, new policy years) and set the
+    /// levers of the instruments active in it.
+    pub fn stage_policy(&mut self, model: &Model, world: &World) {
+        let (t, _) = Self::when(world);
+        if !model.scenario.policies.is_empty() {
+            self.book.begin_step(model, t);
+        }
+        self.levers.update(model, &self.book, t);
     }
 
     /// Stage 1: target demand, and the per-node rules that follow from the state at the start.
@@ -164,6 +183,7 @@ impl Stepper {
             now,
             &self.rules,
             &self.shortage,
+            &self.levers,
             &mut self.chunk_events,
             &mut self.events,
         );
@@ -191,6 +211,7 @@ impl Stepper {
             t,
             now,
             &self.rules.at_risk,
+            &self.levers,
             &self.events.searchers,
             &mut self.search,
         );
@@ -200,6 +221,7 @@ impl Stepper {
     pub fn stage_matching(&mut self, model: &Model) {
         matching::run(
             model,
+            &self.levers,
             &self.rules,
             &self.events.searchers,
             &mut self.search,
@@ -223,6 +245,9 @@ impl Stepper {
             &self.openings,
             &mut self.flows,
             &mut self.census,
+            &self.levers,
+            &self.rules.at_risk,
+            &mut self.book,
         );
     }
 
@@ -236,6 +261,9 @@ impl Stepper {
             vacancies: world.vacancies.clone(),
             demand,
             flows: Flows::new(model.n_nodes, model.n_regions, model.n_countries),
+            policy: crate::policy::PolicyFlows {
+                by_policy: vec![[0.0; crate::policy::book::col::N]; model.scenario.policies.len()],
+            },
         }
     }
 

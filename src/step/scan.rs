@@ -7,9 +7,10 @@
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
 use crate::model::Model;
-use crate::rng::{Stage, StageKey};
+use crate::policy::{Effect, Levers};
+use crate::rng::{unit_f64, Stage, StageKey};
 use crate::step::separations::NodeRules;
-use crate::step::training::{self, Shortage};
+use crate::step::training::{self, Candidate, Shortage};
 use crate::world::{Status, World, NONE_U8};
 
 /// A separation, with what the apply stage needs to know of the worker, read during the scan
@@ -31,6 +32,10 @@ pub struct Events {
     pub completions: Vec<u32>,
     pub recognition_starts: Vec<(u32, u8)>,
     pub recognition_ends: Vec<u32>,
+    /// Workers reached by a policy with participants: (worker, policy).
+    pub enrolments: Vec<(u32, u8)>,
+    /// Course participants who learn a language this step: (worker, language bit).
+    pub languages: Vec<(u32, u8)>,
     /// Unemployed at the start of the step whose spell reaches the long-term threshold by its
     /// end, by node and by home region.
     pub long_term_by_node: Vec<u64>,
@@ -45,6 +50,8 @@ impl Events {
         self.completions.clear();
         self.recognition_starts.clear();
         self.recognition_ends.clear();
+        self.enrolments.clear();
+        self.languages.clear();
         self.long_term_by_node.iter_mut().for_each(|x| *x = 0);
         self.long_term_by_home.iter_mut().for_each(|x| *x = 0);
     }
@@ -67,6 +74,8 @@ impl Events {
             .extend_from_slice(&other.recognition_starts);
         self.recognition_ends
             .extend_from_slice(&other.recognition_ends);
+        self.enrolments.extend_from_slice(&other.enrolments);
+        self.languages.extend_from_slice(&other.languages);
         for (a, b) in self
             .long_term_by_node
             .iter_mut()
@@ -89,7 +98,11 @@ impl Events {
                 + self.completions.capacity()
                 + self.recognition_ends.capacity())
                 * 4
-            + (self.training_starts.capacity() + self.recognition_starts.capacity()) * 8
+            + (self.training_starts.capacity()
+                + self.recognition_starts.capacity()
+                + self.enrolments.capacity()
+                + self.languages.capacity())
+                * 8
     }
 }
 
@@ -101,6 +114,7 @@ pub fn decide(
     now: u16,
     rules: &NodeRules,
     shortage: &Shortage,
+    levers: &Levers,
     chunk_events: &mut Vec<Events>,
     events: &mut Events,
 ) {
@@ -111,6 +125,7 @@ pub fn decide(
     let search_key = StageKey::new(seed, rep, t, Stage::Search);
     let train_key = StageKey::new(seed, rep, t, Stage::Training);
     let recog_key = StageKey::new(seed, rep, t, Stage::Recognition);
+    let policy_key = StageKey::new(seed, rep, t, Stage::Policy);
     let ojs = s.mechanics.on_the_job_search;
     let ojs_threshold = crate::rng::threshold(ojs);
     let search_p = s.mechanics.search_probability;
@@ -121,6 +136,11 @@ pub fn decide(
     let w = &world.workers;
     // Clock at the start of the step: spells are measured up to it.
     let start = now - 1;
+    let geo = levers.geo(model);
+    let nc = model.n_countries;
+    // Participant effects only matter when some policy with participants is active.
+    let participants = levers.enrolling != 0;
+    let learning = !levers.courses.is_empty();
 
     let long_term = s.mechanics.long_term_steps;
     let (nn, nr) = (model.n_nodes, model.n_regions);
@@ -133,6 +153,12 @@ pub fn decide(
             for i in range {
                 let id = i as u32;
                 let j = w.node[i] as usize;
+                let status = w.status[i];
+                let flags = if participants || learning {
+                    w.flags[i]
+                } else {
+                    0
+                };
                 // Recognition procedures run beside whatever else the worker does this step.
                 if model.any_recognition {
                     if w.recog_target[i] != NONE_U8 {
@@ -140,16 +166,15 @@ pub fn decide(
                             ev.recognition_ends.push(id);
                         }
                     } else if w.quals[i] & model.regulated_mask != 0 {
-                        let open = model.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
+                        let open = geo.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
                         if open != 0 {
                             let mut rs = recog_key.stream(id);
                             let diploma = w.diploma[i] as usize;
-                            for c in 0..model.n_countries {
+                            for c in 0..nc {
                                 if open & (1 << c) == 0 {
                                     continue;
                                 }
-                                if let Some(rule) = &s.recognition[diploma * model.n_countries + c]
-                                {
+                                if let Some(rule) = &levers.recognition[diploma * nc + c] {
                                     if rs.chance(rule.start_probability) {
                                         ev.recognition_starts.push((id, c as u8));
                                         break;
@@ -159,7 +184,55 @@ pub fn decide(
                         }
                     }
                 }
-                let status = w.status[i];
+                // Policies: enrolment of eligible workers not yet taking part, and courses.
+                if participants && status != Status::Training as u8 {
+                    let open = levers.enrolling & !flags;
+                    if open != 0 {
+                        let h = w.home[i] as usize;
+                        let sector = model.node_sector[j] as usize;
+                        for (p, policy) in s.policies.iter().enumerate() {
+                            if open & (1 << p) != 0
+                                && policy.targets(
+                                    h,
+                                    sector,
+                                    status,
+                                    w.contract[i],
+                                    w.age[i],
+                                    rules.at_risk[j],
+                                )
+                                && unit_f64(policy_key.substream(p as u64).word(id))
+                                    < policy.coverage
+                            {
+                                ev.enrolments.push((id, p as u8));
+                            }
+                        }
+                    }
+                }
+                if learning && flags != 0 {
+                    for &(p, language, chance) in &levers.courses {
+                        if flags & (1 << p) != 0
+                            && w.langs[i] & language == 0
+                            && unit_f64(policy_key.substream(64 + p as u64).word(id)) < chance
+                        {
+                            ev.languages.push((id, language));
+                        }
+                    }
+                }
+                let effect = if participants {
+                    *levers.effect(flags)
+                } else {
+                    Effect::NONE
+                };
+                let candidate = |w: &crate::world::Workers| Candidate {
+                    home: w.home[i] as usize,
+                    from_sector: model.node_sector[j] as usize,
+                    status,
+                    contract: w.contract[i],
+                    age: w.age[i],
+                    at_risk: rules.at_risk[j],
+                    flags,
+                    quals: w.quals[i],
+                };
                 if status == Status::Employed as u8 {
                     let c = w.contract[i];
                     if sep_key.word(id) < rules.separation[j][c as usize] {
@@ -171,55 +244,59 @@ pub fn decide(
                         });
                         continue;
                     }
-                    if takeup_at_risk > 0.0 && rules.at_risk[j] {
-                        let h = w.home[i] as usize;
+                    let p_train = takeup_at_risk.max(effect.training_takeup);
+                    if p_train > 0.0 && rules.at_risk[j] {
                         let mut rs = train_key.stream(id);
-                        let country = model.region_country[h] as usize;
-                        let from = model.node_sector[j] as usize;
                         if let Some(target) = training::choose(
                             model,
+                            levers,
                             shortage,
-                            country,
-                            w.quals[i],
-                            from,
-                            c,
-                            true,
-                            takeup_at_risk,
+                            &candidate(w),
+                            p_train,
                             &mut rs,
                         ) {
                             ev.training_starts.push((id, target));
                             continue;
                         }
                     }
-                    if ojs > 0.0 && search_key.word(id) < ojs_threshold {
-                        ev.searchers.push(id);
+                    let p_search = ojs.max(effect.on_the_job_search);
+                    if p_search > 0.0 {
+                        let threshold = if p_search == ojs {
+                            ojs_threshold
+                        } else {
+                            crate::rng::threshold(p_search)
+                        };
+                        if search_key.word(id) < threshold {
+                            ev.searchers.push(id);
+                        }
                     }
                 } else if status == Status::Unemployed as u8 {
                     if u32::from(now - w.spell_start[i]) >= long_term {
                         ev.long_term_by_node[j] += 1;
                         ev.long_term_by_home[w.home[i] as usize] += 1;
                     }
-                    if takeup > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
-                        let h = w.home[i] as usize;
+                    let p_train = takeup.max(effect.training_takeup);
+                    if p_train > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
                         let mut rs = train_key.stream(id);
-                        let country = model.region_country[h] as usize;
-                        let from = model.node_sector[j] as usize;
                         if let Some(target) = training::choose(
                             model,
+                            levers,
                             shortage,
-                            country,
-                            w.quals[i],
-                            from,
-                            w.contract[i],
-                            false,
-                            takeup,
+                            &candidate(w),
+                            p_train,
                             &mut rs,
                         ) {
                             ev.training_starts.push((id, target));
                             continue;
                         }
                     }
-                    if search_p >= 1.0 || search_key.word(id) < search_threshold {
+                    let p_search = search_p.max(effect.search_probability);
+                    let searches = if p_search == search_p {
+                        search_p >= 1.0 || search_key.word(id) < search_threshold
+                    } else {
+                        search_key.word(id) < crate::rng::threshold(p_search)
+                    };
+                    if searches {
                         ev.searchers.push(id);
                     }
                 } else {

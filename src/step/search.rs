@@ -20,6 +20,7 @@
 use rayon::prelude::*;
 
 use crate::model::Model;
+use crate::policy::{Effect, Levers};
 use crate::rng::{Stage, StageKey};
 use crate::world::{Status, World};
 
@@ -41,6 +42,8 @@ pub struct SearcherInfo {
     pub contract: u8,
     /// Long-term unemployed by the end of this step if not hired.
     pub long_term: bool,
+    /// Policy participation.
+    pub flags: u8,
 }
 
 /// Search scratch: per-step weights and the applications of the step.
@@ -59,7 +62,7 @@ pub struct SearchBuffers {
 impl SearchBuffers {
     pub fn new(model: &Model) -> SearchBuffers {
         SearchBuffers {
-            base: model.reachable.iter().map(|r| vec![0.0; r.len()]).collect(),
+            base: vec![Vec::new(); model.n_regions],
             slot_start: vec![0; model.n_nodes + 1],
             chunk_apps: Vec::new(),
             applications: Vec::new(),
@@ -79,12 +82,14 @@ impl SearchBuffers {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn applications(
     model: &Model,
     world: &World,
     t: u32,
     now: u16,
     at_risk: &[bool],
+    levers: &Levers,
     searchers: &[u32],
     buf: &mut SearchBuffers,
 ) {
@@ -98,14 +103,16 @@ pub fn applications(
         total += v;
     }
     buf.slot_start[model.n_nodes] = total;
-    for (h, reach) in model.reachable.iter().enumerate() {
+    let geo = levers.geo(model);
+    for (h, reach) in geo.reachable.iter().enumerate() {
         let ch = model.region_country[h] as usize;
-        for (b, &k) in buf.base[h].iter_mut().zip(reach) {
+        buf.base[h].clear();
+        buf.base[h].extend(reach.iter().map(|&k| {
             let k = k as usize;
             let r = model.node_region[k] as usize;
             let ck = model.node_country[k] as usize;
-            *b = model.commute[h * nr + r] * model.border_factor[ch * nc + ck] * vac[k] as f64;
-        }
+            geo.commute[h * nr + r] * geo.border_factor[ch * nc + ck] * vac[k] as f64
+        }));
     }
 
     let key = StageKey::new(s.simulation.seed, world.replication, t, Stage::Matching);
@@ -117,7 +124,13 @@ pub fn applications(
     let w = &world.workers;
     let base = &buf.base;
     let slot_start = &buf.slot_start;
-    let employer = model.employer_weights;
+    // Employers rank applicants uniformly unless ages are weighted or a policy weights its
+    // participants; the exponential race with equal weights gives the same order.
+    let participants = levers.enrolling != 0;
+    let raced = model.employer_weights.is_some()
+        || (participants && levers.effects.iter().any(|e| e.employer_weight != 1.0));
+    let age_weights = model.employer_weights.unwrap_or([1.0; 3]);
+    let nc_u = model.n_countries;
 
     let long_term = s.mechanics.long_term_steps;
     let chunks = searchers.len().div_ceil(super::CHUNK);
@@ -140,6 +153,7 @@ pub fn applications(
                 let h = w.home[i] as usize;
                 let own = w.node[i];
                 let status = w.status[i];
+                let flags = if participants { w.flags[i] } else { 0 };
                 info[idx] = SearcherInfo {
                     node: own,
                     home: h as u16,
@@ -147,37 +161,60 @@ pub fn applications(
                     contract: w.contract[i],
                     long_term: status == Status::Unemployed as u8
                         && u32::from(now - w.spell_start[i]) >= long_term,
+                    flags,
+                };
+                let effect = if participants {
+                    levers.effect(flags)
+                } else {
+                    &Effect::NONE
                 };
                 let nn = model.n_nodes;
                 // The utility an offer must reach: the current job's, for employed searchers
                 // whose job is not at risk.
                 let floor = if status == Status::Employed as u8 && !at_risk[own as usize] {
-                    model.utility[h * nn + own as usize]
+                    geo.utility[h * nn + own as usize]
                 } else {
                     f64::NEG_INFINITY
                 };
                 let from = model.node_sector[own as usize] as usize;
                 let (quals, langs, recognised) = (w.quals[i], w.langs[i], w.recognised[i]);
+                let diploma = w.diploma[i] as usize;
                 let ch = model.region_country[h];
                 weights.clear();
                 let mut sum = 0.0;
-                for (&k, &b) in model.reachable[h].iter().zip(&base[h]) {
+                for (&k, &b) in geo.reachable[h].iter().zip(&base[h]) {
                     let mut x = b;
-                    if x > 0.0 && model.utility[h * nn + k as usize] >= floor {
+                    if x > 0.0 && geo.utility[h * nn + k as usize] >= floor {
                         let ku = k as usize;
                         let sk = model.node_sector[ku] as usize;
                         let ck = model.node_country[ku];
                         let regulated = model.regulated_mask & (1 << sk) != 0;
                         x *= model.mobility[from * ns + sk];
+                        if sk != from {
+                            x *= effect.sector_weight;
+                            if effect.plan_from & (1 << from) != 0
+                                && effect.plan_to & (1 << sk) != 0
+                            {
+                                x *= effect.plan_weight;
+                            }
+                        }
                         if quals & (1 << sk) == 0 {
                             x *= if regulated { 0.0 } else { unqualified };
                         }
                         if ck != ch {
+                            let pair = diploma * nc_u + ck as usize;
                             if langs & model.country_languages[ck as usize] == 0 {
                                 x *= language_weight;
                             }
-                            if regulated && recognised & (1 << ck) == 0 {
+                            if regulated
+                                && recognised & (1 << ck) == 0
+                                && levers.recognition_free[pair] & (1 << sk) == 0
+                            {
                                 x *= unrecognised;
+                            }
+                            let aware = geo.awareness[ch as usize * nc_u + ck as usize];
+                            if effect.awareness > aware && aware > 0.0 {
+                                x *= effect.awareness / aware;
                             }
                         }
                     } else {
@@ -190,21 +227,21 @@ pub fn applications(
                     continue;
                 }
                 let mut rs = key.stream(id);
-                for _ in 0..applications {
+                let employer_weight = age_weights[w.age[i] as usize] * effect.employer_weight;
+                for _ in 0..applications + effect.extra_applications as usize {
                     let u = rs.unit() * sum;
                     let pos = weights
                         .partition_point(|&cum| cum <= u)
                         .min(weights.len() - 1);
-                    let k = model.reachable[h][pos] as usize;
+                    let k = geo.reachable[h][pos] as usize;
                     let v = vac[k];
                     let slot = slot_start[k] + u64::from(rs.below(v as u32));
                     let draw = rs.next_word();
-                    let key = match employer {
-                        None => draw,
-                        Some(wts) => {
-                            let u = crate::rng::unit_f64(draw);
-                            (-libm::log(1.0 - u) / wts[w.age[i] as usize]).to_bits()
-                        }
+                    let key = if raced {
+                        let u = crate::rng::unit_f64(draw);
+                        (-libm::log(1.0 - u) / employer_weight).to_bits()
+                    } else {
+                        draw
                     };
                     out.push(Application {
                         searcher: (lo + idx) as u32,

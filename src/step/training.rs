@@ -2,40 +2,49 @@
 //!
 //! Unemployed workers (after `training.min_unemployment_months`) and employed workers at risk
 //! (their node's demand is below its employment) may start a course toward a sector in shortage
-//! in their home country (vacancy rate at least `training.shortage_vacancy_rate`) that they are
-//! not yet qualified for; the target is drawn in proportion to that sector's vacancies. Take-up
-//! per step is `takeup * exp(-private cost / cost_sensitivity)`. Funding (MODEL.md section 3.6):
-//! the public employment service pays `public_share_unemployed` of an unemployed worker's
-//! course; a sector training fund pays `fund_share` only for training inside its own sector and
-//! never for the self-employed, so retraining into another sector is privately paid unless a
-//! policy opens the funds. An employed worker who starts a course leaves the job for its
-//! duration (the job at risk is shed); on completion the worker is unemployed, qualified for the
-//! new sector, and searches again.
+//! in their home country (vacancy rate at least `training.shortage_vacancy_rate`), or toward a
+//! sector a sector plan they take part in places into, that they are not yet qualified for; the
+//! target is drawn in proportion to its vacancies in the home country. Take-up per step is
+//! `takeup * exp(-private cost / cost_sensitivity)`, with the higher take-up a policy offers its
+//! participants. Funding (MODEL.md section 3.6), in this order: the public employment service
+//! pays `public_share_unemployed` of an unemployed worker's course; a sector training fund pays
+//! `fund_share` only for training inside its own sector and never for the self-employed, unless
+//! an `open_training_funds` policy opens it to training into other sectors; a sector plan or
+//! mobility team pays its share for its participants, or else a training subsidy pays its
+//! amount. An employed worker who starts a course leaves the job for its duration (the job at
+//! risk is shed); on completion the worker is unemployed, qualified for the new sector, and
+//! searches again.
 
 use crate::metrics::{node, Census};
 use crate::model::Model;
+use crate::policy::{Kind, Levers};
 use crate::rng::Stream;
 use crate::scenario::Contract;
+use crate::world::Status;
 
 /// Shortage sectors per country, with their vacancies as weights, from the start of the step.
 #[derive(Clone)]
 pub struct Shortage {
     pub by_country: Vec<Vec<(u8, f64)>>,
+    /// Vacancies per (country, sector), `[c * S + s]`.
+    pub vacancies: Vec<f64>,
 }
 
 impl Shortage {
-    pub fn new(n_countries: usize) -> Shortage {
+    pub fn new(n_countries: usize, n_sectors: usize) -> Shortage {
         Shortage {
             by_country: vec![Vec::new(); n_countries],
+            vacancies: vec![0.0; n_countries * n_sectors],
         }
     }
 
     pub fn update(&mut self, model: &Model, census: &Census, vacancies: &[u64]) {
         let s = &model.scenario;
+        let ns = model.n_sectors;
         let threshold = s.training.shortage_vacancy_rate;
         for (c, list) in self.by_country.iter_mut().enumerate() {
             list.clear();
-            for sec in 0..model.n_sectors {
+            for sec in 0..ns {
                 let (mut v, mut e) = (0u64, 0u64);
                 for r in 0..model.n_regions {
                     if model.region_country[r] as usize == c {
@@ -44,6 +53,7 @@ impl Shortage {
                         e += census.by_node[j][node::EMPLOYED];
                     }
                 }
+                self.vacancies[c * ns + sec] = v as f64;
                 if v > 0 && v as f64 / (v + e) as f64 >= threshold {
                     list.push((sec as u8, v as f64));
                 }
@@ -52,59 +62,154 @@ impl Shortage {
     }
 }
 
-/// Who pays for a course: `[public, sector fund, private]`, in EUR.
-pub fn funding(
-    model: &Model,
-    from_sector: usize,
-    target: usize,
-    contract: u8,
-    employed: bool,
-) -> [f64; 3] {
+/// The worker considering a course.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate {
+    pub home: usize,
+    pub from_sector: usize,
+    pub status: u8,
+    pub contract: u8,
+    pub age: u8,
+    pub at_risk: bool,
+    pub flags: u8,
+    pub quals: u32,
+}
+
+/// Who pays for a course, in EUR per person. `payer` is the policy whose budget is charged
+/// `charged` (a subsidy, a plan or team share, or fund money a policy opened).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Payment {
+    pub public: f64,
+    pub fund: f64,
+    pub policy: f64,
+    pub private: f64,
+    pub payer: Option<usize>,
+    pub charged: f64,
+}
+
+/// Who pays for `c`'s course into `target`.
+pub fn funding(model: &Model, levers: &Levers, c: &Candidate, target: usize) -> Payment {
     let s = &model.scenario;
     let cost = s.sectors[target].training_cost;
+    let employed = c.status == Status::Employed as u8;
+    let self_employed = c.contract == Contract::SelfEmployed as u8;
+    let mut left = cost;
     let public = if employed {
         0.0
     } else {
         s.training.public_share_unemployed * cost
     };
-    let origin = &s.sectors[from_sector];
-    let fund_pays = employed
-        && origin.training_fund
-        && from_sector == target
-        && contract != Contract::SelfEmployed as u8;
-    let fund = if fund_pays {
-        (origin.fund_share * cost).min(cost - public)
-    } else {
-        0.0
-    };
-    [public, fund, cost - public - fund]
+    left -= public;
+    let (mut payer, mut charged) = (None, 0.0);
+
+    // The worker's own sector fund: inside the sector, or outside it where a policy opened it.
+    let origin = &s.sectors[c.from_sector];
+    let mut fund = 0.0;
+    if employed && !self_employed && origin.training_fund {
+        let opened_by = (c.from_sector != target)
+            .then(|| opener(model, levers, c))
+            .flatten();
+        if c.from_sector == target || opened_by.is_some() {
+            fund = (origin.fund_share * cost).min(left);
+            left -= fund;
+            if let Some(p) = opened_by {
+                (payer, charged) = (Some(p), fund);
+            }
+        }
+    }
+
+    // A policy the worker takes part in, or a training subsidy.
+    let mut policy = 0.0;
+    if payer.is_none() && levers.enrolling != 0 {
+        let e = levers.effect(c.flags);
+        if e.training_share > 0.0 {
+            policy = e.training_share * left;
+            (payer, charged) = (Some(e.training_payer as usize), policy);
+        }
+    }
+    if payer.is_none() {
+        for &p in &levers.subsidies {
+            let pol = &s.policies[p];
+            if let Kind::TrainingSubsidy { amount, share } = pol.kind {
+                if pol.targets(
+                    c.home,
+                    c.from_sector,
+                    c.status,
+                    c.contract,
+                    c.age,
+                    c.at_risk,
+                ) {
+                    policy = amount.min(share * cost).min(left);
+                    (payer, charged) = (Some(p), policy);
+                    break;
+                }
+            }
+        }
+    }
+    left -= policy;
+    Payment {
+        public,
+        fund,
+        policy,
+        private: left.max(0.0),
+        payer,
+        charged,
+    }
+}
+
+/// The first active `open_training_funds` policy that opens `c`'s sector fund to it.
+fn opener(model: &Model, levers: &Levers, c: &Candidate) -> Option<usize> {
+    if levers.open_funds & (1 << c.from_sector) == 0 {
+        return None;
+    }
+    model.scenario.policies.iter().enumerate().find_map(|(p, pol)| {
+        let opens = matches!(pol.kind, Kind::OpenTrainingFunds { funds } if funds & (1 << c.from_sector) != 0);
+        (opens
+            && levers.active & (1 << p) != 0
+            && pol.targets(c.home, c.from_sector, c.status, c.contract, c.age, c.at_risk))
+        .then_some(p)
+    })
 }
 
 /// Decide whether a worker starts a course this step; returns the target sector.
-#[allow(clippy::too_many_arguments)]
 pub fn choose(
     model: &Model,
+    levers: &Levers,
     shortage: &Shortage,
-    home_country: usize,
-    quals: u32,
-    from_sector: usize,
-    contract: u8,
-    employed: bool,
+    c: &Candidate,
     takeup: f64,
     rs: &mut Stream,
 ) -> Option<u8> {
-    let options = &shortage.by_country[home_country];
-    let total: f64 = options
+    let ns = model.n_sectors;
+    let country = model.region_country[c.home] as usize;
+    // Sectors a sector plan the worker takes part in places into, from the worker's sector.
+    let plan_to = if levers.enrolling != 0 {
+        let e = levers.effect(c.flags);
+        if e.plan_from & (1 << c.from_sector) != 0 {
+            e.plan_to
+        } else {
+            0
+        }
+    } else {
+        0
+    };
+    let mut options = shortage.by_country[country]
         .iter()
-        .filter(|(sec, _)| quals & (1 << sec) == 0)
-        .map(|x| x.1)
-        .sum();
+        .map(|&(sec, w)| (sec, w))
+        .filter(|(sec, _)| plan_to & (1 << sec) == 0)
+        .chain(
+            (0..ns)
+                .filter(|sec| plan_to & (1 << sec) != 0)
+                .map(|sec| (sec as u8, shortage.vacancies[country * ns + sec].max(1.0))),
+        )
+        .filter(|(sec, _)| c.quals & (1 << sec) == 0);
+    let total: f64 = options.clone().map(|x| x.1).sum();
     if total <= 0.0 {
         return None;
     }
     let mut u = rs.unit() * total;
     let mut target = None;
-    for &(sec, w) in options.iter().filter(|(sec, _)| quals & (1 << sec) == 0) {
+    for (sec, w) in options.by_ref() {
         target = Some(sec);
         if u < w {
             break;
@@ -112,7 +217,7 @@ pub fn choose(
         u -= w;
     }
     let target = target?;
-    let private = funding(model, from_sector, target as usize, contract, employed)[2];
+    let private = funding(model, levers, c, target as usize).private;
     let p = takeup * libm::exp(-private / model.scenario.training.cost_sensitivity);
     rs.chance(p).then_some(target)
 }

@@ -1,0 +1,182 @@
+//! The policies' books for one replication: what each has spent (in total and in the current
+//! policy year), what it has promised to current participants (their placement fees), how many
+//! participants it has, and the flows of the current step. Every spending decision goes through
+//! here, so no instrument can pass its cap: a spend that would is refused and counted.
+
+use crate::model::Model;
+
+/// Per-policy flows of one step.
+pub mod col {
+    pub const NEW_PARTICIPANTS: usize = 0;
+    pub const PARTICIPANTS: usize = 1;
+    pub const PLACEMENTS: usize = 2;
+    pub const SPENDING: usize = 3;
+    pub const REFUSED: usize = 4;
+    pub const N: usize = 5;
+    pub const NAMES: [&str; N] = [
+        "participants_new",
+        "participants",
+        "placements",
+        "spending",
+        "refused",
+    ];
+}
+
+/// What every policy did in one step; counts in agents, spending in EUR.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PolicyFlows {
+    pub by_policy: Vec<[f64; col::N]>,
+}
+
+impl PolicyFlows {
+    pub fn total_spending(&self) -> f64 {
+        self.by_policy.iter().map(|p| p[col::SPENDING]).sum()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Book {
+    spent: Vec<f64>,
+    spent_year: Vec<f64>,
+    year: Vec<u32>,
+    committed: Vec<f64>,
+    participants: Vec<u64>,
+    exhausted: Vec<bool>,
+    /// Persons per agent: every per-person cost is multiplied by it.
+    persons_per_agent: f64,
+    pub flows: PolicyFlows,
+}
+
+impl Book {
+    pub fn new(model: &Model) -> Book {
+        let n = model.scenario.policies.len();
+        Book {
+            spent: vec![0.0; n],
+            spent_year: vec![0.0; n],
+            year: vec![0; n],
+            committed: vec![0.0; n],
+            participants: vec![0; n],
+            exhausted: vec![false; n],
+            persons_per_agent: model.scenario.persons_per_agent(),
+            flows: PolicyFlows {
+                by_policy: vec![[0.0; col::N]; n],
+            },
+        }
+    }
+
+    /// Whether policy `p` has run out of budget for good.
+    pub fn exhausted(&self, p: usize) -> bool {
+        self.exhausted[p]
+    }
+
+    /// Start step `t`: clear the step's flows, open a new policy year where one begins, release
+    /// the promises of policies whose window has closed, and charge the running costs.
+    pub fn begin_step(&mut self, model: &Model, t: u32) {
+        let s = &model.scenario;
+        let steps_per_year = (12 / s.simulation.step_months).max(1);
+        for (p, policy) in s.policies.iter().enumerate() {
+            self.flows.by_policy[p] = [0.0; col::N];
+            if t > policy.end {
+                self.committed[p] = 0.0;
+                self.participants[p] = 0;
+                continue;
+            }
+            if !policy.active(t) {
+                continue;
+            }
+            let year = (t - policy.start) / steps_per_year;
+            if year != self.year[p] {
+                self.year[p] = year;
+                self.spent_year[p] = 0.0;
+            }
+            if policy.cost_per_year > 0.0 && !self.exhausted[p] {
+                let cost = policy.cost_per_year * f64::from(s.simulation.step_months) / 12.0;
+                if !self.spend_eur(model, p, cost) {
+                    self.exhausted[p] = true;
+                }
+            }
+        }
+    }
+
+    /// End the step: record the participant stock.
+    pub fn end_step(&mut self) {
+        for (p, f) in self.flows.by_policy.iter_mut().enumerate() {
+            f[col::PARTICIPANTS] = self.participants[p] as f64;
+        }
+    }
+
+    /// EUR still available to policy `p` (the tighter of its caps), net of promises.
+    fn room(&self, model: &Model, p: usize) -> f64 {
+        let policy = &model.scenario.policies[p];
+        let total = policy
+            .budget
+            .map_or(f64::INFINITY, |b| b - self.spent[p] - self.committed[p]);
+        let yearly = policy.budget_per_year.map_or(f64::INFINITY, |b| {
+            b - self.spent_year[p] - self.committed[p]
+        });
+        total.min(yearly)
+    }
+
+    /// Spend `eur` (already in EUR) if the caps allow; otherwise refuse.
+    fn spend_eur(&mut self, model: &Model, p: usize, eur: f64) -> bool {
+        if eur > self.room(model, p) + 1e-9 {
+            self.flows.by_policy[p][col::REFUSED] += 1.0;
+            if model.scenario.policies[p]
+                .budget
+                .is_some_and(|b| self.spent[p] + self.committed[p] >= b - 1e-9)
+            {
+                self.exhausted[p] = true;
+            }
+            return false;
+        }
+        self.spent[p] += eur;
+        self.spent_year[p] += eur;
+        self.flows.by_policy[p][col::SPENDING] += eur;
+        true
+    }
+
+    /// Spend a per-person cost for one agent.
+    pub fn spend(&mut self, model: &Model, p: usize, per_person: f64) -> bool {
+        if per_person <= 0.0 {
+            return true;
+        }
+        let eur = per_person * self.persons_per_agent;
+        self.spend_eur(model, p, eur)
+    }
+
+    /// Enrol one agent: pay its participant cost and promise its placement fee, if both fit.
+    pub fn enrol(&mut self, model: &Model, p: usize) -> bool {
+        let policy = &model.scenario.policies[p];
+        let fee = policy.cost_per_placement * self.persons_per_agent;
+        let cost = policy.cost_per_participant * self.persons_per_agent;
+        if cost + fee > self.room(model, p) + 1e-9 {
+            self.flows.by_policy[p][col::REFUSED] += 1.0;
+            return false;
+        }
+        if cost > 0.0 {
+            self.spend_eur(model, p, cost);
+        }
+        self.committed[p] += fee;
+        self.participants[p] += 1;
+        self.flows.by_policy[p][col::NEW_PARTICIPANTS] += 1.0;
+        true
+    }
+
+    /// A participant of `p` was hired: pay the promised placement fee.
+    pub fn place(&mut self, model: &Model, p: usize) {
+        let fee = model.scenario.policies[p].cost_per_placement * self.persons_per_agent;
+        self.committed[p] = (self.committed[p] - fee).max(0.0);
+        self.participants[p] = self.participants[p].saturating_sub(1);
+        self.flows.by_policy[p][col::PLACEMENTS] += 1.0;
+        if fee > 0.0 {
+            self.spent[p] += fee;
+            self.spent_year[p] += fee;
+            self.flows.by_policy[p][col::SPENDING] += fee;
+        }
+    }
+
+    /// Total spent by policy `p` so far, EUR.
+    pub fn spent(&self, p: usize) -> f64 {
+        self.spent[p]
+    }
+}

@@ -1,0 +1,496 @@
+//! Reading `[[policy]]` blocks: each becomes a typed [`Policy`], or one error naming the file,
+//! the key (`policy[i].field`), the value and the rule. Unknown keys are refused per kind.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+
+use super::{Groups, Kind, Policy};
+use crate::error::ScenarioError;
+use crate::scenario::raw::RawPolicy;
+use crate::scenario::RecognitionRule;
+
+/// Most `[[policy]]` blocks in one scenario: participation is a bit per policy in each worker.
+pub const MAX_POLICIES: usize = 8;
+
+/// What parsing needs to know of the scenario: names to ids, sizes, and the error builder.
+pub struct Context<'a> {
+    pub regions: &'a HashMap<String, usize>,
+    pub sectors: &'a HashMap<String, usize>,
+    pub countries: &'a HashMap<String, usize>,
+    pub languages: &'a [String],
+    pub regulated_mask: u32,
+    pub fund_mask: u32,
+    pub step_months: u32,
+    pub err: &'a dyn Fn(&str, &str, &str) -> ScenarioError,
+}
+
+type R<T> = Result<T, ScenarioError>;
+
+/// One block's keys, with a record of which were read.
+struct Block<'a> {
+    i: usize,
+    table: &'a toml::Table,
+    used: RefCell<BTreeSet<String>>,
+    ctx: &'a Context<'a>,
+}
+
+impl Block<'_> {
+    fn key(&self, field: &str) -> String {
+        format!("policy[{}].{field}", self.i)
+    }
+
+    fn err(&self, field: &str, value: impl ToString, rule: &str) -> ScenarioError {
+        (self.ctx.err)(&self.key(field), &value.to_string(), rule)
+    }
+
+    fn get(&self, field: &str) -> Option<&toml::Value> {
+        self.used.borrow_mut().insert(field.to_string());
+        self.table.get(field)
+    }
+
+    fn num(&self, field: &str, default: f64, lo: f64, hi: f64) -> R<f64> {
+        match self.get(field) {
+            None => Ok(default),
+            Some(v) => {
+                let x = match v {
+                    toml::Value::Float(f) => *f,
+                    toml::Value::Integer(i) => *i as f64,
+                    other => return Err(self.err(field, other, "must be a number")),
+                };
+                if !x.is_finite() || x < lo || x > hi {
+                    let rule = if hi == f64::INFINITY {
+                        format!("must be a finite number of at least {lo}")
+                    } else {
+                        format!("must be a number from {lo} to {hi}")
+                    };
+                    return Err(self.err(field, x, &rule));
+                }
+                Ok(x)
+            }
+        }
+    }
+
+    fn opt_num(&self, field: &str, lo: f64, hi: f64) -> R<Option<f64>> {
+        if self.table.contains_key(field) {
+            self.num(field, 0.0, lo, hi).map(Some)
+        } else {
+            self.used.borrow_mut().insert(field.to_string());
+            Ok(None)
+        }
+    }
+
+    fn int(&self, field: &str, default: i64, lo: i64, hi: i64) -> R<u32> {
+        match self.get(field) {
+            None => Ok(default as u32),
+            Some(toml::Value::Integer(x)) if (lo..=hi).contains(x) => Ok(*x as u32),
+            Some(v) => Err(self.err(
+                field,
+                v,
+                &format!("must be a whole number from {lo} to {hi}"),
+            )),
+        }
+    }
+
+    fn boolean(&self, field: &str, default: bool) -> R<bool> {
+        match self.get(field) {
+            None => Ok(default),
+            Some(toml::Value::Boolean(b)) => Ok(*b),
+            Some(v) => Err(self.err(field, v, "must be true or false")),
+        }
+    }
+
+    fn strings(&self, field: &str) -> R<Option<Vec<String>>> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .map(|x| match x {
+                    toml::Value::String(s) => Ok(s.clone()),
+                    other => Err(self.err(field, other, "must be a list of names")),
+                })
+                .collect::<R<Vec<_>>>()
+                .map(Some),
+            Some(v) => Err(self.err(field, v, "must be a list of names, e.g. [\"a\", \"b\"]")),
+        }
+    }
+
+    fn string(&self, field: &str) -> R<Option<String>> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+            Some(v) => Err(self.err(field, v, "must be a string")),
+        }
+    }
+
+    fn lookup(
+        &self,
+        field: &str,
+        name: &str,
+        map: &HashMap<String, usize>,
+        what: &str,
+    ) -> R<usize> {
+        map.get(name).copied().ok_or_else(|| {
+            let mut known: Vec<&str> = map.keys().map(|s| s.as_str()).collect();
+            known.sort();
+            self.err(
+                field,
+                format!("\"{name}\""),
+                &format!(
+                    "names no {what} of this scenario (known: {})",
+                    known.join(", ")
+                ),
+            )
+        })
+    }
+
+    /// A bit set of sectors from a list of names; `None` when the key is absent.
+    fn sector_mask(&self, field: &str) -> R<Option<u32>> {
+        let Some(names) = self.strings(field)? else {
+            return Ok(None);
+        };
+        let mut mask = 0u32;
+        for n in &names {
+            mask |= 1 << self.lookup(field, n, self.ctx.sectors, "sector")?;
+        }
+        Ok(Some(mask))
+    }
+
+    /// Ordered country pairs from `countries = ["NL", "DE"]`: both directions between all listed.
+    fn country_pairs(&self, field: &str) -> R<Vec<(usize, usize)>> {
+        let names = self.strings(field)?.ok_or_else(|| {
+            self.err(
+                field,
+                "(missing)",
+                "list at least two countries, e.g. [\"NL\", \"DE\"]",
+            )
+        })?;
+        let ids = names
+            .iter()
+            .map(|n| self.lookup(field, n, self.ctx.countries, "country"))
+            .collect::<R<Vec<_>>>()?;
+        let unique: BTreeSet<usize> = ids.iter().copied().collect();
+        if unique.len() < 2 {
+            return Err(self.err(
+                field,
+                format!("{names:?}"),
+                "list at least two different countries",
+            ));
+        }
+        let mut pairs = Vec::new();
+        for &a in &unique {
+            for &b in &unique {
+                if a != b {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        Ok(pairs)
+    }
+
+    fn months(&self, field: &str, default: i64) -> R<u32> {
+        Ok(self
+            .int(field, default, 1, 1200)?
+            .div_ceil(self.ctx.step_months)
+            .max(1))
+    }
+
+    /// Refuse keys nobody read.
+    fn finish(&self, kind: &str) -> R<()> {
+        let used = self.used.borrow();
+        if let Some(unknown) = self.table.keys().find(|k| !used.contains(*k)) {
+            let mut known: Vec<&String> = used.iter().collect();
+            known.sort();
+            let known: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
+            return Err(self.err(
+                unknown,
+                &self.table[unknown],
+                &format!(
+                    "unknown key for a `{kind}` policy (known: kind, {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Parse every `[[policy]]` block.
+pub fn parse(raw: &[RawPolicy], ctx: &Context) -> R<Vec<Policy>> {
+    if raw.len() > MAX_POLICIES {
+        return Err((ctx.err)(
+            "policy",
+            &raw.len().to_string(),
+            &format!("at most {MAX_POLICIES} [[policy]] blocks are supported"),
+        ));
+    }
+    let mut out: Vec<Policy> = Vec::new();
+    for (i, p) in raw.iter().enumerate() {
+        let b = Block {
+            i,
+            table: &p.fields,
+            used: RefCell::new(BTreeSet::new()),
+            ctx,
+        };
+        let kind_name = p.kind.as_deref().ok_or_else(|| {
+            (ctx.err)(
+                &format!("policy[{i}].kind"),
+                "(missing)",
+                "every [[policy]] block needs a `kind`",
+            )
+        })?;
+        let policy = one(&b, kind_name)?;
+        b.finish(kind_name)?;
+        if out.iter().any(|q| q.name == policy.name) {
+            return Err(b.err(
+                "name",
+                format!("\"{}\"", policy.name),
+                "policy names must be unique",
+            ));
+        }
+        out.push(policy);
+    }
+    Ok(out)
+}
+
+fn one(b: &Block, kind_name: &str) -> R<Policy> {
+    let default_groups: &[&str] = match kind_name {
+        "mobility_team" => &["at_risk"],
+        "sector_plan" => &["unemployed", "at_risk"],
+        "training_subsidy" => &["unemployed", "employed"],
+        "open_training_funds" => &["employed"],
+        "language_course" => &["unemployed", "employed", "self_employed"],
+        "matching_events" => &["unemployed"],
+        "coaching_50plus" => &["unemployed", "age_50_plus"],
+        "youth_guarantee" => &["unemployed", "under_27"],
+        _ => &["unemployed", "employed", "self_employed"],
+    };
+    let kind = match kind_name {
+        "sector_plan" => {
+            let from = b
+                .sector_mask("from")?
+                .ok_or_else(|| b.err("from", "(missing)", "list the sectors workers leave"))?;
+            let to = b.sector_mask("to")?.ok_or_else(|| {
+                b.err("to", "(missing)", "list the sectors workers are placed in")
+            })?;
+            Kind::SectorPlan {
+                from,
+                to,
+                mobility_weight: b.num("mobility_weight", 5.0, 0.0, 1000.0)?,
+                extra_applications: b.int("extra_applications", 1, 0, 16)?,
+                training_takeup: b.num("training_takeup", 0.05, 0.0, 1.0)?,
+                training_share: b.num("training_share", 1.0, 0.0, 1.0)?,
+                cross_border_awareness: b.opt_num("cross_border_awareness", 0.0, 1.0)?,
+            }
+        }
+        "training_subsidy" => Kind::TrainingSubsidy {
+            amount: b.num("amount", 1000.0, 0.0, f64::INFINITY)?,
+            share: b.num("share", 1.0, 0.0, 1.0)?,
+        },
+        "open_training_funds" => Kind::OpenTrainingFunds {
+            funds: match b.sector_mask("funds")? {
+                Some(mask) => {
+                    if mask & !b.ctx.fund_mask != 0 {
+                        return Err(b.err(
+                            "funds",
+                            "(list)",
+                            "every listed sector must have `training_fund = true`",
+                        ));
+                    }
+                    mask
+                }
+                None => b.ctx.fund_mask,
+            },
+        },
+        "diploma_recognition" => {
+            let sectors = b
+                .sector_mask("recognised_sectors")?
+                .unwrap_or(b.ctx.regulated_mask);
+            if sectors & !b.ctx.regulated_mask != 0 {
+                return Err(b.err(
+                    "recognised_sectors",
+                    "(list)",
+                    "list only regulated sectors (`regulated = true`)",
+                ));
+            }
+            let instant = b.boolean("remove_barrier", false)?;
+            Kind::DiplomaRecognition {
+                pairs: b.country_pairs("countries")?,
+                sectors,
+                instant,
+                rule: RecognitionRule {
+                    duration_steps: b.months("duration_months", 3)?,
+                    fee: b.num("fee", 0.0, 0.0, f64::INFINITY)?,
+                    success_probability: b.num("success_probability", 1.0, 0.0, 1.0)?,
+                    start_probability: b.num("start_probability", 0.05, 0.0, 1.0)?,
+                },
+            }
+        }
+        "mobility_team" => Kind::MobilityTeam {
+            on_the_job_search: b.num("on_the_job_search", 0.3, 0.0, 1.0)?,
+            extra_applications: b.int("extra_applications", 1, 0, 16)?,
+            sector_weight: b.num("sector_weight", 3.0, 0.0, 1000.0)?,
+            training_takeup: b.num("training_takeup", 0.02, 0.0, 1.0)?,
+            training_share: b.num("training_share", 1.0, 0.0, 1.0)?,
+        },
+        "language_course" => {
+            let language = b.string("language")?.ok_or_else(|| {
+                b.err(
+                    "language",
+                    "(missing)",
+                    "name the language taught, e.g. \"de\"",
+                )
+            })?;
+            let l = b
+                .ctx
+                .languages
+                .iter()
+                .position(|x| *x == language)
+                .ok_or_else(|| {
+                    b.err(
+                        "language",
+                        format!("\"{language}\""),
+                        &format!(
+                            "is no language of this scenario (known: {})",
+                            b.ctx.languages.join(", ")
+                        ),
+                    )
+                })?;
+            Kind::LanguageCourse {
+                language: l as u8,
+                months: b.months("months", 6)?,
+            }
+        }
+        "cross_border_info" => Kind::CrossBorderInfo {
+            pairs: b.country_pairs("countries")?,
+            awareness: b.num("awareness", 0.9, 0.0, 1.0)?,
+        },
+        "cross_border_transport" => {
+            let between = b.strings("between")?.unwrap_or_default();
+            if between.len() != 2 {
+                return Err(b.err(
+                    "between",
+                    format!("{between:?}"),
+                    "must name exactly two regions",
+                ));
+            }
+            let a = b.lookup("between", &between[0], b.ctx.regions, "region")?;
+            let c = b.lookup("between", &between[1], b.ctx.regions, "region")?;
+            if a == c {
+                return Err(b.err(
+                    "between",
+                    format!("{between:?}"),
+                    "must name two different regions",
+                ));
+            }
+            let car = b.opt_num("car", 0.0, 10_000.0)?;
+            let public_transport = b.opt_num("public_transport", 0.0, 10_000.0)?;
+            if car.is_none() && public_transport.is_none() {
+                return Err(b.err(
+                    "public_transport",
+                    "(missing)",
+                    "give the new `public_transport` or `car` minutes",
+                ));
+            }
+            Kind::CrossBorderTransport {
+                a,
+                b: c,
+                car,
+                public_transport,
+            }
+        }
+        "border_agreement" => Kind::BorderAgreement {
+            pairs: b.country_pairs("countries")?,
+            admin_friction: b.num("admin_friction", 0.05, 0.0, 1.0)?,
+        },
+        "matching_events" => Kind::MatchingEvents {
+            extra_applications: b.int("extra_applications", 1, 0, 16)?,
+            search_probability: b.num("search_probability", 0.5, 0.0, 1.0)?,
+        },
+        "coaching_50plus" => Kind::Coaching50Plus {
+            employer_weight: b.num("employer_weight", 1.5, 0.0, 100.0)?,
+            search_probability: b.num("search_probability", 0.4, 0.0, 1.0)?,
+        },
+        "youth_guarantee" => Kind::YouthGuarantee {
+            search_probability: b.num("search_probability", 0.5, 0.0, 1.0)?,
+            extra_applications: b.int("extra_applications", 1, 0, 16)?,
+            employer_weight: b.num("employer_weight", 1.2, 0.0, 100.0)?,
+            training_takeup: b.num("training_takeup", 0.02, 0.0, 1.0)?,
+        },
+        "dual_qualification" => Kind::DualQualification {
+            pairs: b.country_pairs("countries")?,
+        },
+        other => {
+            return Err(b.err(
+                "kind",
+                format!("\"{other}\""),
+                &format!("unknown policy kind (known: {})", super::KINDS.join(", ")),
+            ))
+        }
+    };
+
+    let start = b.int("start", 1, 0, i64::from(crate::world::MAX_STEPS))?;
+    let end = b.int(
+        "end",
+        i64::from(crate::world::MAX_STEPS),
+        0,
+        i64::from(crate::world::MAX_STEPS),
+    )?;
+    if end < start {
+        return Err(b.err("end", end, &format!("must not be before start ({start})")));
+    }
+    let regions = match b.strings("regions")? {
+        None => None,
+        Some(names) => {
+            let mut set = vec![false; b.ctx.regions.len()];
+            for n in &names {
+                set[b.lookup("regions", n, b.ctx.regions, "region")?] = true;
+            }
+            Some(set)
+        }
+    };
+    let sectors = b.sector_mask("sectors")?.unwrap_or(u32::MAX);
+    let group_names = b
+        .strings("groups")?
+        .unwrap_or_else(|| default_groups.iter().map(|s| s.to_string()).collect());
+    let mut groups = Groups::default();
+    for g in &group_names {
+        match g.as_str() {
+            "unemployed" => groups.status |= Groups::UNEMPLOYED,
+            "employed" => groups.status |= Groups::EMPLOYED,
+            "at_risk" => groups.status |= Groups::AT_RISK,
+            "self_employed" => groups.status |= Groups::SELF_EMPLOYED,
+            "under_27" => groups.ages |= 1,
+            "age_27_49" => groups.ages |= 2,
+            "age_50_plus" => groups.ages |= 4,
+            other => {
+                return Err(b.err(
+                    "groups",
+                    format!("\"{other}\""),
+                    "unknown group (known: unemployed, employed, at_risk, self_employed, under_27, age_27_49, age_50_plus)",
+                ))
+            }
+        }
+    }
+    if groups.status == 0 {
+        groups.status = Groups::UNEMPLOYED | Groups::EMPLOYED | Groups::SELF_EMPLOYED;
+    }
+    if groups.ages == 0 {
+        groups.ages = 7;
+    }
+    let name = b.string("name")?.unwrap_or_else(|| kind_name.to_string());
+    Ok(Policy {
+        name,
+        kind,
+        start,
+        end,
+        regions,
+        sectors,
+        groups,
+        coverage: b.num("coverage", 1.0, 0.0, 1.0)?,
+        cost_per_participant: b.num("cost_per_participant", 0.0, 0.0, f64::INFINITY)?,
+        cost_per_placement: b.num("cost_per_placement", 0.0, 0.0, f64::INFINITY)?,
+        cost_per_year: b.num("cost_per_year", 0.0, 0.0, f64::INFINITY)?,
+        budget: b.opt_num("budget", 0.0, f64::INFINITY)?,
+        budget_per_year: b.opt_num("budget_per_year", 0.0, f64::INFINITY)?,
+    })
+}
