@@ -1,6 +1,8 @@
 //! labsim: an agent-based simulator of labour-market mobility across the Dutch-German and
 //! Dutch-Belgian borders. The module list is the program:
 
+/// Scenarios against a baseline with common random numbers.
+pub mod compare;
 /// What can go wrong, in words a user can act on.
 pub mod error;
 /// Stocks and flows counted each step.

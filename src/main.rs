@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let outcome = match cli.command {
         cli::Command::Run(args) => run(args),
+        cli::Command::Compare(args) => compare(args),
         cli::Command::Check { scenario } => check(&scenario),
     };
     match outcome {
@@ -128,12 +129,7 @@ fn run(args: cli::RunArgs) -> Result<(), Failure> {
         s.simulation.steps = steps;
     }
     if let Some(scale) = args.scale {
-        if !(scale.is_finite() && (1e-6..=1000.0).contains(&scale)) {
-            return Err(Failure::Usage(format!(
-                "--scale {scale}: must be a number from 0.000001 to 1000 (agents per person)"
-            )));
-        }
-        s.simulation.scale = scale;
+        s.simulation.scale = check_scale(scale)?;
     }
     if s.n_workers() > u64::from(u32::MAX - 1) {
         return Err(Failure::Usage(format!(
@@ -149,16 +145,7 @@ fn run(args: cli::RunArgs) -> Result<(), Failure> {
     let steps = u64::from(s.simulation.steps) * u64::from(s.simulation.replications);
     let model = Model::new(s);
 
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::new(steps);
-        let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} steps, {eta} left")
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
-        bar.set_style(style.progress_chars("=> "));
-        bar.set_message(model.scenario.name.clone());
-        bar
-    };
+    let bar = progress_bar(args.quiet, steps, model.scenario.name.clone());
     let threads = args.threads.unwrap_or(0) as usize;
     let result = labsim::run::run(&model, threads, &|| bar.inc(1))
         .context("running the scenario")
@@ -182,6 +169,153 @@ fn run(args: cli::RunArgs) -> Result<(), Failure> {
         for f in files {
             eprintln!("  wrote {}", f.display());
         }
+    }
+    Ok(())
+}
+
+fn check_scale(scale: f64) -> Result<f64, Failure> {
+    if scale.is_finite() && (1e-6..=1000.0).contains(&scale) {
+        Ok(scale)
+    } else {
+        Err(Failure::Usage(format!(
+            "--scale {scale}: must be a number from 0.000001 to 1000 (agents per person)"
+        )))
+    }
+}
+
+fn progress_bar(quiet: bool, len: u64, message: String) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} steps, {eta} left")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style.progress_chars("=> "));
+    bar.set_message(message);
+    bar
+}
+
+fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
+    use labsim::compare::{summarise, summary_csv, summary_markdown, Totals};
+    let mut base = scenario::load(&args.baseline).map_err(Failure::Scenario)?;
+    let mut others = Vec::new();
+    for path in &args.scenarios {
+        others.push(scenario::load(path).map_err(Failure::Scenario)?);
+    }
+    if let Some(seed) = args.seed {
+        base.simulation.seed = seed;
+    }
+    if let Some(r) = args.replications {
+        base.simulation.replications = r;
+    }
+    if let Some(steps) = args.steps {
+        base.simulation.steps = steps;
+    }
+    if let Some(scale) = args.scale {
+        base.simulation.scale = check_scale(scale)?;
+    }
+    let same_file = |a: &std::path::Path, b: &std::path::Path| {
+        std::fs::canonicalize(a)
+            .ok()
+            .zip(std::fs::canonicalize(b).ok())
+            .is_some_and(|(x, y)| x == y)
+    };
+    let structure = |s: &Scenario| {
+        (
+            s.regions.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+            s.sectors.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
+            s.countries
+                .iter()
+                .map(|c| c.code.clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut kept = Vec::new();
+    let mut notes = Vec::new();
+    for mut s in others {
+        if same_file(&s.file, &base.file) {
+            continue;
+        }
+        if structure(&s) != structure(&base) {
+            notes.push(format!(
+                "skipped {}: its regions, sectors or countries differ from the baseline's, so it cannot share its random numbers",
+                s.file.display()
+            ));
+            continue;
+        }
+        if kept.iter().any(|k: &Scenario| k.name == s.name) || s.name == base.name {
+            return Err(Failure::Usage(format!(
+                "{}: two scenarios are named \"{}\"; give one a different `name`",
+                s.file.display(),
+                s.name
+            )));
+        }
+        s.simulation.seed = base.simulation.seed;
+        s.simulation.replications = base.simulation.replications;
+        s.simulation.steps = base.simulation.steps;
+        s.simulation.scale = base.simulation.scale;
+        kept.push(s);
+    }
+    if kept.is_empty() {
+        return Err(Failure::Usage(
+            "no scenario left to compare with the baseline".into(),
+        ));
+    }
+    for note in &notes {
+        eprintln!("note: {note}");
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", base.name)));
+    let sim = base.simulation.clone();
+    let total_steps = u64::from(sim.steps) * u64::from(sim.replications) * (kept.len() as u64 + 1);
+    let bar = progress_bar(args.quiet, total_steps, format!("compare {}", base.name));
+    let threads = args.threads.unwrap_or(0) as usize;
+    let base_name = base.name.clone();
+    let mut names = Vec::new();
+    let mut baseline_totals = Vec::new();
+    let mut totals = Vec::new();
+    for (k, s) in std::iter::once(base).chain(kept).enumerate() {
+        let name = s.name.clone();
+        let model = Model::new(s);
+        let result = labsim::run::run(&model, threads, &|| bar.inc(1))
+            .with_context(|| format!("running {name}"))
+            .map_err(Failure::Run)?;
+        labsim::output::write_run(&out_dir.join(&name), &model, &result)
+            .with_context(|| format!("writing {name}"))
+            .map_err(Failure::Run)?;
+        let t: Vec<Totals> = result
+            .records
+            .iter()
+            .map(|r| Totals::of(&model, r))
+            .collect();
+        if k == 0 {
+            baseline_totals = t;
+        } else {
+            names.push(name);
+            totals.push(t);
+        }
+    }
+    bar.finish_and_clear();
+    let rows = summarise(&names, &baseline_totals, &totals);
+    let reps = sim.replications as usize;
+    let mut md = summary_markdown(&base_name, &rows, reps, sim.seed);
+    for note in &notes {
+        md.push_str(&format!("\nNote: {note}.\n"));
+    }
+    labsim::output::write_all_atomic(
+        &out_dir,
+        &[
+            ("summary.csv", summary_csv(&rows, reps)),
+            ("summary.md", md.clone()),
+        ],
+    )
+    .context("writing the summary")
+    .map_err(Failure::Run)?;
+    if !args.quiet {
+        println!("{md}");
+        eprintln!("wrote {}", out_dir.display());
     }
     Ok(())
 }

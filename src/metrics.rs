@@ -46,7 +46,10 @@ pub mod flow {
     pub const VACANCIES_OPENED: usize = 10;
     pub const VACANCIES_EXPIRED: usize = 11;
     pub const VACANCIES_FILLED: usize = 12;
-    pub const N: usize = 13;
+    /// Employer changes counted at the node left (the other flows of a hire count where the
+    /// job is).
+    pub const JOB_TO_JOB_OUT: usize = 13;
+    pub const N: usize = 14;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).

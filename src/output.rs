@@ -17,7 +17,7 @@ use crate::run::RunResult;
 use crate::step::STAGES;
 
 /// Metric columns of `series.csv`, in order.
-pub const COLUMNS: [&str; 30] = [
+pub const COLUMNS: [&str; 33] = [
     "employed",
     "jobs",
     "unemployed",
@@ -28,6 +28,7 @@ pub const COLUMNS: [&str; 30] = [
     "tightness",
     "hires_from_unemployment",
     "job_to_job",
+    "job_to_job_out",
     "separations",
     "cross_sector_moves",
     "cross_border_hires",
@@ -47,7 +48,9 @@ pub const COLUMNS: [&str; 30] = [
     "training_cost_public",
     "training_cost_funds",
     "training_cost_private",
+    "training_cost_policy",
     "recognition_fees",
+    "benefit_spending",
 ];
 
 /// Index of a column in [`COLUMNS`].
@@ -56,12 +59,14 @@ pub fn column(name: &str) -> Option<usize> {
 }
 
 const RATES: [&str; 3] = ["unemployment_rate", "vacancy_rate", "tightness"];
-const MONEY: [&str; 5] = [
+const MONEY: [&str; 7] = [
     "training_cost",
     "training_cost_public",
     "training_cost_funds",
     "training_cost_private",
+    "training_cost_policy",
     "recognition_fees",
+    "benefit_spending",
 ];
 
 /// One row of `series.csv` without its replication and step.
@@ -176,6 +181,7 @@ fn row(
         },
         flows_of(flow::HIRES_FROM_UNEMPLOYMENT) * ppa,
         flows_of(flow::JOB_TO_JOB) * ppa,
+        flows_of(flow::JOB_TO_JOB_OUT) * ppa,
         flows_of(flow::SEPARATIONS) * ppa,
         flows_of(flow::CROSS_SECTOR) * ppa,
         flows_of(flow::CROSS_BORDER_HIRES) * ppa,
@@ -195,7 +201,11 @@ fn row(
         money_of(money::TRAINING_PUBLIC) * ppa,
         money_of(money::TRAINING_FUNDS) * ppa,
         money_of(money::TRAINING_PRIVATE) * ppa,
+        money_of(money::TRAINING_POLICY) * ppa,
         money_of(money::RECOGNITION_FEES) * ppa,
+        unemployed
+            * model.scenario.benefit_per_month
+            * f64::from(model.scenario.simulation.step_months),
     ];
     Row { level, key, values }
 }
@@ -285,6 +295,49 @@ pub fn commuters_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
                         format_value(0, hires),
                     );
                 }
+            }
+        }
+    }
+    out
+}
+
+/// `policies.csv`: per (replication, step, policy) its new participants, participants,
+/// placements (persons), spending (EUR) and refusals (spends refused by its budget caps).
+pub fn policies_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
+    use crate::policy::book::col;
+    let s = &model.scenario;
+    let ppa = s.persons_per_agent();
+    let mut out = String::from("replication,step,date,policy,kind");
+    for name in col::NAMES {
+        out.push(',');
+        out.push_str(name);
+    }
+    out.push('\n');
+    for (rep, series) in records.iter().enumerate() {
+        for rec in series {
+            let d = date(model, rec.step);
+            for (p, policy) in s.policies.iter().enumerate() {
+                let f = &rec.policy.by_policy[p];
+                let _ = write!(
+                    out,
+                    "{rep},{},{d},{},{}",
+                    rec.step,
+                    csv_field(&policy.name),
+                    policy.kind.name()
+                );
+                for (c, x) in f.iter().enumerate() {
+                    let x = if c == col::SPENDING { *x } else { x * ppa };
+                    let _ = write!(
+                        out,
+                        ",{}",
+                        if c == col::SPENDING {
+                            format!("{x:.2}")
+                        } else {
+                            format_value(0, x)
+                        }
+                    );
+                }
+                out.push('\n');
             }
         }
     }
@@ -405,8 +458,8 @@ pub fn peak_rss_bytes() -> Option<u64> {
 }
 
 /// Write every file of a run into `dir`: first all to temporary names, then renamed into place.
-/// On failure nothing in `dir` is replaced. A stale `bands.csv` of an earlier run with
-/// replications is removed once the new files are in place.
+/// On failure nothing in `dir` is replaced. A stale `bands.csv` or `policies.csv` of an
+/// earlier run is removed once the new files are in place.
 pub fn write_run(dir: &Path, model: &Model, result: &RunResult) -> Result<Vec<PathBuf>, RunError> {
     let mut files: Vec<(&'static str, String)> = vec![
         ("series.csv", series_csv(model, &result.records)),
@@ -415,15 +468,19 @@ pub fn write_run(dir: &Path, model: &Model, result: &RunResult) -> Result<Vec<Pa
     if result.records.len() > 1 {
         files.push(("bands.csv", bands_csv(model, &result.records)));
     }
+    if !model.scenario.policies.is_empty() {
+        files.push(("policies.csv", policies_csv(model, &result.records)));
+    }
     let mut names: Vec<&'static str> = files.iter().map(|f| f.0).collect();
     names.push("manifest.json");
     let manifest = Manifest::new(model, result, names);
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n";
     files.push(("manifest.json", json));
     let written = write_all_atomic(dir, &files)?;
-    if result.records.len() == 1 {
-        let stale = dir.join("bands.csv");
-        if stale.exists() {
+    // Optional files an earlier run left that this run did not write would be read as its own.
+    for optional in ["bands.csv", "policies.csv"] {
+        let stale = dir.join(optional);
+        if !files.iter().any(|f| f.0 == optional) && stale.exists() {
             let _ = std::fs::remove_file(stale);
         }
     }

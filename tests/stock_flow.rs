@@ -30,7 +30,19 @@ struct Params {
     steps: u32,
     seed: u64,
     weights: (f64, f64),
+    /// Which policy blocks to add (bit per entry of `POLICIES`).
+    policies: u8,
 }
+
+/// Policy blocks for random scenarios, with small budgets so that caps bind.
+const POLICIES: [&str; 6] = [
+    "kind = \"mobility_team\"\ngroups = [\"at_risk\", \"unemployed\"]\ncoverage = 0.3\ncost_per_participant = 50\ncost_per_placement = 20\nbudget = 30000",
+    "kind = \"training_subsidy\"\ngroups = [\"unemployed\", \"employed\", \"self_employed\"]\namount = 1500\nbudget_per_year = 40000",
+    "kind = \"language_course\"\nlanguage = \"b\"\nmonths = 2\ncoverage = 0.2\ncost_per_participant = 10",
+    "kind = \"coaching_50plus\"\ncoverage = 0.5\nstart = 3\nend = 8",
+    "kind = \"diploma_recognition\"\ncountries = [\"AA\", \"BB\"]\nremove_barrier = true",
+    "kind = \"sector_plan\"\nfrom = [\"s0\"]\nto = [\"s1\", \"s2\", \"s3\"]\ncoverage = 0.4\ntraining_takeup = 0.2\nbudget = 20000",
+];
 
 fn params() -> impl Strategy<Value = Params> {
     let region = (200u32..2500, 0.0..0.3f64, 0usize..2);
@@ -62,6 +74,7 @@ fn params() -> impl Strategy<Value = Params> {
             1u32..14,
             any::<u64>(),
             (0.2..2.0f64, 0.2..2.0f64),
+            any::<u8>(),
         ),
     )
         .prop_map(|(a, b)| Params {
@@ -82,6 +95,7 @@ fn params() -> impl Strategy<Value = Params> {
             steps: b.6,
             seed: b.7 >> 1,
             weights: b.8,
+            policies: b.9,
         })
 }
 
@@ -132,6 +146,12 @@ fn toml_of(p: &Params) -> String {
     if p.recognition {
         t += "[[recognition]]\nfrom = \"AA\"\nto = \"BB\"\nduration_months = 2\nfee = 100\nsuccess_probability = 0.7\nstart_probability = 0.2\n\n";
         t += "[[recognition]]\nfrom = \"BB\"\nto = \"AA\"\nduration_months = 1\nstart_probability = 0.2\n\n";
+    }
+    for (k, block) in POLICIES.iter().enumerate() {
+        let needs_s3 = block.contains("s3") && p.sectors.len() < 4;
+        if p.policies & (1 << k) != 0 && !needs_s3 {
+            t += &format!("[[policy]]\n{block}\n\n");
+        }
     }
     if let Some((depth, start, len)) = p.shock {
         t += &format!(

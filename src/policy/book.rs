@@ -39,7 +39,6 @@ pub struct Book {
     spent: Vec<f64>,
     spent_year: Vec<f64>,
     year: Vec<u32>,
-    committed: Vec<f64>,
     participants: Vec<u64>,
     exhausted: Vec<bool>,
     /// Persons per agent: every per-person cost is multiplied by it.
@@ -54,7 +53,6 @@ impl Book {
             spent: vec![0.0; n],
             spent_year: vec![0.0; n],
             year: vec![0; n],
-            committed: vec![0.0; n],
             participants: vec![0; n],
             exhausted: vec![false; n],
             persons_per_agent: model.scenario.persons_per_agent(),
@@ -64,20 +62,19 @@ impl Book {
         }
     }
 
-    /// Whether policy `p` has run out of budget for good.
+    /// Whether policy `p` has run out of its total budget, or of its yearly running cost.
     pub fn exhausted(&self, p: usize) -> bool {
         self.exhausted[p]
     }
 
-    /// Start step `t`: clear the step's flows, open a new policy year where one begins, release
-    /// the promises of policies whose window has closed, and charge the running costs.
+    /// Start step `t`: clear the step's flows, open a new policy year where one begins, end the
+    /// participation in policies whose window has closed, and charge the running costs.
     pub fn begin_step(&mut self, model: &Model, t: u32) {
         let s = &model.scenario;
         let steps_per_year = (12 / s.simulation.step_months).max(1);
         for (p, policy) in s.policies.iter().enumerate() {
             self.flows.by_policy[p] = [0.0; col::N];
             if t > policy.end {
-                self.committed[p] = 0.0;
                 self.participants[p] = 0;
                 continue;
             }
@@ -88,6 +85,9 @@ impl Book {
             if year != self.year[p] {
                 self.year[p] = year;
                 self.spent_year[p] = 0.0;
+                if policy.budget.is_none_or(|b| self.spent[p] < b) {
+                    self.exhausted[p] = false;
+                }
             }
             if policy.cost_per_year > 0.0 && !self.exhausted[p] {
                 let cost = policy.cost_per_year * f64::from(s.simulation.step_months) / 12.0;
@@ -105,28 +105,20 @@ impl Book {
         }
     }
 
-    /// EUR still available to policy `p` (the tighter of its caps), net of promises.
+    /// EUR still available to policy `p`: the tighter of its total and yearly caps.
     fn room(&self, model: &Model, p: usize) -> f64 {
         let policy = &model.scenario.policies[p];
-        let total = policy
-            .budget
-            .map_or(f64::INFINITY, |b| b - self.spent[p] - self.committed[p]);
-        let yearly = policy.budget_per_year.map_or(f64::INFINITY, |b| {
-            b - self.spent_year[p] - self.committed[p]
-        });
+        let total = policy.budget.map_or(f64::INFINITY, |b| b - self.spent[p]);
+        let yearly = policy
+            .budget_per_year
+            .map_or(f64::INFINITY, |b| b - self.spent_year[p]);
         total.min(yearly)
     }
 
-    /// Spend `eur` (already in EUR) if the caps allow; otherwise refuse.
+    /// Spend `eur` if the caps allow; otherwise refuse and count the refusal.
     fn spend_eur(&mut self, model: &Model, p: usize, eur: f64) -> bool {
-        if eur > self.room(model, p) + 1e-9 {
+        if eur > self.room(model, p) + 1e-6 {
             self.flows.by_policy[p][col::REFUSED] += 1.0;
-            if model.scenario.policies[p]
-                .budget
-                .is_some_and(|b| self.spent[p] + self.committed[p] >= b - 1e-9)
-            {
-                self.exhausted[p] = true;
-            }
             return false;
         }
         self.spent[p] += eur;
@@ -135,44 +127,27 @@ impl Book {
         true
     }
 
-    /// Spend a per-person cost for one agent.
+    /// Spend a per-person cost for one agent, if the caps allow.
     pub fn spend(&mut self, model: &Model, p: usize, per_person: f64) -> bool {
-        if per_person <= 0.0 {
-            return true;
-        }
-        let eur = per_person * self.persons_per_agent;
-        self.spend_eur(model, p, eur)
+        per_person <= 0.0 || self.spend_eur(model, p, per_person * self.persons_per_agent)
     }
 
-    /// Enrol one agent: pay its participant cost and promise its placement fee, if both fit.
+    /// Enrol one agent if its participant cost fits the caps.
     pub fn enrol(&mut self, model: &Model, p: usize) -> bool {
-        let policy = &model.scenario.policies[p];
-        let fee = policy.cost_per_placement * self.persons_per_agent;
-        let cost = policy.cost_per_participant * self.persons_per_agent;
-        if cost + fee > self.room(model, p) + 1e-9 {
-            self.flows.by_policy[p][col::REFUSED] += 1.0;
+        if !self.spend(model, p, model.scenario.policies[p].cost_per_participant) {
             return false;
         }
-        if cost > 0.0 {
-            self.spend_eur(model, p, cost);
-        }
-        self.committed[p] += fee;
         self.participants[p] += 1;
         self.flows.by_policy[p][col::NEW_PARTICIPANTS] += 1.0;
         true
     }
 
-    /// A participant of `p` was hired: pay the promised placement fee.
+    /// A participant of `p` was hired: count the placement and pay its fee if the caps allow
+    /// (a fee that does not fit is refused and counted, never paid past the cap).
     pub fn place(&mut self, model: &Model, p: usize) {
-        let fee = model.scenario.policies[p].cost_per_placement * self.persons_per_agent;
-        self.committed[p] = (self.committed[p] - fee).max(0.0);
         self.participants[p] = self.participants[p].saturating_sub(1);
         self.flows.by_policy[p][col::PLACEMENTS] += 1.0;
-        if fee > 0.0 {
-            self.spent[p] += fee;
-            self.spent_year[p] += fee;
-            self.flows.by_policy[p][col::SPENDING] += fee;
-        }
+        self.spend(model, p, model.scenario.policies[p].cost_per_placement);
     }
 
     /// Total spent by policy `p` so far, EUR.

@@ -165,6 +165,7 @@ pub fn transitions(
         );
         if me.status == Status::Employed as u8 {
             flows.count(flow::JOB_TO_JOB, h, k_us);
+            flows.count(flow::JOB_TO_JOB_OUT, h, me.node as usize);
         } else {
             flows.count(flow::HIRES_FROM_UNEMPLOYMENT, h, k_us);
         }

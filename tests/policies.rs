@@ -1,0 +1,494 @@
+//! Every policy instrument against the same scenario without it, with common random numbers:
+//! it moves the outcome its programme aims at in the intended direction; switched off (its
+//! window after the run) it leaves the output byte-identical; it never spends past its caps
+//! and never acts outside its window, regions and groups.
+
+use std::path::{Path, PathBuf};
+
+use labsim::metrics::StepRecord;
+use labsim::model::Model;
+use labsim::output;
+use labsim::policy::book::col;
+use labsim::scenario::{self, Scenario};
+use labsim::step::Stepper;
+use labsim::world::{Status, World};
+
+fn scenario_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+/// `parent` (a shipped scenario) with `policies` (TOML `[[policy]]` blocks) added, at a small
+/// scale and length.
+fn with_policies(parent: &str, policies: &str, steps: u32, scale: f64) -> Scenario {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("with_policies.toml");
+    let text = format!(
+        "extends = {:?}\nname = \"with_policies\"\n{policies}\n",
+        scenario_file(parent).display().to_string()
+    );
+    std::fs::write(&path, text).unwrap();
+    let mut s = scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    s.simulation.steps = steps;
+    s.simulation.scale = scale;
+    s
+}
+
+struct Run {
+    model: Model,
+    /// `records[replication][step]`.
+    records: Vec<Vec<StepRecord>>,
+    /// The world of each replication at the end.
+    worlds: Vec<World>,
+}
+
+fn run(s: Scenario, replications: u32) -> Run {
+    let model = Model::new(s);
+    let mut records = Vec::new();
+    let mut worlds = Vec::new();
+    for rep in 0..replications {
+        let mut world = World::new(&model, rep);
+        let mut stepper = Stepper::new(&model, &world);
+        let mut series = vec![stepper.initial_record(&model, &world)];
+        for _ in 0..model.scenario.simulation.steps {
+            series.push(stepper.step(&model, &mut world));
+        }
+        records.push(series);
+        worlds.push(world);
+    }
+    Run {
+        model,
+        records,
+        worlds,
+    }
+}
+
+/// A column of `series.csv` at (level, key), summed over steps and replications.
+fn total(r: &Run, level: &str, key: &str, column: &str) -> f64 {
+    let c = output::column(column).unwrap();
+    r.records
+        .iter()
+        .flatten()
+        .filter(|rec| rec.step > 0)
+        .map(|rec| {
+            output::rows(&r.model, rec)
+                .into_iter()
+                .find(|row| row.level == level && row.key == key)
+                .unwrap_or_else(|| panic!("no row {level} {key}"))
+                .values[c]
+        })
+        .sum()
+}
+
+/// Hires by (home country, work country) over the run.
+fn pair_hires(r: &Run, home: &str, work: &str) -> u64 {
+    let s = &r.model.scenario;
+    let nc = r.model.n_countries;
+    let a = s.countries.iter().position(|c| c.code == home).unwrap();
+    let b = s.countries.iter().position(|c| c.code == work).unwrap();
+    r.records
+        .iter()
+        .flatten()
+        .map(|rec| rec.flows.pair_hires[a * nc + b])
+        .sum()
+}
+
+fn spending(r: &Run) -> f64 {
+    r.records
+        .iter()
+        .flatten()
+        .map(|rec| rec.policy.total_spending())
+        .sum()
+}
+
+/// Run `parent` with and without `policy`, same seed.
+fn pair(parent: &str, policy: &str, steps: u32, scale: f64, reps: u32) -> (Run, Run) {
+    (
+        run(with_policies(parent, "", steps, scale), reps),
+        run(with_policies(parent, policy, steps, scale), reps),
+    )
+}
+
+const NL: &str = r#"regions = ["Twente", "Groningen", "Drenthe", "Zeeland"]"#;
+
+#[test]
+fn removing_diploma_barriers_raises_cross_border_hires_into_regulated_sectors() {
+    let policy = "[[policy]]\nkind = \"diploma_recognition\"\ncountries = [\"NL\", \"DE\"]\nremove_barrier = true";
+    let (base, with) = pair("baseline.toml", policy, 36, 0.03, 2);
+    for sector in ["care", "education"] {
+        let (b, w) = (
+            total(&base, "sector", sector, "cross_border_hires"),
+            total(&with, "sector", sector, "cross_border_hires"),
+        );
+        assert!(
+            w > b,
+            "{sector}: cross-border hires {w} with the policy, {b} without"
+        );
+    }
+}
+
+#[test]
+fn opening_training_funds_raises_retraining_and_cross_sector_moves() {
+    let policy = format!("[[policy]]\nkind = \"open_training_funds\"\n{NL}");
+    let (base, with) = pair("shock_2020.toml", &policy, 48, 0.03, 2);
+    let starts = |r: &Run| total(r, "country", "NL", "training_starts_employed");
+    assert!(
+        starts(&with) > starts(&base),
+        "{} vs {}",
+        starts(&with),
+        starts(&base)
+    );
+    let moves = |r: &Run| total(r, "country", "NL", "cross_sector_moves");
+    assert!(
+        moves(&with) > moves(&base),
+        "{} vs {}",
+        moves(&with),
+        moves(&base)
+    );
+    assert!(spending(&with) > 0.0);
+}
+
+#[test]
+fn mobility_teams_raise_the_share_of_work_to_work_moves_out_of_shrinking_sectors() {
+    let policy =
+        "[[policy]]\nkind = \"mobility_team\"\nstart = 3\ncoverage = 0.2\ngroups = [\"at_risk\"]";
+    let (base, with) = pair("shock_2020.toml", policy, 30, 0.03, 2);
+    let share = |r: &Run| {
+        let (mut j2j, mut seps) = (0.0, 0.0);
+        for sector in ["hospitality", "events_culture", "travel_transport"] {
+            j2j += total(r, "sector", sector, "job_to_job_out");
+            seps += total(r, "sector", sector, "separations");
+        }
+        j2j / (j2j + seps)
+    };
+    assert!(
+        share(&with) > share(&base),
+        "{} vs {}",
+        share(&with),
+        share(&base)
+    );
+}
+
+#[test]
+fn a_sector_plan_raises_cross_sector_moves_in_its_region() {
+    let policy = r#"[[policy]]
+kind = "sector_plan"
+regions = ["Twente"]
+from = ["hospitality", "trade", "events_culture", "business_services"]
+to = ["manufacturing", "ict", "travel_transport", "care", "construction"]
+sectors = ["hospitality", "trade", "events_culture", "business_services"]
+groups = ["unemployed"]
+coverage = 0.3
+mobility_weight = 10"#;
+    let (base, with) = pair("baseline.toml", policy, 36, 0.05, 2);
+    let moves = |r: &Run| total(r, "region", "Twente", "cross_sector_moves");
+    assert!(
+        moves(&with) > moves(&base),
+        "{} vs {}",
+        moves(&with),
+        moves(&base)
+    );
+}
+
+#[test]
+fn a_training_subsidy_raises_training_starts() {
+    let policy = format!("[[policy]]\nkind = \"training_subsidy\"\n{NL}\namount = 1000");
+    let (base, with) = pair("baseline.toml", &policy, 36, 0.03, 2);
+    let starts = |r: &Run| total(r, "country", "NL", "training_starts");
+    assert!(
+        starts(&with) > starts(&base),
+        "{} vs {}",
+        starts(&with),
+        starts(&base)
+    );
+    // Outside the targeted country nothing changes before anyone could move between them.
+    assert_eq!(
+        base.records[0][1].flows.by_home[4], with.records[0][1].flows.by_home[4],
+        "a German region's first-step flows changed"
+    );
+}
+
+#[test]
+fn language_courses_raise_hires_across_the_language_border() {
+    let policy = "[[policy]]\nkind = \"language_course\"\nlanguage = \"de\"\nmonths = 2\nregions = [\"Twente\", \"Groningen\", \"Drenthe\"]\ncoverage = 0.2";
+    let (base, with) = pair("baseline.toml", policy, 36, 0.03, 2);
+    let (b, w) = (pair_hires(&base, "NL", "DE"), pair_hires(&with, "NL", "DE"));
+    assert!(w > b, "NL -> DE hires {w} with courses, {b} without");
+}
+
+#[test]
+fn cross_border_information_raises_cross_border_hires() {
+    let policy =
+        "[[policy]]\nkind = \"cross_border_info\"\ncountries = [\"NL\", \"DE\"]\nawareness = 0.95";
+    let (base, with) = pair("baseline.toml", policy, 24, 0.03, 2);
+    let hires = |r: &Run| pair_hires(r, "NL", "DE") + pair_hires(r, "DE", "NL");
+    assert!(
+        hires(&with) > hires(&base),
+        "{} vs {}",
+        hires(&with),
+        hires(&base)
+    );
+}
+
+#[test]
+fn cross_border_transport_raises_hires_between_the_regions_it_links() {
+    let policy = "[[policy]]\nkind = \"cross_border_transport\"\nbetween = [\"Groningen\", \"Emsland + Grafschaft Bentheim\"]\ncar = 30\npublic_transport = 35";
+    let (base, with) = pair("baseline.toml", policy, 24, 0.03, 2);
+    let hires = |r: &Run| total(r, "region", "Groningen", "cross_border_hires");
+    assert!(
+        hires(&with) > hires(&base),
+        "{} vs {}",
+        hires(&with),
+        hires(&base)
+    );
+}
+
+#[test]
+fn a_border_agreement_raises_cross_border_hires() {
+    let policy = "[[policy]]\nkind = \"border_agreement\"\ncountries = [\"NL\", \"BE\"]\nadmin_friction = 0.0";
+    let (base, with) = pair("baseline.toml", policy, 24, 0.03, 2);
+    let hires = |r: &Run| pair_hires(r, "NL", "BE") + pair_hires(r, "BE", "NL");
+    assert!(
+        hires(&with) > hires(&base),
+        "{} vs {}",
+        hires(&with),
+        hires(&base)
+    );
+}
+
+#[test]
+fn matching_events_raise_hires_from_unemployment_in_their_regions() {
+    let policy = "[[policy]]\nkind = \"matching_events\"\nregions = [\"Groningen\", \"Drenthe\"]\ncoverage = 0.5\nsearch_probability = 0.8\nextra_applications = 0";
+    let (base, with) = pair("baseline.toml", policy, 24, 0.03, 2);
+    for region in ["Groningen", "Drenthe"] {
+        let (b, w) = (
+            total(&base, "region", region, "hires_from_unemployment"),
+            total(&with, "region", region, "hires_from_unemployment"),
+        );
+        assert!(w > b, "{region}: {w} vs {b}");
+    }
+}
+
+/// Employed workers of an age group at the end of every replication.
+fn employed_of_age(r: &Run, age: u8) -> usize {
+    r.worlds
+        .iter()
+        .map(|w| {
+            let ws = &w.workers;
+            (0..ws.len())
+                .filter(|&i| ws.age[i] == age && ws.status[i] == Status::Employed as u8)
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn coaching_raises_employment_of_jobseekers_aged_50_plus() {
+    let policy = "[[policy]]\nkind = \"coaching_50plus\"\ncoverage = 0.5\nemployer_weight = 2.0\nsearch_probability = 0.6";
+    let (base, with) = pair("baseline.toml", policy, 24, 0.03, 2);
+    assert!(employed_of_age(&with, 2) > employed_of_age(&base, 2));
+}
+
+#[test]
+fn a_youth_guarantee_raises_employment_of_the_young() {
+    let policy = "[[policy]]\nkind = \"youth_guarantee\"\ncoverage = 0.5\nsearch_probability = 0.7\nemployer_weight = 1.5\ntraining_takeup = 0.0";
+    let (base, with) = pair("baseline.toml", policy, 24, 0.03, 2);
+    assert!(employed_of_age(&with, 0) > employed_of_age(&base, 0));
+}
+
+#[test]
+fn dual_qualification_recognises_courses_across_the_border() {
+    let policy = "[[policy]]\nkind = \"dual_qualification\"\ncountries = [\"NL\", \"DE\"]";
+    let (base, with) = pair("baseline.toml", policy, 36, 0.03, 2);
+    let recognised = |r: &Run| -> usize {
+        let de = r
+            .model
+            .scenario
+            .countries
+            .iter()
+            .position(|c| c.code == "DE")
+            .unwrap();
+        r.worlds
+            .iter()
+            .map(|w| {
+                let ws = &w.workers;
+                (0..ws.len())
+                    .filter(|&i| ws.diploma[i] != de as u8 && ws.recognised[i] & (1 << de) != 0)
+                    .count()
+            })
+            .sum()
+    };
+    assert!(
+        recognised(&with) > recognised(&base),
+        "{} vs {}",
+        recognised(&with),
+        recognised(&base)
+    );
+}
+
+/// One block of every kind, each with its window after the run.
+const EVERY_KIND_SWITCHED_OFF: &[&str] = &[
+    "kind = \"sector_plan\"\nfrom = [\"trade\"]\nto = [\"care\"]",
+    "kind = \"training_subsidy\"",
+    "kind = \"open_training_funds\"",
+    "kind = \"diploma_recognition\"\ncountries = [\"NL\", \"DE\"]\nremove_barrier = true",
+    "kind = \"mobility_team\"",
+    "kind = \"language_course\"\nlanguage = \"de\"",
+    "kind = \"cross_border_info\"\ncountries = [\"NL\", \"DE\"]",
+    "kind = \"cross_border_transport\"\nbetween = [\"Groningen\", \"Drenthe\"]\ncar = 5",
+    "kind = \"border_agreement\"\ncountries = [\"NL\", \"BE\"]",
+    "kind = \"matching_events\"",
+    "kind = \"coaching_50plus\"",
+    "kind = \"youth_guarantee\"",
+    "kind = \"dual_qualification\"\ncountries = [\"NL\", \"DE\"]",
+];
+
+#[test]
+fn a_policy_switched_off_leaves_the_output_byte_identical() {
+    assert_eq!(EVERY_KIND_SWITCHED_OFF.len(), labsim::policy::KINDS.len());
+    let base = run(with_policies("baseline.toml", "", 12, 0.02), 1);
+    let reference = output::series_csv(&base.model, &base.records);
+    for block in EVERY_KIND_SWITCHED_OFF {
+        let policy = format!("[[policy]]\n{block}\nstart = 13\nend = 20");
+        let with = run(with_policies("baseline.toml", &policy, 12, 0.02), 1);
+        assert!(
+            output::series_csv(&with.model, &with.records) == reference,
+            "series.csv changed with a switched-off policy: {block}"
+        );
+        // Switched on for the same run, it is really there (it changes something or spends).
+        let on = format!("[[policy]]\n{block}\nstart = 1\ncost_per_year = 1000");
+        let active = run(with_policies("baseline.toml", &on, 12, 0.02), 1);
+        assert!(spending(&active) > 0.0, "{block}: no spending while active");
+    }
+}
+
+#[test]
+fn no_policy_spends_past_its_budget() {
+    let policies = r#"
+[[policy]]
+kind = "mobility_team"
+groups = ["unemployed", "at_risk", "employed"]
+coverage = 0.5
+cost_per_participant = 2000
+cost_per_placement = 500
+budget = 3000000
+
+[[policy]]
+kind = "training_subsidy"
+groups = ["unemployed", "employed", "self_employed"]
+amount = 1000
+budget_per_year = 400000
+
+[[policy]]
+kind = "cross_border_info"
+countries = ["NL", "DE"]
+cost_per_year = 1200000
+budget = 500000
+"#;
+    let r = run(with_policies("shock_2020.toml", policies, 36, 0.02), 2);
+    let s = &r.model.scenario;
+    for rep in &r.records {
+        let mut total = vec![0.0; s.policies.len()];
+        let mut yearly = vec![0.0; s.policies.len()];
+        let mut refused = vec![0.0; s.policies.len()];
+        for rec in rep.iter().skip(1) {
+            if (rec.step - 1) % 12 == 0 {
+                yearly.iter_mut().for_each(|x| *x = 0.0);
+            }
+            for (p, f) in rec.policy.by_policy.iter().enumerate() {
+                total[p] += f[col::SPENDING];
+                yearly[p] += f[col::SPENDING];
+                refused[p] += f[col::REFUSED];
+                if let Some(cap) = s.policies[p].budget_per_year {
+                    assert!(
+                        yearly[p] <= cap + 1e-6,
+                        "{}: {} in a year, cap {cap}",
+                        s.policies[p].name,
+                        yearly[p]
+                    );
+                }
+            }
+        }
+        for (p, policy) in s.policies.iter().enumerate() {
+            if let Some(cap) = policy.budget {
+                assert!(
+                    total[p] <= cap + 1e-6,
+                    "{}: spent {} of {cap}",
+                    policy.name,
+                    total[p]
+                );
+            }
+            assert!(
+                refused[p] > 0.0,
+                "{}: the cap never bound, so the test proves nothing",
+                policy.name
+            );
+        }
+    }
+}
+
+#[test]
+fn no_policy_acts_outside_its_window_regions_and_groups() {
+    let policies = r#"
+[[policy]]
+kind = "coaching_50plus"
+start = 6
+end = 15
+regions = ["Zeeland", "Drenthe"]
+coverage = 0.5
+cost_per_participant = 100
+"#;
+    let r = run(with_policies("baseline.toml", policies, 24, 0.03), 2);
+    let s = &r.model.scenario;
+    let allowed: Vec<usize> = ["Zeeland", "Drenthe"]
+        .iter()
+        .map(|n| s.regions.iter().position(|r| r.name == *n).unwrap())
+        .collect();
+    for rep in &r.records {
+        for rec in rep.iter().skip(1) {
+            let f = &rec.policy.by_policy[0];
+            if !(6..=15).contains(&rec.step) {
+                assert_eq!(
+                    f[col::NEW_PARTICIPANTS],
+                    0.0,
+                    "enrolment at step {}",
+                    rec.step
+                );
+                assert_eq!(f[col::SPENDING], 0.0, "spending at step {}", rec.step);
+            }
+        }
+        assert!(
+            rep[6].policy.by_policy[0][col::NEW_PARTICIPANTS] > 0.0,
+            "nobody enrolled"
+        );
+    }
+    // Everyone still flagged lives in the policy's regions and is 50 or older.
+    for w in &r.worlds {
+        let ws = &w.workers;
+        let flagged: Vec<usize> = (0..ws.len()).filter(|&i| ws.flags[i] & 1 != 0).collect();
+        assert!(!flagged.is_empty());
+        for i in flagged {
+            assert!(
+                allowed.contains(&(ws.home[i] as usize)),
+                "participant from region {}",
+                ws.home[i]
+            );
+            assert_eq!(ws.age[i], 2, "participant of age group {}", ws.age[i]);
+        }
+    }
+    // Before the window nothing differs from the run without the policy.
+    let base = run(with_policies("baseline.toml", "", 24, 0.03), 2);
+    for rep in 0..2 {
+        for step in 0..6 {
+            assert_eq!(
+                base.records[rep][step].census, r.records[rep][step].census,
+                "step {step}"
+            );
+            assert_eq!(
+                base.records[rep][step].flows.by_home,
+                r.records[rep][step].flows.by_home
+            );
+        }
+    }
+}
