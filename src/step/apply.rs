@@ -208,7 +208,9 @@ pub fn transitions(
                 book.place(model, p);
             }
         }
-        w.flags[i] = 0;
+        if me.flags != 0 {
+            w.flags[i] = 0;
+        }
         w.contract[i] = contract;
         w.status[i] = Status::Employed as u8;
         w.node[i] = k;

@@ -138,173 +138,46 @@ pub fn decide(
     let start = now - 1;
     let geo = levers.geo(model);
     let nc = model.n_countries;
-    // Participant effects only matter when some policy with participants is active.
-    let participants = levers.enrolling != 0;
-    let learning = !levers.courses.is_empty();
 
     let long_term = s.mechanics.long_term_steps;
     let (nn, nr) = (model.n_nodes, model.n_regions);
+    let scan = Scan {
+        model,
+        s,
+        w,
+        rules,
+        shortage,
+        levers,
+        sep_key,
+        search_key,
+        train_key,
+        recog_key,
+        policy_key,
+        ojs,
+        ojs_threshold,
+        search_p,
+        search_threshold,
+        takeup,
+        takeup_at_risk,
+        min_spell,
+        start,
+        now,
+        geo,
+        nc,
+        long_term,
+    };
+    // Without policies the per-worker policy code is compiled out.
+    let with_policies = levers.enrolling != 0 || !levers.courses.is_empty();
     super::for_each_chunk(
         w.len(),
         chunk_events,
         || Events::sized(nn, nr),
         |range, ev| {
             ev.clear();
-            for i in range {
-                let id = i as u32;
-                let j = w.node[i] as usize;
-                let status = w.status[i];
-                let flags = if participants || learning {
-                    w.flags[i]
-                } else {
-                    0
-                };
-                // Recognition procedures run beside whatever else the worker does this step.
-                if model.any_recognition {
-                    if w.recog_target[i] != NONE_U8 {
-                        if now >= w.recog_until[i] {
-                            ev.recognition_ends.push(id);
-                        }
-                    } else if w.quals[i] & model.regulated_mask != 0 {
-                        let open = geo.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
-                        if open != 0 {
-                            let mut rs = recog_key.stream(id);
-                            let diploma = w.diploma[i] as usize;
-                            for c in 0..nc {
-                                if open & (1 << c) == 0 {
-                                    continue;
-                                }
-                                if let Some(rule) = &levers.recognition[diploma * nc + c] {
-                                    if rs.chance(rule.start_probability) {
-                                        ev.recognition_starts.push((id, c as u8));
-                                        break;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                // Policies: enrolment of eligible workers not yet taking part, and courses.
-                if participants && status != Status::Training as u8 {
-                    let open = levers.enrolling & !flags;
-                    if open != 0 {
-                        let h = w.home[i] as usize;
-                        let sector = model.node_sector[j] as usize;
-                        for (p, policy) in s.policies.iter().enumerate() {
-                            if open & (1 << p) != 0
-                                && policy.targets(
-                                    h,
-                                    sector,
-                                    status,
-                                    w.contract[i],
-                                    w.age[i],
-                                    rules.at_risk[j],
-                                )
-                                && unit_f64(policy_key.substream(p as u64).word(id))
-                                    < policy.coverage
-                            {
-                                ev.enrolments.push((id, p as u8));
-                            }
-                        }
-                    }
-                }
-                if learning && flags != 0 {
-                    for &(p, language, chance) in &levers.courses {
-                        if flags & (1 << p) != 0
-                            && w.langs[i] & language == 0
-                            && unit_f64(policy_key.substream(64 + p as u64).word(id)) < chance
-                        {
-                            ev.languages.push((id, language));
-                        }
-                    }
-                }
-                let effect = if participants {
-                    *levers.effect(flags)
-                } else {
-                    Effect::NONE
-                };
-                let candidate = |w: &crate::world::Workers| Candidate {
-                    home: w.home[i] as usize,
-                    from_sector: model.node_sector[j] as usize,
-                    status,
-                    contract: w.contract[i],
-                    age: w.age[i],
-                    at_risk: rules.at_risk[j],
-                    flags,
-                    quals: w.quals[i],
-                };
-                if status == Status::Employed as u8 {
-                    let c = w.contract[i];
-                    if sep_key.word(id) < rules.separation[j][c as usize] {
-                        ev.separations.push(Separation {
-                            id,
-                            node: j as u32,
-                            home: w.home[i],
-                            contract: c,
-                        });
-                        continue;
-                    }
-                    let p_train = takeup_at_risk.max(effect.training_takeup);
-                    if p_train > 0.0 && rules.at_risk[j] {
-                        let mut rs = train_key.stream(id);
-                        if let Some(target) = training::choose(
-                            model,
-                            levers,
-                            shortage,
-                            &candidate(w),
-                            p_train,
-                            &mut rs,
-                        ) {
-                            ev.training_starts.push((id, target));
-                            continue;
-                        }
-                    }
-                    let p_search = ojs.max(effect.on_the_job_search);
-                    if p_search > 0.0 {
-                        let threshold = if p_search == ojs {
-                            ojs_threshold
-                        } else {
-                            crate::rng::threshold(p_search)
-                        };
-                        if search_key.word(id) < threshold {
-                            ev.searchers.push(id);
-                        }
-                    }
-                } else if status == Status::Unemployed as u8 {
-                    if u32::from(now - w.spell_start[i]) >= long_term {
-                        ev.long_term_by_node[j] += 1;
-                        ev.long_term_by_home[w.home[i] as usize] += 1;
-                    }
-                    let p_train = takeup.max(effect.training_takeup);
-                    if p_train > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
-                        let mut rs = train_key.stream(id);
-                        if let Some(target) = training::choose(
-                            model,
-                            levers,
-                            shortage,
-                            &candidate(w),
-                            p_train,
-                            &mut rs,
-                        ) {
-                            ev.training_starts.push((id, target));
-                            continue;
-                        }
-                    }
-                    let p_search = search_p.max(effect.search_probability);
-                    let searches = if p_search == search_p {
-                        search_p >= 1.0 || search_key.word(id) < search_threshold
-                    } else {
-                        search_key.word(id) < crate::rng::threshold(p_search)
-                    };
-                    if searches {
-                        ev.searchers.push(id);
-                    }
-                } else {
-                    let target = w.train_target[i] as usize;
-                    if u32::from(start + 1 - w.spell_start[i]) >= s.sectors[target].training_steps {
-                        ev.completions.push(id);
-                    }
-                }
+            if with_policies {
+                scan.chunk::<true>(range, ev);
+            } else {
+                scan.chunk::<false>(range, ev);
             }
         },
     );
@@ -315,5 +188,233 @@ pub fn decide(
     let chunks = w.len().div_ceil(super::CHUNK);
     for ev in &chunk_events[..chunks] {
         events.extend_from(ev);
+    }
+}
+
+/// Everything the decision scan reads, gathered once per step.
+#[derive(Clone, Copy)]
+struct Scan<'a> {
+    model: &'a Model,
+    s: &'a crate::scenario::Scenario,
+    w: &'a crate::world::Workers,
+    rules: &'a NodeRules,
+    shortage: &'a Shortage,
+    levers: &'a Levers,
+    sep_key: StageKey,
+    search_key: StageKey,
+    train_key: StageKey,
+    recog_key: StageKey,
+    policy_key: StageKey,
+    ojs: f64,
+    ojs_threshold: u64,
+    search_p: f64,
+    search_threshold: u64,
+    takeup: f64,
+    takeup_at_risk: f64,
+    min_spell: u32,
+    start: u16,
+    now: u16,
+    geo: &'a crate::model::Geo,
+    nc: usize,
+    long_term: u32,
+}
+
+impl Scan<'_> {
+    /// Decide for the workers in `range`. `POLICIES` false compiles the policy code out.
+    #[inline(always)]
+    fn chunk<const POLICIES: bool>(&self, range: std::ops::Range<usize>, ev: &mut Events) {
+        let Scan {
+            model,
+            s,
+            w,
+            rules,
+            shortage,
+            levers,
+            sep_key,
+            search_key,
+            train_key,
+            recog_key,
+            policy_key,
+            ojs,
+            ojs_threshold,
+            search_p,
+            search_threshold,
+            takeup,
+            takeup_at_risk,
+            min_spell,
+            start,
+            now,
+            geo,
+            nc,
+            long_term,
+        } = *self;
+        for i in range {
+            let id = i as u32;
+            let j = w.node[i] as usize;
+            let status = w.status[i];
+            let flags = if POLICIES { w.flags[i] } else { 0 };
+            // Recognition procedures run beside whatever else the worker does this step.
+            if model.any_recognition {
+                if w.recog_target[i] != NONE_U8 {
+                    if now >= w.recog_until[i] {
+                        ev.recognition_ends.push(id);
+                    }
+                } else if w.quals[i] & model.regulated_mask != 0 {
+                    let open = geo.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
+                    if open != 0 {
+                        let mut rs = recog_key.stream(id);
+                        let diploma = w.diploma[i] as usize;
+                        for c in 0..nc {
+                            if open & (1 << c) == 0 {
+                                continue;
+                            }
+                            if let Some(rule) = &levers.recognition[diploma * nc + c] {
+                                if rs.chance(rule.start_probability) {
+                                    ev.recognition_starts.push((id, c as u8));
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Policies: enrolment of eligible workers not yet taking part, and courses.
+            if POLICIES && levers.enrolling != 0 && status != Status::Training as u8 {
+                let open = levers.enrolling & !flags;
+                if open != 0 {
+                    let h = w.home[i] as usize;
+                    let sector = model.node_sector[j] as usize;
+                    for (p, policy) in s.policies.iter().enumerate() {
+                        if open & (1 << p) != 0
+                            && policy.targets(
+                                h,
+                                sector,
+                                status,
+                                w.contract[i],
+                                w.age[i],
+                                rules.at_risk[j],
+                            )
+                            && unit_f64(policy_key.substream(p as u64).word(id)) < policy.coverage
+                        {
+                            ev.enrolments.push((id, p as u8));
+                        }
+                    }
+                }
+            }
+            if POLICIES && flags != 0 {
+                for &(p, language, chance) in &levers.courses {
+                    if flags & (1 << p) != 0
+                        && w.langs[i] & language == 0
+                        && unit_f64(policy_key.substream(64 + p as u64).word(id)) < chance
+                    {
+                        ev.languages.push((id, language));
+                    }
+                }
+            }
+            // Per-worker rates: the scenario's, or the higher ones a policy gives its participants.
+            let (p_train_risk, p_train_u, p_ojs, p_search) =
+                if POLICIES && flags != 0 && levers.enrolling != 0 {
+                    let e: &Effect = levers.effect(flags);
+                    (
+                        takeup_at_risk.max(e.training_takeup),
+                        takeup.max(e.training_takeup),
+                        ojs.max(e.on_the_job_search),
+                        search_p.max(e.search_probability),
+                    )
+                } else {
+                    (takeup_at_risk, takeup, ojs, search_p)
+                };
+            if status == Status::Employed as u8 {
+                let c = w.contract[i];
+                if sep_key.word(id) < rules.separation[j][c as usize] {
+                    ev.separations.push(Separation {
+                        id,
+                        node: j as u32,
+                        home: w.home[i],
+                        contract: c,
+                    });
+                    continue;
+                }
+                if p_train_risk > 0.0 && rules.at_risk[j] {
+                    let mut rs = train_key.stream(id);
+                    if let Some(target) = training::choose(
+                        model,
+                        levers,
+                        shortage,
+                        &candidate(model, w, rules, i, flags),
+                        p_train_risk,
+                        &mut rs,
+                    ) {
+                        ev.training_starts.push((id, target));
+                        continue;
+                    }
+                }
+                if p_ojs > 0.0 {
+                    let threshold = if p_ojs == ojs {
+                        ojs_threshold
+                    } else {
+                        crate::rng::threshold(p_ojs)
+                    };
+                    if search_key.word(id) < threshold {
+                        ev.searchers.push(id);
+                    }
+                }
+            } else if status == Status::Unemployed as u8 {
+                if u32::from(now - w.spell_start[i]) >= long_term {
+                    ev.long_term_by_node[j] += 1;
+                    ev.long_term_by_home[w.home[i] as usize] += 1;
+                }
+                if p_train_u > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
+                    let mut rs = train_key.stream(id);
+                    if let Some(target) = training::choose(
+                        model,
+                        levers,
+                        shortage,
+                        &candidate(model, w, rules, i, flags),
+                        p_train_u,
+                        &mut rs,
+                    ) {
+                        ev.training_starts.push((id, target));
+                        continue;
+                    }
+                }
+                let searches = if p_search == search_p {
+                    search_p >= 1.0 || search_key.word(id) < search_threshold
+                } else {
+                    search_key.word(id) < crate::rng::threshold(p_search)
+                };
+                if searches {
+                    ev.searchers.push(id);
+                }
+            } else {
+                let target = w.train_target[i] as usize;
+                if u32::from(start + 1 - w.spell_start[i]) >= s.sectors[target].training_steps {
+                    ev.completions.push(id);
+                }
+            }
+        }
+    }
+}
+
+/// The worker `i` as a training candidate. A plain function, not a closure: a closure capturing
+/// the loop's locals by reference forced them onto the stack and slowed the whole scan.
+#[inline]
+fn candidate(
+    model: &Model,
+    w: &crate::world::Workers,
+    rules: &NodeRules,
+    i: usize,
+    flags: u8,
+) -> Candidate {
+    let j = w.node[i] as usize;
+    Candidate {
+        home: w.home[i] as usize,
+        from_sector: model.node_sector[j] as usize,
+        status: w.status[i],
+        contract: w.contract[i],
+        age: w.age[i],
+        at_risk: rules.at_risk[j],
+        flags,
+        quals: w.quals[i],
     }
 }

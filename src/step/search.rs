@@ -178,7 +178,6 @@ pub fn applications(
                 };
                 let from = model.node_sector[own as usize] as usize;
                 let (quals, langs, recognised) = (w.quals[i], w.langs[i], w.recognised[i]);
-                let diploma = w.diploma[i] as usize;
                 let ch = model.region_country[h];
                 weights.clear();
                 let mut sum = 0.0;
@@ -202,7 +201,8 @@ pub fn applications(
                             x *= if regulated { 0.0 } else { unqualified };
                         }
                         if ck != ch {
-                            let pair = diploma * nc_u + ck as usize;
+                            // Read only here: every array read per searcher is a cache miss.
+                            let pair = w.diploma[i] as usize * nc_u + ck as usize;
                             if langs & model.country_languages[ck as usize] == 0 {
                                 x *= language_weight;
                             }
@@ -227,7 +227,11 @@ pub fn applications(
                     continue;
                 }
                 let mut rs = key.stream(id);
-                let employer_weight = age_weights[w.age[i] as usize] * effect.employer_weight;
+                let employer_weight = if raced {
+                    age_weights[w.age[i] as usize] * effect.employer_weight
+                } else {
+                    1.0
+                };
                 for _ in 0..applications + effect.extra_applications as usize {
                     let u = rs.unit() * sum;
                     let pos = weights
