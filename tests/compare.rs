@@ -1,0 +1,117 @@
+//! `labsim compare` through the binary: every scenario runs with the baseline's seed, scale,
+//! length and replications, each gets its own run directory, and the summary reports every
+//! measure for every scenario, in CSV and Markdown; scenarios that cannot share random numbers
+//! with the baseline are skipped with a note, and bad usage exits 2.
+
+use assert_cmd::Command;
+
+fn labsim() -> Command {
+    Command::cargo_bin("labsim").unwrap()
+}
+
+#[test]
+fn compare_writes_runs_and_a_summary_with_every_measure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let result = labsim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/training_subsidy.toml",
+            "scenarios/diploma_recognition_nl_de.toml",
+            "scenarios/published_model.toml",
+            "scenarios/baseline.toml",
+            "--replications",
+            "2",
+            "--scale",
+            "0.01",
+            "--steps",
+            "12",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("skipped scenarios/published_model.toml"), "{stderr}");
+
+    for name in ["baseline", "training_subsidy", "diploma_recognition_nl_de"] {
+        let dir = out.join(name);
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["seed"], 2022, "{name} ran with another seed");
+        assert_eq!(manifest["replications"], 2);
+        assert_eq!(manifest["steps"], 12);
+        assert!(dir.join("series.csv").exists() && dir.join("bands.csv").exists());
+    }
+    assert!(out.join("training_subsidy/policies.csv").exists());
+    assert!(!out.join("published_model").exists());
+
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "scenario,measure,unit,mean,p05,p95,replications_defined,replications");
+    assert_eq!(lines.len(), 1 + 2 * labsim::compare::MEASURES.len(), "{csv}");
+    for (measure, _, _) in labsim::compare::MEASURES {
+        for scenario in ["training_subsidy", "diploma_recognition_nl_de"] {
+            assert!(
+                lines.iter().any(|l| l.starts_with(&format!("{scenario},{measure},"))),
+                "no {measure} for {scenario}"
+            );
+        }
+    }
+    // The subsidy is paid, and nothing is spent where no policy exists.
+    let spending = |scenario: &str| -> f64 {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{scenario},policy_spending,")))
+            .unwrap();
+        line.split(',').nth(3).unwrap().parse().unwrap()
+    };
+    assert!(spending("training_subsidy") > 0.0);
+    assert_eq!(spending("diploma_recognition_nl_de"), 0.0);
+
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("| training_subsidy |") && md.contains("| diploma_recognition_nl_de |"));
+    assert!(md.contains("unemployment person months") && md.contains("Note: skipped"));
+}
+
+#[test]
+fn compare_needs_a_scenario_besides_the_baseline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = labsim()
+        .args(["compare", "scenarios/baseline.toml", "scenarios/baseline.toml", "--out"])
+        .arg(tmp.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no scenario left to compare"));
+    let out = labsim().args(["compare", "scenarios/baseline.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn compare_refuses_a_bad_scenario_with_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        format!(
+            "extends = {:?}\n[[policy]]\nkind = \"mobility_team\"\nstart = 9\nend = 3\n",
+            std::fs::canonicalize("scenarios/baseline.toml").unwrap().display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = labsim()
+        .args(["compare", "scenarios/baseline.toml"])
+        .arg(&bad)
+        .args(["--out"])
+        .arg(tmp.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("policy[0].end") && stderr.contains("bad.toml"), "{stderr}");
+    assert!(!tmp.path().join("x").exists(), "output written for a bad scenario");
+}
