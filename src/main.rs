@@ -114,6 +114,17 @@ fn describe(s: &Scenario) -> String {
     );
     let _ = writeln!(out, "replications {}, seed {}", sim.replications, sim.seed);
     let _ = writeln!(out, "policies   {}", s.policies.len());
+    for p in &s.policies {
+        let _ = writeln!(
+            out,
+            "  {:<36} {:<22} steps {}-{}{}",
+            p.name,
+            p.kind.name(),
+            p.start,
+            p.end.min(sim.steps),
+            p.budget.map(|b| format!(", budget EUR {b:.0}")).unwrap_or_default()
+        );
+    }
     out
 }
 

@@ -235,10 +235,12 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-fn date(model: &Model, step: u32) -> String {
+/// The month a step covers: step 1 is the scenario's start month; step 0, the initial state,
+/// is dated to the month before it.
+pub fn date(model: &Model, step: u32) -> String {
     let sim = &model.scenario.simulation;
     sim.start
-        .map(|d| d.plus(step * sim.step_months).to_string())
+        .map(|d| d.plus((i64::from(step) - 1) * i64::from(sim.step_months)).to_string())
         .unwrap_or_default()
 }
 

@@ -143,3 +143,27 @@ fn baseline_stays_near_its_2022_figures() {
         );
     }
 }
+
+/// Step 1 is the scenario's start month; step 0, the initial state, the month before.
+#[test]
+fn steps_are_dated_from_the_start_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    Command::cargo_bin("labsim")
+        .unwrap()
+        .args(["run", "scenarios/baseline.toml", "--quiet", "--scale", "0.005", "--steps", "13", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let series = std::fs::read_to_string(tmp.path().join("series.csv")).unwrap();
+    let date_of = |step: u32| {
+        series
+            .lines()
+            .find(|l| l.starts_with(&format!("0,{step},")))
+            .and_then(|l| l.split(',').nth(2))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(date_of(0), "2021-12");
+    assert_eq!(date_of(1), "2022-01");
+    assert_eq!(date_of(13), "2023-01");
+}

@@ -48,9 +48,9 @@ pub struct YearMonth {
 }
 
 impl YearMonth {
-    /// The month `months` after this one.
-    pub fn plus(self, months: u32) -> YearMonth {
-        let index = self.year as i64 * 12 + i64::from(self.month - 1) + i64::from(months);
+    /// The month `months` after this one (before it, if negative).
+    pub fn plus(self, months: i64) -> YearMonth {
+        let index = self.year as i64 * 12 + i64::from(self.month - 1) + months;
         YearMonth {
             year: (index / 12) as i32,
             month: (index % 12) as u32 + 1,
