@@ -122,7 +122,9 @@ fn describe(s: &Scenario) -> String {
             p.kind.name(),
             p.start,
             p.end.min(sim.steps),
-            p.budget.map(|b| format!(", budget EUR {b:.0}")).unwrap_or_default()
+            p.budget
+                .map(|b| format!(", budget EUR {b:.0}"))
+                .unwrap_or_default()
         );
     }
     out

@@ -240,7 +240,10 @@ pub fn csv_field(s: &str) -> String {
 pub fn date(model: &Model, step: u32) -> String {
     let sim = &model.scenario.simulation;
     sim.start
-        .map(|d| d.plus((i64::from(step) - 1) * i64::from(sim.step_months)).to_string())
+        .map(|d| {
+            d.plus((i64::from(step) - 1) * i64::from(sim.step_months))
+                .to_string()
+        })
         .unwrap_or_default()
 }
 

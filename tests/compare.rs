@@ -35,7 +35,10 @@ fn compare_writes_runs_and_a_summary_with_every_measure() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(result.status.success(), "{stderr}");
-    assert!(stderr.contains("skipped scenarios/published_model.toml"), "{stderr}");
+    assert!(
+        stderr.contains("skipped scenarios/published_model.toml"),
+        "{stderr}"
+    );
 
     for name in ["baseline", "training_subsidy", "diploma_recognition_nl_de"] {
         let dir = out.join(name);
@@ -51,12 +54,21 @@ fn compare_writes_runs_and_a_summary_with_every_measure() {
 
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "scenario,measure,unit,mean,p05,p95,replications_defined,replications");
-    assert_eq!(lines.len(), 1 + 2 * labsim::compare::MEASURES.len(), "{csv}");
+    assert_eq!(
+        lines[0],
+        "scenario,measure,unit,mean,p05,p95,replications_defined,replications"
+    );
+    assert_eq!(
+        lines.len(),
+        1 + 2 * labsim::compare::MEASURES.len(),
+        "{csv}"
+    );
     for (measure, _, _) in labsim::compare::MEASURES {
         for scenario in ["training_subsidy", "diploma_recognition_nl_de"] {
             assert!(
-                lines.iter().any(|l| l.starts_with(&format!("{scenario},{measure},"))),
+                lines
+                    .iter()
+                    .any(|l| l.starts_with(&format!("{scenario},{measure},"))),
                 "no {measure} for {scenario}"
             );
         }
@@ -81,13 +93,21 @@ fn compare_writes_runs_and_a_summary_with_every_measure() {
 fn compare_needs_a_scenario_besides_the_baseline() {
     let tmp = tempfile::tempdir().unwrap();
     let out = labsim()
-        .args(["compare", "scenarios/baseline.toml", "scenarios/baseline.toml", "--out"])
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/baseline.toml",
+            "--out",
+        ])
         .arg(tmp.path().join("x"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no scenario left to compare"));
-    let out = labsim().args(["compare", "scenarios/baseline.toml"]).output().unwrap();
+    let out = labsim()
+        .args(["compare", "scenarios/baseline.toml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -99,7 +119,10 @@ fn compare_refuses_a_bad_scenario_with_exit_2() {
         &bad,
         format!(
             "extends = {:?}\n[[policy]]\nkind = \"mobility_team\"\nstart = 9\nend = 3\n",
-            std::fs::canonicalize("scenarios/baseline.toml").unwrap().display().to_string()
+            std::fs::canonicalize("scenarios/baseline.toml")
+                .unwrap()
+                .display()
+                .to_string()
         ),
     )
     .unwrap();
@@ -112,6 +135,12 @@ fn compare_refuses_a_bad_scenario_with_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("policy[0].end") && stderr.contains("bad.toml"), "{stderr}");
-    assert!(!tmp.path().join("x").exists(), "output written for a bad scenario");
+    assert!(
+        stderr.contains("policy[0].end") && stderr.contains("bad.toml"),
+        "{stderr}"
+    );
+    assert!(
+        !tmp.path().join("x").exists(),
+        "output written for a bad scenario"
+    );
 }

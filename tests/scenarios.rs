@@ -150,7 +150,16 @@ fn steps_are_dated_from_the_start_month() {
     let tmp = tempfile::tempdir().unwrap();
     Command::cargo_bin("labsim")
         .unwrap()
-        .args(["run", "scenarios/baseline.toml", "--quiet", "--scale", "0.005", "--steps", "13", "--out"])
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--quiet",
+            "--scale",
+            "0.005",
+            "--steps",
+            "13",
+            "--out",
+        ])
         .arg(tmp.path())
         .assert()
         .success();

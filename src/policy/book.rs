@@ -62,7 +62,8 @@ impl Book {
         }
     }
 
-    /// Whether policy `p` has run out of its total budget, or of its yearly running cost.
+    /// Whether policy `p` could not pay its running cost: it then stops until its next policy
+    /// year. (A spent budget only refuses new spending; current participants keep their help.)
     pub fn exhausted(&self, p: usize) -> bool {
         self.exhausted[p]
     }

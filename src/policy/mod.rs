@@ -56,7 +56,8 @@ impl Groups {
     pub const UNEMPLOYED: u8 = 1;
     /// Employees (any contract but self-employed).
     pub const EMPLOYED: u8 = 2;
-    /// Employed at a node whose demand is below its employment.
+    /// Employed (any contract, the self-employed too) at a node whose demand is below its
+    /// employment.
     pub const AT_RISK: u8 = 4;
     pub const SELF_EMPLOYED: u8 = 8;
 }
@@ -190,6 +191,15 @@ impl Policy {
         self.start <= t && t <= self.end
     }
 
+    /// Whether a language course has anything to teach a worker who speaks `langs`.
+    #[inline]
+    pub fn teaches(&self, langs: u8) -> bool {
+        match self.kind {
+            Kind::LanguageCourse { language, .. } => langs & (1 << language) == 0,
+            _ => true,
+        }
+    }
+
     /// Whether a worker with these attributes is targeted (window aside).
     #[inline]
     pub fn targets(
@@ -229,7 +239,7 @@ impl Policy {
 pub struct Levers {
     /// Step these levers were built for.
     pub t: u32,
-    /// Bit per policy: active this step and with budget left.
+    /// Bit per policy: in its window this step and able to pay its running cost.
     pub active: u8,
     /// Bit per active policy with participants.
     pub enrolling: u8,

@@ -189,7 +189,7 @@ impl Block<'_> {
 
     fn months(&self, field: &str, default: i64) -> R<u32> {
         Ok(self
-            .int(field, default, 1, 1200)?
+            .int(field, default, 1, 120)?
             .div_ceil(self.ctx.step_months)
             .max(1))
     }
@@ -440,6 +440,8 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
     }
     let regions = match b.strings("regions")? {
         None => None,
+        // An empty list means every region, as in `demand.shock`.
+        Some(names) if names.is_empty() => None,
         Some(names) => {
             let mut set = vec![false; b.ctx.regions.len()];
             for n in &names {
@@ -448,7 +450,10 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
             Some(set)
         }
     };
-    let sectors = b.sector_mask("sectors")?.unwrap_or(u32::MAX);
+    let sectors = b
+        .sector_mask("sectors")?
+        .filter(|&mask| mask != 0)
+        .unwrap_or(u32::MAX);
     let group_names = b
         .strings("groups")?
         .unwrap_or_else(|| default_groups.iter().map(|s| s.to_string()).collect());

@@ -268,6 +268,11 @@ impl Scan<'_> {
                             if open & (1 << c) == 0 {
                                 continue;
                             }
+                            // Nothing to apply for where a policy removed the barrier.
+                            let needed = w.quals[i] & model.regulated_mask;
+                            if levers.recognition_free[diploma * nc + c] & needed == needed {
+                                continue;
+                            }
                             if let Some(rule) = &levers.recognition[diploma * nc + c] {
                                 if rs.chance(rule.start_probability) {
                                     ev.recognition_starts.push((id, c as u8));
@@ -286,6 +291,7 @@ impl Scan<'_> {
                     let sector = model.node_sector[j] as usize;
                     for (p, policy) in s.policies.iter().enumerate() {
                         if open & (1 << p) != 0
+                            && policy.teaches(w.langs[i])
                             && policy.targets(
                                 h,
                                 sector,
