@@ -163,7 +163,9 @@ pub fn applications(
                         && u32::from(now - w.spell_start[i]) >= long_term,
                     flags,
                 };
-                let effect = if participants {
+                // Whether a policy helps this searcher; the common case skips all policy terms.
+                let helped = participants && flags & levers.active != 0;
+                let effect = if helped {
                     levers.effect(flags)
                 } else {
                     &Effect::NONE
@@ -189,7 +191,7 @@ pub fn applications(
                         let ck = model.node_country[ku];
                         let regulated = model.regulated_mask & (1 << sk) != 0;
                         x *= model.mobility[from * ns + sk];
-                        if sk != from {
+                        if helped && sk != from {
                             x *= effect.sector_weight;
                             if effect.plan_from & (1 << from) != 0
                                 && effect.plan_to & (1 << sk) != 0
@@ -212,9 +214,11 @@ pub fn applications(
                             {
                                 x *= unrecognised;
                             }
-                            let aware = geo.awareness[ch as usize * nc_u + ck as usize];
-                            if effect.awareness > aware && aware > 0.0 {
-                                x *= effect.awareness / aware;
+                            if helped && effect.awareness > 0.0 {
+                                let aware = geo.awareness[ch as usize * nc_u + ck as usize];
+                                if effect.awareness > aware && aware > 0.0 {
+                                    x *= effect.awareness / aware;
+                                }
                             }
                         }
                     } else {
