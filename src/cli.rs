@@ -38,6 +38,29 @@ pub struct RunArgs {
     /// Output directory [default: output/<scenario name>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: Overrides,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The baseline scenario.
+    pub baseline: PathBuf,
+    /// The scenarios to compare with it (a scenario with other regions or sectors than the
+    /// baseline, or the baseline itself, is skipped with a note).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Output directory [default: output/compare-<baseline name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overrides of the baseline's settings, which every scenario then shares.
+    #[command(flatten)]
+    pub options: Overrides,
+}
+
+/// Settings a command line can override; `run` and `compare` share them.
+#[derive(Debug, clap::Args)]
+pub struct Overrides {
     /// Random seed (overrides simulation.seed).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -65,35 +88,4 @@ mod tests {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
     }
-}
-
-#[derive(Debug, clap::Args)]
-pub struct CompareArgs {
-    /// The baseline scenario.
-    pub baseline: PathBuf,
-    /// The scenarios to compare with it (a scenario with other regions or sectors than the
-    /// baseline, or the baseline itself, is skipped with a note).
-    #[arg(required = true)]
-    pub scenarios: Vec<PathBuf>,
-    /// Output directory [default: output/compare-<baseline name>/].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Random seed for every scenario [default: the baseline's].
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Replications of every scenario [default: the baseline's].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub replications: Option<u32>,
-    /// Worker threads [default: all cores]. Output does not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
-    /// Number of steps of every scenario [default: the baseline's].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64_335))]
-    pub steps: Option<u32>,
-    /// Agents per person for every scenario [default: the baseline's].
-    #[arg(long, value_name = "F", allow_negative_numbers = true)]
-    pub scale: Option<f64>,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
 }

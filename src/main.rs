@@ -130,18 +130,18 @@ fn describe(s: &Scenario) -> String {
     out
 }
 
-fn run(args: cli::RunArgs) -> Result<(), Failure> {
-    let mut s = scenario::load(&args.scenario).map_err(Failure::Scenario)?;
-    if let Some(seed) = args.seed {
+/// Apply the command line's overrides to a scenario's simulation settings.
+fn apply_overrides(s: &mut Scenario, o: &cli::Overrides) -> Result<(), Failure> {
+    if let Some(seed) = o.seed {
         s.simulation.seed = seed;
     }
-    if let Some(r) = args.replications {
+    if let Some(r) = o.replications {
         s.simulation.replications = r;
     }
-    if let Some(steps) = args.steps {
+    if let Some(steps) = o.steps {
         s.simulation.steps = steps;
     }
-    if let Some(scale) = args.scale {
+    if let Some(scale) = o.scale {
         s.simulation.scale = check_scale(scale)?;
     }
     if s.n_workers() > u64::from(u32::MAX - 1) {
@@ -151,6 +151,12 @@ fn run(args: cli::RunArgs) -> Result<(), Failure> {
             u32::MAX - 1
         )));
     }
+    Ok(())
+}
+
+fn run(args: cli::RunArgs) -> Result<(), Failure> {
+    let mut s = scenario::load(&args.scenario).map_err(Failure::Scenario)?;
+    apply_overrides(&mut s, &args.options)?;
     let out_dir = args
         .out
         .clone()
@@ -158,8 +164,8 @@ fn run(args: cli::RunArgs) -> Result<(), Failure> {
     let steps = u64::from(s.simulation.steps) * u64::from(s.simulation.replications);
     let model = Model::new(s);
 
-    let bar = progress_bar(args.quiet, steps, model.scenario.name.clone());
-    let threads = args.threads.unwrap_or(0) as usize;
+    let bar = progress_bar(args.options.quiet, steps, model.scenario.name.clone());
+    let threads = args.options.threads.unwrap_or(0) as usize;
     let result = labsim::run::run(&model, threads, &|| bar.inc(1))
         .context("running the scenario")
         .map_err(Failure::Run)?;
@@ -167,7 +173,7 @@ fn run(args: cli::RunArgs) -> Result<(), Failure> {
     let files = labsim::output::write_run(&out_dir, &model, &result)
         .context("writing the output")
         .map_err(Failure::Run)?;
-    if !args.quiet {
+    if !args.options.quiet {
         let sim = &model.scenario.simulation;
         eprintln!(
             "{}: {} agents x {} steps x {} replication(s) in {:.2} s ({:.1} M agent-steps/s, {} threads)",
@@ -215,18 +221,7 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
     for path in &args.scenarios {
         others.push(scenario::load(path).map_err(Failure::Scenario)?);
     }
-    if let Some(seed) = args.seed {
-        base.simulation.seed = seed;
-    }
-    if let Some(r) = args.replications {
-        base.simulation.replications = r;
-    }
-    if let Some(steps) = args.steps {
-        base.simulation.steps = steps;
-    }
-    if let Some(scale) = args.scale {
-        base.simulation.scale = check_scale(scale)?;
-    }
+    apply_overrides(&mut base, &args.options)?;
     let same_file = |a: &std::path::Path, b: &std::path::Path| {
         std::fs::canonicalize(a)
             .ok()
@@ -283,8 +278,12 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", base.name)));
     let sim = base.simulation.clone();
     let total_steps = u64::from(sim.steps) * u64::from(sim.replications) * (kept.len() as u64 + 1);
-    let bar = progress_bar(args.quiet, total_steps, format!("compare {}", base.name));
-    let threads = args.threads.unwrap_or(0) as usize;
+    let bar = progress_bar(
+        args.options.quiet,
+        total_steps,
+        format!("compare {}", base.name),
+    );
+    let threads = args.options.threads.unwrap_or(0) as usize;
     let base_name = base.name.clone();
     let mut names = Vec::new();
     let mut baseline_totals = Vec::new();
@@ -326,7 +325,7 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
     )
     .context("writing the summary")
     .map_err(Failure::Run)?;
-    if !args.quiet {
+    if !args.options.quiet {
         println!("{md}");
         eprintln!("wrote {}", out_dir.display());
     }
