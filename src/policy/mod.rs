@@ -413,17 +413,18 @@ impl Levers {
                 active |= 1 << p;
             }
         }
-        let geo_changed = self.t == 0
-            || self.geography_mask(model, active) != self.geography_mask(model, self.active);
+        let geo_changed =
+            self.t == 0 || geography_mask(model, active) != geography_mask(model, self.active);
         self.t = t;
         self.active = active;
         self.enrolling = 0;
         self.open_funds = 0;
         self.subsidies.clear();
+        self.courses.clear();
+        self.dual.clear();
         let nc = model.n_countries;
         self.recognition_free.iter_mut().for_each(|x| *x = 0);
         self.recognition.clone_from(&s.recognition);
-        let mut open_funds = 0u32;
         for (p, policy) in policies.iter().enumerate() {
             if active & (1 << p) == 0 {
                 continue;
@@ -432,7 +433,7 @@ impl Levers {
                 self.enrolling |= 1 << p;
             }
             match &policy.kind {
-                Kind::OpenTrainingFunds { funds } => open_funds |= funds,
+                Kind::OpenTrainingFunds { funds } => self.open_funds |= funds,
                 Kind::TrainingSubsidy { .. } => self.subsidies.push(p),
                 Kind::DiplomaRecognition {
                     pairs,
@@ -448,20 +449,9 @@ impl Levers {
                         }
                     }
                 }
-                _ => {}
-            }
-        }
-        self.open_funds = open_funds;
-        self.courses.clear();
-        self.dual.clear();
-        for (p, policy) in policies.iter().enumerate() {
-            if active & (1 << p) == 0 {
-                continue;
-            }
-            match policy.kind {
                 Kind::LanguageCourse { language, months } => {
                     self.courses
-                        .push((p, 1 << language, 1.0 / f64::from(months)))
+                        .push((p, 1 << language, 1.0 / f64::from(*months)))
                 }
                 Kind::DualQualification { .. } => self.dual.push(p),
                 _ => {}
@@ -483,13 +473,9 @@ impl Levers {
             self.geo = build_geo(model, active);
         }
     }
-
-    /// Bit per active policy that changes the geography.
-    fn geography_mask(&self, model: &Model, active: u8) -> u8 {
-        geography_mask(model, active)
-    }
 }
 
+/// Bit per active policy that changes the geography.
 fn geography_mask(model: &Model, active: u8) -> u8 {
     let mut mask = 0;
     for (p, policy) in model.scenario.policies.iter().enumerate() {
