@@ -24,6 +24,11 @@ pub enum Command {
     Run(RunArgs),
     /// Run scenarios against a baseline with common random numbers and summarise the differences.
     Compare(CompareArgs),
+    /// Redraw the figures and report.html of a run directory from its CSV files.
+    Plot {
+        /// A directory written by `labsim run`.
+        dir: PathBuf,
+    },
     /// Validate a scenario and print what it describes.
     Check {
         /// The scenario file (TOML).
@@ -38,6 +43,9 @@ pub struct RunArgs {
     /// Output directory [default: output/<scenario name>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Do not draw plots/ and report.html.
+    #[arg(long)]
+    pub no_plots: bool,
     #[command(flatten)]
     pub options: Overrides,
 }

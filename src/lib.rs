@@ -11,6 +11,8 @@ pub mod metrics;
 pub mod model;
 /// CSV and JSON output, written atomically.
 pub mod output;
+/// Figures (PNG, SVG) and the HTML report of a run, drawn from its CSV files.
+pub mod plot;
 /// Policy instruments (their place in the step and in the scenario format).
 pub mod policy;
 /// Keyed random streams (seed, replication, step, stage, agent or node).

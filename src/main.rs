@@ -26,6 +26,11 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         cli::Command::Run(args) => run(args),
         cli::Command::Compare(args) => compare(args),
+        cli::Command::Plot { dir } => plot(&dir).map(|files| {
+            for f in files {
+                eprintln!("  wrote {}", f.display());
+            }
+        }),
         cli::Command::Check { scenario } => check(&scenario),
     };
     match outcome {
@@ -170,9 +175,12 @@ fn run(args: cli::RunArgs) -> Result<(), Failure> {
         .context("running the scenario")
         .map_err(Failure::Run)?;
     bar.finish_and_clear();
-    let files = labsim::output::write_run(&out_dir, &model, &result)
+    let mut files = labsim::output::write_run(&out_dir, &model, &result)
         .context("writing the output")
         .map_err(Failure::Run)?;
+    if !args.no_plots {
+        files.extend(plot(&out_dir)?);
+    }
     if !args.options.quiet {
         let sim = &model.scenario.simulation;
         eprintln!(
@@ -330,4 +338,13 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
         eprintln!("wrote {}", out_dir.display());
     }
     Ok(())
+}
+
+/// Draw the figures of a run directory; a missing or malformed input is bad usage (exit 2).
+fn plot(dir: &std::path::Path) -> Result<Vec<PathBuf>, Failure> {
+    use labsim::plot::PlotError;
+    labsim::plot::plot_run(dir).map_err(|e| match e {
+        PlotError::Input { .. } => Failure::Usage(e.to_string()),
+        other => Failure::Run(anyhow::Error::new(other).context("drawing the figures")),
+    })
 }

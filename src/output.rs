@@ -439,7 +439,7 @@ impl Manifest {
             replications: sim.replications,
             threads: result.threads,
             workers: result.agents,
-            persons: result.agents as f64 * s.persons_per_agent(),
+            persons: (result.agents as f64 * s.persons_per_agent() * 100.0).round() / 100.0,
             scale: sim.scale,
             steps: sim.steps,
             start: sim.start.map(|d| d.to_string()),

@@ -1,0 +1,220 @@
+//! Figures through the binary: a run draws every figure as a decodable, non-blank PNG of the
+//! stated size and an SVG with its axis titles and legend names; `labsim plot` redraws the same
+//! bytes from the CSV files; report.html holds every figure inline and no script; missing
+//! inputs exit 2 naming what is missing; and, where Chromium is installed, the report renders.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use labsim::plot::FIGURES;
+
+fn run_into(dir: &Path, extra: &[&str]) {
+    Command::cargo_bin("labsim")
+        .unwrap()
+        .args([
+            "run",
+            "scenarios/training_subsidy.toml",
+            "--quiet",
+            "--scale",
+            "0.01",
+            "--steps",
+            "24",
+            "--out",
+        ])
+        .arg(dir)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// Width, height and the number of distinct colours of a PNG.
+fn decode_png(path: &Path) -> (u32, u32, usize) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bytes = &buf[..info.buffer_size()];
+    let step = info.color_type.samples();
+    let mut colours = std::collections::HashSet::new();
+    for px in bytes.chunks(step) {
+        colours.insert(px.to_vec());
+        if colours.len() > 64 {
+            break;
+        }
+    }
+    (info.width, info.height, colours.len())
+}
+
+#[test]
+fn a_run_draws_every_figure_as_png_and_svg() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_into(tmp.path(), &["--replications", "2"]);
+    for (stem, _) in FIGURES {
+        let png = tmp.path().join("plots").join(format!("{stem}.png"));
+        let (w, h, colours) = decode_png(&png);
+        assert_eq!((w, h), (1200, 720), "{stem}.png");
+        assert!(colours > 8, "{stem}.png looks blank ({colours} colours)");
+        let svg =
+            std::fs::read_to_string(tmp.path().join("plots").join(format!("{stem}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{stem}.svg"
+        );
+        assert!(
+            svg.contains("training_subsidy"),
+            "{stem}.svg has no title naming the scenario"
+        );
+    }
+    let svg = |stem: &str| {
+        std::fs::read_to_string(tmp.path().join("plots").join(format!("{stem}.svg"))).unwrap()
+    };
+    for needle in [
+        "month",
+        "rate (% of labour force / of jobs)",
+        "unemployment, NL",
+        "vacancies, total",
+    ] {
+        assert!(svg("rates").contains(needle), "rates.svg lacks {needle}");
+    }
+    for needle in [
+        "unemployment rate (% of labour force)",
+        "vacancy rate (% of jobs + vacancies)",
+        "start",
+        "end",
+    ] {
+        assert!(
+            svg("beveridge").contains(needle),
+            "beveridge.svg lacks {needle}"
+        );
+    }
+    for needle in [
+        "work-to-work",
+        "unemployment-to-work",
+        "cross-border hires",
+        "commuters DE to NL",
+    ] {
+        assert!(svg("flows").contains(needle), "flows.svg lacks {needle}");
+    }
+    assert!(
+        svg("training").contains("spending: STAP budget"),
+        "no policy spending in training.svg"
+    );
+    assert!(svg("regions").contains("Twente") && svg("sectors").contains("care"));
+}
+
+#[test]
+fn labsim_plot_redraws_identical_files_and_the_report_is_self_contained() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_into(tmp.path(), &[]);
+    let read_all = || -> Vec<Vec<u8>> {
+        FIGURES
+            .iter()
+            .flat_map(|(stem, _)| {
+                ["png", "svg"].map(|ext| tmp.path().join("plots").join(format!("{stem}.{ext}")))
+            })
+            .chain(std::iter::once(tmp.path().join("report.html")))
+            .map(|p| std::fs::read(p).unwrap())
+            .collect()
+    };
+    let before = read_all();
+    for (stem, _) in FIGURES {
+        std::fs::remove_file(tmp.path().join("plots").join(format!("{stem}.png"))).unwrap();
+    }
+    Command::cargo_bin("labsim")
+        .unwrap()
+        .arg("plot")
+        .arg(tmp.path())
+        .assert()
+        .success();
+    assert!(before == read_all(), "labsim plot drew different files");
+
+    let html = String::from_utf8(before.last().unwrap().clone()).unwrap();
+    assert_eq!(html.matches("<svg").count(), FIGURES.len());
+    // No scripts and nothing fetched: no src or href to anything but the page itself.
+    assert!(!html.contains("<script"));
+    assert!(
+        !html.contains("src=") && !html.contains("href=\"http"),
+        "the report loads something"
+    );
+    assert!(html.contains("<h1>training_subsidy</h1>"));
+}
+
+#[test]
+fn plot_inputs_that_are_missing_exit_2_and_name_what_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("labsim")
+        .unwrap()
+        .arg("plot")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no series.csv"));
+
+    run_into(tmp.path(), &["--no-plots"]);
+    assert!(!tmp.path().join("plots").exists());
+    let series = tmp.path().join("series.csv");
+    let text = std::fs::read_to_string(&series).unwrap();
+    std::fs::write(&series, text.replacen("vacancy_rate", "vacancy_ratio", 1)).unwrap();
+    let out = Command::cargo_bin("labsim")
+        .unwrap()
+        .arg("plot")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("series.csv") && stderr.contains("missing column `vacancy_rate`"),
+        "{stderr}"
+    );
+}
+
+/// Open report.html in headless Chromium and take a screenshot; skipped (with a message) where
+/// no Chromium is installed. `.ci/run` installs Debian's chromium so that CI runs it.
+#[test]
+fn the_report_renders_in_a_headless_browser() {
+    let Some(browser) = [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .find(|p| Path::new(p).exists()) else {
+        eprintln!("skipped: no Chromium installed (apt-get install chromium to run this test)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    run_into(tmp.path(), &[]);
+    let shot = tmp.path().join("report.png");
+    let profile = tmp.path().join("profile");
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1280,2400",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!(
+            "file://{}",
+            tmp.path().join("report.html").display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (w, h, colours) = decode_png(&shot);
+    assert_eq!((w, h), (1280, 2400));
+    assert!(colours > 8, "the screenshot is blank");
+}
