@@ -61,6 +61,9 @@ pub struct CompareArgs {
     /// Output directory [default: output/compare-<baseline name>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Do not draw plots/ and report.html (of the comparison and of every run).
+    #[arg(long)]
+    pub no_plots: bool,
     /// Overrides of the baseline's settings, which every scenario then shares.
     #[command(flatten)]
     pub options: Overrides,

@@ -305,6 +305,9 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
         labsim::output::write_run(&out_dir.join(&name), &model, &result)
             .with_context(|| format!("writing {name}"))
             .map_err(Failure::Run)?;
+        if !args.no_plots {
+            plot(&out_dir.join(&name))?;
+        }
         let t: Vec<Totals> = result
             .records
             .iter()
@@ -333,6 +336,9 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
     )
     .context("writing the summary")
     .map_err(Failure::Run)?;
+    if !args.no_plots {
+        plot(&out_dir)?;
+    }
     if !args.options.quiet {
         println!("{md}");
         eprintln!("wrote {}", out_dir.display());
@@ -343,7 +349,7 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
 /// Draw the figures of a run directory; a missing or malformed input is bad usage (exit 2).
 fn plot(dir: &std::path::Path) -> Result<Vec<PathBuf>, Failure> {
     use labsim::plot::PlotError;
-    labsim::plot::plot_run(dir).map_err(|e| match e {
+    labsim::plot::plot_dir(dir).map_err(|e| match e {
         PlotError::Input { .. } => Failure::Usage(e.to_string()),
         other => Failure::Run(anyhow::Error::new(other).context("drawing the figures")),
     })

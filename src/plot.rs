@@ -364,6 +364,10 @@ fn line_chart<DB: DrawingBackend>(
         .y_label_formatter(&|y| format_number(*y))
         .draw()?;
     for (i, line) in lines.iter().enumerate() {
+        // An empty line keeps its colour slot, so colours stay fixed per series.
+        if line.points.is_empty() {
+            continue;
+        }
         let color = PALETTE[i % PALETTE.len()];
         if !line.band.is_empty() {
             let upper: Vec<(f64, f64)> = line.band.iter().map(|b| (b.0, b.2)).collect();
@@ -758,4 +762,325 @@ fn report_html(run: &Run, svgs: &[(String, String)]) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// Metrics overlaid, and differenced against the baseline, in a comparison's figures.
+pub const COMPARED: [(&str, &str); 6] = [
+    ("unemployment_rate", "unemployment rate"),
+    ("vacancy_rate", "vacancy rate"),
+    ("job_to_job", "work-to-work moves per month"),
+    ("cross_sector_moves", "cross-sector moves per month"),
+    ("cross_border_hires", "cross-border hires per month"),
+    ("unemployed", "unemployed persons"),
+];
+
+/// Per metric, per replication: (step, value) points.
+type ByReplication = BTreeMap<String, BTreeMap<String, Vec<(f64, f64)>>>;
+
+/// A comparison directory: the baseline's and each scenario's total-level series per
+/// replication, `values[scenario][metric][replication]` = (step, value) points.
+struct Comparison {
+    names: Vec<String>,
+    values: Vec<ByReplication>,
+    dates: BTreeMap<u32, String>,
+    summary_md: String,
+}
+
+impl Comparison {
+    fn read(dir: &Path) -> R<Comparison> {
+        let summary = Table::read(&dir.join("summary.csv"))?;
+        let c_scenario = summary.column("scenario")?;
+        let mut names: Vec<String> = Vec::new();
+        // The baseline is the directory that is no scenario of the summary.
+        let mut dirs: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|e| PlotError::Input {
+                path: dir.to_path_buf(),
+                message: format!("cannot list it: {e}"),
+            })?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("series.csv").exists())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        dirs.sort();
+        for row in &summary.rows {
+            if !names.contains(&row[c_scenario]) {
+                names.push(row[c_scenario].clone());
+            }
+        }
+        let baseline = dirs
+            .iter()
+            .find(|d| !names.contains(d))
+            .cloned()
+            .ok_or_else(|| PlotError::Input {
+                path: dir.to_path_buf(),
+                message: "no baseline run directory (with series.csv) beside summary.csv".into(),
+            })?;
+        names.insert(0, baseline);
+        let mut values = Vec::new();
+        let mut dates = BTreeMap::new();
+        for name in &names {
+            let path = dir.join(name).join("series.csv");
+            if !path.exists() {
+                return Err(PlotError::Input {
+                    path,
+                    message: format!("missing: the run of scenario `{name}` named in summary.csv"),
+                });
+            }
+            let t = Table::read(&path)?;
+            let (c_rep, c_step, c_date, c_level) = (
+                t.column("replication")?,
+                t.column("step")?,
+                t.column("date")?,
+                t.column("level")?,
+            );
+            let cols: Vec<(usize, &str)> = COMPARED
+                .iter()
+                .map(|(m, _)| t.column(m).map(|c| (c, *m)))
+                .collect::<R<_>>()?;
+            let mut by_metric = ByReplication::new();
+            for row in t
+                .rows
+                .iter()
+                .filter(|r| r.get(c_level).is_some_and(|l| l == "total"))
+            {
+                let Ok(step) = row[c_step].parse::<u32>() else {
+                    continue;
+                };
+                if !row[c_date].is_empty() {
+                    dates.insert(step, row[c_date].clone());
+                }
+                for &(c, m) in &cols {
+                    if let Ok(x) = row[c].parse::<f64>() {
+                        by_metric
+                            .entry(m.to_string())
+                            .or_default()
+                            .entry(row[c_rep].clone())
+                            .or_default()
+                            .push((f64::from(step), x));
+                    }
+                }
+            }
+            values.push(by_metric);
+        }
+        Ok(Comparison {
+            names,
+            values,
+            dates,
+            summary_md: std::fs::read_to_string(dir.join("summary.md")).unwrap_or_default(),
+        })
+    }
+
+    /// Mean over replications of scenario `s`'s metric.
+    fn mean(&self, s: usize, metric: &str) -> Line {
+        let reps = self.values[s].get(metric);
+        let mut sums: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
+        for pts in reps.into_iter().flat_map(|r| r.values()) {
+            for &(step, x) in pts {
+                let e = sums.entry(step as u64).or_insert((0.0, 0.0));
+                e.0 += x;
+                e.1 += 1.0;
+            }
+        }
+        Line {
+            name: self.names[s].clone(),
+            points: sums
+                .into_iter()
+                .map(|(k, (sum, n))| (k as f64, sum / n))
+                .collect(),
+            band: Vec::new(),
+        }
+    }
+
+    /// Scenario `s` minus the baseline, replication by replication: mean and 5-95 % band.
+    fn difference(&self, s: usize, metric: &str) -> Line {
+        let (Some(mine), Some(base)) = (self.values[s].get(metric), self.values[0].get(metric))
+        else {
+            return Line::default();
+        };
+        let mut by_step: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+        for (rep, pts) in mine {
+            let Some(b) = base.get(rep) else { continue };
+            for (p, q) in pts.iter().zip(b) {
+                by_step.entry(p.0 as u64).or_default().push(p.1 - q.1);
+            }
+        }
+        let mut line = Line {
+            name: self.names[s].clone(),
+            ..Line::default()
+        };
+        for (step, mut diffs) in by_step {
+            if let Some((mean, lo, hi)) = crate::output::band(&mut diffs) {
+                line.points.push((step as f64, mean));
+                if diffs.len() > 1 {
+                    line.band.push((step as f64, lo, hi));
+                }
+            }
+        }
+        line
+    }
+}
+
+/// Draw figure `stem` of a comparison.
+fn render_comparison<DB: DrawingBackend>(
+    cmp: &Comparison,
+    stem: &str,
+    area: &DrawingArea<DB, Shift>,
+) -> R<()> {
+    let err = draw_err(stem);
+    area.fill(&WHITE).map_err(&err)?;
+    let (metric, what) = COMPARED
+        .iter()
+        .find(|(m, _)| stem.strip_suffix("_difference").unwrap_or(stem) == *m)
+        .copied()
+        .ok_or_else(|| PlotError::Draw {
+            figure: stem.to_string(),
+            message: "no such figure".into(),
+        })?;
+    let base = &cmp.names[0];
+    if stem.ends_with("_difference") {
+        let lines: Vec<Line> = (1..cmp.names.len())
+            .map(|s| cmp.difference(s, metric))
+            .collect();
+        let title = format!("{what}: difference from {base} (mean, 5-95 % band)");
+        line_chart_colored(area, &title, what, &lines, &cmp.dates, 18, 1).map_err(&err)
+    } else {
+        let lines: Vec<Line> = (0..cmp.names.len()).map(|s| cmp.mean(s, metric)).collect();
+        let title = format!("{what}: every scenario against {base}");
+        line_chart_colored(area, &title, what, &lines, &cmp.dates, 18, 0).map_err(&err)
+    }
+}
+
+/// [`line_chart`] with colours offset so that scenario k has colour k in every figure.
+fn line_chart_colored<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    lines: &[Line],
+    dates: &BTreeMap<u32, String>,
+    font: u32,
+    first_colour: usize,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    // Pad with empty lines so that colours line up with scenario indices.
+    let mut padded = vec![Line::default(); first_colour];
+    padded.extend_from_slice(lines);
+    line_chart(area, title, y_desc, &padded, dates, font)
+}
+
+/// Draw the figures of a comparison directory and its report.html.
+pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
+    register_font();
+    let cmp = Comparison::read(dir)?;
+    let stems: Vec<String> = COMPARED
+        .iter()
+        .flat_map(|(m, _)| [m.to_string(), format!("{m}_difference")])
+        .collect();
+    let plots = dir.join("plots");
+    std::fs::create_dir_all(&plots).map_err(|e| {
+        PlotError::Write(crate::error::RunError::Write {
+            path: plots.clone(),
+            source: e,
+        })
+    })?;
+    let mut svgs = Vec::new();
+    let mut written = Vec::new();
+    for stem in &stems {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            render_comparison(&cmp, stem, &area)?;
+            area.present().map_err(draw_err(stem))?;
+        }
+        svgs.push((format!("{stem}.svg"), svg));
+        let tmp = plots.join(format!(".{stem}.tmp-{}.png", std::process::id()));
+        {
+            let area = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
+            render_comparison(&cmp, stem, &area)?;
+            area.present().map_err(draw_err(stem))?;
+        }
+        let target = plots.join(format!("{stem}.png"));
+        std::fs::rename(&tmp, &target).map_err(|e| {
+            PlotError::Write(crate::error::RunError::Write {
+                path: target.clone(),
+                source: e,
+            })
+        })?;
+        written.push(target);
+    }
+    let refs: Vec<(&str, String)> = svgs.iter().map(|(n, c)| (n.as_str(), c.clone())).collect();
+    written.extend(crate::output::write_all_atomic(&plots, &refs)?);
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Scenarios against {b} - labsim</title>\n\
+         <style>body{{font-family:sans-serif;max-width:1250px;margin:2em auto;color:#222}}figure{{margin:2em 0}}\
+         table{{border-collapse:collapse;font-size:90%}}td,th{{border:1px solid #bbb;padding:.3em .6em;text-align:right}}\
+         th{{background:#eee}}svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n<h1>Scenarios against {b}</h1>\n",
+        b = escape(&cmp.names[0])
+    );
+    html.push_str(&markdown_table_to_html(&cmp.summary_md));
+    for ((_, svg), stem) in svgs.iter().zip(&stems) {
+        let svg = svg
+            .split_once("<svg")
+            .map(|(_, rest)| format!("<svg{rest}"))
+            .unwrap_or_default();
+        let _ = writeln!(html, "<figure id=\"{stem}\">\n{svg}\n</figure>");
+    }
+    html.push_str("</body>\n</html>\n");
+    written.extend(crate::output::write_all_atomic(
+        dir,
+        &[("report.html", html)],
+    )?);
+    Ok(written)
+}
+
+/// The paragraphs and the table of `summary.md` as HTML.
+fn markdown_table_to_html(md: &str) -> String {
+    let mut out = String::new();
+    let mut in_table = false;
+    for line in md.lines() {
+        if let Some(row) = line.strip_prefix('|') {
+            if line.starts_with("|---") {
+                continue;
+            }
+            if !in_table {
+                out.push_str("<table>\n");
+                in_table = true;
+            }
+            let cells: Vec<&str> = row
+                .trim_end_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect();
+            let tag = if out.ends_with("<table>\n") {
+                "th"
+            } else {
+                "td"
+            };
+            out.push_str("<tr>");
+            for c in cells {
+                let _ = write!(out, "<{tag}>{}</{tag}>", escape(c));
+            }
+            out.push_str("</tr>\n");
+        } else {
+            if in_table {
+                out.push_str("</table>\n");
+                in_table = false;
+            }
+            let text = line.trim_start_matches('#').trim();
+            if !text.is_empty() && !line.starts_with('#') {
+                let _ = writeln!(out, "<p>{}</p>", escape(text));
+            }
+        }
+    }
+    if in_table {
+        out.push_str("</table>\n");
+    }
+    out
+}
+
+/// Draw whatever `dir` holds: a comparison (it has `summary.csv`) or a run.
+pub fn plot_dir(dir: &Path) -> R<Vec<PathBuf>> {
+    if dir.join("summary.csv").exists() {
+        plot_comparison(dir)
+    } else {
+        plot_run(dir)
+    }
 }

@@ -218,3 +218,90 @@ fn the_report_renders_in_a_headless_browser() {
     assert_eq!((w, h), (1280, 2400));
     assert!(colours > 8, "the screenshot is blank");
 }
+
+#[test]
+fn a_comparison_draws_overlays_and_differences_and_plot_redraws_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    Command::cargo_bin("labsim")
+        .unwrap()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/training_subsidy.toml",
+            "scenarios/diploma_recognition_nl_de.toml",
+            "--replications",
+            "2",
+            "--scale",
+            "0.01",
+            "--steps",
+            "12",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let plots = out.join("plots");
+    let mut before = Vec::new();
+    for (metric, what) in labsim::plot::COMPARED {
+        for stem in [metric.to_string(), format!("{metric}_difference")] {
+            let (w, h, colours) = decode_png(&plots.join(format!("{stem}.png")));
+            assert_eq!((w, h), (1200, 720));
+            assert!(colours > 8, "{stem}.png looks blank");
+            let svg = std::fs::read_to_string(plots.join(format!("{stem}.svg"))).unwrap();
+            assert!(
+                svg.contains(what) && svg.contains("month"),
+                "{stem}.svg lacks its titles"
+            );
+            for name in ["training_subsidy", "diploma_recognition_nl_de"] {
+                assert!(svg.contains(name), "{stem}.svg has no legend entry {name}");
+            }
+            // The baseline is a line of the overlays, not of the differences.
+            assert_eq!(
+                svg.contains(">\nbaseline\n<"),
+                !stem.ends_with("_difference"),
+                "{stem}.svg"
+            );
+            before.push(std::fs::read(plots.join(format!("{stem}.png"))).unwrap());
+            before.push(svg.into_bytes());
+        }
+    }
+    // Every run of the comparison has its own figures too.
+    for name in ["baseline", "training_subsidy", "diploma_recognition_nl_de"] {
+        assert!(
+            out.join(name).join("report.html").exists(),
+            "{name} has no report"
+        );
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(
+        html.matches("<svg").count(),
+        2 * labsim::plot::COMPARED.len()
+    );
+    assert!(
+        html.contains("<table>") && html.contains("<td>training_subsidy</td>"),
+        "no summary table"
+    );
+    assert!(!html.contains("<script"));
+
+    // `labsim plot` on the comparison directory redraws the same bytes.
+    std::fs::remove_dir_all(&plots).unwrap();
+    Command::cargo_bin("labsim")
+        .unwrap()
+        .arg("plot")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut after = Vec::new();
+    for (metric, _) in labsim::plot::COMPARED {
+        for stem in [metric.to_string(), format!("{metric}_difference")] {
+            after.push(std::fs::read(plots.join(format!("{stem}.png"))).unwrap());
+            after.push(std::fs::read(plots.join(format!("{stem}.svg"))).unwrap());
+        }
+    }
+    assert!(
+        before == after,
+        "labsim plot drew different comparison figures"
+    );
+}
