@@ -766,12 +766,12 @@ fn report_html(run: &Run, svgs: &[(String, String)]) -> String {
 
 /// Metrics overlaid, and differenced against the baseline, in a comparison's figures.
 pub const COMPARED: [(&str, &str); 6] = [
-    ("unemployment_rate", "unemployment rate"),
-    ("vacancy_rate", "vacancy rate"),
-    ("job_to_job", "work-to-work moves per month"),
-    ("cross_sector_moves", "cross-sector moves per month"),
-    ("cross_border_hires", "cross-border hires per month"),
-    ("unemployed", "unemployed persons"),
+    ("unemployment_rate", "unemployment rate (% of labour force)"),
+    ("vacancy_rate", "vacancy rate (% of jobs + vacancies)"),
+    ("job_to_job", "work-to-work moves (persons per month)"),
+    ("cross_sector_moves", "cross-sector moves (persons per month)"),
+    ("cross_border_hires", "cross-border hires (persons per month)"),
+    ("unemployed", "unemployed (persons)"),
 ];
 
 /// Per metric, per replication: (step, value) points.
