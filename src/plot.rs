@@ -663,46 +663,74 @@ fn policy_lines(t: &Table) -> R<Vec<Line>> {
         .collect())
 }
 
-/// Draw every figure of the run in `dir` into `dir/plots/` (PNG and SVG) and write
-/// `dir/report.html`. Files go through temporary names and renames.
-pub fn plot_run(dir: &Path) -> R<Vec<PathBuf>> {
-    register_font();
-    let run = Run::read(dir)?;
-    let plots = dir.join("plots");
-    let mut files: Vec<(String, String)> = Vec::new();
+/// Something whose figures can be drawn on any backend: a run or a comparison.
+trait Figures {
+    fn render<DB: DrawingBackend>(&self, stem: &str, area: &DrawingArea<DB, Shift>) -> R<()>;
+}
+
+impl Figures for Run {
+    fn render<DB: DrawingBackend>(&self, stem: &str, area: &DrawingArea<DB, Shift>) -> R<()> {
+        render(self, stem, area)
+    }
+}
+
+/// Draw figures `stems` of `what` into `plots/` as PNG and SVG, through temporary names and
+/// renames; returns the SVG texts (for the report) and the files written.
+fn draw_figures<F: Figures>(
+    what: &F,
+    plots: &Path,
+    stems: &[String],
+) -> R<(Vec<String>, Vec<PathBuf>)> {
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| PlotError::Write(crate::error::RunError::Write { path, source })
+    };
+    std::fs::create_dir_all(plots).map_err(write_err(plots))?;
+    let mut svgs = Vec::new();
     let mut written = Vec::new();
-    std::fs::create_dir_all(&plots).map_err(|e| {
-        PlotError::Write(crate::error::RunError::Write {
-            path: plots.clone(),
-            source: e,
-        })
-    })?;
-    for (stem, _) in FIGURES {
+    for stem in stems {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-            render(&run, stem, &area)?;
+            what.render(stem, &area)?;
             area.present().map_err(draw_err(stem))?;
         }
-        files.push((format!("{stem}.svg"), svg));
         let tmp = plots.join(format!(".{stem}.tmp-{}.png", std::process::id()));
         {
             let area = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
-            render(&run, stem, &area)?;
+            what.render(stem, &area)?;
             area.present().map_err(draw_err(stem))?;
         }
         let target = plots.join(format!("{stem}.png"));
-        std::fs::rename(&tmp, &target).map_err(|e| {
-            PlotError::Write(crate::error::RunError::Write {
-                path: target.clone(),
-                source: e,
-            })
-        })?;
+        std::fs::rename(&tmp, &target).map_err(write_err(&target))?;
         written.push(target);
+        svgs.push(svg);
     }
+    let files: Vec<(String, String)> = stems
+        .iter()
+        .zip(&svgs)
+        .map(|(stem, svg)| (format!("{stem}.svg"), svg.clone()))
+        .collect();
     let refs: Vec<(&str, String)> = files.iter().map(|(n, c)| (n.as_str(), c.clone())).collect();
-    written.extend(crate::output::write_all_atomic(&plots, &refs)?);
-    let html = report_html(&run, &files);
+    written.extend(crate::output::write_all_atomic(plots, &refs)?);
+    Ok((svgs, written))
+}
+
+/// The `<svg>` element of an SVG document, for inlining.
+fn inline_svg(svg: &str) -> String {
+    svg.split_once("<svg")
+        .map(|(_, rest)| format!("<svg{rest}"))
+        .unwrap_or_default()
+}
+
+/// Draw every figure of the run in `dir` into `dir/plots/` (PNG and SVG) and write
+/// `dir/report.html`.
+pub fn plot_run(dir: &Path) -> R<Vec<PathBuf>> {
+    register_font();
+    let run = Run::read(dir)?;
+    let stems: Vec<String> = FIGURES.iter().map(|(s, _)| s.to_string()).collect();
+    let (svgs, mut written) = draw_figures(&run, &dir.join("plots"), &stems)?;
+    let html = report_html(&run, &svgs);
     written.extend(crate::output::write_all_atomic(
         dir,
         &[("report.html", html)],
@@ -719,7 +747,7 @@ fn escape(s: &str) -> String {
 }
 
 /// One self-contained page: the scenario, its key figures, every SVG inlined; no scripts.
-fn report_html(run: &Run, svgs: &[(String, String)]) -> String {
+fn report_html(run: &Run, svgs: &[String]) -> String {
     let m = run.manifest.clone().unwrap_or(serde_json::Value::Null);
     let title = escape(&run.title());
     let mut out = format!(
@@ -749,15 +777,12 @@ fn report_html(run: &Run, svgs: &[(String, String)]) -> String {
         let _ = writeln!(out, "<tr><th>{label}</th><td>{}</td></tr>", escape(&value));
     }
     let _ = writeln!(out, "</table>");
-    for ((stem, caption), (_, svg)) in FIGURES.iter().zip(svgs) {
-        let svg = svg
-            .split_once("<svg")
-            .map(|(_, rest)| format!("<svg{rest}"))
-            .unwrap_or_default();
+    for ((stem, caption), svg) in FIGURES.iter().zip(svgs) {
         let _ = writeln!(
             out,
-            "<figure id=\"{stem}\">\n<figcaption>{}</figcaption>\n{svg}\n</figure>",
-            escape(caption)
+            "<figure id=\"{stem}\">\n<figcaption>{}</figcaption>\n{}\n</figure>",
+            escape(caption),
+            inline_svg(svg)
         );
     }
     out.push_str("</body>\n</html>\n");
@@ -769,8 +794,14 @@ pub const COMPARED: [(&str, &str); 6] = [
     ("unemployment_rate", "unemployment rate (% of labour force)"),
     ("vacancy_rate", "vacancy rate (% of jobs + vacancies)"),
     ("job_to_job", "work-to-work moves (persons per month)"),
-    ("cross_sector_moves", "cross-sector moves (persons per month)"),
-    ("cross_border_hires", "cross-border hires (persons per month)"),
+    (
+        "cross_sector_moves",
+        "cross-sector moves (persons per month)",
+    ),
+    (
+        "cross_border_hires",
+        "cross-border hires (persons per month)",
+    ),
     ("unemployed", "unemployed (persons)"),
 ];
 
@@ -966,6 +997,12 @@ fn line_chart_colored<DB: DrawingBackend>(
     line_chart(area, title, y_desc, &padded, dates, font)
 }
 
+impl Figures for Comparison {
+    fn render<DB: DrawingBackend>(&self, stem: &str, area: &DrawingArea<DB, Shift>) -> R<()> {
+        render_comparison(self, stem, area)
+    }
+}
+
 /// Draw the figures of a comparison directory and its report.html.
 pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
     register_font();
@@ -974,40 +1011,7 @@ pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
         .iter()
         .flat_map(|(m, _)| [m.to_string(), format!("{m}_difference")])
         .collect();
-    let plots = dir.join("plots");
-    std::fs::create_dir_all(&plots).map_err(|e| {
-        PlotError::Write(crate::error::RunError::Write {
-            path: plots.clone(),
-            source: e,
-        })
-    })?;
-    let mut svgs = Vec::new();
-    let mut written = Vec::new();
-    for stem in &stems {
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-            render_comparison(&cmp, stem, &area)?;
-            area.present().map_err(draw_err(stem))?;
-        }
-        svgs.push((format!("{stem}.svg"), svg));
-        let tmp = plots.join(format!(".{stem}.tmp-{}.png", std::process::id()));
-        {
-            let area = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
-            render_comparison(&cmp, stem, &area)?;
-            area.present().map_err(draw_err(stem))?;
-        }
-        let target = plots.join(format!("{stem}.png"));
-        std::fs::rename(&tmp, &target).map_err(|e| {
-            PlotError::Write(crate::error::RunError::Write {
-                path: target.clone(),
-                source: e,
-            })
-        })?;
-        written.push(target);
-    }
-    let refs: Vec<(&str, String)> = svgs.iter().map(|(n, c)| (n.as_str(), c.clone())).collect();
-    written.extend(crate::output::write_all_atomic(&plots, &refs)?);
+    let (svgs, mut written) = draw_figures(&cmp, &dir.join("plots"), &stems)?;
     let mut html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Scenarios against {b} - labsim</title>\n\
          <style>body{{font-family:sans-serif;max-width:1250px;margin:2em auto;color:#222}}figure{{margin:2em 0}}\
@@ -1016,12 +1020,12 @@ pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
         b = escape(&cmp.names[0])
     );
     html.push_str(&markdown_table_to_html(&cmp.summary_md));
-    for ((_, svg), stem) in svgs.iter().zip(&stems) {
-        let svg = svg
-            .split_once("<svg")
-            .map(|(_, rest)| format!("<svg{rest}"))
-            .unwrap_or_default();
-        let _ = writeln!(html, "<figure id=\"{stem}\">\n{svg}\n</figure>");
+    for (stem, svg) in stems.iter().zip(&svgs) {
+        let _ = writeln!(
+            html,
+            "<figure id=\"{stem}\">\n{}\n</figure>",
+            inline_svg(svg)
+        );
     }
     html.push_str("</body>\n</html>\n");
     written.extend(crate::output::write_all_atomic(
