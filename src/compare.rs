@@ -129,13 +129,13 @@ pub fn summarise(names: &[String], baseline: &[Totals], totals: &[Vec<Totals>]) 
     let mut rows = Vec::new();
     for (name, reps) in names.iter().zip(totals) {
         for (measure, unit, f) in MEASURES {
-            let mut values: Vec<f64> = reps
+            let values: Vec<f64> = reps
                 .iter()
                 .zip(baseline)
                 .filter_map(|(s, b)| f(s, b))
                 .collect();
             let defined = values.len();
-            let stats = band(&mut values);
+            let stats = band(&values);
             rows.push(SummaryRow {
                 scenario: name.clone(),
                 measure,

@@ -13,7 +13,7 @@ pub mod model;
 pub mod output;
 /// Figures (PNG, SVG) and the HTML report of a run, drawn from its CSV files.
 pub mod plot;
-/// Policy instruments (their place in the step and in the scenario format).
+/// Policy instruments: `[[policy]]` blocks, the levers of a step, budgets.
 pub mod policy;
 /// Keyed random streams (seed, replication, step, stage, agent or node).
 pub mod rng;

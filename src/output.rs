@@ -350,7 +350,7 @@ pub fn policies_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
 }
 
 /// Mean and the 5th and 95th percentiles (linear interpolation between order statistics).
-pub fn band(values: &mut [f64]) -> Option<(f64, f64, f64)> {
+pub fn band(values: &[f64]) -> Option<(f64, f64, f64)> {
     let mut finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     if finite.is_empty() {
         return None;
@@ -377,7 +377,7 @@ pub fn bands_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
             for (col, name) in COLUMNS.iter().enumerate() {
                 scratch.clear();
                 scratch.extend(per_rep.iter().map(|rows| rows[r].values[col]));
-                let (mean, lo, hi) = band(&mut scratch).unwrap_or((f64::NAN, f64::NAN, f64::NAN));
+                let (mean, lo, hi) = band(&scratch).unwrap_or((f64::NAN, f64::NAN, f64::NAN));
                 let _ = writeln!(
                     out,
                     "{},{d},{},{},{name},{},{},{}",

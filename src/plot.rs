@@ -939,8 +939,8 @@ impl Comparison {
             name: self.names[s].clone(),
             ..Line::default()
         };
-        for (step, mut diffs) in by_step {
-            if let Some((mean, lo, hi)) = crate::output::band(&mut diffs) {
+        for (step, diffs) in by_step {
+            if let Some((mean, lo, hi)) = crate::output::band(&diffs) {
                 line.points.push((step as f64, mean));
                 if diffs.len() > 1 {
                     line.band.push((step as f64, lo, hi));

@@ -48,7 +48,7 @@ pub struct Workers {
     /// Country of a pending recognition procedure, or [`NONE_U8`], and its end clock.
     pub recog_target: Vec<u8>,
     pub recog_until: Vec<u16>,
-    /// Policy participation flags (reserved for the policy instruments).
+    /// Policy participation: bit p set while the worker takes part in policy p.
     pub flags: Vec<u8>,
 }
 

@@ -150,9 +150,4 @@ impl Book {
         self.flows.by_policy[p][col::PLACEMENTS] += 1.0;
         self.spend(model, p, model.scenario.policies[p].cost_per_placement);
     }
-
-    /// Total spent by policy `p` so far, EUR.
-    pub fn spent(&self, p: usize) -> f64 {
-        self.spent[p]
-    }
 }
