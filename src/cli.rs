@@ -1,4 +1,4 @@
-//! The command line: `labsim run` and `labsim check`, parsed with clap.
+//! The command line: `labsim run`, `compare`, `plot`, `check` and `sweep`, parsed with clap.
 
 use std::path::PathBuf;
 
@@ -34,6 +34,75 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Plan, run (in shards, resumably), schedule on Slurm and merge sweeps of many runs.
+    Sweep {
+        #[command(subcommand)]
+        command: SweepCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepCommand {
+    /// Check a sweep file and print its runs (index, scenario, replication, seed, overrides).
+    Plan {
+        /// The sweep file (TOML).
+        sweep: PathBuf,
+    },
+    /// Run one shard of a sweep (all of it by default); completed runs are skipped.
+    Run(SweepRunArgs),
+    /// Write an sbatch script that runs the sweep as a Slurm job array.
+    Slurm(SweepSlurmArgs),
+    /// Check that every planned run is complete; write runs.csv, summary.csv and figures.
+    Merge {
+        /// The output directory of `labsim sweep run`.
+        dir: PathBuf,
+        /// Do not draw plots/ and report.html.
+        #[arg(long)]
+        no_plots: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SweepRunArgs {
+    /// The sweep file (TOML).
+    pub sweep: PathBuf,
+    /// Output directory [default: output/sweep-<sweep name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run shard I of N (runs k with k mod N = I). Inside a Slurm array job it defaults to
+    /// SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Worker threads [default: all cores]. Output does not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// No progress bar or per-run lines.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SweepSlurmArgs {
+    /// The sweep file (TOML).
+    pub sweep: PathBuf,
+    /// Output directory, on a file system every node sees [default: output/sweep-<sweep name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Array tasks [default: one per run, at most 100].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub tasks: Option<u32>,
+    /// Time limit per task (HH:MM:SS or D-HH:MM:SS).
+    #[arg(long, value_name = "HH:MM:SS", default_value = "01:00:00")]
+    pub time: String,
+    /// Memory per task (e.g. 4G) [default: the partition's].
+    #[arg(long, value_name = "SIZE")]
+    pub mem: Option<String>,
+    /// Partition [default: the cluster's].
+    #[arg(long, value_name = "NAME")]
+    pub partition: Option<String>,
+    /// CPUs per task; each task runs its runs on this many threads.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub cpus_per_task: u32,
 }
 
 #[derive(Debug, clap::Args)]

@@ -23,5 +23,7 @@ pub mod run;
 pub mod scenario;
 /// The staged step and its reusable buffers.
 pub mod step;
+/// Sweeps: plans of many runs, shards of them (Slurm array tasks), resuming, merging.
+pub mod sweep;
 /// The mutable state of one replication: workers as struct-of-arrays, vacancies, demand base.
 pub mod world;

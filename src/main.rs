@@ -2,6 +2,7 @@
 //! (0 ok, 1 run-time failure, 2 bad usage or bad scenario).
 
 mod cli;
+mod sweep_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ enum Failure {
     Usage(String),
     Scenario(ScenarioError),
     Run(anyhow::Error),
+    Sweep(labsim::sweep::SweepError),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
             }
         }),
         cli::Command::Check { scenario } => check(&scenario),
+        cli::Command::Sweep { command } => sweep_cmd::sweep(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,6 +49,10 @@ fn main() -> ExitCode {
         Err(Failure::Run(e)) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
+        }
+        Err(Failure::Sweep(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -210,7 +217,7 @@ fn check_scale(scale: f64) -> Result<f64, Failure> {
     }
 }
 
-fn progress_bar(quiet: bool, len: u64, message: String) -> ProgressBar {
+pub(crate) fn progress_bar(quiet: bool, len: u64, message: String) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -347,7 +354,7 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
 }
 
 /// Draw the figures of a run directory; a missing or malformed input is bad usage (exit 2).
-fn plot(dir: &std::path::Path) -> Result<Vec<PathBuf>, Failure> {
+pub(crate) fn plot(dir: &std::path::Path) -> Result<Vec<PathBuf>, Failure> {
     use labsim::plot::PlotError;
     labsim::plot::plot_dir(dir).map_err(|e| match e {
         PlotError::Input { .. } => Failure::Usage(e.to_string()),

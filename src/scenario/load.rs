@@ -17,12 +17,25 @@ use crate::scenario::raw::RawScenario;
 pub struct Provenance {
     root: PathBuf,
     by_key: BTreeMap<String, PathBuf>,
+    /// Keys set after resolution (sweeps, calibration, `--set`), by canonical path with
+    /// entry indices (`policy[1].coverage`), and where they were set.
+    overrides: BTreeMap<String, PathBuf>,
 }
 
 impl Provenance {
     /// The file that set `key` (e.g. `region[2].labour_force` or `mechanics.applications`):
     /// the longest recorded prefix wins; keys nobody set belong to the file that was run.
     pub fn file_of(&self, key: &str) -> &Path {
+        let mut exact = key;
+        loop {
+            if let Some(file) = self.overrides.get(exact) {
+                return file;
+            }
+            match exact.rfind('.') {
+                Some(cut) => exact = &exact[..cut],
+                None => break,
+            }
+        }
         let mut probe = strip_indices(key);
         loop {
             if let Some(file) = self.by_key.get(&probe) {
@@ -37,6 +50,11 @@ impl Provenance {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Record that `key` (canonical, with entry indices) was set by `origin`.
+    pub fn set_origin(&mut self, key: String, origin: &Path) {
+        self.overrides.insert(key, origin.to_path_buf());
     }
 }
 
@@ -55,6 +73,7 @@ fn strip_indices(key: &str) -> String {
 }
 
 /// A scenario file resolved through its `extends` chain.
+#[derive(Clone)]
 pub struct Resolved {
     pub table: toml::Table,
     pub provenance: Provenance,
@@ -70,6 +89,7 @@ pub fn resolve(path: &Path) -> Result<Resolved, ScenarioError> {
         provenance: Provenance {
             root: path.to_path_buf(),
             by_key,
+            overrides: BTreeMap::new(),
         },
     })
 }
@@ -191,6 +211,7 @@ pub fn resolve_none(file: &Path) -> Provenance {
     Provenance {
         root: file.to_path_buf(),
         by_key: BTreeMap::new(),
+        overrides: BTreeMap::new(),
     }
 }
 
@@ -225,10 +246,15 @@ mod tests {
         let p = Provenance {
             root: PathBuf::from("root.toml"),
             by_key,
+            overrides: BTreeMap::new(),
         };
         assert_eq!(p.file_of("region[3].labour_force"), Path::new("child.toml"));
         assert_eq!(p.file_of("mechanics.applications"), Path::new("p.toml"));
         assert_eq!(p.file_of("mechanics.vacancy_rate"), Path::new("root.toml"));
+        let mut p = p;
+        p.set_origin("region[1].labour_force".into(), Path::new("sweep.toml"));
+        assert_eq!(p.file_of("region[1].labour_force"), Path::new("sweep.toml"));
+        assert_eq!(p.file_of("region[0].labour_force"), Path::new("child.toml"));
     }
 
     #[test]

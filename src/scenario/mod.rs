@@ -4,6 +4,7 @@
 //! value against its rule and fills in defaults. The engine only ever sees a [`Scenario`]: ids are
 //! indices, durations are in steps, every rate has been checked to be finite and in range.
 
+pub mod keypath;
 mod load;
 pub mod raw;
 mod validate;
@@ -23,6 +24,83 @@ pub type SectorId = usize;
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let resolved = load::resolve(path)?;
     validate::validate(path, resolved.table, &resolved.provenance)
+}
+
+/// A value set at a key path after the scenario file was resolved, and who set it (the sweep
+/// or targets file, or the command line), for error messages.
+#[derive(Clone, Debug)]
+pub struct Override {
+    pub key: keypath::KeyPath,
+    pub value: toml::Value,
+    pub origin: PathBuf,
+}
+
+/// [`load`] with `overrides` applied to the resolved table before validation, so that every
+/// overridden value meets the rules of a value written in the file. A key path that leads
+/// nowhere, or to a key the format does not know, is an error naming the override's origin.
+pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    Source::read(path)?.build(overrides)
+}
+
+/// A scenario file read and resolved once, from which many variants are built (a sweep's
+/// points, a calibration's candidates) without reading the files again.
+#[derive(Clone)]
+pub struct Source {
+    path: PathBuf,
+    resolved: load::Resolved,
+}
+
+impl Source {
+    /// Read `path` and every file it extends.
+    pub fn read(path: &Path) -> Result<Source, ScenarioError> {
+        Ok(Source {
+            path: path.to_path_buf(),
+            resolved: load::resolve(path)?,
+        })
+    }
+
+    /// The resolved table: every `extends` merged, nothing validated.
+    pub fn table(&self) -> &toml::Table {
+        &self.resolved.table
+    }
+
+    /// The scenario with `overrides` applied, validated.
+    pub fn build(&self, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let mut table = self.resolved.table.clone();
+        let mut provenance = self.resolved.provenance.clone();
+        apply(&self.path, &mut table, &mut provenance, overrides)?;
+        validate::validate(&self.path, table, &provenance)
+    }
+}
+
+fn apply(
+    path: &Path,
+    table: &mut toml::Table,
+    provenance: &mut Provenance,
+    overrides: &[Override],
+) -> Result<(), ScenarioError> {
+    for o in overrides {
+        let invalid = |rule: String| ScenarioError::Invalid {
+            file: o.origin.clone(),
+            key: o.key.to_string(),
+            value: o.value.to_string(),
+            rule,
+        };
+        let canonical = o
+            .key
+            .set(table, o.value.clone())
+            .map_err(|e| invalid(format!("not a key of {}: {e}", path.display())))?;
+        let check: Result<raw::RawScenario, toml::de::Error> =
+            toml::Value::Table(table.clone()).try_into();
+        if let Err(e) = check {
+            return Err(invalid(format!(
+                "not a key of the scenario format, or not of its type ({})",
+                e.message().trim_end()
+            )));
+        }
+        provenance.set_origin(canonical, &o.origin);
+    }
+    Ok(())
 }
 
 /// Parse and validate a scenario given as TOML text (no `extends`); for tests and benches.

@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+mod sweep;
+pub use sweep::plot_sweep;
+
 /// A plot input that is missing or malformed: exit 2.
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
@@ -50,7 +53,7 @@ fn register_font() {
         let _ = plotters::style::register_font(
             FONT,
             FontStyle::Normal,
-            include_bytes!("../assets/fonts/DejaVuSans.ttf"),
+            include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
         );
     });
 }
@@ -69,15 +72,10 @@ impl Table {
             message: format!("cannot read it: {e}"),
         })?;
         let mut lines = text.lines();
-        let header: Vec<String> = lines
-            .next()
-            .ok_or_else(|| PlotError::Input {
-                path: path.to_path_buf(),
-                message: "the file is empty".into(),
-            })?
-            .split(',')
-            .map(str::to_string)
-            .collect();
+        let header = split_csv(lines.next().ok_or_else(|| PlotError::Input {
+            path: path.to_path_buf(),
+            message: "the file is empty".into(),
+        })?);
         let rows = lines.map(split_csv).collect();
         Ok(Table {
             path: path.to_path_buf(),
@@ -99,7 +97,7 @@ impl Table {
 }
 
 /// Split one CSV line, honouring double quotes.
-fn split_csv(line: &str) -> Vec<String> {
+pub fn split_csv(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -1080,9 +1078,12 @@ fn markdown_table_to_html(md: &str) -> String {
     out
 }
 
-/// Draw whatever `dir` holds: a comparison (it has `summary.csv`) or a run.
+/// Draw whatever `dir` holds: a merged sweep (it has `sweep.json`), a comparison (it has
+/// `summary.csv`) or a run.
 pub fn plot_dir(dir: &Path) -> R<Vec<PathBuf>> {
-    if dir.join("summary.csv").exists() {
+    if dir.join("sweep.json").exists() {
+        plot_sweep(dir)
+    } else if dir.join("summary.csv").exists() {
         plot_comparison(dir)
     } else {
         plot_run(dir)
