@@ -172,6 +172,7 @@ pub fn run_shard(
         .iter()
         .filter(|r| shard.contains(r.index))
         .collect();
+    remove_stale(plan, out, shard);
     let mut todo = Vec::new();
     for run in &mine {
         if is_complete(plan, out, run.index) {
@@ -220,7 +221,6 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, threads: usize) -> Result<
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    remove_stale(&runs, &stem);
     let model = Model::new(plan.scenario(run)?);
     let result = crate::run::run(&model, threads, &|| {})?;
     let tmp: PathBuf = runs.join(format!(".{stem}.tmp-{}", std::process::id()));
@@ -239,14 +239,19 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, threads: usize) -> Result<
     Ok(())
 }
 
-/// Remove temporary directories an interrupted attempt at run `stem` left behind.
-fn remove_stale(runs: &Path, stem: &str) {
-    let prefix = format!(".{stem}.tmp-");
-    let Ok(entries) = std::fs::read_dir(runs) else {
+/// Remove the temporary directories (`runs/.NNNNNN.tmp-PID`) that interrupted attempts at
+/// this shard's runs left behind. Other shards' are theirs to remove: they may be running.
+fn remove_stale(plan: &Plan, out: &Path, shard: Shard) {
+    let Ok(entries) = std::fs::read_dir(out.join("runs")) else {
         return;
     };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let index = name
+            .strip_prefix('.')
+            .and_then(|rest| rest.split_once(".tmp-"))
+            .and_then(|(k, _)| k.parse::<usize>().ok());
+        if index.is_some_and(|k| k < plan.runs.len() && shard.contains(k)) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

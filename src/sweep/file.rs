@@ -327,13 +327,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Sweep, SweepError> {
         ));
     }
     let to_step = match raw_out.to_step {
-        Some(t) if t < from_step || t > i64::from(u32::MAX) => return Err(c.err(
-            "outcomes.to_step",
-            t,
-            &format!(
+        Some(t) if t < from_step || t > i64::from(u32::MAX) => {
+            return Err(c.err(
+                "outcomes.to_step",
+                t,
+                &format!(
                 "must be a step of at least outcomes.from_step ({from_step}): the window is empty"
             ),
-        )),
+            ))
+        }
         t => t.map(|t| t as u32),
     };
 

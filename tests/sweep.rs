@@ -1,0 +1,401 @@
+//! `labsim sweep` through the binary: a sweep run all at once, in shards in any order, or killed
+//! half-way and resumed merges to the same bytes; merge names missing runs; bad sweep files and
+//! bad shards exit 2 naming the problem; and, where a Slurm cluster answers, the sbatch script
+//! `labsim sweep slurm` writes runs as an array job and merges to the same bytes as a local run.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+fn labsim() -> Command {
+    Command::cargo_bin("labsim").unwrap()
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A sweep of 12 short runs of the baseline: 3 values of on-the-job search x 4 replications.
+fn small_sweep(dir: &Path) -> PathBuf {
+    let file = dir.join("sweep.toml");
+    let text = format!(
+        "name = \"ojs\"\n\
+         scenarios = [\"{}\"]\n\
+         replications = 4\n\
+         seed = 11\n\
+         [set]\n\"simulation.scale\" = 0.01\n\"simulation.steps\" = 18\n\
+         [[parameter]]\nkey = \"mechanics.on_the_job_search\"\nvalues = [0.0, 0.05, 0.1]\n",
+        repo("scenarios/baseline.toml").display()
+    );
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+fn run_ok(args: &[&str], extra: &[&Path]) -> String {
+    let mut cmd = labsim();
+    cmd.args(args);
+    for p in extra {
+        cmd.arg(p);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{args:?} failed: {stderr}");
+    stderr
+}
+
+fn sweep_run(sweep: &Path, out: &Path, more: &[&str]) -> String {
+    let mut cmd = labsim();
+    cmd.args(["sweep", "run"]).arg(sweep).arg("--out").arg(out);
+    cmd.args(more);
+    let o = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "sweep run {more:?}: {stderr}");
+    stderr
+}
+
+fn merged(out: &Path) -> (Vec<u8>, Vec<u8>) {
+    run_ok(&["sweep", "merge", "--no-plots"], &[out]);
+    (
+        std::fs::read(out.join("runs.csv")).unwrap(),
+        std::fs::read(out.join("summary.csv")).unwrap(),
+    )
+}
+
+fn completed(out: &Path) -> usize {
+    std::fs::read_dir(out.join("runs"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().join("manifest.json").is_file())
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn all_at_once_in_shards_and_resumed_after_a_kill_merge_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+
+    // 1. All at once, on two threads.
+    let whole = tmp.path().join("whole");
+    let log = sweep_run(&sweep, &whole, &["--threads", "2"]);
+    assert!(
+        log.contains("run 000011 done in"),
+        "a line per finished run when stderr is not a terminal: {log}"
+    );
+    let reference = merged(&whole);
+    let runs_csv = String::from_utf8_lossy(&reference.0);
+    let header = runs_csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("run,scenario,replication,seed,mechanics.on_the_job_search,step,date,level,key,employed,"),
+        "{header}"
+    );
+    // 12 runs x 19 steps (0 to 18) x (1 total + 3 countries + 8 regions + 10 sectors) rows.
+    assert_eq!(runs_csv.lines().count(), 1 + 12 * 19 * 22);
+    let summary = String::from_utf8_lossy(&reference.1);
+    assert_eq!(summary.lines().count(), 13, "{summary}");
+
+    // 2. Three shards, out of order, one thread each.
+    let sharded = tmp.path().join("sharded");
+    for shard in ["2/3", "0/3", "1/3"] {
+        let log = sweep_run(&sweep, &sharded, &["--shard", shard, "--threads", "1"]);
+        assert!(log.contains("4 runs, 4 ran now"), "{log}");
+    }
+    assert_eq!(
+        merged(&sharded),
+        reference,
+        "sharded differs from all at once"
+    );
+
+    // 3. Killed half-way, then the same command again.
+    let resumed = tmp.path().join("resumed");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("labsim"))
+        .args(["sweep", "run"])
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&resumed)
+        .args(["--threads", "1", "--quiet"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while completed(&resumed) < 3 && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let done = completed(&resumed);
+    assert!(
+        (3..12).contains(&done),
+        "the kill should land half-way, but {done} of 12 runs were complete"
+    );
+    // A crash while a run was being written leaves a temporary directory; it must not count.
+    let stale = resumed.join("runs").join(".000011.tmp-4242");
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::write(stale.join("series.csv"), "half a file").unwrap();
+    let log = sweep_run(&sweep, &resumed, &["--threads", "1"]);
+    assert!(
+        log.contains(&format!(
+            "{} ran now, {done} were already complete",
+            12 - done
+        )),
+        "{log}"
+    );
+    assert!(!stale.exists(), "the stale temporary directory was removed");
+    assert_eq!(
+        merged(&resumed),
+        reference,
+        "resumed differs from all at once"
+    );
+}
+
+#[test]
+fn merge_names_the_missing_runs_and_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    let out = tmp.path().join("out");
+    sweep_run(&sweep, &out, &["--shard", "0/3", "--quiet"]);
+    let o = labsim()
+        .args(["sweep", "merge", "--no-plots"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("8 of 12 planned runs are missing: 1-2, 4-5, 7-8, 10-11"),
+        "{stderr}"
+    );
+    assert!(
+        !out.join("runs.csv").exists(),
+        "nothing merged from a partial sweep"
+    );
+}
+
+#[test]
+fn the_plan_lists_every_run_with_common_random_numbers_across_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    let o = labsim()
+        .args(["sweep", "plan"])
+        .arg(&sweep)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("12 runs: 1 scenario(s) x 3 point(s) (grid) x 4 replication(s); seed 11"),
+        "{text}"
+    );
+    let runs: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .take(12)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    // Columns: run, scenario, replication, seed, key=value.
+    assert_eq!(runs[0][4], "mechanics.on_the_job_search=0");
+    assert_eq!(runs[4][4], "mechanics.on_the_job_search=0.05");
+    for k in 0..12 {
+        assert_eq!(runs[k][0], format!("{k:06}"));
+        assert_eq!(runs[k][2], (k % 4).to_string());
+        // Replication r of every point shares its seed; replications differ.
+        assert_eq!(runs[k][3], runs[k % 4][3]);
+    }
+    assert_ne!(runs[0][3], runs[1][3]);
+}
+
+#[test]
+fn an_output_directory_of_another_sweep_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    let out = tmp.path().join("out");
+    sweep_run(&sweep, &out, &["--shard", "0/6", "--quiet"]);
+    let text = std::fs::read_to_string(&sweep)
+        .unwrap()
+        .replace("values = [0.0, 0.05, 0.1]", "values = [0.0, 0.2]");
+    std::fs::write(&sweep, text).unwrap();
+    let o = labsim()
+        .args(["sweep", "run"])
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds the output of a different sweep"),
+        "{stderr}"
+    );
+}
+
+/// Write `body` as a sweep file next to a copy of the baseline and return its path.
+fn sweep_file(dir: &Path, body: &str) -> PathBuf {
+    std::fs::copy(repo("scenarios/baseline.toml"), dir.join("baseline.toml")).unwrap();
+    std::fs::copy(
+        repo("scenarios/mobility_teams_2020.toml"),
+        dir.join("teams.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        repo("scenarios/shock_2020.toml"),
+        dir.join("shock_2020.toml"),
+    )
+    .unwrap();
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, body).unwrap();
+    file
+}
+
+#[test]
+fn bad_sweep_files_and_shards_exit_2_naming_the_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = "scenarios = [\"baseline.toml\"]\n";
+    let teams = "scenarios = [\"teams.toml\"]\n";
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("{base}[[parameter]]\nkey = \"mechanics.on_the_job_serch\"\nvalues = [0.1]\n"),
+            "`mechanics.on_the_job_serch` = 0.1: not a key of the scenario format",
+        ),
+        (
+            format!("{base}[[parameter]]\nkey = \"mechanics.applications.x\"\nvalues = [1]\n"),
+            "is a value, not a table",
+        ),
+        (
+            format!("{teams}[[parameter]]\nkey = \"policy.nobody.coverage\"\nvalues = [0.1]\n"),
+            "no entry named \"nobody\" (it has: regional mobility teams)",
+        ),
+        (
+            format!("{teams}[[parameter]]\nkey = 'policy.\"regional mobility teams\".coverage'\nvalues = [1.5]\n"),
+            "coverage` = 1.5: must be a number from 0 to 1",
+        ),
+        (
+            format!("{base}[[parameter]]\nkey = \"mechanics.on_the_job_search\"\nvalues = []\n"),
+            "`parameter[0].values` = []: the list of values is empty",
+        ),
+        (
+            format!("{base}[design]\nkind = \"latin_hypercube\"\npoints = 0\n[[parameter]]\nkey = \"mechanics.on_the_job_search\"\nrange = {{ from = 0.0, to = 0.1 }}\n"),
+            "`design.points` = 0: must be a whole number from 1",
+        ),
+        (
+            format!("{base}[[parameter]]\nkey = \"mechanics.applications\"\nvalues = [2.5]\n"),
+            "`mechanics.applications` = 2.5: not a key of the scenario format, or not of its type",
+        ),
+        (
+            "scenarios = [\"missing.toml\"]\n".to_string(),
+            "no such scenario file",
+        ),
+        (
+            format!("{base}[set]\n\"simulation.stepz\" = 12\n"),
+            "`simulation.stepz` = 12",
+        ),
+    ];
+    for (body, expected) in cases {
+        let file = sweep_file(tmp.path(), &body);
+        for sub in ["plan", "run"] {
+            let mut cmd = labsim();
+            cmd.args(["sweep", sub]).arg(&file);
+            if sub == "run" {
+                cmd.arg("--out").arg(tmp.path().join("never"));
+            }
+            let o = cmd.output().unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{body}\n{stderr}");
+            assert!(
+                stderr.contains(expected),
+                "{body}\nexpected {expected:?} in {stderr}"
+            );
+            assert!(
+                stderr.contains("bad.toml") || stderr.contains("missing.toml"),
+                "{stderr}"
+            );
+        }
+        assert!(
+            !tmp.path().join("never").exists(),
+            "nothing is written before the plan is checked"
+        );
+    }
+    let good = sweep_file(tmp.path(), base);
+    for (shard, expected) in [
+        ("3/2", "--shard 3/2: I must be below N"),
+        ("0/0", "N must be at least 1"),
+        ("x", "write it as I/N"),
+    ] {
+        let o = labsim()
+            .args(["sweep", "run"])
+            .arg(&good)
+            .args(["--shard", shard])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    let o = labsim()
+        .args(["sweep", "run"])
+        .arg(&good)
+        .env("SLURM_ARRAY_TASK_ID", "5")
+        .env("SLURM_ARRAY_TASK_COUNT", "4")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("array task 5 of 4"));
+}
+
+#[test]
+fn the_slurm_script_is_an_array_over_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    let out = tmp.path().join("out");
+    let o = labsim()
+        .args(["sweep", "slurm"])
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .args([
+            "--tasks",
+            "3",
+            "--time",
+            "00:05:00",
+            "--mem",
+            "1G",
+            "--partition",
+            "debug",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("submit:  sbatch"), "{stdout}");
+    assert!(stdout.contains("sweep merge"), "{stdout}");
+    let script = std::fs::read_to_string(out.join("sweep.sbatch")).unwrap();
+    for line in [
+        "#SBATCH --array=0-2",
+        "#SBATCH --time=00:05:00",
+        "#SBATCH --mem=1G",
+        "#SBATCH --partition=debug",
+        "sweep run '",
+    ] {
+        assert!(script.contains(line), "{line} missing from\n{script}");
+    }
+    assert!(out.join("plan.csv").is_file() && out.join("slurm").is_dir());
+    for (flag, value, expected) in [
+        ("--time", "1h", "not a Slurm time limit"),
+        ("--mem", "lots", "--mem lots"),
+        ("--partition", "a;b", "--partition a;b"),
+    ] {
+        let o = labsim()
+            .args(["sweep", "slurm"])
+            .arg(&sweep)
+            .arg("--out")
+            .arg(&out)
+            .args([flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains(expected));
+    }
+}
