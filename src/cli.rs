@@ -115,6 +115,10 @@ pub struct RunArgs {
     /// Do not draw plots/ and report.html.
     #[arg(long)]
     pub no_plots: bool,
+    /// Set a scenario key before validation, e.g. --set mechanics.on_the_job_search=0.05 or
+    /// --set 'policy."regional mobility teams".coverage=0.002' (the value is TOML; repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     #[command(flatten)]
     pub options: Overrides,
 }

@@ -166,8 +166,35 @@ fn apply_overrides(s: &mut Scenario, o: &cli::Overrides) -> Result<(), Failure> 
     Ok(())
 }
 
+/// Parse `--set KEY=VALUE` arguments: the key is a key path, the value TOML (a bare word that
+/// is not TOML is taken as a string).
+fn parse_sets(sets: &[String]) -> Result<Vec<scenario::Override>, Failure> {
+    sets.iter()
+        .map(|arg| {
+            let (key, value) = arg.split_once('=').ok_or_else(|| {
+                Failure::Usage(format!(
+                    "--set {arg}: write KEY=VALUE, e.g. --set mechanics.applications=3"
+                ))
+            })?;
+            let key = scenario::keypath::KeyPath::parse(key.trim())
+                .map_err(|e| Failure::Usage(format!("--set {arg}: not a key path ({e})")))?;
+            let value = value.trim();
+            let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(value.to_string()));
+            Ok(scenario::Override {
+                key,
+                value,
+                origin: PathBuf::from("--set"),
+            })
+        })
+        .collect()
+}
+
 fn run(args: cli::RunArgs) -> Result<(), Failure> {
-    let mut s = scenario::load(&args.scenario).map_err(Failure::Scenario)?;
+    let sets = parse_sets(&args.set)?;
+    let mut s = scenario::load_with(&args.scenario, &sets).map_err(Failure::Scenario)?;
     apply_overrides(&mut s, &args.options)?;
     let out_dir = args
         .out

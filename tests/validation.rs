@@ -742,3 +742,51 @@ fn minimal_scenario_runs_and_writes_output() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// `labsim run --set KEY=VALUE`: the value meets the file's rules, and errors name `--set`.
+
+#[test]
+fn set_overrides_a_key_before_validation() {
+    let dir = tmp();
+    write(&dir, "s.toml", with(""));
+    let out = labsim(&dir)
+        .args(["run", "s.toml", "--quiet", "--no-plots", "--out", "out"])
+        .args(["--set", "simulation.steps=3", "--set", "name=renamed"])
+        .args(["--set", "sector.s.vacancy_rate=0.05"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let manifest = std::fs::read_to_string(dir.path().join("out/manifest.json")).unwrap();
+    assert!(manifest.contains("\"steps\": 3"), "{manifest}");
+    assert!(manifest.contains("\"scenario\": \"renamed\""), "{manifest}");
+}
+
+#[test]
+fn bad_set_arguments_exit_2_naming_the_key() {
+    let dir = tmp();
+    write(&dir, "s.toml", with(""));
+    for (arg, needles) in [
+        (
+            "mechanics.on_the_job_search=2",
+            &["--set", "mechanics.on_the_job_search", "= 2", "from 0 to 1"][..],
+        ),
+        (
+            "mechanics.colour=1",
+            &["--set", "unknown field `colour`"][..],
+        ),
+        (
+            "region.Nowhere.labour_force=5",
+            &["no entry named \"Nowhere\" (it has: A)"][..],
+        ),
+        ("simulation.steps", &["write KEY=VALUE"][..]),
+        ("simulation..steps=3", &["not a key path"][..]),
+    ] {
+        let out = labsim(&dir)
+            .args(["run", "s.toml", "--quiet", "--out", "out", "--set", arg])
+            .output()
+            .unwrap();
+        assert_exit_2(&out, needles);
+        assert!(!dir.path().join("out").exists());
+    }
+}

@@ -52,6 +52,11 @@ impl Provenance {
         &self.root
     }
 
+    /// Was `key` (canonical) set after resolution?
+    pub fn is_overridden(&self, key: &str) -> bool {
+        self.overrides.contains_key(key)
+    }
+
     /// Record that `key` (canonical, with entry indices) was set by `origin`.
     pub fn set_origin(&mut self, key: String, origin: &Path) {
         self.overrides.insert(key, origin.to_path_buf());

@@ -662,11 +662,12 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         },
     )?;
 
-    // A name inherited through `extends` would send the output to the parent's directory.
+    // A name inherited through `extends` would send the output to the parent's directory; a
+    // name the file itself or an override (`--set name=...`) gives is the scenario's own.
     let own_name = raw
         .name
         .clone()
-        .filter(|_| v.prov.file_of("name") == v.prov.root());
+        .filter(|_| v.prov.file_of("name") == v.prov.root() || v.prov.is_overridden("name"));
     let name = own_name.unwrap_or_else(|| {
         file.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
