@@ -399,3 +399,104 @@ fn the_slurm_script_is_an_array_over_shards() {
         assert!(String::from_utf8_lossy(&o.stderr).contains(expected));
     }
 }
+
+/// Is a Slurm cluster answering? `.ci/run` starts a one-node cluster and exports SLURM_CONF.
+fn slurm_answers() -> bool {
+    std::process::Command::new("sinfo")
+        .args(["-h", "-o", "%T"])
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
+}
+
+#[test]
+fn a_real_slurm_array_job_merges_to_the_same_bytes_as_a_local_run() {
+    if !slurm_answers() {
+        eprintln!(
+            "skipped: no Slurm cluster answers `sinfo`. .ci/run starts a one-node cluster \
+             (.ci/slurm-up); docs/SLURM.md shows how to start one on a workstation."
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(tmp.path());
+    let on_slurm = tmp.path().join("on_slurm");
+    let o = labsim()
+        .args(["sweep", "slurm"])
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&on_slurm)
+        .args(["--tasks", "3", "--time", "00:10:00"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // `sbatch --wait` returns when every array task has ended, with the highest exit code.
+    let mut job = std::process::Command::new("sbatch")
+        .arg("--wait")
+        .arg(on_slurm.join("sweep.sbatch"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = job.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(900) {
+            let _ = job.kill();
+            let _ = std::process::Command::new("scancel")
+                .args(["--name", "labsim-ojs"])
+                .status();
+            panic!("the Slurm array job did not end within 15 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let output = job.wait_with_output().unwrap();
+    let mut logs = String::new();
+    if let Ok(dir) = std::fs::read_dir(on_slurm.join("slurm")) {
+        for e in dir.flatten() {
+            logs.push_str(&format!("--- {}\n", e.path().display()));
+            logs.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+        }
+    }
+    assert!(
+        status.success(),
+        "sbatch --wait: {status}\n{}{}\n{logs}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(on_slurm.join("slurm")).unwrap().count(),
+        3,
+        "one log per array task:\n{logs}"
+    );
+    assert!(
+        logs.contains("shard 2/3 of sweep ojs: 4 runs, 4 ran now"),
+        "{logs}"
+    );
+
+    let local = tmp.path().join("local");
+    sweep_run(&sweep, &local, &["--quiet"]);
+    assert_eq!(
+        merged(&on_slurm),
+        merged(&local),
+        "the Slurm run differs from the local one"
+    );
+}
+
+#[test]
+fn the_shipped_sweep_plans() {
+    let o = labsim()
+        .args(["sweep", "plan"])
+        .arg(repo("scenarios/sweeps/mobility_team_coverage.toml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("25 runs: 1 scenario(s) x 5 point(s) (grid) x 5 replication(s)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("policy.\"regional mobility teams\".coverage=0.004"));
+}
