@@ -53,8 +53,11 @@ impl Shard {
         Ok(Shard { index, count })
     }
 
-    /// The shard of a Slurm array task: `SLURM_ARRAY_TASK_ID` (less `SLURM_ARRAY_TASK_MIN`)
-    /// of `SLURM_ARRAY_TASK_COUNT`; `None` outside an array job.
+    /// The shard of a Slurm array task: `SLURM_ARRAY_TASK_ID` of `SLURM_ARRAY_TASK_COUNT`;
+    /// `None` outside an array job. Only an array submitted as `--array=0-(N-1)` maps task ids
+    /// to shards this way: a list or stepped array (`--array=3,7`, a resubmission of some
+    /// tasks) has a smaller count, so it is refused and needs `--shard` (the script of
+    /// `labsim sweep slurm` always passes it).
     pub fn from_env() -> Result<Option<Shard>, String> {
         Self::from_vars(|k| std::env::var(k).ok())
     }
@@ -74,16 +77,24 @@ impl Shard {
             "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; pass --shard I/N",
         )?;
         let count = num("SLURM_ARRAY_TASK_COUNT", &count)?;
-        let min = match var("SLURM_ARRAY_TASK_MIN") {
-            Some(m) => num("SLURM_ARRAY_TASK_MIN", &m)?,
-            None => 0,
-        };
-        let index = id.checked_sub(min).ok_or_else(|| {
-            format!("SLURM_ARRAY_TASK_ID={id} is below SLURM_ARRAY_TASK_MIN={min}")
-        })?;
-        Shard::new(index, count).map(Some).map_err(|e| {
+        let bound = |name: &str| var(name).map(|v| num(name, &v)).transpose();
+        let (min, max) = (
+            bound("SLURM_ARRAY_TASK_MIN")?,
+            bound("SLURM_ARRAY_TASK_MAX")?,
+        );
+        let contiguous = min.unwrap_or(0) == 0 && max.is_none_or(|m| m + 1 == count);
+        if !contiguous {
+            return Err(format!(
+                "array task {id}: the array is not 0-{} (SLURM_ARRAY_TASK_MIN={}, MAX={}), so its \
+                 task ids are not shards; pass --shard I/N",
+                count.saturating_sub(1),
+                min.unwrap_or(0),
+                max.map_or("?".to_string(), |m| m.to_string())
+            ));
+        }
+        Shard::new(id, count).map(Some).map_err(|e| {
             format!(
-                "array task {id} of {count} (from {min}): {e}; submit the array as --array=0-{}",
+                "array task {id} of {count}: {e}; submit the array as --array=0-{}",
                 count.saturating_sub(1)
             )
         })
@@ -297,12 +308,22 @@ mod tests {
         );
         assert_eq!(
             Shard::from_vars(vars(&[
-                ("SLURM_ARRAY_TASK_ID", "5"),
-                ("SLURM_ARRAY_TASK_MIN", "1"),
+                ("SLURM_ARRAY_TASK_ID", "4"),
+                ("SLURM_ARRAY_TASK_MIN", "0"),
+                ("SLURM_ARRAY_TASK_MAX", "4"),
                 ("SLURM_ARRAY_TASK_COUNT", "5")
             ])),
             Ok(Some(Shard { index: 4, count: 5 }))
         );
+        // A resubmission of tasks 3 and 7 (`--array=3,7`): ids are not shards of 2.
+        let e = Shard::from_vars(vars(&[
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "3"),
+            ("SLURM_ARRAY_TASK_MAX", "7"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+        ]))
+        .unwrap_err();
+        assert!(e.contains("pass --shard I/N"), "{e}");
         assert!(Shard::from_vars(vars(&[("SLURM_ARRAY_TASK_ID", "3")])).is_err());
         assert!(Shard::from_vars(vars(&[
             ("SLURM_ARRAY_TASK_ID", "4"),

@@ -136,10 +136,13 @@ pub fn script(name: &str, runs: usize, o: &Options) -> String {
         o.out.join("slurm").join("%A_%a.out").display()
     );
     s.push_str("set -euo pipefail\n");
+    // The shard is passed explicitly, with N written here, so that a resubmission of some
+    // tasks (`--array=3,7`, whose SLURM_ARRAY_TASK_COUNT is 2) still runs shards 3 and 7 of N.
     let _ = writeln!(
         s,
-        "exec {exe} sweep run {} --out {out} --threads \"${{SLURM_CPUS_PER_TASK:-1}}\"",
-        quote(&o.sweep)
+        "exec {exe} sweep run {} --out {out} --shard \"${{SLURM_ARRAY_TASK_ID}}/{}\" --threads \"${{SLURM_CPUS_PER_TASK:-1}}\"",
+        quote(&o.sweep),
+        o.tasks
     );
     s
 }
@@ -205,7 +208,7 @@ mod tests {
         assert!(s.contains("#SBATCH --job-name=labsim-coverage_sweep\n"));
         assert!(s.contains("#SBATCH --output=/scratch/out/slurm/%A_%a.out\n"));
         assert!(s.contains(
-            "exec '/opt/labsim' sweep run '/home/r/it'\\''s.toml' --out '/scratch/out' --threads \"${SLURM_CPUS_PER_TASK:-1}\"\n"
+            "exec '/opt/labsim' sweep run '/home/r/it'\\''s.toml' --out '/scratch/out' --shard \"${SLURM_ARRAY_TASK_ID}/4\" --threads \"${SLURM_CPUS_PER_TASK:-1}\"\n"
         ));
     }
 }
