@@ -34,11 +34,47 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Fit a scenario's free parameters to the moments of a targets file, or (--check) report
+    /// how well the scenario fits them as it is.
+    Calibrate(CalibrateArgs),
     /// Plan, run (in shards, resumably), schedule on Slurm and merge sweeps of many runs.
     Sweep {
         #[command(subcommand)]
         command: SweepCommand,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The targets file: moments to match and free parameters with bounds.
+    #[arg(long, value_name = "FILE")]
+    pub targets: PathBuf,
+    /// Only evaluate the scenario as it is; exit 1 when a fitted moment is outside its tolerance.
+    #[arg(long)]
+    pub check: bool,
+    /// Output directory [default: output/calibrate-<scenario name>/; with --check, none].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Most evaluations of the search.
+    #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub budget: u32,
+    /// Replications per evaluation [default: the targets file's, else 2].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub replications: Option<u32>,
+    /// Seed shared by every evaluation [default: the targets file's, else the scenario's].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Do not draw the figures.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

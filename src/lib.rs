@@ -1,6 +1,8 @@
 //! labsim: an agent-based simulator of labour-market mobility across the Dutch-German and
 //! Dutch-Belgian borders. The module list is the program:
 
+/// Fitting scenarios to published moments, and checking their fit.
+pub mod calibrate;
 /// Scenarios against a baseline with common random numbers.
 pub mod compare;
 /// What can go wrong, in words a user can act on.

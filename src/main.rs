@@ -1,6 +1,7 @@
 //! The `labsim` binary: parse the command line, run the command, map failures to exit codes
 //! (0 ok, 1 run-time failure, 2 bad usage or bad scenario).
 
+mod calibrate_cmd;
 mod cli;
 mod sweep_cmd;
 
@@ -21,6 +22,9 @@ enum Failure {
     Scenario(ScenarioError),
     Run(anyhow::Error),
     Sweep(labsim::sweep::SweepError),
+    Calibrate(labsim::calibrate::CalibrateError),
+    /// A check that ran and failed (exit 1), already explained on stderr.
+    CheckFailed,
 }
 
 fn main() -> ExitCode {
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         }),
         cli::Command::Check { scenario } => check(&scenario),
         cli::Command::Sweep { command } => sweep_cmd::sweep(command),
+        cli::Command::Calibrate(args) => calibrate_cmd::calibrate(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,6 +59,11 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())
         }
+        Err(Failure::Calibrate(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+        Err(Failure::CheckFailed) => ExitCode::from(1),
     }
 }
 

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+mod calibration;
 mod sweep;
+pub use calibration::plot_calibration;
 pub use sweep::plot_sweep;
 
 /// A plot input that is missing or malformed: exit 2.

@@ -357,6 +357,9 @@ pub struct Country {
     pub languages: u8,
     /// Share of residents speaking each language (index as in [`Scenario::languages`]).
     pub language_skills: Vec<f64>,
+    /// Multiplies the sectors' separation rates `delta_u` for jobs in this country: dismissal
+    /// rules and contract mixes differ between countries (1 = as the sector says).
+    pub separation_multiplier: f64,
 }
 
 #[derive(Clone, Debug)]

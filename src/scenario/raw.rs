@@ -216,6 +216,7 @@ pub struct RawBenefits {
 pub struct RawCountry {
     pub code: Option<String>,
     pub name: Option<String>,
+    pub separation_multiplier: Option<f64>,
     #[serde(default)]
     pub languages: Vec<String>,
     #[serde(default)]

@@ -219,11 +219,19 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
                 skills[li] = share;
             }
         }
+        let separation_multiplier = v.range(
+            &format!("country[{i}].separation_multiplier"),
+            c.separation_multiplier,
+            1.0,
+            0.0,
+            10.0,
+        )?;
         countries.push(Country {
             name: c.name.clone().unwrap_or_else(|| code.clone()),
             code,
             languages: mask,
             language_skills: skills,
+            separation_multiplier,
         });
     }
 

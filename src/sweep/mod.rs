@@ -26,7 +26,7 @@ use crate::error::{RunError, ScenarioError};
 use crate::output::csv_field;
 use crate::scenario::{keypath::KeyPath, Override, Scenario, Source};
 
-pub use design::Design;
+pub use design::{latin_hypercube, Design};
 pub use file::load;
 
 /// What can go wrong with a sweep.

@@ -1,0 +1,564 @@
+//! Calibration: fit a scenario's free parameters to published moments, and say how well a
+//! scenario fits them.
+//!
+//! `targets.rs` reads a targets file, `moments.rs` computes a run's moments, `search.rs`
+//! minimises. Every candidate runs the same replications with the same seed (common random
+//! numbers), so the objective, the weighted sum of squared distances from the targets in units
+//! of their tolerances, is a deterministic function of the parameters. Candidates of a batch
+//! run in parallel. The result is a scenario that `extends` the original and overrides only the
+//! fitted parameters, a fit table and the search history.
+
+pub mod moments;
+pub mod search;
+pub mod targets;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{RunError, ScenarioError};
+use crate::model::Model;
+use crate::output::{band, csv_field};
+use crate::scenario::keypath::Segment;
+use crate::scenario::{Override, Scenario, Source};
+use targets::{Target, Targets, TargetsError};
+
+/// What can go wrong in a calibration.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrateError {
+    #[error(transparent)]
+    Targets(#[from] TargetsError),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A target or parameter that does not fit the scenario (exit 2).
+    #[error("{file}: {message}")]
+    Mismatch { file: PathBuf, message: String },
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl CalibrateError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CalibrateError::Run(_) => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// A scenario and its targets, checked against each other.
+pub struct Problem {
+    pub scenario_path: PathBuf,
+    source: Source,
+    pub targets: Targets,
+    /// The scenario's own values of the free parameters, clamped to their bounds.
+    pub start: Vec<f64>,
+}
+
+/// How one target fits: the mean over replications and its 5-95 % band.
+#[derive(Clone, Debug)]
+pub struct FitRow {
+    pub target: Target,
+    pub mean: f64,
+    pub p05: f64,
+    pub p95: f64,
+}
+
+impl FitRow {
+    pub fn relative_error(&self) -> f64 {
+        if self.target.value == 0.0 {
+            f64::NAN
+        } else {
+            (self.mean - self.target.value) / self.target.value
+        }
+    }
+
+    pub fn within(&self) -> bool {
+        (self.mean - self.target.value).abs() <= self.target.tolerance
+    }
+}
+
+impl Problem {
+    /// Read the scenario, check that every target's level and key exist in it, and that every
+    /// free parameter's key path exists and takes both of its bounds.
+    pub fn new(scenario_path: &Path, targets: Targets) -> Result<Problem, CalibrateError> {
+        let source = Source::read(scenario_path)?;
+        let scenario = source.build(&[])?;
+        let model = Model::new(scenario);
+        for (i, t) in targets.targets.iter().enumerate() {
+            moments::check(&model, t).map_err(|m| CalibrateError::Mismatch {
+                file: targets.file.clone(),
+                message: format!("key `target[{i}].key` = \"{}\": {m}", t.key),
+            })?;
+        }
+        let mut start = Vec::new();
+        for p in &targets.parameters {
+            for bound in [p.lower, p.upper] {
+                let o = Override {
+                    key: p.key.clone(),
+                    value: value(bound, p.integer),
+                    origin: targets.file.clone(),
+                };
+                source.build(&[o])?;
+            }
+            let current = p
+                .key
+                .get(source.table())
+                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+            let x = current.unwrap_or((p.lower + p.upper) / 2.0);
+            start.push(((x - p.lower) / (p.upper - p.lower)).clamp(0.0, 1.0));
+        }
+        Ok(Problem {
+            scenario_path: scenario_path.to_path_buf(),
+            source,
+            targets,
+            start,
+        })
+    }
+
+    /// Parameter values of a point of the unit cube.
+    pub fn values(&self, x: &[f64]) -> Vec<f64> {
+        self.targets
+            .parameters
+            .iter()
+            .zip(x)
+            .map(|(p, u)| {
+                let v = p.lower + (p.upper - p.lower) * u;
+                if p.integer {
+                    v.round()
+                } else {
+                    format!("{v:.6e}").parse().unwrap_or(v)
+                }
+            })
+            .collect()
+    }
+
+    fn overrides(&self, values: &[f64]) -> Vec<Override> {
+        self.targets
+            .parameters
+            .iter()
+            .zip(values)
+            .map(|(p, v)| Override {
+                key: p.key.clone(),
+                value: value(*v, p.integer),
+                origin: self.targets.file.clone(),
+            })
+            .collect()
+    }
+
+    /// The scenario with the free parameters at `values`, `replications` and `seed`.
+    pub fn scenario(
+        &self,
+        values: &[f64],
+        replications: u32,
+        seed: u64,
+    ) -> Result<Scenario, CalibrateError> {
+        let overrides = if values.is_empty() {
+            Vec::new()
+        } else {
+            self.overrides(values)
+        };
+        let mut s = self.source.build(&overrides)?;
+        s.simulation.replications = replications;
+        s.simulation.seed = seed;
+        Ok(s)
+    }
+
+    /// The scenario's own seed.
+    pub fn default_seed(&self) -> Result<u64, CalibrateError> {
+        Ok(self.source.build(&[])?.simulation.seed)
+    }
+
+    /// The fit of the scenario as it is (no parameter changed).
+    pub fn evaluate_as_is(
+        &self,
+        replications: u32,
+        seed: u64,
+        threads: usize,
+    ) -> Result<Vec<FitRow>, CalibrateError> {
+        self.evaluate_with(&[], replications, seed, threads)
+    }
+
+    /// Run the scenario at `values` and return the fit of every target.
+    pub fn evaluate(
+        &self,
+        values: &[f64],
+        replications: u32,
+        seed: u64,
+        threads: usize,
+    ) -> Result<Vec<FitRow>, CalibrateError> {
+        self.evaluate_with(&self.overrides(values), replications, seed, threads)
+    }
+
+    fn evaluate_with(
+        &self,
+        overrides: &[Override],
+        replications: u32,
+        seed: u64,
+        threads: usize,
+    ) -> Result<Vec<FitRow>, CalibrateError> {
+        let mut s = self.source.build(overrides)?;
+        s.simulation.replications = replications;
+        s.simulation.seed = seed;
+        let model = Model::new(s);
+        let result = crate::run::run(&model, threads, &|| {})?;
+        let per_rep: Vec<Vec<f64>> = result
+            .records
+            .iter()
+            .map(|series| moments::moments(&model, series, &self.targets.targets))
+            .collect();
+        Ok(self
+            .targets
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let xs: Vec<f64> = per_rep.iter().map(|m| m[i]).collect();
+                let (mean, p05, p95) = if xs.iter().all(|x| x.is_finite()) {
+                    band(&xs).unwrap_or((f64::NAN, f64::NAN, f64::NAN))
+                } else {
+                    (f64::NAN, f64::NAN, f64::NAN)
+                };
+                FitRow {
+                    target: t.clone(),
+                    mean,
+                    p05,
+                    p95,
+                }
+            })
+            .collect())
+    }
+}
+
+fn value(v: f64, integer: bool) -> toml::Value {
+    if integer {
+        toml::Value::Integer(v.round() as i64)
+    } else {
+        toml::Value::Float(v)
+    }
+}
+
+/// The objective: the weighted sum, over fitted targets, of the squared distance from the
+/// target in units of its tolerance (a fit with every target exactly at its tolerance scores
+/// the sum of the weights). A moment that cannot be computed scores +infinity.
+pub fn objective(rows: &[FitRow]) -> f64 {
+    rows.iter()
+        .filter(|r| r.target.fit)
+        .map(|r| {
+            let z = (r.mean - r.target.value) / r.target.tolerance;
+            if z.is_finite() {
+                r.target.weight * z * z
+            } else {
+                f64::INFINITY
+            }
+        })
+        .sum()
+}
+
+/// One evaluation of the search with its parameter values and objective.
+pub struct Step {
+    pub evaluation: usize,
+    pub phase: &'static str,
+    pub values: Vec<f64>,
+    pub objective: f64,
+}
+
+/// What a calibration found.
+pub struct Outcome {
+    pub history: Vec<Step>,
+    pub best: Vec<f64>,
+    pub fit: Vec<FitRow>,
+    pub replications: u32,
+    pub seed: u64,
+}
+
+/// Search the free parameters with at most `budget` evaluations of `replications` runs each,
+/// all with `seed`. `progress` is called after every evaluation.
+pub fn calibrate(
+    problem: &Problem,
+    budget: usize,
+    replications: u32,
+    seed: u64,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Outcome, CalibrateError> {
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| RunError::ThreadPool {
+            threads,
+            message: e.to_string(),
+        })?;
+    let mut failure: Option<CalibrateError> = None;
+    let mut cache: Vec<(Vec<f64>, f64)> = Vec::new();
+    let history = search::minimise(&problem.start, budget, seed, &mut |batch| {
+        if failure.is_some() {
+            return vec![f64::INFINITY; batch.len()];
+        }
+        let values: Vec<Vec<f64>> = batch.iter().map(|x| problem.values(x)).collect();
+        let inner = (threads / batch.len().max(1)).max(1);
+        let results: Vec<Result<f64, CalibrateError>> = pool.install(|| {
+            values
+                .par_iter()
+                .map(|v| {
+                    if let Some((_, f)) = cache.iter().find(|(c, _)| c == v) {
+                        progress();
+                        return Ok(*f);
+                    }
+                    let rows = problem.evaluate(v, replications, seed, inner)?;
+                    progress();
+                    Ok(objective(&rows))
+                })
+                .collect()
+        });
+        let mut out = Vec::with_capacity(results.len());
+        for (v, r) in values.into_iter().zip(results) {
+            match r {
+                Ok(f) => {
+                    cache.push((v, f));
+                    out.push(f);
+                }
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    out.push(f64::INFINITY);
+                }
+            }
+        }
+        out
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let best = search::best(&history)
+        .map(|e| problem.values(&e.x))
+        .unwrap_or_default();
+    let fit = problem.evaluate(&best, replications, seed, threads)?;
+    Ok(Outcome {
+        history: history
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Step {
+                evaluation: i + 1,
+                phase: e.phase,
+                values: problem.values(&e.x),
+                objective: e.objective,
+            })
+            .collect(),
+        best,
+        fit,
+        replications,
+        seed,
+    })
+}
+
+/// `fit.csv`: one row per target.
+pub fn fit_csv(rows: &[FitRow]) -> String {
+    let mut out = String::from(
+        "target,metric,level,key,fitted,target_value,tolerance,weight,from_step,to_step,simulated_mean,p05,p95,relative_error,within_tolerance,source\n",
+    );
+    for r in rows {
+        let t = &r.target;
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            csv_field(&t.name),
+            t.metric.name(),
+            t.level,
+            csv_field(&t.key),
+            t.fit,
+            t.value,
+            t.tolerance,
+            t.weight,
+            t.from_step,
+            t.to_step.map(|s| s.to_string()).unwrap_or_default(),
+            num(r.mean),
+            num(r.p05),
+            num(r.p95),
+            num(r.relative_error()),
+            r.within(),
+            csv_field(&t.source)
+        );
+    }
+    out
+}
+
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        let r: f64 = format!("{x:.6e}").parse().unwrap_or(x);
+        format!("{r}")
+    } else {
+        String::new()
+    }
+}
+
+/// A value for a table cell: percentages for rates, thousands grouped for counts.
+fn cell(t: &Target, x: f64) -> String {
+    use targets::Metric::*;
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    match t.metric {
+        UnemploymentRate | VacancyRate | UnemploymentToJob | JobToUnemployment | JobToJob
+        | SectorChangePerYear => format!("{:.2} %", x * 100.0),
+        Tightness | VacancyDurationMonths => format!("{x:.2}"),
+        CrossBorderCommuters => format!("{x:.0}"),
+    }
+}
+
+/// `fit.md`: the fitted targets, then the out-of-sample checks.
+pub fn fit_markdown(rows: &[FitRow], title: &str) -> String {
+    let mut out = format!("# {title}\n\n");
+    for (fitted, heading) in [
+        (true, "Fitted targets"),
+        (false, "Out-of-sample checks (not fitted)"),
+    ] {
+        let part: Vec<&FitRow> = rows.iter().filter(|r| r.target.fit == fitted).collect();
+        if part.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {heading}\n");
+        out.push_str("| target | level | target value | tolerance | simulated (5-95 %) | error | within | source |\n|---|---|---|---|---|---|---|---|\n");
+        for r in part {
+            let t = &r.target;
+            let _ = writeln!(
+                out,
+                "| {} | {} {} | {} | ± {} | {} ({} – {}) | {} | {} | {} |",
+                t.metric.name(),
+                t.level,
+                t.key,
+                cell(t, t.value),
+                cell(t, t.tolerance),
+                cell(t, r.mean),
+                cell(t, r.p05),
+                cell(t, r.p95),
+                if r.relative_error().is_finite() {
+                    format!("{:+.1} %", r.relative_error() * 100.0)
+                } else {
+                    "n/a".into()
+                },
+                if r.within() { "yes" } else { "**no**" },
+                t.source.replace('|', "/")
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `history.csv`: every evaluation with its phase, parameter values and objective.
+pub fn history_csv(problem: &Problem, history: &[Step]) -> String {
+    let mut out = String::from("evaluation,phase");
+    for p in &problem.targets.parameters {
+        out.push(',');
+        out.push_str(&csv_field(&p.key.to_string()));
+    }
+    out.push_str(",objective\n");
+    for s in history {
+        let _ = write!(out, "{},{}", s.evaluation, s.phase);
+        for v in &s.values {
+            let _ = write!(out, ",{v}");
+        }
+        let _ = writeln!(out, ",{}", num(s.objective));
+    }
+    out
+}
+
+/// The calibrated scenario: `extends` the original (by a path relative to `out_dir`) and sets
+/// the fitted parameters. A parameter inside an array of tables (`[[country]]`, `[[policy]]`)
+/// carries its whole array, since `extends` replaces arrays whole; only the fitted values in it
+/// differ from the original.
+pub fn calibrated_toml(
+    problem: &Problem,
+    outcome: &Outcome,
+    out_dir: &Path,
+) -> Result<String, CalibrateError> {
+    let s = problem.scenario(&outcome.best, outcome.replications, outcome.seed)?;
+    let resolved: toml::Table = toml::from_str(&s.resolved).unwrap_or_default();
+    let mut table = toml::Table::new();
+    for p in &problem.targets.parameters {
+        carry(&mut table, &resolved, p.key.segments());
+    }
+    let extends = relative_path(out_dir, &problem.scenario_path);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Calibrated by `labsim calibrate` against {} ({}):",
+        problem.targets.file.display(),
+        problem.targets.name
+    );
+    let _ = writeln!(
+        out,
+        "# {} evaluations of {} replication(s) with seed {}; objective {} (sum of weighted squared",
+        outcome.history.len(),
+        outcome.replications,
+        outcome.seed,
+        num(objective(&outcome.fit))
+    );
+    let _ = writeln!(
+        out,
+        "# distances in tolerances). Fit: fit.md beside this file. Fitted parameters:"
+    );
+    for (p, v) in problem.targets.parameters.iter().zip(&outcome.best) {
+        let _ = writeln!(
+            out,
+            "#   {} = {v}  (bounds {} to {})",
+            p.key, p.lower, p.upper
+        );
+    }
+    let _ = writeln!(
+        out,
+        "extends = {}",
+        toml::Value::String(extends.display().to_string())
+    );
+    out.push('\n');
+    out.push_str(&toml::to_string(&table).unwrap_or_default());
+    Ok(out)
+}
+
+/// Copy into `out` the value at `segs` of `src`, or the whole array of tables on its way.
+fn carry(out: &mut toml::Table, src: &toml::Table, segs: &[Segment]) {
+    let Some((Segment::Key(k), rest)) = segs.split_first() else {
+        return;
+    };
+    let Some(v) = src.get(k) else { return };
+    match v {
+        toml::Value::Table(inner) if !rest.is_empty() => {
+            let entry = out
+                .entry(k.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(sub) = entry {
+                carry(sub, inner, rest);
+            }
+        }
+        other => {
+            out.insert(k.clone(), other.clone());
+        }
+    }
+}
+
+/// `to` relative to the directory `from` (both made absolute), for `extends`.
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (from, to) = (abs(from), abs(to));
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut rel = PathBuf::new();
+    for _ in common..a.len() {
+        rel.push("..");
+    }
+    for c in &b[common..] {
+        rel.push(c);
+    }
+    rel
+}

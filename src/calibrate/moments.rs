@@ -1,0 +1,122 @@
+//! Moments of a run, computed from its step records the way `series.csv` reports them: rates
+//! are the mean of the per-step rate over the window, flow rates the ratio of the window's
+//! summed flow to its summed stock (per month), commuters the mean stock (persons).
+
+use super::targets::{Metric, Target};
+use crate::metrics::StepRecord;
+use crate::model::Model;
+use crate::output::{column, rows};
+
+/// Check that a target's level and key exist in the scenario of `model`.
+pub fn check(model: &Model, t: &Target) -> Result<(), String> {
+    let s = &model.scenario;
+    let known: Vec<String> = match t.level.as_str() {
+        "total" => vec!["all".into()],
+        "country" => s.countries.iter().map(|c| c.code.clone()).collect(),
+        "region" => s.regions.iter().map(|r| r.name.clone()).collect(),
+        "sector" => s.sectors.iter().map(|x| x.name.clone()).collect(),
+        "pair" => {
+            let codes: Vec<&str> = s.countries.iter().map(|c| c.code.as_str()).collect();
+            let ok = pair(model, &t.key).is_some();
+            if ok {
+                return Ok(());
+            }
+            return Err(format!(
+                "\"{}\" is not a pair of this scenario's countries ({}), written HOME-WORK, e.g. \"DE-NL\"",
+                t.key,
+                codes.join(", ")
+            ));
+        }
+        other => return Err(format!("unknown level \"{other}\"")),
+    };
+    if known.contains(&t.key) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the scenario has no {} \"{}\" (it has: {})",
+            t.level,
+            t.key,
+            known.join(", ")
+        ))
+    }
+}
+
+/// `(home, work)` country indices of a `HOME-WORK` key.
+fn pair(model: &Model, key: &str) -> Option<(usize, usize)> {
+    let (a, b) = key.split_once('-')?;
+    let idx = |code: &str| model.scenario.countries.iter().position(|c| c.code == code);
+    let (a, b) = (idx(a)?, idx(b)?);
+    (a != b).then_some((a, b))
+}
+
+/// The value of every target in one replication's records (targets already [`check`]ed).
+/// `NaN` where the window holds no step or a denominator is zero.
+pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<f64> {
+    let s = &model.scenario;
+    let months = f64::from(s.simulation.step_months);
+    let ppa = s.persons_per_agent();
+    let nc = model.n_countries;
+    let col = |name: &str| column(name).expect("a series.csv column");
+    // (sum of numerator, sum of denominator or count) per target.
+    let mut acc = vec![(0.0f64, 0.0f64); targets.len()];
+    for rec in series.iter().filter(|r| r.step >= 1) {
+        let in_window: Vec<bool> = targets
+            .iter()
+            .map(|t| rec.step >= t.from_step && t.to_step.is_none_or(|to| rec.step <= to))
+            .collect();
+        if !in_window.iter().any(|&w| w) {
+            continue;
+        }
+        let table = rows(model, rec);
+        for ((t, a), w) in targets.iter().zip(acc.iter_mut()).zip(&in_window) {
+            if !w {
+                continue;
+            }
+            if t.metric == Metric::CrossBorderCommuters {
+                if let Some((h, wk)) = pair(model, &t.key) {
+                    a.0 += rec.census.commuters[h * nc + wk] as f64 * ppa;
+                    a.1 += 1.0;
+                }
+                continue;
+            }
+            let Some(row) = table.iter().find(|r| r.level == t.level && r.key == t.key) else {
+                continue;
+            };
+            let v = |name: &str| row.values[col(name)];
+            let (num, den) = match t.metric {
+                Metric::UnemploymentRate => (v("unemployment_rate"), 1.0),
+                Metric::VacancyRate => (v("vacancy_rate"), 1.0),
+                Metric::Tightness => (v("tightness"), 1.0),
+                Metric::UnemploymentToJob => (v("hires_from_unemployment"), v("unemployed")),
+                Metric::JobToUnemployment => (v("separations"), v("employed")),
+                Metric::JobToJob => (v("job_to_job"), v("employed")),
+                Metric::SectorChangePerYear => (v("cross_sector_moves"), v("employed")),
+                Metric::VacancyDurationMonths => (
+                    v("vacancies"),
+                    v("vacancies_filled") + v("vacancies_expired"),
+                ),
+                Metric::CrossBorderCommuters => unreachable!("handled above"),
+            };
+            a.0 += num;
+            a.1 += den;
+        }
+    }
+    targets
+        .iter()
+        .zip(acc)
+        .map(|(t, (num, den))| {
+            if den <= 0.0 {
+                return f64::NAN;
+            }
+            let ratio = num / den;
+            match t.metric {
+                Metric::UnemploymentToJob | Metric::JobToUnemployment | Metric::JobToJob => {
+                    ratio / months
+                }
+                Metric::SectorChangePerYear => ratio * 12.0 / months,
+                Metric::VacancyDurationMonths => ratio * months,
+                _ => ratio,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,438 @@
+//! Reading a targets file: the moments to match (metric, level, key, value, tolerance, weight,
+//! window, source) and the free parameters (key path and bounds), every rule broken named with
+//! its key. The format is documented key by key in `docs/CALIBRATION.md`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::scenario::keypath::KeyPath;
+
+/// A targets file that cannot be read or breaks a rule: exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct TargetsError {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+/// What a moment measures. Rates are per month, shares per year, counts in persons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    UnemploymentRate,
+    VacancyRate,
+    Tightness,
+    /// Hires from unemployment per unemployed person per month.
+    UnemploymentToJob,
+    /// Separations into unemployment per employed person per month.
+    JobToUnemployment,
+    /// Employer changes per employed person per month.
+    JobToJob,
+    /// Moves into another sector per employed person per year.
+    SectorChangePerYear,
+    /// Open vacancies over vacancies filled or expired per month (Little's law), in months.
+    VacancyDurationMonths,
+    /// Employed persons living in one country and working in another (`level = "pair"`,
+    /// `key = "DE-NL"`: home-work).
+    CrossBorderCommuters,
+}
+
+/// Every metric with its name in a targets file.
+pub const METRICS: [(&str, Metric); 9] = [
+    ("unemployment_rate", Metric::UnemploymentRate),
+    ("vacancy_rate", Metric::VacancyRate),
+    ("tightness", Metric::Tightness),
+    ("unemployment_to_job", Metric::UnemploymentToJob),
+    ("job_to_unemployment", Metric::JobToUnemployment),
+    ("job_to_job", Metric::JobToJob),
+    ("sector_change_per_year", Metric::SectorChangePerYear),
+    ("vacancy_duration_months", Metric::VacancyDurationMonths),
+    ("cross_border_commuters", Metric::CrossBorderCommuters),
+];
+
+impl Metric {
+    pub fn name(self) -> &'static str {
+        METRICS
+            .iter()
+            .find(|(_, m)| *m == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
+    }
+}
+
+/// One moment to match.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub name: String,
+    pub metric: Metric,
+    /// `total`, `country`, `region`, `sector`, or `pair` (commuters).
+    pub level: String,
+    pub key: String,
+    pub value: f64,
+    /// Largest acceptable |simulated mean - value|, in the metric's unit.
+    pub tolerance: f64,
+    pub weight: f64,
+    pub from_step: u32,
+    pub to_step: Option<u32>,
+    pub source: String,
+    /// `false`: an out-of-sample check, reported but not fitted and not guarded by `--check`.
+    pub fit: bool,
+}
+
+/// A free parameter: a key path and its bounds.
+#[derive(Clone, Debug)]
+pub struct FreeParameter {
+    pub key: KeyPath,
+    pub lower: f64,
+    pub upper: f64,
+    /// Both bounds are TOML integers: the parameter takes whole values.
+    pub integer: bool,
+}
+
+/// A targets file, checked (levels and keys are checked against a scenario later).
+#[derive(Clone, Debug)]
+pub struct Targets {
+    pub file: PathBuf,
+    pub name: String,
+    pub description: String,
+    pub replications: u32,
+    pub seed: Option<u64>,
+    pub targets: Vec<Target>,
+    pub parameters: Vec<FreeParameter>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTargets {
+    name: Option<String>,
+    description: Option<String>,
+    replications: Option<i64>,
+    seed: Option<i64>,
+    window: Option<RawWindow>,
+    #[serde(default)]
+    target: Vec<RawTarget>,
+    #[serde(default)]
+    parameter: Vec<RawParameter>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    from_step: Option<i64>,
+    to_step: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    name: Option<String>,
+    metric: Option<String>,
+    level: Option<String>,
+    key: Option<String>,
+    value: Option<f64>,
+    tolerance: Option<f64>,
+    weight: Option<f64>,
+    from_step: Option<i64>,
+    to_step: Option<i64>,
+    source: Option<String>,
+    fit: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    key: Option<String>,
+    lower: Option<toml::Value>,
+    upper: Option<toml::Value>,
+}
+
+/// Read and check the targets file at `path`.
+pub fn load(path: &Path) -> Result<Targets, TargetsError> {
+    let text = std::fs::read_to_string(path).map_err(|e| TargetsError {
+        file: path.to_path_buf(),
+        message: format!("cannot read the targets file: {e}"),
+    })?;
+    parse(path, &text)
+}
+
+/// Check the text of a targets file (`path` names it in messages).
+pub fn parse(path: &Path, text: &str) -> Result<Targets, TargetsError> {
+    let err = |key: &str, value: &dyn std::fmt::Display, rule: &str| TargetsError {
+        file: path.to_path_buf(),
+        message: format!("key `{key}` = {value}: {rule}"),
+    };
+    let raw: RawTargets = toml::from_str(text).map_err(|e| TargetsError {
+        file: path.to_path_buf(),
+        message: format!("not a valid targets file: {}", e.to_string().trim_end()),
+    })?;
+    let replications = raw.replications.unwrap_or(2);
+    if !(1..=1000).contains(&replications) {
+        return Err(err(
+            "replications",
+            &replications,
+            "must be a whole number from 1 to 1000",
+        ));
+    }
+    let seed = match raw.seed {
+        Some(s) if s < 0 => return Err(err("seed", &s, "must be a whole number of at least 0")),
+        s => s.map(|s| s as u64),
+    };
+    let window = raw.window.unwrap_or_default();
+    let step =
+        |key: &str, x: Option<i64>, default: Option<i64>| -> Result<Option<i64>, TargetsError> {
+            match x.or(default) {
+                Some(s) if !(1..=i64::from(u32::MAX)).contains(&s) => Err(err(
+                    key,
+                    &s,
+                    "must be a step of at least 1 (step 0 is the initial state)",
+                )),
+                s => Ok(s),
+            }
+        };
+    let default_from = step("window.from_step", window.from_step, None)?;
+    let default_to = step("window.to_step", window.to_step, None)?;
+
+    if raw.target.is_empty() {
+        return Err(err("target", &"[]", "list at least one [[target]]"));
+    }
+    let mut targets = Vec::new();
+    for (i, t) in raw.target.into_iter().enumerate() {
+        let at = |k: &str| format!("target[{i}].{k}");
+        let metric_name = t
+            .metric
+            .ok_or_else(|| err(&at("metric"), &"(missing)", "name the metric"))?;
+        let metric = METRICS
+            .iter()
+            .find(|(n, _)| *n == metric_name)
+            .map(|(_, m)| *m)
+            .ok_or_else(|| {
+                let known: Vec<&str> = METRICS.iter().map(|(n, _)| *n).collect();
+                err(
+                    &at("metric"),
+                    &format!("\"{metric_name}\""),
+                    &format!("unknown metric (known: {})", known.join(", ")),
+                )
+            })?;
+        let level = t.level.unwrap_or_else(|| {
+            if metric == Metric::CrossBorderCommuters {
+                "pair".into()
+            } else {
+                "total".into()
+            }
+        });
+        let levels: &[&str] = match metric {
+            Metric::CrossBorderCommuters => &["pair"],
+            Metric::SectorChangePerYear => &["total", "country", "region"],
+            _ => &["total", "country", "region", "sector"],
+        };
+        if !levels.contains(&level.as_str()) {
+            return Err(err(
+                &at("level"),
+                &format!("\"{level}\""),
+                &format!("{metric_name} is measured at level {}", levels.join(", ")),
+            ));
+        }
+        let key = match (level.as_str(), t.key) {
+            ("total", None) => "all".to_string(),
+            (_, Some(k)) => k,
+            (_, None) => {
+                return Err(err(
+                    &at("key"),
+                    &"(missing)",
+                    "name the country, region, sector or pair (e.g. \"DE-NL\")",
+                ))
+            }
+        };
+        let value = t
+            .value
+            .ok_or_else(|| err(&at("value"), &"(missing)", "give the target value"))?;
+        if !value.is_finite() || value < 0.0 {
+            return Err(err(
+                &at("value"),
+                &value,
+                "must be a finite number of at least 0",
+            ));
+        }
+        let tolerance = t.tolerance.ok_or_else(|| {
+            err(
+                &at("tolerance"),
+                &"(missing)",
+                "give the largest acceptable distance from the target, in the metric's unit",
+            )
+        })?;
+        if !tolerance.is_finite() || tolerance <= 0.0 {
+            return Err(err(&at("tolerance"), &tolerance, "must be above 0"));
+        }
+        let weight = t.weight.unwrap_or(1.0);
+        if !weight.is_finite() || weight < 0.0 {
+            return Err(err(
+                &at("weight"),
+                &weight,
+                "must be a finite number of at least 0",
+            ));
+        }
+        let from_step = step(&at("from_step"), t.from_step, default_from)?.unwrap_or(1);
+        let to_step = step(&at("to_step"), t.to_step, default_to)?;
+        if let Some(to) = to_step {
+            if to < from_step {
+                return Err(err(
+                    &at("to_step"),
+                    &to,
+                    &format!("the window is empty: it must not end before from_step ({from_step})"),
+                ));
+            }
+        }
+        targets.push(Target {
+            name: t
+                .name
+                .unwrap_or_else(|| format!("{metric_name} {level} {key}")),
+            metric,
+            level,
+            key,
+            value,
+            tolerance,
+            weight,
+            from_step: from_step as u32,
+            to_step: to_step.map(|t| t as u32),
+            source: t.source.unwrap_or_default(),
+            fit: t.fit.unwrap_or(true),
+        });
+    }
+    if !targets.iter().any(|t| t.fit) {
+        return Err(err(
+            "target",
+            &"(all fit = false)",
+            "at least one target must be fitted",
+        ));
+    }
+
+    let mut parameters: Vec<FreeParameter> = Vec::new();
+    for (i, p) in raw.parameter.into_iter().enumerate() {
+        let at = |k: &str| format!("parameter[{i}].{k}");
+        let text = p
+            .key
+            .ok_or_else(|| err(&at("key"), &"(missing)", "name the key path to fit"))?;
+        let key = KeyPath::parse(&text).map_err(|e| {
+            err(
+                &at("key"),
+                &format!("\"{text}\""),
+                &format!("not a key path ({e})"),
+            )
+        })?;
+        if parameters.iter().any(|q| q.key == key) {
+            return Err(err(&at("key"), &format!("\"{text}\""), "is listed twice"));
+        }
+        let bound = |k: &str, v: Option<toml::Value>| -> Result<(f64, bool), TargetsError> {
+            match v {
+                Some(toml::Value::Integer(i)) => Ok((i as f64, true)),
+                Some(toml::Value::Float(x)) if x.is_finite() => Ok((x, false)),
+                Some(other) => Err(err(&at(k), &other, "must be a finite number")),
+                None => Err(err(&at(k), &"(missing)", "give the bound")),
+            }
+        };
+        let (lower, li) = bound("lower", p.lower)?;
+        let (upper, ui) = bound("upper", p.upper)?;
+        if lower >= upper {
+            return Err(err(
+                &at("lower"),
+                &lower,
+                &format!("must be below `upper` ({upper})"),
+            ));
+        }
+        parameters.push(FreeParameter {
+            key,
+            lower,
+            upper,
+            integer: li && ui,
+        });
+    }
+
+    Ok(Targets {
+        file: path.to_path_buf(),
+        name: raw.name.unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "targets".into())
+        }),
+        description: raw.description.unwrap_or_default(),
+        replications: replications as u32,
+        seed,
+        targets,
+        parameters,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(Path::new("t.toml"), text).unwrap_err().to_string()
+    }
+
+    const ONE: &str =
+        "[[target]]\nmetric = \"unemployment_rate\"\nvalue = 0.04\ntolerance = 0.005\n";
+
+    #[test]
+    fn rules_are_named_with_their_key() {
+        let cases = [
+            ("", "list at least one [[target]]"),
+            (
+                "[[target]]\nmetric = \"happiness\"\nvalue = 1\ntolerance = 1\n",
+                "`target[0].metric` = \"happiness\": unknown metric",
+            ),
+            (
+                "[[target]]\nmetric = \"unemployment_rate\"\nlevel = \"pair\"\nvalue = 1\ntolerance = 1\n",
+                "is measured at level total, country, region, sector",
+            ),
+            (
+                "[[target]]\nmetric = \"unemployment_rate\"\nlevel = \"country\"\nvalue = 0.04\ntolerance = 0.01\n",
+                "`target[0].key` = (missing)",
+            ),
+            (
+                "[[target]]\nmetric = \"unemployment_rate\"\nvalue = 0.04\ntolerance = 0\n",
+                "`target[0].tolerance` = 0: must be above 0",
+            ),
+            (
+                &format!("{ONE}from_step = 20\nto_step = 10\n"),
+                "the window is empty",
+            ),
+            (
+                &format!("[window]\nfrom_step = 0\n{ONE}"),
+                "`window.from_step` = 0",
+            ),
+            (
+                &format!("{ONE}[[parameter]]\nkey = \"mechanics.applications\"\nlower = 3\nupper = 1\n"),
+                "`parameter[0].lower` = 3: must be below `upper` (1)",
+            ),
+            (
+                &format!("{ONE}[[parameter]]\nkey = \"mechanics..x\"\nlower = 0\nupper = 1\n"),
+                "not a key path",
+            ),
+            (&format!("{ONE}colour = 1"), "unknown field `colour`"),
+        ];
+        for (text, expected) in cases {
+            let e = err(text);
+            assert!(e.contains(expected), "{text:?}: {e}");
+            assert!(e.starts_with("t.toml: "), "{e}");
+        }
+    }
+
+    #[test]
+    fn defaults_fill_in() {
+        let t = parse(
+            Path::new("t.toml"),
+            &format!("[window]\nfrom_step = 13\n{ONE}[[parameter]]\nkey = \"mechanics.applications\"\nlower = 1\nupper = 4\n"),
+        )
+        .unwrap();
+        assert_eq!(t.replications, 2);
+        let target = &t.targets[0];
+        assert_eq!(
+            (target.level.as_str(), target.key.as_str()),
+            ("total", "all")
+        );
+        assert_eq!((target.from_step, target.to_step), (13, None));
+        assert!(target.fit && target.weight == 1.0);
+        assert!(t.parameters[0].integer);
+    }
+}

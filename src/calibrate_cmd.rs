@@ -1,0 +1,160 @@
+//! `labsim calibrate`: the command-line side of [`labsim::calibrate`].
+
+use std::path::PathBuf;
+
+use labsim::calibrate::{self, targets, CalibrateError, Problem};
+
+use crate::cli::CalibrateArgs;
+use crate::Failure;
+
+pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
+    let fail = |e: CalibrateError| Failure::Calibrate(e);
+    let t = targets::load(&args.targets).map_err(|e| fail(e.into()))?;
+    let problem = Problem::new(&args.scenario, t).map_err(fail)?;
+    let replications = args.replications.unwrap_or(problem.targets.replications);
+    let seed = match args.seed.or(problem.targets.seed) {
+        Some(s) => s,
+        None => problem.default_seed().map_err(fail)?,
+    };
+    let threads = args.threads.unwrap_or(0) as usize;
+    let scenario_name = problem
+        .scenario(&[], 1, seed)
+        .map(|s| s.name)
+        .unwrap_or_else(|_| "scenario".into());
+
+    if args.check {
+        return check(&args, &problem, replications, seed, threads, &scenario_name);
+    }
+    if problem.targets.parameters.is_empty() {
+        return Err(Failure::Usage(format!(
+            "{}: no [[parameter]] to fit; list the free parameters, or use --check",
+            args.targets.display()
+        )));
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("calibrate-{scenario_name}")));
+    let budget = args.budget as usize;
+    let bar = crate::progress_bar(
+        args.quiet,
+        budget as u64,
+        format!("calibrate {scenario_name}"),
+    );
+    if !args.quiet {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:40}] {pos}/{len} evaluations, {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+    }
+    let outcome = calibrate::calibrate(&problem, budget, replications, seed, threads, &|| {
+        bar.inc(1)
+    })
+    .map_err(fail)?;
+    bar.finish_and_clear();
+
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Failure::Usage(format!("{}: cannot create it: {e}", out.display())))?;
+    let calibrated_name = format!("{scenario_name}_calibrated.toml");
+    let toml_text = calibrate::calibrated_toml(&problem, &outcome, &out).map_err(fail)?;
+    let title = format!(
+        "Fit of {} to {} after calibration ({} replications, seed {})",
+        calibrated_name, problem.targets.name, replications, seed
+    );
+    let md = calibrate::fit_markdown(&outcome.fit, &title);
+    let mut files = labsim::output::write_all_atomic(
+        &out,
+        &[
+            (calibrated_name.as_str(), toml_text),
+            ("fit.csv", calibrate::fit_csv(&outcome.fit)),
+            ("fit.md", md.clone()),
+            (
+                "history.csv",
+                calibrate::history_csv(&problem, &outcome.history),
+            ),
+        ],
+    )
+    .map_err(|e| Failure::Run(e.into()))?;
+    if !args.no_plots {
+        files.extend(
+            labsim::plot::plot_calibration(&out)
+                .map_err(|e| Failure::Run(anyhow::Error::new(e).context("drawing the figures")))?,
+        );
+    }
+    if !args.quiet {
+        println!("{md}");
+        for (p, v) in problem.targets.parameters.iter().zip(&outcome.best) {
+            eprintln!("  {} = {v}", p.key);
+        }
+        eprintln!(
+            "objective {:.4} after {} evaluations",
+            calibrate::objective(&outcome.fit),
+            outcome.history.len()
+        );
+        for f in files {
+            eprintln!("  wrote {}", f.display());
+        }
+    }
+    Ok(())
+}
+
+fn check(
+    args: &CalibrateArgs,
+    problem: &Problem,
+    replications: u32,
+    seed: u64,
+    threads: usize,
+    scenario_name: &str,
+) -> Result<(), Failure> {
+    let rows = problem
+        .evaluate_as_is(replications, seed, threads)
+        .map_err(Failure::Calibrate)?;
+    let title = format!(
+        "Fit of {} to {} ({} replications, seed {})",
+        scenario_name, problem.targets.name, replications, seed
+    );
+    let md = calibrate::fit_markdown(&rows, &title);
+    if let Some(out) = &args.out {
+        labsim::output::write_all_atomic(
+            out,
+            &[
+                ("fit.csv", calibrate::fit_csv(&rows)),
+                ("fit.md", md.clone()),
+            ],
+        )
+        .map_err(|e| Failure::Run(e.into()))?;
+    }
+    println!("{md}");
+    let outside: Vec<&calibrate::FitRow> = rows
+        .iter()
+        .filter(|r| r.target.fit && !r.within())
+        .collect();
+    if outside.is_empty() {
+        eprintln!(
+            "every fitted moment of {scenario_name} is within its tolerance (objective {:.4})",
+            calibrate::objective(&rows)
+        );
+        Ok(())
+    } else {
+        for r in &outside {
+            eprintln!(
+                "outside tolerance: {} {} {}: simulated {} against {} +- {}",
+                r.target.metric.name(),
+                r.target.level,
+                r.target.key,
+                r.mean,
+                r.target.value,
+                r.target.tolerance
+            );
+        }
+        eprintln!(
+            "{} of {} fitted moments are outside their tolerance",
+            outside.len(),
+            rows.iter().filter(|r| r.target.fit).count()
+        );
+        Err(Failure::CheckFailed)
+    }
+}

@@ -1,0 +1,306 @@
+//! `labsim calibrate` through the binary: the search recovers known parameters from their own
+//! moments (identification), the calibrated scenario reproduces the fit it reports, `--check`
+//! exits 1 exactly when a fitted moment is outside its tolerance, and bad targets files exit 2
+//! naming the problem.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn labsim() -> Command {
+    Command::cargo_bin("labsim").unwrap()
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The baseline at one agent per 100 persons, 36 months: about 37 000 agents.
+fn small_scenario(dir: &Path, extra: &str) -> PathBuf {
+    let file = dir.join("small.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends = \"{}\"\nname = \"small\"\n[simulation]\nscale = 0.01\nsteps = 36\nseed = 5\n{extra}",
+            repo("scenarios/baseline.toml").display()
+        ),
+    )
+    .unwrap();
+    file
+}
+
+/// Read `fit.csv` into (target name, simulated mean).
+fn simulated(dir: &Path) -> Vec<(String, f64)> {
+    let text = std::fs::read_to_string(dir.join("fit.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[10].parse().unwrap())
+        })
+        .collect()
+}
+
+const MOMENTS: &str = "[window]\nfrom_step = 7\n\
+    [[target]]\nname = \"u_BE\"\nmetric = \"unemployment_rate\"\nlevel = \"country\"\nkey = \"BE\"\nvalue = {U}\ntolerance = {TU}\n\
+    [[target]]\nname = \"j2j\"\nmetric = \"job_to_job\"\nvalue = {J}\ntolerance = {TJ}\n";
+
+fn targets(u: f64, j: f64, rel_tol: f64) -> String {
+    MOMENTS
+        .replace("{U}", &u.to_string())
+        .replace("{TU}", &(u * rel_tol).to_string())
+        .replace("{J}", &j.to_string())
+        .replace("{TJ}", &(j * rel_tol).to_string())
+}
+
+#[test]
+fn the_search_recovers_known_parameters_from_their_moments() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 1. Simulate with known values (on-the-job search 0.04, Belgium's separation multiplier
+    // 0.7) and read off the moments.
+    let small = small_scenario(tmp.path(), "");
+    let truth_file = tmp.path().join("truth.toml");
+    std::fs::write(
+        &truth_file,
+        format!(
+            "extends = \"small.toml\"\nname = \"truth\"\n[mechanics]\non_the_job_search = 0.04\n{}",
+            countries_with_be_multiplier(0.7)
+        ),
+    )
+    .unwrap();
+    let probe = tmp.path().join("probe.toml");
+    std::fs::write(&probe, targets(0.03, 0.01, 0.1)).unwrap();
+    let measured = tmp.path().join("measured");
+    let o = labsim()
+        .args(["calibrate", "--check"])
+        .arg(&truth_file)
+        .arg("--targets")
+        .arg(&probe)
+        .args(["--replications", "1", "--out"])
+        .arg(&measured)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let m = simulated(&measured);
+    let (u, j) = (m[0].1, m[1].1);
+
+    // 2. Fit the small scenario (on-the-job search 0.02, BE multiplier 1) to those moments.
+    let fit_targets = tmp.path().join("targets.toml");
+    std::fs::write(
+        &fit_targets,
+        format!(
+            "seed = 5\nreplications = 1\n{}\
+             [[parameter]]\nkey = \"country.BE.separation_multiplier\"\nlower = 0.3\nupper = 1.5\n\
+             [[parameter]]\nkey = \"mechanics.on_the_job_search\"\nlower = 0.005\nupper = 0.08\n",
+            targets(u, j, 0.01)
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("cal");
+    let o = labsim()
+        .arg("calibrate")
+        .arg(&small)
+        .arg("--targets")
+        .arg(&fit_targets)
+        .args(["--budget", "60", "--no-plots", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let calibrated = std::fs::read_to_string(out.join("small_calibrated.toml")).unwrap();
+    let value = |key: &str| -> f64 {
+        let line = calibrated
+            .lines()
+            .find(|l| l.starts_with(&format!("#   {key} = ")))
+            .unwrap_or_else(|| panic!("{key} in\n{calibrated}"));
+        line.split('=')
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let be = value("country.BE.separation_multiplier");
+    let ojs = value("mechanics.on_the_job_search");
+    // Stated tolerance: within 0.05 of the BE multiplier (range 1.2) and 0.004 of on-the-job
+    // search (range 0.075), both about 5 % of their ranges.
+    assert!(
+        (be - 0.7).abs() <= 0.05,
+        "BE multiplier {be}, truth 0.7\n{stderr}"
+    );
+    assert!(
+        (ojs - 0.04).abs() <= 0.004,
+        "on-the-job search {ojs}, truth 0.04\n{stderr}"
+    );
+    let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
+    assert!(history.lines().count() <= 61, "the budget caps evaluations");
+
+    // 3. The calibrated scenario, checked on its own, reproduces the reported fit byte for byte.
+    let recheck = tmp.path().join("recheck");
+    let o = labsim()
+        .args(["calibrate", "--check"])
+        .arg(out.join("small_calibrated.toml"))
+        .arg("--targets")
+        .arg(&fit_targets)
+        .arg("--out")
+        .arg(&recheck)
+        .output()
+        .unwrap();
+    assert!(o.status.code().is_some());
+    assert_eq!(
+        std::fs::read(recheck.join("fit.csv")).unwrap(),
+        std::fs::read(out.join("fit.csv")).unwrap(),
+        "the calibrated file does not reproduce the calibration's fit"
+    );
+}
+
+/// The baseline's three countries with Belgium's separation multiplier set.
+fn countries_with_be_multiplier(m: f64) -> String {
+    let base: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo("scenarios/baseline.toml")).unwrap()).unwrap();
+    let mut countries = base["country"].as_array().unwrap().clone();
+    for c in &mut countries {
+        if c["code"].as_str() == Some("BE") {
+            c.as_table_mut()
+                .unwrap()
+                .insert("separation_multiplier".into(), m.into());
+        }
+    }
+    let mut t = toml::Table::new();
+    t.insert("country".into(), toml::Value::Array(countries));
+    toml::to_string(&t).unwrap()
+}
+
+#[test]
+fn check_exits_1_exactly_when_a_fitted_moment_is_outside_its_tolerance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = small_scenario(tmp.path(), "");
+    let good = tmp.path().join("good.toml");
+    // Wide tolerances: inside. The out-of-sample target is far off but not guarded.
+    std::fs::write(
+        &good,
+        format!(
+            "{}[[target]]\nmetric = \"tightness\"\nvalue = 100\ntolerance = 1\nfit = false\n",
+            targets(0.03, 0.014, 0.9)
+        ),
+    )
+    .unwrap();
+    let o = labsim()
+        .args(["calibrate", "--check"])
+        .arg(&small)
+        .arg("--targets")
+        .arg(&good)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("## Out-of-sample checks (not fitted)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("| tightness | total all | 100.00 |"),
+        "{stdout}"
+    );
+
+    let bad = tmp.path().join("bad.toml");
+    // Unemployment far off; job-to-job with a tolerance wide enough for any plausible value.
+    let text = targets(0.10, 0.014, 0.1).replace(
+        &format!("tolerance = {}\n", 0.014 * 0.1),
+        "tolerance = 0.0139\n",
+    );
+    assert!(text.contains("tolerance = 0.0139"), "{text}");
+    std::fs::write(&bad, text).unwrap();
+    let o = labsim()
+        .args(["calibrate", "--check"])
+        .arg(&small)
+        .arg("--targets")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("outside tolerance: unemployment_rate country BE"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 of 2 fitted moments are outside"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_targets_files_exit_2_naming_the_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = small_scenario(tmp.path(), "");
+    let one = "[[target]]\nmetric = \"unemployment_rate\"\nvalue = 0.03\ntolerance = 0.01\n";
+    let cases = [
+        (
+            "[[target]]\nmetric = \"happiness\"\nvalue = 1\ntolerance = 1\n".to_string(),
+            "`target[0].metric` = \"happiness\": unknown metric",
+        ),
+        (
+            format!("{one}[[parameter]]\nkey = \"mechanics.on_the_job_serch\"\nlower = 0.0\nupper = 0.1\n"),
+            "`mechanics.on_the_job_serch` = 0.0: not a key of the scenario format",
+        ),
+        (
+            format!("{one}[[parameter]]\nkey = \"country.XX.separation_multiplier\"\nlower = 0.5\nupper = 1.5\n"),
+            "no entry named \"XX\"",
+        ),
+        (
+            format!("{one}[[parameter]]\nkey = \"mechanics.on_the_job_search\"\nlower = 0.2\nupper = 0.1\n"),
+            "`parameter[0].lower` = 0.2: must be below `upper` (0.1)",
+        ),
+        (
+            format!("{one}[[parameter]]\nkey = \"mechanics.on_the_job_search\"\nlower = 0.5\nupper = 2.0\n"),
+            "`mechanics.on_the_job_search` = 2: must be a number from 0 to 1",
+        ),
+        (
+            format!("{one}from_step = 30\nto_step = 20\n"),
+            "the window is empty",
+        ),
+        (
+            "[[target]]\nmetric = \"unemployment_rate\"\nlevel = \"region\"\nkey = \"Atlantis\"\nvalue = 0.03\ntolerance = 0.01\n".to_string(),
+            "the scenario has no region \"Atlantis\"",
+        ),
+        (
+            "[[target]]\nmetric = \"cross_border_commuters\"\nkey = \"NL-NL\"\nvalue = 1\ntolerance = 1\n".to_string(),
+            "written HOME-WORK",
+        ),
+    ];
+    for (text, expected) in cases {
+        let file = tmp.path().join("t.toml");
+        std::fs::write(&file, &text).unwrap();
+        for check in [true, false] {
+            let mut cmd = labsim();
+            cmd.arg("calibrate");
+            if check {
+                cmd.arg("--check");
+            }
+            let o = cmd
+                .arg(&small)
+                .arg("--targets")
+                .arg(&file)
+                .arg("--out")
+                .arg(tmp.path().join("never"))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{text}\n{stderr}");
+            assert!(
+                stderr.contains(expected),
+                "{text}\nexpected {expected:?} in {stderr}"
+            );
+            assert!(stderr.contains("t.toml"), "{stderr}");
+        }
+        assert!(!tmp.path().join("never").exists());
+    }
+}
