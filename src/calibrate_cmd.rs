@@ -126,6 +126,10 @@ fn check(
             ],
         )
         .map_err(|e| Failure::Run(e.into()))?;
+        if !args.no_plots {
+            labsim::plot::plot_calibration(out)
+                .map_err(|e| Failure::Run(anyhow::Error::new(e).context("drawing the figures")))?;
+        }
     }
     println!("{md}");
     let outside: Vec<&calibrate::FitRow> = rows

@@ -56,15 +56,15 @@ fn targets(u: f64, j: f64, rel_tol: f64) -> String {
 #[test]
 fn the_search_recovers_known_parameters_from_their_moments() {
     let tmp = tempfile::tempdir().unwrap();
-    // 1. Simulate with known values (on-the-job search 0.04, Belgium's separation multiplier
-    // 0.7) and read off the moments.
+    // 1. Simulate with known values (on-the-job search 0.012, Belgium's separation multiplier
+    // 1.2) and read off the moments. The baseline has 0.0322 and 0.675: the search starts there.
     let small = small_scenario(tmp.path(), "");
     let truth_file = tmp.path().join("truth.toml");
     std::fs::write(
         &truth_file,
         format!(
-            "extends = \"small.toml\"\nname = \"truth\"\n[mechanics]\non_the_job_search = 0.04\n{}",
-            countries_with_be_multiplier(0.7)
+            "extends = \"small.toml\"\nname = \"truth\"\n[mechanics]\non_the_job_search = 0.012\n{}",
+            countries_with_be_multiplier(1.2)
         ),
     )
     .unwrap();
@@ -88,7 +88,7 @@ fn the_search_recovers_known_parameters_from_their_moments() {
     let m = simulated(&measured);
     let (u, j) = (m[0].1, m[1].1);
 
-    // 2. Fit the small scenario (on-the-job search 0.02, BE multiplier 1) to those moments.
+    // 2. Fit the small scenario to those moments.
     let fit_targets = tmp.path().join("targets.toml");
     std::fs::write(
         &fit_targets,
@@ -132,12 +132,12 @@ fn the_search_recovers_known_parameters_from_their_moments() {
     // Stated tolerance: within 0.05 of the BE multiplier (range 1.2) and 0.004 of on-the-job
     // search (range 0.075), both about 5 % of their ranges.
     assert!(
-        (be - 0.7).abs() <= 0.05,
-        "BE multiplier {be}, truth 0.7\n{stderr}"
+        (be - 1.2).abs() <= 0.05,
+        "BE multiplier {be}, truth 1.2\n{stderr}"
     );
     assert!(
-        (ojs - 0.04).abs() <= 0.004,
-        "on-the-job search {ojs}, truth 0.04\n{stderr}"
+        (ojs - 0.012).abs() <= 0.004,
+        "on-the-job search {ojs}, truth 0.012\n{stderr}"
     );
     let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
     assert!(history.lines().count() <= 61, "the budget caps evaluations");

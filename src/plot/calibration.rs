@@ -183,7 +183,14 @@ impl Calibration {
             .y_desc("objective (weighted squared tolerances, log scale)")
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
-            .y_label_formatter(&|y| format!("{y:.3}"))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| {
+                if *y >= 10.0 {
+                    format!("{y:.0}")
+                } else {
+                    format!("{y:.2}")
+                }
+            })
             .draw()?;
         chart
             .draw_series(pts.iter().map(|&p| Circle::new(p, 3, PALETTE[0].filled())))?

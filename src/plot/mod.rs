@@ -1080,11 +1080,13 @@ fn markdown_table_to_html(md: &str) -> String {
     out
 }
 
-/// Draw whatever `dir` holds: a merged sweep (it has `sweep.json`), a comparison (it has
-/// `summary.csv`) or a run.
+/// Draw whatever `dir` holds: a merged sweep (it has `sweep.json`), a calibration (`fit.csv`),
+/// a comparison (`summary.csv`) or a run.
 pub fn plot_dir(dir: &Path) -> R<Vec<PathBuf>> {
     if dir.join("sweep.json").exists() {
         plot_sweep(dir)
+    } else if dir.join("fit.csv").exists() {
+        plot_calibration(dir)
     } else if dir.join("summary.csv").exists() {
         plot_comparison(dir)
     } else {
