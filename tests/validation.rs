@@ -319,6 +319,23 @@ fn region_in_a_missing_country_is_refused() {
     assert_bad_scenario(&text, &["bad.toml", "region[0].country", "\"NL\""]);
 }
 
+#[test]
+fn country_separation_multiplier_out_of_range_is_refused() {
+    for bad in ["-0.5", "11.0", "nan"] {
+        let text = with(&format!(
+            "[[country]]\ncode = \"NL\"\nlanguages = [\"nl\"]\nseparation_multiplier = {bad}"
+        ));
+        assert_bad_scenario(
+            &text,
+            &[
+                "bad.toml",
+                "country[0].separation_multiplier",
+                "must be a number from 0 to 10",
+            ],
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Policies.
 
