@@ -305,3 +305,82 @@ fn a_comparison_draws_overlays_and_differences_and_plot_redraws_them() {
         "labsim plot drew different comparison figures"
     );
 }
+
+#[test]
+fn a_merged_sweep_and_a_calibration_draw_their_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A sweep of two scenarios over a numeric parameter, replicated: lines with bands.
+    let sweep = tmp.path().join("sweep.toml");
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::fs::write(
+        &sweep,
+        format!(
+            "name = \"fig\"\nscenarios = [\"{root}/scenarios/baseline.toml\", \"{root}/scenarios/training_subsidy.toml\"]\n\
+             replications = 2\n[set]\n\"simulation.scale\" = 0.005\n\"simulation.steps\" = 12\n\
+             [[parameter]]\nkey = \"mechanics.search_probability\"\nvalues = [0.1, 0.3]\n"
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("sweep");
+    let labsim = || Command::cargo_bin("labsim").unwrap();
+    labsim()
+        .args(["sweep", "run", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&sweep)
+        .assert()
+        .success();
+    labsim()
+        .args(["sweep", "merge"])
+        .arg(&out)
+        .assert()
+        .success();
+    let png = out.join("plots/by_mechanics_search_probability.png");
+    let (w, h, colours) = decode_png(&png);
+    assert_eq!((w, h), (1200, 720));
+    assert!(colours > 8, "the sweep figure looks blank");
+    let svg =
+        std::fs::read_to_string(out.join("plots/by_mechanics_search_probability.svg")).unwrap();
+    for needle in [
+        "mechanics.search_probability",
+        "unemployment_rate",
+        "baseline",
+        "training_subsidy",
+    ] {
+        assert!(svg.contains(needle), "the sweep figure lacks {needle}");
+    }
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("<svg") && !report.contains("<script"));
+    // Redrawing from the files gives the same bytes.
+    let before = std::fs::read(&png).unwrap();
+    labsim().arg("plot").arg(&out).assert().success();
+    assert_eq!(std::fs::read(&png).unwrap(), before);
+
+    // A calibration check with --out draws the fit against its targets.
+    let targets = tmp.path().join("t.toml");
+    std::fs::write(
+        &targets,
+        "[[target]]\nmetric = \"unemployment_rate\"\nvalue = 0.04\ntolerance = 0.02\n\
+         [[target]]\nmetric = \"job_to_job\"\nvalue = 0.016\ntolerance = 0.01\nfit = false\n",
+    )
+    .unwrap();
+    let cal = tmp.path().join("cal");
+    labsim()
+        .args([
+            "calibrate",
+            "--check",
+            "scenarios/baseline.toml",
+            "--replications",
+            "1",
+        ])
+        .arg("--targets")
+        .arg(&targets)
+        .arg("--out")
+        .arg(&cal)
+        .assert()
+        .success();
+    let (w, h, colours) = decode_png(&cal.join("plots/fit.png"));
+    assert_eq!((w, h), (1200, 720));
+    assert!(colours > 8, "the fit figure looks blank");
+    let svg = std::fs::read_to_string(cal.join("plots/fit.svg")).unwrap();
+    assert!(svg.contains("(simulated - target) / tolerance") && svg.contains("job_to_job"));
+}
