@@ -40,16 +40,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         args.quiet,
         budget as u64,
         format!("calibrate {scenario_name}"),
+        "evaluations",
     );
-    if !args.quiet {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:40}] {pos}/{len} evaluations, {eta} left",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-    }
     let outcome = calibrate::calibrate(&problem, budget, replications, seed, threads, &|| {
         bar.inc(1)
     })

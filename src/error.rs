@@ -47,4 +47,7 @@ pub enum RunError {
     },
     #[error("cannot build a thread pool with {threads} threads: {message}")]
     ThreadPool { threads: usize, message: String },
+    /// A bug: something labsim itself wrote could not be read back.
+    #[error("internal error, please report it: {0}")]
+    Internal(String),
 }

@@ -213,7 +213,12 @@ fn run(args: cli::RunArgs) -> Result<(), Failure> {
     let steps = u64::from(s.simulation.steps) * u64::from(s.simulation.replications);
     let model = Model::new(s);
 
-    let bar = progress_bar(args.options.quiet, steps, model.scenario.name.clone());
+    let bar = progress_bar(
+        args.options.quiet,
+        steps,
+        model.scenario.name.clone(),
+        "steps",
+    );
     let threads = args.options.threads.unwrap_or(0) as usize;
     let result = labsim::run::run(&model, threads, &|| bar.inc(1))
         .context("running the scenario")
@@ -254,13 +259,16 @@ fn check_scale(scale: f64) -> Result<f64, Failure> {
     }
 }
 
-pub(crate) fn progress_bar(quiet: bool, len: u64, message: String) -> ProgressBar {
+/// A progress bar over `len` `unit`s (steps, runs, evaluations) on a terminal; hidden when
+/// `quiet` or when stderr is not a terminal.
+pub(crate) fn progress_bar(quiet: bool, len: u64, message: String, unit: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} steps, {eta} left")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let template = format!("{{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit}, {{eta}} left");
+    let style =
+        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style.progress_chars("=> "));
     bar.set_message(message);
     bar
@@ -334,6 +342,7 @@ fn compare(args: cli::CompareArgs) -> Result<(), Failure> {
         args.options.quiet,
         total_steps,
         format!("compare {}", base.name),
+        "steps",
     );
     let threads = args.options.threads.unwrap_or(0) as usize;
     let base_name = base.name.clone();

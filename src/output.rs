@@ -349,6 +349,45 @@ pub fn policies_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
     out
 }
 
+/// Split one CSV line, honouring double quotes.
+pub fn split_csv(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    out.push(field);
+    out
+}
+
+/// `x` rounded to `digits` significant digits, so that printed values are short and the same on
+/// every machine (`0.1 + 2 * 0.1` becomes `0.3`).
+pub fn round_sig(x: f64, digits: usize) -> f64 {
+    if !x.is_finite() || digits == 0 {
+        return x;
+    }
+    format!("{x:.*e}", digits - 1).parse().unwrap_or(x)
+}
+
+/// A thread count where 0 means every core.
+pub fn threads_or_all(threads: usize) -> usize {
+    if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    }
+}
+
 /// Mean and the 5th and 95th percentiles (linear interpolation between order statistics).
 pub fn band(values: &[f64]) -> Option<(f64, f64, f64)> {
     let mut finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();

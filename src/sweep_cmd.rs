@@ -49,16 +49,8 @@ fn run(args: SweepRunArgs) -> Result<(), Failure> {
             "sweep {} shard {}/{}",
             plan.sweep.name, shard.index, shard.count
         ),
+        "runs",
     );
-    if terminal {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:40}] {pos}/{len} runs, {eta} left",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-    }
     let done = AtomicUsize::new(0);
     let width = plan.width();
     let lines = !args.quiet && !terminal;

@@ -35,8 +35,8 @@ fn simulated(dir: &Path) -> Vec<(String, f64)> {
     text.lines()
         .skip(1)
         .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[0].to_string(), f[10].parse().unwrap())
+            let f = labsim::output::split_csv(l);
+            (f[0].clone(), f[10].parse().unwrap())
         })
         .collect()
 }
@@ -80,8 +80,9 @@ fn the_search_recovers_known_parameters_from_their_moments() {
         .arg(&measured)
         .output()
         .unwrap();
+    // The probe's targets are placeholders: exit 0 or 1 by how close they are, never 2.
     assert!(
-        o.status.code().is_some(),
+        matches!(o.status.code(), Some(0 | 1)),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
@@ -153,7 +154,11 @@ fn the_search_recovers_known_parameters_from_their_moments() {
         .arg(&recheck)
         .output()
         .unwrap();
-    assert!(o.status.code().is_some());
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(
         std::fs::read(recheck.join("fit.csv")).unwrap(),
         std::fs::read(out.join("fit.csv")).unwrap(),

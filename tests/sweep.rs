@@ -131,10 +131,22 @@ fn all_at_once_in_shards_and_resumed_after_a_kill_merge_to_the_same_bytes() {
         (3..12).contains(&done),
         "the kill should land half-way, but {done} of 12 runs were complete"
     );
-    // A crash while a run was being written leaves a temporary directory; it must not count.
-    let stale = resumed.join("runs").join(".000011.tmp-4242");
+    // A crash while a run was being written leaves a temporary directory of a process that is
+    // gone (no process has a pid above the kernel's pid_max, 4194304); it must not count, and
+    // the next attempt on this host removes it. One of a live process is left alone.
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap_or_default()
+        .trim()
+        .replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "-");
+    let stale = resumed
+        .join("runs")
+        .join(format!(".000011.tmp-{host}-4194999"));
     std::fs::create_dir_all(&stale).unwrap();
     std::fs::write(stale.join("series.csv"), "half a file").unwrap();
+    let live = resumed
+        .join("runs")
+        .join(format!(".000010.tmp-{host}-{}", std::process::id()));
+    std::fs::create_dir_all(&live).unwrap();
     let log = sweep_run(&sweep, &resumed, &["--threads", "1"]);
     assert!(
         log.contains(&format!(
@@ -143,7 +155,14 @@ fn all_at_once_in_shards_and_resumed_after_a_kill_merge_to_the_same_bytes() {
         )),
         "{log}"
     );
-    assert!(!stale.exists(), "the stale temporary directory was removed");
+    if Path::new("/proc/self").exists() {
+        assert!(!stale.exists(), "the stale temporary directory was removed");
+    }
+    assert!(
+        live.exists(),
+        "a live process's temporary directory was left alone"
+    );
+    std::fs::remove_dir_all(&live).unwrap();
     assert_eq!(
         merged(&resumed),
         reference,
@@ -499,4 +518,83 @@ fn the_shipped_sweep_plans() {
         "{stdout}"
     );
     assert!(stdout.contains("policy.\"regional mobility teams\".coverage=0.004"));
+}
+
+#[test]
+fn a_latin_hypercube_with_a_whole_number_parameter_runs_and_merges() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("lhs.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "scenarios = [\"{}\"]\nseed = 3\n\
+             [set.simulation]\nscale = 0.005\nsteps = 6\n\
+             [design]\nkind = \"latin_hypercube\"\npoints = 4\n\
+             [[parameter]]\nkey = \"mechanics.applications\"\nrange = {{ from = 1, to = 4 }}\n\
+             [[parameter]]\nkey = \"mechanics.on_the_job_search\"\nrange = {{ from = 0.0, to = 0.1 }}\n",
+            repo("scenarios/baseline.toml").display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    sweep_run(&file, &out, &["--quiet"]);
+    let (_, summary) = merged(&out);
+    let summary = String::from_utf8(summary).unwrap();
+    let rows: Vec<Vec<String>> = summary
+        .lines()
+        .skip(1)
+        .map(labsim::output::split_csv)
+        .collect();
+    assert_eq!(rows.len(), 4);
+    // One point in each quarter of both ranges: applications 1, 2, 3 and 4 once each.
+    let mut apps: Vec<i64> = rows.iter().map(|r| r[4].parse().unwrap()).collect();
+    apps.sort();
+    assert_eq!(apps, [1, 2, 3, 4], "{summary}");
+    let mut ojs: Vec<usize> = rows
+        .iter()
+        .map(|r| (r[5].parse::<f64>().unwrap() / 0.025) as usize)
+        .collect();
+    ojs.sort();
+    assert_eq!(ojs, [0, 1, 2, 3], "{summary}");
+}
+
+#[test]
+fn set_takes_nested_tables_with_quoted_names_and_refuses_one_value_set_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = |body: &str| {
+        let file = sweep_file(tmp.path(), body);
+        let o = labsim()
+            .args(["sweep", "plan"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let body = "scenarios = [\"teams.toml\"]\n\
+                [set.policy.\"regional mobility teams\"]\ncoverage = 0.01\n";
+    let (code, stderr) = plan(body);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let (code, stderr) = plan(&format!(
+        "{body}[[parameter]]\nkey = \"policy[0].coverage\"\nvalues = [0.02, 0.03]\n"
+    ));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`policy.\"regional mobility teams\".coverage` and `policy[0].coverage` name the same value"
+        ),
+        "{stderr}"
+    );
+
+    let (code, stderr) = plan(
+        "scenarios = [\"baseline.toml\"]\n[set]\n\"simulation.steps\" = 6\n[outcomes]\nfrom_step = 7\n",
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`outcomes.from_step` = 7: after the last step"),
+        "{stderr}"
+    );
 }

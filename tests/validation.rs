@@ -777,6 +777,26 @@ fn set_overrides_a_key_before_validation() {
     let manifest = std::fs::read_to_string(dir.path().join("out/manifest.json")).unwrap();
     assert!(manifest.contains("\"steps\": 3"), "{manifest}");
     assert!(manifest.contains("\"scenario\": \"renamed\""), "{manifest}");
+    // The sector's vacancy rate took effect: the resolved scenario, and its hash, differ from
+    // the same run with only the other two settings.
+    let out = labsim(&dir)
+        .args(["run", "s.toml", "--quiet", "--no-plots", "--out", "out2"])
+        .args(["--set", "simulation.steps=3", "--set", "name=renamed"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let hash = |m: &str| {
+        m.lines()
+            .find(|l| l.contains("\"scenario_hash\""))
+            .unwrap()
+            .to_string()
+    };
+    let other = std::fs::read_to_string(dir.path().join("out2/manifest.json")).unwrap();
+    assert_ne!(
+        hash(&manifest),
+        hash(&other),
+        "--set sector.s.vacancy_rate changed nothing"
+    );
 }
 
 #[test]

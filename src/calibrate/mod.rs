@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::error::{RunError, ScenarioError};
 use crate::model::Model;
-use crate::output::{band, csv_field};
+use crate::output::{band, csv_field, round_sig, threads_or_all};
 use crate::scenario::keypath::Segment;
 use crate::scenario::{Override, Scenario, Source};
 use targets::{Target, Targets, TargetsError};
@@ -92,6 +92,30 @@ impl Problem {
                 message: format!("key `target[{i}].key` = \"{}\": {m}", t.key),
             })?;
         }
+        let steps = model.scenario.simulation.steps;
+        for (i, t) in targets.targets.iter().enumerate() {
+            if t.from_step > steps {
+                return Err(CalibrateError::Mismatch {
+                    file: targets.file.clone(),
+                    message: format!(
+                        "key `target[{i}].from_step` = {}: after the last step of {} ({steps}); the window is empty",
+                        t.from_step,
+                        scenario_path.display()
+                    ),
+                });
+            }
+        }
+        let keys: Vec<&crate::scenario::keypath::KeyPath> =
+            targets.parameters.iter().map(|p| &p.key).collect();
+        if let Some((a, b)) = crate::scenario::keypath::same_value(&keys, source.table()) {
+            return Err(CalibrateError::Mismatch {
+                file: targets.file.clone(),
+                message: format!(
+                    "parameters `{a}` and `{b}` name the same value of {}; list it once",
+                    scenario_path.display()
+                ),
+            });
+        }
         let mut start = Vec::new();
         for p in &targets.parameters {
             for bound in [p.lower, p.upper] {
@@ -128,7 +152,7 @@ impl Problem {
                 if p.integer {
                     v.round()
                 } else {
-                    format!("{v:.6e}").parse().unwrap_or(v)
+                    round_sig(v, 7)
                 }
             })
             .collect()
@@ -283,11 +307,7 @@ pub fn calibrate(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Outcome, CalibrateError> {
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
+    let threads = threads_or_all(threads);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -296,49 +316,65 @@ pub fn calibrate(
             message: e.to_string(),
         })?;
     let mut failure: Option<CalibrateError> = None;
-    let mut cache: Vec<(Vec<f64>, f64)> = Vec::new();
+    // Every point simulated so far, with its fit: a point the search asks for again (integer
+    // parameters round several points to one) is answered from here, and still counts as an
+    // evaluation of the budget.
+    let mut cache: Vec<(Vec<f64>, Vec<FitRow>)> = Vec::new();
     let history = search::minimise(&problem.start, budget, seed, &mut |batch| {
         if failure.is_some() {
             return vec![f64::INFINITY; batch.len()];
         }
         let values: Vec<Vec<f64>> = batch.iter().map(|x| problem.values(x)).collect();
-        let inner = (threads / batch.len().max(1)).max(1);
-        let results: Vec<Result<f64, CalibrateError>> = pool.install(|| {
-            values
+        let mut fresh: Vec<Vec<f64>> = Vec::new();
+        for v in &values {
+            if !cache.iter().any(|(c, _)| c == v) && !fresh.contains(v) {
+                fresh.push(v.clone());
+            }
+        }
+        let inner = (threads / fresh.len().max(1)).max(1);
+        let results: Vec<Result<Vec<FitRow>, CalibrateError>> = pool.install(|| {
+            fresh
                 .par_iter()
-                .map(|v| {
-                    if let Some((_, f)) = cache.iter().find(|(c, _)| c == v) {
-                        progress();
-                        return Ok(*f);
-                    }
-                    let rows = problem.evaluate(v, replications, seed, inner)?;
-                    progress();
-                    Ok(objective(&rows))
-                })
+                .map(|v| problem.evaluate(v, replications, seed, inner))
                 .collect()
         });
-        let mut out = Vec::with_capacity(results.len());
-        for (v, r) in values.into_iter().zip(results) {
+        for (v, r) in fresh.into_iter().zip(results) {
             match r {
-                Ok(f) => {
-                    cache.push((v, f));
-                    out.push(f);
-                }
+                Ok(rows) => cache.push((v, rows)),
                 Err(e) => {
                     failure.get_or_insert(e);
-                    out.push(f64::INFINITY);
                 }
             }
         }
-        out
+        values
+            .iter()
+            .map(|v| {
+                progress();
+                cache
+                    .iter()
+                    .find(|(c, _)| c == v)
+                    .map_or(f64::INFINITY, |(_, rows)| objective(rows))
+            })
+            .collect()
     });
     if let Some(e) = failure {
         return Err(e);
     }
-    let best = search::best(&history)
-        .map(|e| problem.values(&e.x))
+    let best_eval = search::best(&history).filter(|e| e.objective.is_finite());
+    let Some(best_eval) = best_eval else {
+        return Err(CalibrateError::Mismatch {
+            file: problem.targets.file.clone(),
+            message: "no candidate gave every fitted moment a value (a stock or flow they divide \
+                      by is zero in every evaluation); check the targets' levels and windows"
+                .into(),
+        });
+    };
+    let best = problem.values(&best_eval.x);
+    let fit = cache
+        .iter()
+        .find(|(c, _)| *c == best)
+        .map(|(_, rows)| rows.clone())
         .unwrap_or_default();
-    let fit = problem.evaluate(&best, replications, seed, threads)?;
     Ok(Outcome {
         history: history
             .iter()
@@ -390,8 +426,7 @@ pub fn fit_csv(rows: &[FitRow]) -> String {
 
 fn num(x: f64) -> String {
     if x.is_finite() {
-        let r: f64 = format!("{x:.6e}").parse().unwrap_or(x);
-        format!("{r}")
+        format!("{}", round_sig(x, 7))
     } else {
         String::new()
     }
@@ -479,7 +514,11 @@ pub fn calibrated_toml(
     out_dir: &Path,
 ) -> Result<String, CalibrateError> {
     let s = problem.scenario(&outcome.best, outcome.replications, outcome.seed)?;
-    let resolved: toml::Table = toml::from_str(&s.resolved).unwrap_or_default();
+    let internal = |what: &str, e: &dyn std::fmt::Display| {
+        CalibrateError::Run(RunError::Internal(format!("{what}: {e}")))
+    };
+    let resolved: toml::Table = toml::from_str(&s.resolved)
+        .map_err(|e| internal("reading back the resolved scenario", &e))?;
     let mut table = toml::Table::new();
     for p in &problem.targets.parameters {
         carry(&mut table, &resolved, p.key.segments());
@@ -517,7 +556,9 @@ pub fn calibrated_toml(
         toml::Value::String(extends.display().to_string())
     );
     out.push('\n');
-    out.push_str(&toml::to_string(&table).unwrap_or_default());
+    out.push_str(
+        &toml::to_string(&table).map_err(|e| internal("writing the fitted parameters", &e))?,
+    );
     Ok(out)
 }
 
@@ -542,13 +583,10 @@ fn carry(out: &mut toml::Table, src: &toml::Table, segs: &[Segment]) {
     }
 }
 
-/// `to` relative to the directory `from` (both made absolute), for `extends`.
+/// `to` relative to the directory `from` (both made absolute, symbolic links kept as
+/// written), for `extends`.
 pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
-    let abs = |p: &Path| {
-        std::fs::canonicalize(p)
-            .or_else(|_| std::path::absolute(p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (from, to) = (abs(from), abs(to));
     let a: Vec<_> = from.components().collect();
     let b: Vec<_> = to.components().collect();

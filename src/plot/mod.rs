@@ -1,15 +1,17 @@
-//! Figures of a run, drawn from its CSV files (never from the live world): unemployment and
-//! vacancy rates, the Beveridge curve, region and sector panels, flows, training and policy
-//! spending, each as PNG and SVG in `plots/`, and `report.html`, one self-contained page with
-//! the SVGs inlined. Text uses DejaVu Sans compiled into the binary, so figures render the same
-//! on a machine without fonts.
+//! Figures drawn from output files (never from the live world), as PNG and SVG in `plots/`:
+//! of a run (unemployment and vacancy rates, the Beveridge curve, region and sector panels,
+//! flows, training and policy spending) and of a comparison, here; of a sweep in `sweep.rs` and
+//! of a calibration in `calibration.rs`. Runs, comparisons and sweeps also get `report.html`,
+//! one self-contained page with the SVGs inlined. Text uses DejaVu Sans compiled into the
+//! binary, so figures render the same on a machine without fonts.
 //!
-//! `labsim plot DIR` redraws them from the files; `labsim run` draws them after writing.
+//! `labsim plot DIR` redraws whatever DIR holds from its files ([`plot_dir`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::output::split_csv;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -78,7 +80,22 @@ impl Table {
             path: path.to_path_buf(),
             message: "the file is empty".into(),
         })?);
-        let rows = lines.map(split_csv).collect();
+        let mut rows = Vec::new();
+        for (n, line) in lines.enumerate() {
+            let row = split_csv(line);
+            if row.len() != header.len() {
+                return Err(PlotError::Input {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "line {} has {} fields, the header {}",
+                        n + 2,
+                        row.len(),
+                        header.len()
+                    ),
+                });
+            }
+            rows.push(row);
+        }
         Ok(Table {
             path: path.to_path_buf(),
             header,
@@ -96,27 +113,6 @@ impl Table {
                 message: format!("missing column `{name}`"),
             })
     }
-}
-
-/// Split one CSV line, honouring double quotes.
-pub fn split_csv(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    out.push(field);
-    out
 }
 
 /// One series of a figure: a name and (step, value) points, with an optional 5-95 % band.
@@ -186,17 +182,6 @@ impl Run {
         let mut dates = BTreeMap::new();
         let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (n, row) in t.rows.iter().enumerate() {
-            if row.len() != t.header.len() {
-                return Err(PlotError::Input {
-                    path: series_path.clone(),
-                    message: format!(
-                        "line {} has {} fields, the header {}",
-                        n + 2,
-                        row.len(),
-                        t.header.len()
-                    ),
-                });
-            }
             let step: u32 = row[c_step].parse().map_err(|_| PlotError::Input {
                 path: series_path.clone(),
                 message: format!("line {}: step `{}` is not a number", n + 2, row[c_step]),

@@ -15,7 +15,7 @@ use super::{
     draw_err, draw_figures, escape, format_number, inline_svg, register_font, Figures, PlotError,
     Table, FONT, PALETTE, R,
 };
-use crate::output::band;
+use crate::output::{band, round_sig};
 use crate::sweep::{read_meta, Meta};
 
 /// Measures per figure (a 2 x 2 grid of panels).
@@ -177,7 +177,7 @@ impl SweepFigures {
             .axis_desc_style((FONT, 13))
             .x_labels(5)
             .y_labels(5)
-            .x_label_formatter(&|x| format!("{}", tidy(*x)))
+            .x_label_formatter(&|x| format!("{}", round_sig(*x, 5)))
             .y_label_formatter(&|y| tick(*y, y1 - y0))
             .draw()?;
         for (s, pts) in per_scenario.iter().enumerate() {
@@ -232,10 +232,6 @@ fn order_key(x: f64) -> u64 {
 
 fn from_order_key(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
-}
-
-fn tidy(x: f64) -> f64 {
-    format!("{x:.4e}").parse().unwrap_or(x)
 }
 
 /// A tick label with enough digits to tell ticks `span` apart: rates below 1 in percent,

@@ -113,6 +113,35 @@ impl KeyPath {
         &self.segments
     }
 
+    /// A path from its segments, written as [`KeyPath::parse`] reads it (keys that are not bare
+    /// words in double quotes).
+    pub fn from_segments(segments: Vec<Segment>) -> KeyPath {
+        let mut text = String::new();
+        for s in &segments {
+            match s {
+                Segment::Key(k) => {
+                    if !text.is_empty() {
+                        text.push('.');
+                    }
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    if bare {
+                        text.push_str(k);
+                    } else {
+                        text.push('"');
+                        text.push_str(k);
+                        text.push('"');
+                    }
+                }
+                Segment::Index(i) => {
+                    let _ = write_index(&mut text, *i);
+                }
+            }
+        }
+        KeyPath { text, segments }
+    }
+
     /// The path as validation names it: table keys joined by `.`, entries as `[i]`
     /// (`policy[1].coverage`), or `None` if it does not lead anywhere in `table`.
     pub fn canonical(&self, table: &toml::Table) -> Option<String> {
@@ -160,6 +189,23 @@ impl KeyPath {
     }
 }
 
+/// The first two of `keys` that lead to the same value of `table` (`policy.teams.coverage` and
+/// `policy[0].coverage`), if any. Keys that lead nowhere are left to the checks that follow.
+pub fn same_value<'a>(
+    keys: &[&'a KeyPath],
+    table: &toml::Table,
+) -> Option<(&'a KeyPath, &'a KeyPath)> {
+    let canonical: Vec<Option<String>> = keys.iter().map(|k| k.canonical(table)).collect();
+    for i in 0..keys.len() {
+        for j in i + 1..keys.len() {
+            if canonical[i].is_some() && canonical[i] == canonical[j] {
+                return Some((keys[i], keys[j]));
+            }
+        }
+    }
+    None
+}
+
 /// Does array-of-tables entry `e` answer to `name`?
 fn names(e: &toml::Value, name: &str) -> bool {
     ["name", "code"]
@@ -193,6 +239,9 @@ fn walk(
             table.insert(key.clone(), v);
         }
         return result;
+    }
+    if !table.contains_key(key) && matches!(rest[0], Segment::Index(_)) {
+        return Err(format!("`{out}` is not set, so it has no entries"));
     }
     let entry = table
         .entry(key.clone())
@@ -276,6 +325,13 @@ mod tests {
         );
         let p = KeyPath::parse("region[12].labour_force").unwrap();
         assert_eq!(p.segments()[1], Segment::Index(12));
+        for text in ["policy.\"Open funds\".coverage", "region[3].x", "a.b-c_d"] {
+            let p = KeyPath::parse(text).unwrap();
+            assert_eq!(
+                KeyPath::from_segments(p.segments().to_vec()).to_string(),
+                text
+            );
+        }
         for bad in [
             "", ".a", "a.", "a..b", "a[x]", "a[1", "\"a", "a b", "a.\"\"",
         ] {
@@ -306,6 +362,17 @@ mod tests {
     }
 
     #[test]
+    fn two_spellings_of_one_value_are_found() {
+        let t = table();
+        let a = KeyPath::parse("policy.teams.coverage").unwrap();
+        let b = KeyPath::parse("mechanics.applications").unwrap();
+        let c = KeyPath::parse("policy[0].coverage").unwrap();
+        let found = same_value(&[&a, &b, &c], &t).unwrap();
+        assert_eq!((found.0, found.1), (&a, &c));
+        assert!(same_value(&[&a, &b], &t).is_none());
+    }
+
+    #[test]
     fn refuses_paths_that_lead_nowhere() {
         let mut t = table();
         let cases = [
@@ -314,6 +381,7 @@ mod tests {
             ("policy.teams", "whole [[policy]] entry"),
             ("mechanics.applications.x", "is a value, not a table"),
             ("mechanics[0].x", "is a table, not a list"),
+            ("nothing[0].x", "is not set, so it has no entries"),
         ];
         for (path, expected) in cases {
             let err = KeyPath::parse(path)

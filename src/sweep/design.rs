@@ -8,6 +8,7 @@
 //! on every machine.
 
 use super::{Sweep, SweepError, MAX_RUNS};
+use crate::output::round_sig;
 use crate::rng::mix64;
 
 /// How a parameter's values are given.
@@ -33,16 +34,22 @@ pub enum Values {
     Bounds { from: f64, to: f64, integer: bool },
 }
 
-/// Round to 12 significant digits, so that `0.1 + 2 * 0.1` is written `0.3`.
-fn tidy(x: f64) -> f64 {
-    format!("{x:.11e}").parse().unwrap_or(x)
-}
-
 fn number(x: f64, integer: bool) -> toml::Value {
     if integer {
         toml::Value::Integer(x.round() as i64)
     } else {
-        toml::Value::Float(tidy(x))
+        toml::Value::Float(round_sig(x, 12))
+    }
+}
+
+/// How many values `from, from + step, ...` up to `to` holds, saturating far above any
+/// limit (a tiny step must be refused, not overflow).
+fn steps(from: f64, to: f64, step: f64) -> usize {
+    let n = ((to - from) / step + 1e-9).floor();
+    if n.is_finite() && n >= 0.0 {
+        n.min(1e15) as usize + 1
+    } else {
+        usize::MAX
     }
 }
 
@@ -57,7 +64,7 @@ impl Values {
                 step,
                 integer,
             } => {
-                let n = ((to - from) / step + 1e-9).floor() as usize + 1;
+                let n = steps(*from, *to, *step);
                 Some(
                     (0..n)
                         .map(|i| number(from + i as f64 * step, *integer))
@@ -89,9 +96,7 @@ impl Values {
     pub fn len(&self) -> Option<usize> {
         match self {
             Values::List(v) => Some(v.len()),
-            Values::Step { from, to, step, .. } => {
-                Some(((to - from) / step + 1e-9).floor() as usize + 1)
-            }
+            Values::Step { from, to, step, .. } => Some(steps(*from, *to, *step)),
             Values::Count { count, .. } => Some(*count),
             Values::Bounds { .. } => None,
         }
@@ -145,21 +150,36 @@ impl Design {
                 Ok(grid(&lists))
             }
             Design::LatinHypercube { points, seed } => {
-                let bounds: Vec<(f64, f64, bool)> = sweep
-                    .parameters
-                    .iter()
-                    .map(|p| match p.values {
-                        Values::Bounds { from, to, integer } => (from, to, integer),
-                        _ => unreachable!("file.rs admits only bounds in a Latin hypercube"),
-                    })
-                    .collect();
+                let mut bounds: Vec<(f64, f64, bool)> = Vec::new();
+                for p in &sweep.parameters {
+                    match p.values {
+                        Values::Bounds { from, to, integer } => bounds.push((from, to, integer)),
+                        _ => {
+                            return Err(SweepError::File {
+                                file: sweep.file.clone(),
+                                message: format!(
+                                "parameter `{}`: a Latin hypercube takes `range = {{ from, to }}`",
+                                p.key
+                            ),
+                            })
+                        }
+                    }
+                }
                 let unit = latin_hypercube(*points, bounds.len(), *seed);
                 Ok(unit
                     .into_iter()
                     .map(|u| {
                         u.iter()
                             .zip(&bounds)
-                            .map(|(x, (lo, hi, integer))| number(lo + (hi - lo) * x, *integer))
+                            .map(|(x, (lo, hi, integer))| {
+                                if *integer {
+                                    // Each of the hi - lo + 1 whole values gets an equal share.
+                                    let k = (lo + (hi - lo + 1.0) * x).floor().min(*hi);
+                                    toml::Value::Integer(k as i64)
+                                } else {
+                                    number(lo + (hi - lo) * x, false)
+                                }
+                            })
                             .collect()
                     })
                     .collect())
@@ -240,6 +260,17 @@ mod tests {
             v.expand().unwrap(),
             [2, 6, 10].map(toml::Value::Integer).to_vec()
         );
+    }
+
+    #[test]
+    fn a_tiny_step_saturates_instead_of_overflowing() {
+        let v = Values::Step {
+            from: 0.0,
+            to: 1.0,
+            step: 1e-300,
+            integer: false,
+        };
+        assert!(v.len().unwrap() > 1_000_000);
     }
 
     #[test]

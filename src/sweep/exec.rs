@@ -1,7 +1,8 @@
 //! Running a shard of a plan: run `k` belongs to shard `k mod N`. Each run is written to
-//! `runs/.NNNNNN.tmp-PID/` and renamed to `runs/NNNNNN/` once complete, so a directory that
-//! exists is a finished run; a killed shard leaves at most temporary directories, which the
-//! next attempt at the same runs removes. Running the same command again resumes.
+//! `runs/.NNNNNN.tmp-HOST-PID/` and renamed to `runs/NNNNNN/` once complete, so a directory
+//! that exists is a finished run; a killed shard leaves at most temporary directories, which a
+//! later attempt on the same host removes once their process is gone. Running the same command
+//! again resumes.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -192,11 +193,7 @@ pub fn run_shard(
             todo.push(*run);
         }
     }
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
+    let threads = crate::output::threads_or_all(threads);
     let concurrent = threads.min(todo.len()).max(1);
     let inner = (threads / concurrent).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -234,7 +231,7 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, threads: usize) -> Result<
         .unwrap_or_default();
     let model = Model::new(plan.scenario(run)?);
     let result = crate::run::run(&model, threads, &|| {})?;
-    let tmp: PathBuf = runs.join(format!(".{stem}.tmp-{}", std::process::id()));
+    let tmp: PathBuf = runs.join(format!(".{stem}.tmp-{}-{}", host(), std::process::id()));
     crate::output::write_run(&tmp, &model, &result)?;
     if let Err(source) = std::fs::rename(&tmp, &target) {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -250,19 +247,60 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, threads: usize) -> Result<
     Ok(())
 }
 
-/// Remove the temporary directories (`runs/.NNNNNN.tmp-PID`) that interrupted attempts at
-/// this shard's runs left behind. Other shards' are theirs to remove: they may be running.
+/// This machine's name as temporary directory names carry it: letters, digits, `.`, `-`.
+fn host() -> String {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let clean: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if clean.is_empty() {
+        "host".into()
+    } else {
+        clean
+    }
+}
+
+/// Remove the temporary directories (`runs/.NNNNNN.tmp-HOST-PID`) that interrupted attempts at
+/// this shard's runs left on this host: those whose process is gone. A live process's (another
+/// `sweep run` on the same runs, a Slurm task still running) and another host's are left alone;
+/// `merge` ignores them. Without `/proc` nothing is removed.
 fn remove_stale(plan: &Plan, out: &Path, shard: Shard) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(out.join("runs")) else {
         return;
     };
+    let me = host();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let index = name
+        let Some((index, owner)) = name
             .strip_prefix('.')
             .and_then(|rest| rest.split_once(".tmp-"))
-            .and_then(|(k, _)| k.parse::<usize>().ok());
-        if index.is_some_and(|k| k < plan.runs.len() && shard.contains(k)) {
+        else {
+            continue;
+        };
+        let Ok(index) = index.parse::<usize>() else {
+            continue;
+        };
+        let Some((owner_host, pid)) = owner.rsplit_once('-') else {
+            continue;
+        };
+        let dead = pid
+            .parse::<u32>()
+            .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+        if index < plan.runs.len() && shard.contains(index) && owner_host == me && dead {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

@@ -9,7 +9,8 @@ use serde::Deserialize;
 use super::design::{Design, Values};
 use super::{Outcomes, Parameter, Sweep, SweepError};
 use crate::output::COLUMNS;
-use crate::scenario::{keypath::KeyPath, Override};
+use crate::scenario::keypath::{KeyPath, Segment};
+use crate::scenario::Override;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,7 +170,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Sweep, SweepError> {
 
     let mut fixed = Vec::new();
     if let Some(set) = raw.set {
-        flatten(&c, "", &set, &mut fixed)?;
+        flatten(&c, &[], &set, &mut fixed)?;
     }
 
     let raw_design = raw.design.unwrap_or(RawDesign {
@@ -431,6 +432,16 @@ fn range(c: &Checker, at: &str, r: RawRange, latin: bool) -> Result<Values, Swee
                     "a range with `from` = `to` has one value",
                 ));
             }
+            if int_from && int_to && count as f64 > to - from + 1.0 {
+                return Err(c.err(
+                    &format!("{at}.count"),
+                    count,
+                    &format!(
+                        "a whole-number range from {from} to {to} has only {} values",
+                        to - from + 1.0
+                    ),
+                ));
+            }
             Ok(Values::Count {
                 from,
                 to,
@@ -441,36 +452,31 @@ fn range(c: &Checker, at: &str, r: RawRange, latin: bool) -> Result<Values, Swee
     }
 }
 
-/// `[set]` as key paths: nested tables join their keys (`[set.mechanics] applications = 3`),
-/// and a quoted key may hold a whole path (`"policy.teams.coverage" = 0.4`).
+/// `[set]` as key paths. A top-level key is read as a whole path (`"simulation.steps" = 48`,
+/// `'policy."Open funds".coverage' = 0.4`); the keys of nested tables are taken as they are,
+/// one segment each (`[set.policy."Open funds"]` `coverage = 0.4`).
 fn flatten(
     c: &Checker,
-    prefix: &str,
+    prefix: &[Segment],
     table: &toml::Table,
     out: &mut Vec<Override>,
 ) -> Result<(), SweepError> {
     for (k, v) in table {
-        let path = if prefix.is_empty() {
-            k.clone()
+        let mut segments = prefix.to_vec();
+        if prefix.is_empty() {
+            let key = KeyPath::parse(k)
+                .map_err(|e| c.err(&format!("set.{k}"), v, &format!("not a key path ({e})")))?;
+            segments.extend_from_slice(key.segments());
         } else {
-            format!("{prefix}.{k}")
-        };
+            segments.push(Segment::Key(k.clone()));
+        }
         match v {
-            toml::Value::Table(inner) => flatten(c, &path, inner, out)?,
-            value => {
-                let key = KeyPath::parse(&path).map_err(|e| {
-                    c.err(
-                        &format!("set.{path}"),
-                        value,
-                        &format!("not a key path ({e})"),
-                    )
-                })?;
-                out.push(Override {
-                    key,
-                    value: value.clone(),
-                    origin: c.file.to_path_buf(),
-                });
-            }
+            toml::Value::Table(inner) => flatten(c, &segments, inner, out)?,
+            value => out.push(Override {
+                key: KeyPath::from_segments(segments),
+                value: value.clone(),
+                origin: c.file.to_path_buf(),
+            }),
         }
     }
     Ok(())
@@ -520,6 +526,14 @@ mod tests {
                 "needs `step` or `count`",
             ),
             (
+                &format!("{base}[[parameter]]\nkey = \"a\"\nrange = {{ from = 0.0, to = 1.0, step = 1e-300 }}"),
+                "gives more than 100000 values",
+            ),
+            (
+                &format!("{base}[[parameter]]\nkey = \"a\"\nrange = {{ from = 1, to = 3, count = 5 }}"),
+                "has only 3 values",
+            ),
+            (
                 &format!("{base}[outcomes]\nmeasures = [\"happiness\"]"),
                 "\"happiness\": not a measure",
             ),
@@ -543,13 +557,21 @@ mod tests {
             Path::new("s.toml"),
             "scenarios = [\"Cargo.toml\"]\nreplications = 3\n\
              [set]\n\"simulation.steps\" = 12\n[set.mechanics]\napplications = 3\n\
+             [set.policy.\"Open funds\"]\ncoverage = 0.5\n\
              [[parameter]]\nkey = \"mechanics.on_the_job_search\"\nrange = { from = 0.0, to = 0.1, count = 3 }\n",
         )
         .unwrap();
         assert_eq!(s.name, "s");
         assert_eq!(s.replications, 3);
         let fixed: Vec<String> = s.fixed.iter().map(|o| o.key.to_string()).collect();
-        assert_eq!(fixed, ["mechanics.applications", "simulation.steps"]);
+        assert_eq!(
+            fixed,
+            [
+                "mechanics.applications",
+                "policy.\"Open funds\".coverage",
+                "simulation.steps"
+            ]
+        );
         assert_eq!(s.parameters[0].values.len(), Some(3));
         assert_eq!(s.outcomes.measures.len(), DEFAULT_MEASURES.len());
     }

@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 use super::file::POLICY_SPENDING;
 use super::{read_meta, Meta, SweepError};
 use crate::error::RunError;
-use crate::output::{csv_field, COLUMNS};
-use crate::plot::split_csv;
+use crate::output::{csv_field, round_sig, split_csv, COLUMNS};
 
 /// The plan as `merge` reads it back from `plan.csv`.
 pub struct PlanTable {
@@ -86,8 +85,7 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
             ),
         });
     }
-    let width = plan.rows.len().saturating_sub(1).to_string().len().max(6);
-    let run_dir = |k: usize| dir.join("runs").join(format!("{k:0width$}"));
+    let run_dir = |k: usize| dir.join(super::run_dir(k, plan.rows.len()));
     let missing: Vec<usize> = (0..plan.rows.len())
         .filter(|&k| !run_dir(k).join("manifest.json").is_file())
         .collect();
@@ -240,7 +238,13 @@ fn copy_series(
         steps += 1;
         for (sum, col) in sums.iter_mut().zip(&wanted) {
             if let Some(c) = col {
-                *sum += fields[4 + c].parse::<f64>().unwrap_or(f64::NAN);
+                let text = &fields[4 + c];
+                *sum += text.parse::<f64>().map_err(|_| {
+                    corrupt(format!(
+                        "step {step}: `{}` is not a number: {text:?}",
+                        COLUMNS[*c]
+                    ))
+                })?;
             }
         }
     }
@@ -263,14 +267,26 @@ fn copy_series(
     Ok(sums.into_iter().map(|s| s / f64::from(steps)).collect())
 }
 
-/// Total policy spending over the window's steps (0 for a run without policies).
+/// Total policy spending over the window's steps (0 for a run without policies, which writes
+/// no `policies.csv`; its `manifest.json` lists the files it wrote).
 fn policy_spending(path: &Path, window: &dyn Fn(u32) -> bool) -> Result<f64, SweepError> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Ok(0.0);
-    };
     let corrupt = |message: String| SweepError::Corrupt {
         path: path.to_path_buf(),
         message,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let manifest = path.with_file_name("manifest.json");
+            let listed =
+                std::fs::read_to_string(&manifest).is_ok_and(|m| m.contains("\"policies.csv\""));
+            if listed {
+                return Err(corrupt(format!(
+                    "the run wrote it but it cannot be read: {e}"
+                )));
+            }
+            return Ok(0.0);
+        }
     };
     let mut lines = text.lines();
     let header = split_csv(lines.next().unwrap_or_default());
@@ -292,7 +308,7 @@ fn policy_spending(path: &Path, window: &dyn Fn(u32) -> bool) -> Result<f64, Swe
             total += f
                 .get(spend_col)
                 .and_then(|s| s.parse::<f64>().ok())
-                .unwrap_or(f64::NAN);
+                .ok_or_else(|| corrupt(format!("step {step}: spending is not a number")))?;
         }
     }
     Ok(total)
@@ -300,6 +316,5 @@ fn policy_spending(path: &Path, window: &dyn Fn(u32) -> bool) -> Result<f64, Swe
 
 /// A measure as written in `summary.csv`: ten significant digits, shortest form.
 fn number(x: f64) -> String {
-    let rounded: f64 = format!("{x:.9e}").parse().unwrap_or(x);
-    format!("{rounded}")
+    format!("{}", round_sig(x, 10))
 }

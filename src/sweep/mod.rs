@@ -189,10 +189,36 @@ impl Plan {
         let mut hashes = Vec::new();
         for path in &sweep.scenarios {
             let source = Source::read(path)?;
+            let keys: Vec<&KeyPath> = sweep
+                .fixed
+                .iter()
+                .map(|o| &o.key)
+                .chain(sweep.parameters.iter().map(|p| &p.key))
+                .collect();
+            if let Some((a, b)) = crate::scenario::keypath::same_value(&keys, source.table()) {
+                return Err(SweepError::File {
+                    file: sweep.file.clone(),
+                    message: format!(
+                        "`{a}` and `{b}` name the same value of {}; set it once",
+                        path.display()
+                    ),
+                });
+            }
             let mut per_point = Vec::with_capacity(points.len());
             let mut name = String::new();
             for point in &points {
                 let s = build(&sweep, &source, point)?;
+                if sweep.outcomes.from_step > s.simulation.steps {
+                    return Err(SweepError::File {
+                        file: sweep.file.clone(),
+                        message: format!(
+                            "key `outcomes.from_step` = {}: after the last step of {} ({}); the outcome window is empty",
+                            sweep.outcomes.from_step,
+                            path.display(),
+                            s.simulation.steps
+                        ),
+                    });
+                }
                 name = s.name;
                 per_point.push(s.hash);
             }
@@ -254,12 +280,12 @@ impl Plan {
 
     /// Width of the zero-padded run numbers in directory names.
     pub fn width(&self) -> usize {
-        self.runs.len().saturating_sub(1).to_string().len().max(6)
+        width(self.runs.len())
     }
 
     /// `runs/000042`: the directory of run `index`, relative to the output directory.
     pub fn run_dir(&self, index: usize) -> PathBuf {
-        PathBuf::from("runs").join(format!("{index:0w$}", w = self.width()))
+        run_dir(index, self.runs.len())
     }
 
     /// `plan.csv`: one row per run with its scenario, replication, seed, scenario hash and
@@ -353,6 +379,17 @@ impl Plan {
         );
         out
     }
+}
+
+/// Width of the zero-padded run numbers of a plan of `runs` runs: at least 6 digits.
+pub fn width(runs: usize) -> usize {
+    runs.saturating_sub(1).to_string().len().max(6)
+}
+
+/// `runs/000042`: the directory of run `index` of a plan of `runs` runs, relative to the
+/// output directory.
+pub fn run_dir(index: usize, runs: usize) -> PathBuf {
+    PathBuf::from("runs").join(format!("{index:0w$}", w = width(runs)))
 }
 
 /// Build the scenario of one point of the sweep.
