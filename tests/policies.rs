@@ -128,24 +128,21 @@ fn removing_diploma_barriers_raises_cross_border_hires_into_regulated_sectors() 
     }
 }
 
+/// Opened funds pay for retraining of employees at risk: more of them start and complete
+/// training. (Whether that adds cross-sector moves overall is not asserted: in the calibrated
+/// baseline, with about 8.5 % of workers changing sector a year anyway, the extra moves are
+/// smaller than the noise between replications; README, "Policies".)
 #[test]
-fn opening_training_funds_raises_retraining_and_cross_sector_moves() {
+fn opening_training_funds_raises_retraining_of_employees() {
     let policy = format!("[[policy]]\nkind = \"open_training_funds\"\n{NL}");
     let (base, with) = pair("shock_2020.toml", &policy, 48, 0.03, 2);
-    let starts = |r: &Run| total(r, "country", "NL", "training_starts_employed");
-    assert!(
-        starts(&with) > starts(&base),
-        "{} vs {}",
-        starts(&with),
-        starts(&base)
-    );
-    let moves = |r: &Run| total(r, "country", "NL", "cross_sector_moves");
-    assert!(
-        moves(&with) > moves(&base),
-        "{} vs {}",
-        moves(&with),
-        moves(&base)
-    );
+    for metric in ["training_starts_employed", "training_completions"] {
+        let (b, w) = (
+            total(&base, "country", "NL", metric),
+            total(&with, "country", "NL", metric),
+        );
+        assert!(w > b, "{metric}: {w} with the policy, {b} without");
+    }
     assert!(spending(&with) > 0.0);
 }
 
