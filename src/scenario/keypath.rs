@@ -168,7 +168,7 @@ impl KeyPath {
     pub fn get<'a>(&self, table: &'a toml::Table) -> Option<&'a toml::Value> {
         let mut current = table;
         let mut array: Option<&'a Vec<toml::Value>> = None;
-        let last = self.segments.len() - 1;
+        let last = self.segments.len().checked_sub(1)?;
         for (i, seg) in self.segments.iter().enumerate() {
             let value = match (array.take(), seg) {
                 (Some(entries), Segment::Index(k)) => entries.get(*k)?,
