@@ -49,7 +49,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
 
     std::fs::create_dir_all(&out)
-        .map_err(|e| Failure::Usage(format!("{}: cannot create it: {e}", out.display())))?;
+        .map_err(|e| Failure::Run(anyhow::anyhow!("{}: cannot create it: {e}", out.display())))?;
     let calibrated_name = format!("{scenario_name}_calibrated.toml");
     let toml_text = calibrate::calibrated_toml(&problem, &outcome, &out).map_err(fail)?;
     let title = format!(

@@ -130,7 +130,7 @@ fn slurm_script(args: SweepSlurmArgs) -> Result<(), Failure> {
     exec::prepare(&plan, &out).map_err(Failure::Sweep)?;
     let logs = out.join("slurm");
     std::fs::create_dir_all(&logs)
-        .map_err(|e| Failure::Usage(format!("{}: cannot create it: {e}", logs.display())))?;
+        .map_err(|e| Failure::Run(anyhow::anyhow!("{}: cannot create it: {e}", logs.display())))?;
     let text = slurm::script(&plan.sweep.name, runs, &options);
     let written = labsim::output::write_all_atomic(&out, &[("sweep.sbatch", text)])
         .map_err(|e| Failure::Run(e.into()))?;
