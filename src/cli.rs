@@ -24,9 +24,10 @@ pub enum Command {
     Run(RunArgs),
     /// Run scenarios against a baseline with common random numbers and summarise the differences.
     Compare(CompareArgs),
-    /// Redraw the figures and report.html of a run directory from its CSV files.
+    /// Redraw the figures (and report.html) of a run, comparison, merged sweep or calibration
+    /// directory from its files.
     Plot {
-        /// A directory written by `labsim run`.
+        /// A directory written by `labsim run`, `compare`, `sweep merge` or `calibrate`.
         dir: PathBuf,
     },
     /// Validate a scenario and print what it describes.

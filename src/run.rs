@@ -32,6 +32,17 @@ impl RunResult {
     }
 }
 
+/// A rayon pool of `threads` threads (0: rayon's default, every core).
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| RunError::ThreadPool {
+            threads,
+            message: e.to_string(),
+        })
+}
+
 /// Run all replications of `model`'s scenario on `threads` threads (0: rayon's default).
 /// `progress` is called after every step.
 pub fn run(
@@ -39,13 +50,7 @@ pub fn run(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| RunError::ThreadPool {
-            threads,
-            message: e.to_string(),
-        })?;
+    let pool = thread_pool(threads)?;
     let started = Instant::now();
     let sim = &model.scenario.simulation;
     let result = pool.install(|| {

@@ -57,7 +57,7 @@ fn targets(u: f64, j: f64, rel_tol: f64) -> String {
 fn the_search_recovers_known_parameters_from_their_moments() {
     let tmp = tempfile::tempdir().unwrap();
     // 1. Simulate with known values (on-the-job search 0.012, Belgium's separation multiplier
-    // 1.2) and read off the moments. The baseline has 0.0322 and 0.675: the search starts there.
+    // 1.2) and read off the moments. The baseline has 0.0322 and 0.525: the search starts there.
     let small = small_scenario(tmp.path(), "");
     let truth_file = tmp.path().join("truth.toml");
     std::fs::write(

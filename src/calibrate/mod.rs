@@ -308,13 +308,7 @@ pub fn calibrate(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Outcome, CalibrateError> {
     let threads = threads_or_all(threads);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| RunError::ThreadPool {
-            threads,
-            message: e.to_string(),
-        })?;
+    let pool = crate::run::thread_pool(threads)?;
     let mut failure: Option<CalibrateError> = None;
     // Every point simulated so far, with its fit: a point the search asks for again (integer
     // parameters round several points to one) is answered from here, and still counts as an

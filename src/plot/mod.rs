@@ -735,12 +735,11 @@ fn escape(s: &str) -> String {
 fn report_html(run: &Run, svgs: &[String]) -> String {
     let m = run.manifest.clone().unwrap_or(serde_json::Value::Null);
     let title = escape(&run.title());
-    let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} - labsim report</title>\n\
-         <style>body{{font-family:sans-serif;max-width:1250px;margin:2em auto;color:#222}}\
-         figure{{margin:2em 0}}figcaption{{font-weight:bold;margin-bottom:.5em}}\
-         table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;padding:.3em .7em;text-align:right}}\
-         th{{background:#eee}}svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+    let mut out = page_head(
+        &format!("{title} - labsim report"),
+        &title,
+        "figcaption{font-weight:bold;margin-bottom:.5em}table{border-collapse:collapse}\
+         td,th{border:1px solid #bbb;padding:.3em .7em;text-align:right}th{background:#eee}",
     );
     let _ = writeln!(out, "<table>");
     for (label, key) in [
@@ -997,15 +996,37 @@ pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
         .flat_map(|(m, _)| [m.to_string(), format!("{m}_difference")])
         .collect();
     let (svgs, mut written) = draw_figures(&cmp, &dir.join("plots"), &stems)?;
-    let mut html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Scenarios against {b} - labsim</title>\n\
-         <style>body{{font-family:sans-serif;max-width:1250px;margin:2em auto;color:#222}}figure{{margin:2em 0}}\
-         table{{border-collapse:collapse;font-size:90%}}td,th{{border:1px solid #bbb;padding:.3em .6em;text-align:right}}\
-         th{{background:#eee}}svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n<h1>Scenarios against {b}</h1>\n",
-        b = escape(&cmp.names[0])
+    let heading = format!("Scenarios against {}", escape(&cmp.names[0]));
+    let mut html = page_head(
+        &format!("{heading} - labsim"),
+        &heading,
+        "table{border-collapse:collapse;font-size:90%}\
+         td,th{border:1px solid #bbb;padding:.3em .6em;text-align:right}th{background:#eee}",
     );
     html.push_str(&markdown_table_to_html(&cmp.summary_md));
-    for (stem, svg) in stems.iter().zip(&svgs) {
+    written.extend(write_report(dir, html, &stems, &svgs)?);
+    Ok(written)
+}
+
+/// The start of a report page: `title` in the browser's tab, `heading` (both already escaped)
+/// on the page, and `style` rules between the shared body and figure rules and the svg rule.
+fn page_head(title: &str, heading: &str, style: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+         <style>body{{font-family:sans-serif;max-width:1250px;margin:2em auto;color:#222}}figure{{margin:2em 0}}\
+         {style}svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n<h1>{heading}</h1>\n"
+    )
+}
+
+/// Append every figure (its SVG inlined) to `html`, close the page and write it as
+/// `dir/report.html`.
+fn write_report(
+    dir: &Path,
+    mut html: String,
+    stems: &[String],
+    svgs: &[String],
+) -> R<Vec<PathBuf>> {
+    for (stem, svg) in stems.iter().zip(svgs) {
         let _ = writeln!(
             html,
             "<figure id=\"{stem}\">\n{}\n</figure>",
@@ -1013,11 +1034,10 @@ pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
         );
     }
     html.push_str("</body>\n</html>\n");
-    written.extend(crate::output::write_all_atomic(
+    Ok(crate::output::write_all_atomic(
         dir,
         &[("report.html", html)],
-    )?);
-    Ok(written)
+    )?)
 }
 
 /// The paragraphs and the table of `summary.md` as HTML.

@@ -12,8 +12,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_err, draw_figures, escape, format_number, inline_svg, register_font, Figures, PlotError,
-    Table, FONT, PALETTE, R,
+    draw_err, draw_figures, escape, format_number, page_head, register_font, write_report, Figures,
+    PlotError, Table, FONT, PALETTE, R,
 };
 use crate::output::{band, round_sig};
 use crate::sweep::{read_meta, Meta};
@@ -308,12 +308,8 @@ pub fn plot_sweep(dir: &Path) -> R<Vec<PathBuf>> {
     let stems = figs.stems();
     let (svgs, mut written) = draw_figures(&figs, &dir.join("plots"), &stems)?;
     let m = &figs.meta;
-    let mut html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Sweep {n} - labsim</title>\n\
-         <style>body{{font-family:sans-serif;max-width:1250px;margin:2em auto;color:#222}}figure{{margin:2em 0}}\
-         svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n<h1>Sweep {n}</h1>\n",
-        n = escape(&m.name)
-    );
+    let heading = format!("Sweep {}", escape(&m.name));
+    let mut html = page_head(&format!("{heading} - labsim"), &heading, "");
     if !m.description.is_empty() {
         let _ = writeln!(html, "<p>{}</p>", escape(&m.description));
     }
@@ -340,18 +336,7 @@ pub fn plot_sweep(dir: &Path) -> R<Vec<PathBuf>> {
     if stems.is_empty() {
         html.push_str("<p>No parameter with numeric values to draw against.</p>\n");
     }
-    for (stem, svg) in stems.iter().zip(&svgs) {
-        let _ = writeln!(
-            html,
-            "<figure id=\"{stem}\">\n{}\n</figure>",
-            inline_svg(svg)
-        );
-    }
-    html.push_str("</body>\n</html>\n");
-    written.extend(crate::output::write_all_atomic(
-        dir,
-        &[("report.html", html)],
-    )?);
+    written.extend(write_report(dir, html, &stems, &svgs)?);
     Ok(written)
 }
 

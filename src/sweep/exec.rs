@@ -196,13 +196,7 @@ pub fn run_shard(
     let threads = crate::output::threads_or_all(threads);
     let concurrent = threads.min(todo.len()).max(1);
     let inner = (threads / concurrent).max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(concurrent)
-        .build()
-        .map_err(|e| RunError::ThreadPool {
-            threads: concurrent,
-            message: e.to_string(),
-        })?;
+    let pool = crate::run::thread_pool(concurrent)?;
     pool.install(|| {
         todo.par_iter().try_for_each(|run| {
             let started = Instant::now();

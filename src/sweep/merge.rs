@@ -27,14 +27,7 @@ const PLAN_FIXED: [&str; 5] = ["run", "scenario", "replication", "seed", "scenar
 
 /// Read `dir/plan.csv`.
 pub fn read_plan(dir: &Path) -> Result<PlanTable, SweepError> {
-    let path = dir.join("plan.csv");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        SweepError::Usage(format!(
-            "{}: cannot read it ({e}); is {} the output directory of `labsim sweep run`?",
-            path.display(),
-            dir.display()
-        ))
-    })?;
+    let (path, text) = super::read_output_file(dir, "plan.csv")?;
     let corrupt = |message: String| SweepError::Corrupt {
         path: path.clone(),
         message,

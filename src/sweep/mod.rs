@@ -415,16 +415,23 @@ pub fn value_text(v: &toml::Value) -> String {
     }
 }
 
-/// Read `dir/sweep.json`.
-pub fn read_meta(dir: &Path) -> Result<Meta, SweepError> {
-    let path = dir.join("sweep.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        SweepError::Usage(format!(
+/// Read `dir/name`, a file `labsim sweep run` writes; a missing one means `dir` is not a
+/// sweep's output directory (exit 2).
+pub(crate) fn read_output_file(dir: &Path, name: &str) -> Result<(PathBuf, String), SweepError> {
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok((path, text)),
+        Err(e) => Err(SweepError::Usage(format!(
             "{}: cannot read it ({e}); is {} the output directory of `labsim sweep run`?",
             path.display(),
             dir.display()
-        ))
-    })?;
+        ))),
+    }
+}
+
+/// Read `dir/sweep.json`.
+pub fn read_meta(dir: &Path) -> Result<Meta, SweepError> {
+    let (path, text) = read_output_file(dir, "sweep.json")?;
     serde_json::from_str(&text).map_err(|e| SweepError::Corrupt {
         path,
         message: format!("not a sweep description: {e}"),
