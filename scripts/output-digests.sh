@@ -13,7 +13,7 @@ cargo build --release --quiet
 bin=target/release/labsim
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-digest() { (cd "$1" && for f in "${@:2}"; do [ -f "$f" ] && sha256sum "$f"; done) | sed "s|  |  $1/|; s|$out/||"; }
+digest() { (cd "$1" && for f in "${@:2}"; do if [ -f "$f" ]; then sha256sum "$f"; fi; done) | sed "s|  |  $1/|; s|$out/||"; }
 for s in scenarios/*.toml; do
   n=$(basename "$s" .toml)
   "$bin" run "$s" --out "$out/$n" --replications 2 --steps 36 --no-plots --quiet
