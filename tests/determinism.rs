@@ -1,6 +1,7 @@
 //! Reproducibility: output bytes are a pure function of (scenario, seed), identical for 1, 2 and
-//! 4 threads; random numbers are common across scenarios where their states agree; and a golden
-//! hash pins the output of a fixed run (re-mint it only with a written reason in the commit).
+//! 4 threads; random numbers are common across scenarios where their states agree; and golden
+//! hashes pin the output of fixed runs of the published model, the border baseline and a policy
+//! scenario (re-mint them only with a written reason in the commit).
 
 use std::path::Path;
 
@@ -95,6 +96,72 @@ fn golden_output_of_the_published_model() {
     cmd.assert().success();
     let bytes = std::fs::read(tmp.path().join("series.csv")).unwrap();
     assert_eq!(scenario::fnv1a_hex(&bytes), GOLDEN_PUBLISHED);
+}
+
+/// FNV-1a (64-bit) of `bytes` as 16 hex digits, written out here rather than taken from the
+/// library so that the golden hashes below depend on the output files alone.
+fn fnv1a(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Run `scenario` through the binary, small and fixed (scale 0.02, 24 steps, two replications,
+/// seed 11, two threads), and compare the FNV-1a of each output file with `golden`.
+fn assert_golden(scenario: &str, golden: &[(&str, &str)]) {
+    let tmp = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_labsim"))
+        .args(["run", scenario, "--quiet", "--no-plots"])
+        .args(["--scale", "0.02", "--steps", "24", "--replications", "2"])
+        .args(["--seed", "11", "--threads", "2", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let found: Vec<(&str, String)> = golden
+        .iter()
+        .map(|(file, _)| (*file, fnv1a(&std::fs::read(tmp.path().join(file)).unwrap())))
+        .collect();
+    let wrong: Vec<String> = golden
+        .iter()
+        .zip(&found)
+        .filter(|((_, want), (_, got))| want != got)
+        .map(|((file, want), (_, got))| format!("{file}: {got}, golden {want}"))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{scenario}: the output changed ({}); all hashes now: {found:?}",
+        wrong.join("; ")
+    );
+}
+
+/// FNV-1a of the border baseline's output files (`assert_golden`'s small run). The same rule
+/// as for `GOLDEN_PUBLISHED`: re-mint only for an intended model change, saying why in the
+/// commit message.
+const GOLDEN_BASELINE: [(&str, &str); 2] = [
+    ("series.csv", "cbe0c798cd338178"),
+    ("commuters.csv", "d6888578430a0b44"),
+];
+
+#[test]
+fn golden_output_of_the_border_baseline() {
+    assert_golden("scenarios/baseline.toml", &GOLDEN_BASELINE);
+}
+
+/// FNV-1a of the output files of the 2020 shock with mobility teams (active from step 10 of
+/// the 24-step run), policies.csv included. Re-mint only for an intended model change, with the
+/// reason in the commit message.
+const GOLDEN_MOBILITY_TEAMS: [(&str, &str); 3] = [
+    ("series.csv", "33fc2aaec9263ea2"),
+    ("commuters.csv", "04a478ab3f44ace7"),
+    ("policies.csv", "a6d7e00235bee6bd"),
+];
+
+#[test]
+fn golden_output_of_a_policy_scenario() {
+    assert_golden("scenarios/mobility_teams_2020.toml", &GOLDEN_MOBILITY_TEAMS);
 }
 
 /// Two scenarios with the same seed share their random numbers where their states agree: a
