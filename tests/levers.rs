@@ -217,7 +217,7 @@ const RUNNING_COST: &str = "cost_per_year = 1200000";
 // ---------------------------------------------------------------------------------------------
 // Dose-response: coverage.
 
-const DOSE_SCALE: f64 = 0.02;
+const DOSE_SCALE: f64 = 0.04;
 /// The enrolment window: steps 3 to 5, three steps.
 const DOSE_START: u32 = 3;
 const DOSE_END: u32 = 5;
@@ -255,12 +255,13 @@ fn enrolled(body: &str, c: f64) -> f64 {
 /// We accept |N_b − r·N_a| ≤ 4.5 standard deviations: a false alarm has probability about
 /// 7·10⁻⁶ per comparison. A coverage draw that ignores coverage gives N_b ≈ N_a, a gap of
 /// (r − 1)·N_a ≈ N_a, which exceeds 4.5·√(N_a·(1 + r²)) ≈ 10·√N_a as soon as N_a > 100;
-/// at least 300 agents enrol at the lowest coverage, which is asserted.
+/// at least 250 agents must enrol at the lowest coverage (the smallest pool, the under-27s,
+/// gives about 650).
 fn dose_response(body: &str) {
     let doses = [DOSE_COVERAGE / 2.0, DOSE_COVERAGE, 2.0 * DOSE_COVERAGE];
     let n = doses.map(|c| enrolled(body, c));
     assert!(
-        n[0] >= 300.0,
+        n[0] >= 250.0,
         "only {} agents enrolled at coverage {}: too few for the test to see a broken lever",
         n[0],
         doses[0]
