@@ -136,25 +136,9 @@ fn lever_rows(r: &Run) -> Vec<Row> {
     rows
 }
 
-/// The lines of `series.csv` by (replication, step).
-fn series(r: &Run) -> BTreeMap<(u32, u32), Vec<String>> {
-    let text = std::fs::read_to_string(r.out().join("series.csv")).unwrap();
-    let mut by_step: BTreeMap<(u32, u32), Vec<String>> = BTreeMap::new();
-    for line in text.lines().skip(1) {
-        let mut f = line.split(',');
-        let rep = f.next().unwrap().parse().unwrap();
-        let step = f.next().unwrap().parse().unwrap();
-        by_step
-            .entry((rep, step))
-            .or_default()
-            .push(line.to_string());
-    }
-    by_step
-}
-
-/// The lines of `policies.csv` by (replication, step).
-fn policy_lines(r: &Run) -> BTreeMap<(u32, u32), Vec<String>> {
-    let text = std::fs::read_to_string(r.out().join("policies.csv")).unwrap();
+/// The lines of the output file `file` (`series.csv`, `policies.csv`) by (replication, step).
+fn lines_by_step(r: &Run, file: &str) -> BTreeMap<(u32, u32), Vec<String>> {
+    let text = std::fs::read_to_string(r.out().join(file)).unwrap();
     let mut by_step: BTreeMap<(u32, u32), Vec<String>> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let mut f = line.split(',');
@@ -184,8 +168,9 @@ fn differing(
 }
 
 // The six kinds with participants, each with a pool large enough that small coverages give
-// hundreds of enrolments at a small scale. Groups include the employed for that reason; the
-// kinds' own default groups (the unemployed of an age, say) hold only a few hundred agents.
+// hundreds of enrolments at a small scale. Groups include the employed for that reason: the
+// kinds' own default groups (the unemployed of an age, say) hold only a few hundred agents at
+// these scales, too few for small coverages.
 const SECTOR_PLAN: &str = "kind = \"sector_plan\"\nfrom = [\"hospitality\", \"trade\"]\nto = [\"care\", \"ict\"]\ngroups = [\"unemployed\", \"employed\"]";
 const MOBILITY_TEAM: &str = "kind = \"mobility_team\"\ngroups = [\"unemployed\", \"employed\"]";
 const LANGUAGE_COURSE: &str = "kind = \"language_course\"\nlanguage = \"de\"";
@@ -369,8 +354,12 @@ fn window(parent: &str, body: &str, acts: Acts) {
         assert!(new > 0.0, "nobody enrolled in the window [{s}, {e}]");
     }
 
+    let series = |r: &Run| lines_by_step(r, "series.csv");
     let (ser_none, ser_short, ser_open) = (series(&none), series(&short), series(&open));
-    let (pol_short, pol_open) = (policy_lines(&short), policy_lines(&open));
+    let (pol_short, pol_open) = (
+        lines_by_step(&short, "policies.csv"),
+        lines_by_step(&open, "policies.csv"),
+    );
     let before = differing(&ser_none, &ser_short, |step| step < s);
     assert!(
         before.is_empty(),
