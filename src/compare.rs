@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use crate::metrics::{flow, home, StepRecord};
 use crate::model::Model;
-use crate::output::{band, csv_field};
+use crate::output::{band, cell, csv_row, CsvText};
 
 /// The measures of one replication of one scenario, in persons, person-months and EUR.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -150,28 +150,48 @@ pub fn summarise(names: &[String], baseline: &[Totals], totals: &[Vec<Totals>]) 
     rows
 }
 
-fn fmt(x: Option<f64>) -> String {
-    x.map(|v| format!("{v:.2}")).unwrap_or_default()
+csv_row! {
+    /// One line of a comparison's `summary.csv`: a scenario's measure against the baseline.
+    pub struct SummaryCsvRow {
+        /// The scenario's name.
+        pub scenario: String,
+        /// The measure: a name of [`MEASURES`].
+        pub measure: String,
+        /// The measure's unit, e.g. `change, person-months` or `EUR`.
+        pub unit: String,
+        /// Mean over the replications in which the measure is defined (its unit); empty when
+        /// it is defined in none.
+        #[serde(with = "cell::fixed2")]
+        pub mean: f64,
+        /// 5th percentile of the per-replication values (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub p05: f64,
+        /// 95th percentile of the per-replication values (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub p95: f64,
+        /// Replications in which the measure is defined.
+        pub replications_defined: usize,
+        /// Replications run.
+        pub replications: usize,
+    }
 }
 
 /// `summary.csv`: one row per (scenario, measure).
 pub fn summary_csv(rows: &[SummaryRow], replications: usize) -> String {
-    let mut out =
-        String::from("scenario,measure,unit,mean,p05,p95,replications_defined,replications\n");
+    let mut out = CsvText::<SummaryCsvRow>::new();
     for r in rows {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{replications}",
-            csv_field(&r.scenario),
-            r.measure,
-            csv_field(r.unit),
-            fmt(r.mean),
-            fmt(r.p05),
-            fmt(r.p95),
-            r.defined
-        );
+        out.push(&SummaryCsvRow {
+            scenario: r.scenario.clone(),
+            measure: r.measure.to_string(),
+            unit: r.unit.to_string(),
+            mean: r.mean.unwrap_or(f64::NAN),
+            p05: r.p05.unwrap_or(f64::NAN),
+            p95: r.p95.unwrap_or(f64::NAN),
+            replications_defined: r.defined,
+            replications,
+        });
     }
-    out
+    out.finish()
 }
 
 /// `summary.md`: the same table for people, one row per scenario, a column per measure, each

@@ -31,13 +31,10 @@ fn small_scenario(dir: &Path, extra: &str) -> PathBuf {
 
 /// Read `fit.csv` into (target name, simulated mean).
 fn simulated(dir: &Path) -> Vec<(String, f64)> {
-    let text = std::fs::read_to_string(dir.join("fit.csv")).unwrap();
-    text.lines()
-        .skip(1)
-        .map(|l| {
-            let f = labsim::output::split_csv(l);
-            (f[0].clone(), f[10].parse().unwrap())
-        })
+    labsim::output::read::<labsim::calibrate::FitCsvRow>(&dir.join("fit.csv"))
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.target, row.simulated_mean))
         .collect()
 }
 

@@ -66,7 +66,6 @@ fn run(s: Scenario, replications: u32) -> Run {
 
 /// A column of `series.csv` at (level, key), summed over steps and replications.
 fn total(r: &Run, level: &str, key: &str, column: &str) -> f64 {
-    let c = output::column(column).unwrap();
     r.records
         .iter()
         .flatten()
@@ -76,7 +75,9 @@ fn total(r: &Run, level: &str, key: &str, column: &str) -> f64 {
                 .into_iter()
                 .find(|row| row.level == level && row.key == key)
                 .unwrap_or_else(|| panic!("no row {level} {key}"))
-                .values[c]
+                .metrics
+                .get(column)
+                .unwrap_or_else(|| panic!("no metric {column}"))
         })
         .sum()
 }

@@ -540,11 +540,9 @@ fn a_latin_hypercube_with_a_whole_number_parameter_runs_and_merges() {
     sweep_run(&file, &out, &["--quiet"]);
     let (_, summary) = merged(&out);
     let summary = String::from_utf8(summary).unwrap();
-    let rows: Vec<Vec<String>> = summary
-        .lines()
-        .skip(1)
-        .map(labsim::output::split_csv)
-        .collect();
+    let rows = labsim::output::Table::read(&out.join("summary.csv"))
+        .unwrap()
+        .rows;
     assert_eq!(rows.len(), 4);
     // One point in each quarter of both ranges: applications 1, 2, 3 and 4 once each.
     let mut apps: Vec<i64> = rows.iter().map(|r| r[4].parse().unwrap()).collect();

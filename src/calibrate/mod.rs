@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::error::{RunError, ScenarioError};
 use crate::model::Model;
-use crate::output::{band, csv_field, round_sig, threads_or_all};
+use crate::output::{band, cell, csv_row, round_sig, threads_or_all, CsvText};
 use crate::scenario::keypath::Segment;
 use crate::scenario::{Override, Scenario, Source};
 use targets::{Target, Targets, TargetsError};
@@ -387,43 +387,83 @@ pub fn calibrate(
     })
 }
 
-/// `fit.csv`: one row per target.
-pub fn fit_csv(rows: &[FitRow]) -> String {
-    let mut out = String::from(
-        "target,metric,level,key,fitted,target_value,tolerance,weight,from_step,to_step,simulated_mean,p05,p95,relative_error,within_tolerance,source\n",
-    );
-    for r in rows {
-        let t = &r.target;
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            csv_field(&t.name),
-            t.metric.name(),
-            t.level,
-            csv_field(&t.key),
-            t.fit,
-            t.value,
-            t.tolerance,
-            t.weight,
-            t.from_step,
-            t.to_step.map(|s| s.to_string()).unwrap_or_default(),
-            num(r.mean),
-            num(r.p05),
-            num(r.p95),
-            num(r.relative_error()),
-            r.within(),
-            csv_field(&t.source)
-        );
+csv_row! {
+    /// One line of `fit.csv`: a target and how the scenario fits it. Values are in the
+    /// target metric's unit (a rate, persons, months, vacancies per unemployed).
+    pub struct FitCsvRow {
+        /// The target's `name`.
+        pub target: String,
+        /// The metric, e.g. `unemployment_rate`.
+        pub metric: String,
+        /// Level: `total`, `country`, `region`, `sector` or `pair`.
+        pub level: String,
+        /// Key at that level, e.g. `NL` or `DE-NL` (home-work countries of a pair).
+        pub key: String,
+        /// Whether the target is fitted; `false` for an out-of-sample check.
+        pub fitted: bool,
+        /// The published value.
+        #[serde(with = "cell::plain")]
+        pub target_value: f64,
+        /// Largest acceptable distance of the simulated mean from the value.
+        #[serde(with = "cell::plain")]
+        pub tolerance: f64,
+        /// Weight of the target in the objective.
+        #[serde(with = "cell::plain")]
+        pub weight: f64,
+        /// First step of the target's window.
+        pub from_step: u32,
+        /// Last step of the window; empty for the end of the run.
+        pub to_step: Option<u32>,
+        /// Mean over replications of the simulated moment; empty where undefined.
+        #[serde(with = "cell::sig7")]
+        pub simulated_mean: f64,
+        /// 5th percentile over replications of the simulated moment.
+        #[serde(with = "cell::sig7")]
+        pub p05: f64,
+        /// 95th percentile over replications of the simulated moment.
+        #[serde(with = "cell::sig7")]
+        pub p95: f64,
+        /// `(simulated_mean - target_value) / target_value` (a fraction); empty for a zero
+        /// target.
+        #[serde(with = "cell::sig7")]
+        pub relative_error: f64,
+        /// Whether the simulated mean is within the tolerance.
+        pub within_tolerance: bool,
+        /// Where the target comes from.
+        pub source: String,
     }
-    out
 }
 
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{}", round_sig(x, 7))
-    } else {
-        String::new()
+/// `fit.csv`: one row per target.
+pub fn fit_csv(rows: &[FitRow]) -> String {
+    let mut out = CsvText::<FitCsvRow>::new();
+    for r in rows {
+        let t = &r.target;
+        out.push(&FitCsvRow {
+            target: t.name.clone(),
+            metric: t.metric.name().to_string(),
+            level: t.level.clone(),
+            key: t.key.clone(),
+            fitted: t.fit,
+            target_value: t.value,
+            tolerance: t.tolerance,
+            weight: t.weight,
+            from_step: t.from_step,
+            to_step: t.to_step,
+            simulated_mean: r.mean,
+            p05: r.p05,
+            p95: r.p95,
+            relative_error: r.relative_error(),
+            within_tolerance: r.within(),
+            source: t.source.clone(),
+        });
     }
+    out.finish()
+}
+
+/// A moment or an objective as the files write it: 7 significant digits, empty if undefined.
+fn num(x: f64) -> String {
+    cell::Format::Sig7.text(x)
 }
 
 /// A value for a table cell: percentages for rates, thousands grouped for counts.
@@ -482,20 +522,17 @@ pub fn fit_markdown(rows: &[FitRow], title: &str) -> String {
 
 /// `history.csv`: every evaluation with its phase, parameter values and objective.
 pub fn history_csv(problem: &Problem, history: &[Step]) -> String {
-    let mut out = String::from("evaluation,phase");
-    for p in &problem.targets.parameters {
-        out.push(',');
-        out.push_str(&csv_field(&p.key.to_string()));
-    }
-    out.push_str(",objective\n");
+    let mut header = vec!["evaluation".to_string(), "phase".to_string()];
+    header.extend(problem.targets.parameters.iter().map(|p| p.key.to_string()));
+    header.push("objective".into());
+    let mut out: CsvText = CsvText::with_header(header);
     for s in history {
-        let _ = write!(out, "{},{}", s.evaluation, s.phase);
-        for v in &s.values {
-            let _ = write!(out, ",{v}");
-        }
-        let _ = writeln!(out, ",{}", num(s.objective));
+        let mut fields = vec![s.evaluation.to_string(), s.phase.to_string()];
+        fields.extend(s.values.iter().map(|v| v.to_string()));
+        fields.push(num(s.objective));
+        out.push_fields(fields);
     }
-    out
+    out.finish()
 }
 
 /// The calibrated scenario: `extends` the original (by a path relative to `out_dir`) and sets

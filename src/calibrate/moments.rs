@@ -5,7 +5,7 @@
 use super::targets::{Metric, Target};
 use crate::metrics::StepRecord;
 use crate::model::Model;
-use crate::output::{column, rows};
+use crate::output::rows;
 
 /// Check that a target's level and key exist in the scenario of `model`.
 pub fn check(model: &Model, t: &Target) -> Result<(), String> {
@@ -56,7 +56,6 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
     let months = f64::from(s.simulation.step_months);
     let ppa = s.persons_per_agent();
     let nc = model.n_countries;
-    let col = |name: &str| column(name).expect("a series.csv column");
     // (sum of numerator, sum of denominator or count) per target.
     let mut acc = vec![(0.0f64, 0.0f64); targets.len()];
     for rec in series.iter().filter(|r| r.step >= 1) {
@@ -82,19 +81,18 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
             let Some(row) = table.iter().find(|r| r.level == t.level && r.key == t.key) else {
                 continue;
             };
-            let v = |name: &str| row.values[col(name)];
+            let m = &row.metrics;
             let (num, den) = match t.metric {
-                Metric::UnemploymentRate => (v("unemployment_rate"), 1.0),
-                Metric::VacancyRate => (v("vacancy_rate"), 1.0),
-                Metric::Tightness => (v("tightness"), 1.0),
-                Metric::UnemploymentToJob => (v("hires_from_unemployment"), v("unemployed")),
-                Metric::JobToUnemployment => (v("separations"), v("employed")),
-                Metric::JobToJob => (v("job_to_job"), v("employed")),
-                Metric::SectorChangePerYear => (v("cross_sector_moves"), v("employed")),
-                Metric::VacancyDurationMonths => (
-                    v("vacancies"),
-                    v("vacancies_filled") + v("vacancies_expired"),
-                ),
+                Metric::UnemploymentRate => (m.unemployment_rate, 1.0),
+                Metric::VacancyRate => (m.vacancy_rate, 1.0),
+                Metric::Tightness => (m.tightness, 1.0),
+                Metric::UnemploymentToJob => (m.hires_from_unemployment, m.unemployed),
+                Metric::JobToUnemployment => (m.separations, m.employed),
+                Metric::JobToJob => (m.job_to_job, m.employed),
+                Metric::SectorChangePerYear => (m.cross_sector_moves, m.employed),
+                Metric::VacancyDurationMonths => {
+                    (m.vacancies, m.vacancies_filled + m.vacancies_expired)
+                }
                 Metric::CrossBorderCommuters => unreachable!("handled above"),
             };
             a.0 += num;

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_err, draw_figures, register_font, Figures, PlotError, Table, FONT, PALETTE, R};
+use super::chart::{draw_err, draw_figures, register_font, Figures, FONT, PALETTE};
+use super::R;
+use crate::calibrate::FitCsvRow;
+use crate::output::{read, Table};
 
 struct Calibration {
     /// (label, fitted, z of mean, z of p05, z of p95): z = (simulated - target) / tolerance.
@@ -16,54 +19,33 @@ struct Calibration {
     history: Vec<(f64, f64)>,
 }
 
-fn num(t: &Table, row: &[String], col: usize) -> R<f64> {
-    let s = &row[col];
-    if s.is_empty() {
-        return Ok(f64::NAN);
-    }
-    s.parse().map_err(|_| PlotError::Input {
-        path: t.path.clone(),
-        message: format!("`{}` is not a number: {s:?}", t.header[col]),
-    })
-}
-
 impl Calibration {
     fn read(dir: &Path) -> R<Calibration> {
-        let t = Table::read(&dir.join("fit.csv"))?;
-        let c = |n: &str| t.column(n);
-        let (metric, level, key, fitted) = (c("metric")?, c("level")?, c("key")?, c("fitted")?);
-        let (value, tol, mean, p05, p95) = (
-            c("target_value")?,
-            c("tolerance")?,
-            c("simulated_mean")?,
-            c("p05")?,
-            c("p95")?,
-        );
-        let mut fit = Vec::new();
-        for row in &t.rows {
-            let v = num(&t, row, value)?;
-            let tl = num(&t, row, tol)?;
-            let z = |x: f64| (x - v) / tl;
-            let label = if row[level] == "total" {
-                row[metric].clone()
-            } else {
-                format!("{} {}", row[metric], row[key])
-            };
-            fit.push((
-                label,
-                row[fitted] == "true",
-                z(num(&t, row, mean)?),
-                z(num(&t, row, p05)?),
-                z(num(&t, row, p95)?),
-            ));
-        }
+        let fit = read::<FitCsvRow>(&dir.join("fit.csv"))?
+            .into_iter()
+            .map(|row| {
+                let z = |x: f64| (x - row.target_value) / row.tolerance;
+                let label = if row.level == "total" {
+                    row.metric.clone()
+                } else {
+                    format!("{} {}", row.metric, row.key)
+                };
+                (
+                    label,
+                    row.fitted,
+                    z(row.simulated_mean),
+                    z(row.p05),
+                    z(row.p95),
+                )
+            })
+            .collect();
         let mut history = Vec::new();
         let h = dir.join("history.csv");
         if h.exists() {
             let t = Table::read(&h)?;
             let (e, o) = (t.column("evaluation")?, t.column("objective")?);
-            for row in &t.rows {
-                history.push((num(&t, row, e)?, num(&t, row, o)?));
+            for i in 0..t.rows.len() {
+                history.push((t.number(i, e)?, t.number(i, o)?));
             }
         }
         Ok(Calibration { fit, history })

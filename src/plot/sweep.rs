@@ -11,11 +11,10 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
-    draw_err, draw_figures, escape, format_number, page_head, register_font, write_report, Figures,
-    PlotError, Table, FONT, PALETTE, R,
-};
-use crate::output::{band, round_sig};
+use super::chart::{draw_err, draw_figures, format_number, register_font, Figures, FONT, PALETTE};
+use super::report::{escape, page_head, write_report};
+use super::{PlotError, R};
+use crate::output::{band, round_sig, Table};
 use crate::sweep::{read_meta, Meta};
 
 /// Measures per figure (a 2 x 2 grid of panels).
@@ -64,14 +63,14 @@ impl SweepFigures {
             .parameters
             .iter()
             .map(|p| t.column(p))
-            .collect::<R<_>>()?;
+            .collect::<Result<_, crate::output::ReadError>>()?;
         let measure_cols: Vec<usize> = meta
             .outcomes
             .measures
             .iter()
             .take(PANELS)
             .map(|m| t.column(m))
-            .collect::<R<_>>()?;
+            .collect::<Result<_, crate::output::ReadError>>()?;
         let mut scenarios: Vec<String> = Vec::new();
         for row in &t.rows {
             if !scenarios.contains(&row[scen_col]) {
@@ -92,12 +91,12 @@ impl SweepFigures {
                 for name in &scenarios {
                     // x (as bits, to group exactly) -> values over runs
                     let mut groups: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
-                    for row in t.rows.iter().filter(|r| &r[scen_col] == name) {
+                    for (i, row) in t.rows.iter().enumerate() {
+                        if &row[scen_col] != name {
+                            continue;
+                        }
                         let x: f64 = row[param_cols[k]].parse().unwrap_or(f64::NAN);
-                        let y: f64 = row[mc].parse().map_err(|_| PlotError::Input {
-                            path: t.path.clone(),
-                            message: format!("`{}` is not a number: {:?}", t.header[mc], row[mc]),
-                        })?;
+                        let y = t.number(i, mc)?;
                         groups.entry(order_key(x)).or_default().push(y);
                     }
                     let pts = groups

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::design::{Design, Values};
 use super::{Outcomes, Parameter, Sweep, SweepError};
-use crate::output::COLUMNS;
+use crate::output::Metrics;
 use crate::scenario::keypath::{KeyPath, Segment};
 use crate::scenario::Override;
 
@@ -308,13 +308,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Sweep, SweepError> {
         None => DEFAULT_MEASURES.iter().map(|s| s.to_string()).collect(),
     };
     for m in &measures {
-        if m != POLICY_SPENDING && !COLUMNS.contains(&m.as_str()) {
+        if m != POLICY_SPENDING && !Metrics::NAMES.contains(&m.as_str()) {
             return Err(c.err(
                 "outcomes.measures",
                 format!("\"{m}\""),
                 &format!(
                     "not a measure; use a column of series.csv ({}) or \"{POLICY_SPENDING}\"",
-                    COLUMNS.join(", ")
+                    Metrics::NAMES.join(", ")
                 ),
             ));
         }

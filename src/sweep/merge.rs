@@ -12,7 +12,18 @@ use std::path::{Path, PathBuf};
 use super::file::POLICY_SPENDING;
 use super::{read_meta, Meta, SweepError};
 use crate::error::RunError;
-use crate::output::{csv_field, round_sig, split_csv, COLUMNS};
+use crate::output::{round_sig, CsvRow, CsvText, Metrics, PoliciesRow, Problem, ReadError};
+use crate::output::{Reader, SeriesRow, Table};
+
+/// A run's output file that is there but cannot be read as labsim wrote it.
+impl From<ReadError> for SweepError {
+    fn from(e: ReadError) -> SweepError {
+        SweepError::Corrupt {
+            path: e.path,
+            message: e.problem.to_string(),
+        }
+    }
+}
 
 /// The plan as `merge` reads it back from `plan.csv`.
 pub struct PlanTable {
@@ -27,13 +38,20 @@ const PLAN_FIXED: [&str; 5] = ["run", "scenario", "replication", "seed", "scenar
 
 /// Read `dir/plan.csv`.
 pub fn read_plan(dir: &Path) -> Result<PlanTable, SweepError> {
-    let (path, text) = super::read_output_file(dir, "plan.csv")?;
+    let path = dir.join("plan.csv");
+    let table = Table::read(&path).map_err(|e| match e.problem {
+        Problem::Io(err) => SweepError::Usage(format!(
+            "{}: cannot read it ({err}); is {} the output directory of `labsim sweep run`?",
+            path.display(),
+            dir.display()
+        )),
+        _ => e.into(),
+    })?;
     let corrupt = |message: String| SweepError::Corrupt {
         path: path.clone(),
         message,
     };
-    let mut lines = text.lines();
-    let header = split_csv(lines.next().unwrap_or_default());
+    let header = table.header;
     if header.len() < PLAN_FIXED.len() || header[..PLAN_FIXED.len()] != PLAN_FIXED {
         return Err(corrupt(format!(
             "the header must start with {}",
@@ -41,9 +59,8 @@ pub fn read_plan(dir: &Path) -> Result<PlanTable, SweepError> {
         )));
     }
     let mut rows = Vec::new();
-    for (i, line) in lines.enumerate() {
-        let mut row = split_csv(line);
-        if row.len() != header.len() || row[0] != i.to_string() {
+    for (i, mut row) in table.rows.into_iter().enumerate() {
+        if row[0] != i.to_string() {
             return Err(corrupt(format!(
                 "line {} is not run {i} of the plan",
                 i + 2
@@ -96,58 +113,42 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
         let path = path.to_path_buf();
         move |source| SweepError::Run(RunError::Write { path, source })
     };
-    let result =
-        (|| {
-            let file = File::create(&tmp_runs).map_err(write_err(&tmp_runs))?;
-            let mut w = BufWriter::new(file);
-            let mut summary = String::new();
-            let prefix_header = {
-                let mut cols: Vec<String> = ["run", "scenario", "replication", "seed"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect();
-                cols.extend(plan.parameters.iter().map(|p| csv_field(p)));
-                cols.join(",")
-            };
-            writeln!(
-                w,
-                "{prefix_header},step,date,level,key,{}",
-                COLUMNS.join(",")
-            )
-            .map_err(write_err(&tmp_runs))?;
-            summary.push_str(&prefix_header);
-            for m in &meta.outcomes.measures {
-                summary.push(',');
-                summary.push_str(m);
-            }
-            summary.push('\n');
-            for (k, row) in plan.rows.iter().enumerate() {
-                let prefix: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-                let prefix = prefix.join(",");
-                let series = run_dir(k).join("series.csv");
-                let text = std::fs::read_to_string(&series).map_err(|e| SweepError::Corrupt {
-                    path: series.clone(),
-                    message: format!("cannot read it: {e}"),
+    let result = (|| {
+        let file = File::create(&tmp_runs).map_err(write_err(&tmp_runs))?;
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(BufWriter::new(file));
+        let mut prefix_header: Vec<&str> = vec!["run", "scenario", "replication", "seed"];
+        prefix_header.extend(plan.parameters.iter().map(String::as_str));
+        // The series' columns after its replication, which the run's prefix replaces.
+        let series_columns = SeriesRow::columns();
+        let header = prefix_header.iter().chain(&series_columns[1..]);
+        w.write_record(header)
+            .map_err(|e| write_err(&tmp_runs)(io_error(e)))?;
+        let mut summary: CsvText = CsvText::with_header(
+            prefix_header
+                .iter()
+                .copied()
+                .chain(meta.outcomes.measures.iter().map(String::as_str)),
+        );
+        for (k, prefix) in plan.rows.iter().enumerate() {
+            let series = run_dir(k).join("series.csv");
+            let means =
+                copy_series(&series, prefix, &mut w, &meta, &run_dir(k)).map_err(|e| match e {
+                    CopyError::Write(source) => write_err(&tmp_runs)(source),
+                    CopyError::Sweep(e) => e,
                 })?;
-                let means = copy_series(&text, &series, &prefix, &mut w, &meta, &run_dir(k))
-                    .map_err(|e| match e {
-                        CopyError::Write(source) => write_err(&tmp_runs)(source),
-                        CopyError::Sweep(e) => e,
-                    })?;
-                summary.push_str(&prefix);
-                for x in means {
-                    summary.push(',');
-                    summary.push_str(&number(x));
-                }
-                summary.push('\n');
-            }
-            w.flush().map_err(write_err(&tmp_runs))?;
-            w.into_inner()
-                .map_err(|e| write_err(&tmp_runs)(e.into_error()))?
-                .sync_all()
-                .map_err(write_err(&tmp_runs))?;
-            Ok(summary)
-        })();
+            summary.push_fields(prefix.iter().cloned().chain(means.into_iter().map(number)));
+        }
+        w.flush().map_err(write_err(&tmp_runs))?;
+        w.into_inner()
+            .map_err(|e| write_err(&tmp_runs)(e.into_error()))?
+            .into_inner()
+            .map_err(|e| write_err(&tmp_runs)(e.into_error()))?
+            .sync_all()
+            .map_err(write_err(&tmp_runs))?;
+        Ok(summary.finish())
+    })();
     let summary = match result {
         Ok(s) => s,
         Err(e) => {
@@ -167,24 +168,31 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
     })
 }
 
+/// The I/O error under a `csv` error writing a file (the only kind writing strings can give).
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
 enum CopyError {
     Write(std::io::Error),
     Sweep(SweepError),
 }
 
-impl From<std::io::Error> for CopyError {
-    fn from(e: std::io::Error) -> Self {
-        CopyError::Write(e)
+impl From<ReadError> for CopyError {
+    fn from(e: ReadError) -> Self {
+        CopyError::Sweep(e.into())
     }
 }
 
-/// Copy one run's `series.csv` into `runs.csv` with `prefix` in place of its replication, and
-/// return the run's measures.
-fn copy_series(
-    text: &str,
+/// Copy one run's `series.csv` into `runs.csv`, each line with `prefix` (the run's plan row) in
+/// place of its replication and its other fields as they are, and return the run's measures.
+fn copy_series<W: Write>(
     path: &Path,
-    prefix: &str,
-    w: &mut impl Write,
+    prefix: &[String],
+    w: &mut csv::Writer<W>,
     meta: &Meta,
     run_dir: &Path,
 ) -> Result<Vec<f64>, CopyError> {
@@ -194,11 +202,10 @@ fn copy_series(
             message,
         })
     };
-    let mut lines = text.lines();
-    let expected = format!("replication,step,date,level,key,{}", COLUMNS.join(","));
-    if lines.next() != Some(expected.as_str()) {
+    let mut series = Reader::<SeriesRow>::open(path)?;
+    if !series.headers().iter().eq(SeriesRow::columns()) {
         return Err(corrupt(
-            "its header is not that of this labsim version's series.csv".into(),
+            "its columns are not those of this labsim version's series.csv".into(),
         ));
     }
     let window = |step: u32| {
@@ -208,36 +215,32 @@ fn copy_series(
         .outcomes
         .measures
         .iter()
-        .map(|m| COLUMNS.iter().position(|c| c == m))
+        .map(|m| Metrics::NAMES.iter().position(|c| c == m))
         .collect();
     let mut sums = vec![0.0; wanted.len()];
     let mut steps = 0u32;
-    for line in lines {
-        let rest = line
-            .split_once(',')
-            .map(|(_, rest)| rest)
-            .ok_or_else(|| corrupt(format!("a line without fields: {line:?}")))?;
-        writeln!(w, "{prefix},{rest}")?;
-        let fields = split_csv(rest);
-        if fields.len() != 4 + COLUMNS.len() {
-            return Err(corrupt(format!("a line with {} fields", fields.len() + 1)));
-        }
-        let step: u32 = fields[0]
-            .parse()
-            .map_err(|_| corrupt(format!("step {:?} is not a number", fields[0])))?;
-        if fields[2] != "total" || !window(step) {
+    while let Some(row) = series.next_row()? {
+        let fields = prefix
+            .iter()
+            .map(String::as_str)
+            .chain(series.record().iter().skip(1));
+        w.write_record(fields)
+            .map_err(|e| CopyError::Write(io_error(e)))?;
+        let step = row.id.step;
+        if row.id.level != "total" || !window(step) {
             continue;
         }
         steps += 1;
+        let values = row.metrics.values();
         for (sum, col) in sums.iter_mut().zip(&wanted) {
-            if let Some(c) = col {
-                let text = &fields[4 + c];
-                *sum += text.parse::<f64>().map_err(|_| {
-                    corrupt(format!(
-                        "step {step}: `{}` is not a number: {text:?}",
-                        COLUMNS[*c]
-                    ))
-                })?;
+            if let Some(c) = *col {
+                if values[c].is_nan() {
+                    return Err(corrupt(format!(
+                        "step {step}: `{}` is empty (undefined), so it has no mean over the outcome window",
+                        Metrics::NAMES[c]
+                    )));
+                }
+                *sum += values[c];
             }
         }
     }
@@ -267,9 +270,12 @@ fn policy_spending(path: &Path, window: &dyn Fn(u32) -> bool) -> Result<f64, Swe
         path: path.to_path_buf(),
         message,
     };
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
+    let rows = match crate::output::read::<PoliciesRow>(path) {
+        Ok(rows) => rows,
+        Err(ReadError {
+            problem: Problem::Io(e),
+            ..
+        }) => {
             let manifest = path.with_file_name("manifest.json");
             let listed =
                 std::fs::read_to_string(&manifest).is_ok_and(|m| m.contains("\"policies.csv\""));
@@ -280,29 +286,17 @@ fn policy_spending(path: &Path, window: &dyn Fn(u32) -> bool) -> Result<f64, Swe
             }
             return Ok(0.0);
         }
+        Err(e) => return Err(e.into()),
     };
-    let mut lines = text.lines();
-    let header = split_csv(lines.next().unwrap_or_default());
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| corrupt(format!("missing column `{name}`")))
-    };
-    let (step_col, spend_col) = (col("step")?, col("spending")?);
     let mut total = 0.0;
-    for line in lines {
-        let f = split_csv(line);
-        let step: u32 = f
-            .get(step_col)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| corrupt(format!("a line without a step: {line:?}")))?;
-        if window(step) {
-            total += f
-                .get(spend_col)
-                .and_then(|s| s.parse::<f64>().ok())
-                .ok_or_else(|| corrupt(format!("step {step}: spending is not a number")))?;
+    for row in rows.iter().filter(|r| window(r.step)) {
+        if row.spending.is_nan() {
+            return Err(corrupt(format!(
+                "step {}, policy `{}`: spending is empty",
+                row.step, row.policy
+            )));
         }
+        total += row.spending;
     }
     Ok(total)
 }

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{RunError, ScenarioError};
-use crate::output::csv_field;
+use crate::output::CsvText;
 use crate::scenario::{keypath::KeyPath, Override, Scenario, Source};
 
 pub use design::{latin_hypercube, Design};
@@ -291,29 +291,24 @@ impl Plan {
     /// `plan.csv`: one row per run with its scenario, replication, seed, scenario hash and
     /// parameter values.
     pub fn csv(&self) -> String {
-        let mut out = String::from("run,scenario,replication,seed,scenario_hash");
-        for p in &self.sweep.parameters {
-            out.push(',');
-            out.push_str(&csv_field(&p.key.to_string()));
-        }
-        out.push('\n');
+        let mut header: Vec<String> = ["run", "scenario", "replication", "seed", "scenario_hash"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        header.extend(self.sweep.parameters.iter().map(|p| p.key.to_string()));
+        let mut out: CsvText = CsvText::with_header(header);
         for run in &self.runs {
-            let _ = write!(
-                out,
-                "{},{},{},{},{}",
-                run.index,
-                csv_field(&self.scenario_names[run.scenario]),
-                run.replication,
-                run.seed,
-                self.hashes[run.scenario][run.point]
-            );
-            for v in &self.points[run.point] {
-                out.push(',');
-                out.push_str(&csv_field(&value_text(v)));
-            }
-            out.push('\n');
+            let mut fields = vec![
+                run.index.to_string(),
+                self.scenario_names[run.scenario].clone(),
+                run.replication.to_string(),
+                run.seed.to_string(),
+                self.hashes[run.scenario][run.point].clone(),
+            ];
+            fields.extend(self.points[run.point].iter().map(value_text));
+            out.push_fields(fields);
         }
-        out
+        out.finish()
     }
 
     pub fn meta(&self) -> Meta {

@@ -1,0 +1,188 @@
+//! The metrics of a level row: the columns of `series.csv` after its (replication, step, date,
+//! level, key), the metrics of `bands.csv`, the names plots, sweeps and calibration select.
+//!
+//! [`Metrics`] is declared from one list below: each entry is a field's doc line (meaning and
+//! unit) and its name and unit. **Adding a column is one entry.** The list gives the struct,
+//! its column names ([`Metrics::NAMES`], in file order), how each value is written (from its
+//! [`Unit`]), how it reads back, and access by name ([`Metrics::get`]).
+//!
+//! At the total, country and region levels people (stocks and worker flows) are counted where
+//! they live, jobs and vacancies where the job is; at the sector level everything is by sector
+//! (docs/MODEL.md section 4). Stocks are at the end of the step, flows during it (per step of
+//! `step_months` months); persons are agents x persons per agent.
+
+use super::cell::Format;
+use super::row::{CellError, Cells};
+
+/// What a metric measures, which says how it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Persons, jobs or vacancies (agents x persons per agent): whole numbers as integers,
+    /// others with 2 decimals.
+    Persons,
+    /// A rate or a ratio: 6 decimals.
+    Ratio,
+    /// Euros: 2 decimals.
+    Eur,
+}
+
+impl Unit {
+    pub fn format(self) -> Format {
+        match self {
+            Unit::Persons => Format::Count,
+            Unit::Ratio => Format::Fixed6,
+            Unit::Eur => Format::Fixed2,
+        }
+    }
+}
+
+macro_rules! metrics {
+    ($( $(#[doc = $doc:literal])+ $name:ident : $unit:ident, )+) => {
+        /// The metrics of one row of `series.csv` (see the module docs). An undefined value is
+        /// `NaN`, written as an empty cell.
+        #[derive(Clone, Copy, Debug, Default, PartialEq)]
+        pub struct Metrics {
+            $( $(#[doc = $doc])+ pub $name: f64, )+
+        }
+
+        impl Metrics {
+            /// Column names, in file order.
+            pub const NAMES: [&'static str; COUNT] = [$(stringify!($name)),+];
+            /// Units, in the order of [`Metrics::NAMES`].
+            pub const UNITS: [Unit; COUNT] = [$(Unit::$unit),+];
+
+            /// The values, in the order of [`Metrics::NAMES`].
+            pub fn values(&self) -> [f64; COUNT] {
+                [$(self.$name),+]
+            }
+
+            /// The value of the metric named `name`, if there is one.
+            pub fn get(&self, name: &str) -> Option<f64> {
+                match name {
+                    $(stringify!($name) => Some(self.$name),)+
+                    _ => None,
+                }
+            }
+
+            /// Read the metrics from the cells of a line, in the order of the names.
+            pub fn from_cells(cells: &mut Cells<'_>) -> Result<Metrics, CellError> {
+                Ok(Metrics { $( $name: cells.take()?, )+ })
+            }
+        }
+
+        impl serde::Serialize for Metrics {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let mut fields = s.serialize_struct("Metrics", COUNT)?;
+                $(
+                    fields.serialize_field(
+                        stringify!($name),
+                        &Unit::$unit.format().text(self.$name),
+                    )?;
+                )+
+                fields.end()
+            }
+        }
+
+        /// Number of metrics.
+        pub const COUNT: usize = [$(stringify!($name)),+].len();
+    };
+}
+
+metrics! {
+    /// Employed persons: by home at the total, country and region levels, in the sector at the
+    /// sector level (persons).
+    employed: Persons,
+    /// Filled jobs where the job is (persons); differs from `employed` by the net cross-border
+    /// commuters.
+    jobs: Persons,
+    /// Unemployed persons (persons).
+    unemployed: Persons,
+    /// Persons in training (persons).
+    in_training: Persons,
+    /// Open vacancies where the job is, at the end of the step (vacancies).
+    vacancies: Persons,
+    /// `unemployed / (employed + unemployed)` (share of the labour force, 0 when both are 0).
+    unemployment_rate: Ratio,
+    /// `vacancies / (vacancies + jobs)` (share, 0 when both are 0).
+    vacancy_rate: Ratio,
+    /// `vacancies / unemployed` (vacancies per unemployed person; undefined with nobody
+    /// unemployed).
+    tightness: Ratio,
+    /// Hires of unemployed persons during the step (persons per step).
+    hires_from_unemployment: Persons,
+    /// Employer changes, within a node too, counted where the new job is (persons per step).
+    job_to_job: Persons,
+    /// The same employer changes counted where the old job was (persons per step).
+    job_to_job_out: Persons,
+    /// Moves from a job into unemployment (persons per step).
+    separations: Persons,
+    /// Hires into a sector other than the worker's last (persons per step).
+    cross_sector_moves: Persons,
+    /// Hires into a job in another country than the worker's home (persons per step).
+    cross_border_hires: Persons,
+    /// Unemployed persons whose spell has reached `mechanics.long_term_months` (12 by default)
+    /// (persons).
+    long_term_unemployed: Persons,
+    /// Vacancies opened during the step, where the job is (vacancies per step).
+    vacancies_opened: Persons,
+    /// Vacancies that expired unfilled during the step (vacancies per step).
+    vacancies_expired: Persons,
+    /// Vacancies filled during the step (vacancies per step; hires from unemployment plus
+    /// job-to-job moves).
+    vacancies_filled: Persons,
+    /// Training courses started (persons per step).
+    training_starts: Persons,
+    /// Of `training_starts`, those started by employed workers (persons per step).
+    training_starts_employed: Persons,
+    /// Training courses completed (persons per step).
+    training_completions: Persons,
+    /// Diploma recognition procedures started (persons per step).
+    recognition_starts: Persons,
+    /// Diploma recognitions granted (persons per step).
+    recognitions: Persons,
+    /// Employed residents working in another country (persons; at the sector level the same
+    /// as `cross_border_commuters_in`).
+    cross_border_commuters_out: Persons,
+    /// Jobs here held by residents of another country (persons).
+    cross_border_commuters_in: Persons,
+    /// Target labour demand during the step, where the job is (jobs).
+    demand: Persons,
+    /// Cost of the training courses started (EUR per step).
+    training_cost: Eur,
+    /// Of `training_cost`, paid by the public employment service (EUR per step).
+    training_cost_public: Eur,
+    /// Of `training_cost`, paid by sector training funds (EUR per step).
+    training_cost_funds: Eur,
+    /// Of `training_cost`, paid privately by the workers (EUR per step).
+    training_cost_private: Eur,
+    /// Of `training_cost`, paid by policies (EUR per step).
+    training_cost_policy: Eur,
+    /// Fees of the diploma recognitions started (EUR per step).
+    recognition_fees: Eur,
+    /// Unemployment benefits: unemployed x `benefits.cost_per_unemployed_month` x months per
+    /// step (EUR per step).
+    benefit_spending: Eur,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_values_and_get_agree() {
+        let m = Metrics {
+            tightness: 0.5,
+            benefit_spending: 7.0,
+            ..Metrics::default()
+        };
+        let values = m.values();
+        for (k, name) in Metrics::NAMES.iter().enumerate() {
+            assert_eq!(m.get(name), Some(values[k]), "{name}");
+        }
+        assert_eq!(Metrics::NAMES[7], "tightness");
+        assert_eq!(values[7], 0.5);
+        assert_eq!(m.get("no_such_metric"), None);
+        assert_eq!(Metrics::UNITS[COUNT - 1], Unit::Eur);
+    }
+}

@@ -1,0 +1,80 @@
+//! `policies.csv` (written when the scenario has policies): per (replication, step, policy)
+//! what the policy did in the step.
+
+use super::cell;
+use super::row::{csv_row, CsvText};
+use crate::metrics::StepRecord;
+use crate::model::Model;
+use crate::policy::book::col;
+
+csv_row! {
+    /// One line of `policies.csv`.
+    pub struct PoliciesRow {
+        /// Replication, from 0.
+        pub replication: u32,
+        /// Step: 0 is the initial state.
+        pub step: u32,
+        /// The year-month of the step, or empty (as in `series.csv`).
+        pub date: String,
+        /// The policy's `name`.
+        pub policy: String,
+        /// The policy's `kind`, e.g. `training_subsidy`.
+        pub kind: String,
+        /// Persons who started taking part during the step (persons per step).
+        #[serde(with = "cell::count")]
+        pub participants_new: f64,
+        /// Persons taking part at the end of the step (persons).
+        #[serde(with = "cell::count")]
+        pub participants: f64,
+        /// Participants placed in a job during the step (persons per step).
+        #[serde(with = "cell::count")]
+        pub placements: f64,
+        /// What the policy spent during the step (EUR per step).
+        #[serde(with = "cell::fixed2")]
+        pub spending: f64,
+        /// Spends its budget caps refused during the step (persons per step).
+        #[serde(with = "cell::count")]
+        pub refused: f64,
+    }
+}
+
+/// `policies.csv` for all replications.
+pub fn policies_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
+    let s = &model.scenario;
+    let ppa = s.persons_per_agent();
+    let mut out = CsvText::<PoliciesRow>::new();
+    for (rep, series) in records.iter().enumerate() {
+        for rec in series {
+            let date = super::date(model, rec.step);
+            for (p, policy) in s.policies.iter().enumerate() {
+                // Counts are in agents, spending in EUR.
+                let f = &rec.policy.by_policy[p];
+                out.push(&PoliciesRow {
+                    replication: rep as u32,
+                    step: rec.step,
+                    date: date.clone(),
+                    policy: policy.name.clone(),
+                    kind: policy.kind.name().to_string(),
+                    participants_new: f[col::NEW_PARTICIPANTS] * ppa,
+                    participants: f[col::PARTICIPANTS] * ppa,
+                    placements: f[col::PLACEMENTS] * ppa,
+                    spending: f[col::SPENDING],
+                    refused: f[col::REFUSED] * ppa,
+                });
+            }
+        }
+    }
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::CsvRow;
+
+    #[test]
+    fn the_flow_columns_are_those_the_policy_book_keeps() {
+        let columns = PoliciesRow::columns();
+        assert_eq!(columns[columns.len() - col::N..], col::NAMES);
+    }
+}
