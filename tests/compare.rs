@@ -74,12 +74,13 @@ fn compare_writes_runs_and_a_summary_with_every_measure() {
         }
     }
     // The subsidy is paid, and nothing is spent where no policy exists.
+    let rows =
+        labsim::output::read::<labsim::compare::SummaryCsvRow>(&out.join("summary.csv")).unwrap();
     let spending = |scenario: &str| -> f64 {
-        let line = lines
-            .iter()
-            .find(|l| l.starts_with(&format!("{scenario},policy_spending,")))
-            .unwrap();
-        line.split(',').nth(3).unwrap().parse().unwrap()
+        rows.iter()
+            .find(|r| r.scenario == scenario && r.measure == "policy_spending")
+            .unwrap()
+            .mean
     };
     assert!(spending("training_subsidy") > 0.0);
     assert_eq!(spending("diploma_recognition_nl_de"), 0.0);

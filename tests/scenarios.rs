@@ -163,14 +163,16 @@ fn steps_are_dated_from_the_start_month() {
         .arg(tmp.path())
         .assert()
         .success();
-    let series = std::fs::read_to_string(tmp.path().join("series.csv")).unwrap();
+    let series =
+        labsim::output::read::<labsim::output::SeriesRow>(&tmp.path().join("series.csv")).unwrap();
     let date_of = |step: u32| {
         series
-            .lines()
-            .find(|l| l.starts_with(&format!("0,{step},")))
-            .and_then(|l| l.split(',').nth(2))
+            .iter()
+            .find(|r| r.id.replication == 0 && r.id.step == step)
             .unwrap()
-            .to_string()
+            .id
+            .date
+            .clone()
     };
     assert_eq!(date_of(0), "2021-12");
     assert_eq!(date_of(1), "2022-01");

@@ -254,7 +254,9 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{csv_text, CommutersRow, Metrics, SeriesId, SeriesRow};
+    use crate::output::{
+        csv_text, BandsRow, CommutersRow, Metrics, PoliciesRow, SeriesId, SeriesRow,
+    };
 
     fn series_row(key: &str) -> SeriesRow {
         let metrics = Metrics {
@@ -306,6 +308,49 @@ mod tests {
         assert_eq!(back[0].metrics.unemployment_rate, 0.041235);
         assert_eq!(back[0].metrics.benefit_spending, 12.5);
         assert_eq!(csv_text(&back), text, "written again, the same bytes");
+    }
+
+    /// Write `rows` as their file, read it back, and compare.
+    fn round_trip<T: CsvRow + PartialEq + std::fmt::Debug>(rows: &[T]) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = csv_text(rows);
+        assert_eq!(text.lines().count(), 1 + rows.len(), "{text}");
+        assert_eq!(read::<T>(&file(&dir, &text)).unwrap(), rows);
+    }
+
+    #[test]
+    fn every_row_type_of_a_run_round_trips() {
+        round_trip(&[CommutersRow {
+            replication: 0,
+            step: 2,
+            date: String::new(),
+            home_country: "DE".into(),
+            work_country: "NL".into(),
+            commuters: 7600.0,
+            hires: 12.5,
+        }]);
+        round_trip(&[PoliciesRow {
+            replication: 1,
+            step: 3,
+            date: "2022-03".into(),
+            policy: "STAP budget, 2022".into(),
+            kind: "training_subsidy".into(),
+            participants_new: 10.0,
+            participants: 250.0,
+            placements: 4.0,
+            spending: 12345.67,
+            refused: 0.0,
+        }]);
+        round_trip(&[BandsRow {
+            step: 4,
+            date: String::new(),
+            level: "sector".into(),
+            key: "care".into(),
+            metric: "vacancy_rate".into(),
+            mean: 0.049,
+            p05: 0.041,
+            p95: 0.057,
+        }]);
     }
 
     #[test]
