@@ -1,9 +1,15 @@
 //! Scenarios: the typed, validated description of one simulation, and how to get one from a file.
 //!
 //! `raw.rs` mirrors the TOML, `load.rs` follows `extends` chains, `validate.rs` checks every
-//! value against its rule and fills in defaults. The engine only ever sees a [`Scenario`]: ids are
-//! indices, durations are in steps, every rate has been checked to be finite and in range.
+//! value against its rule and fills in defaults, `describe.rs` says what a scenario holds. The
+//! engine only ever sees a [`Scenario`]: ids are indices, durations are in steps, every rate has
+//! been checked to be finite and in range.
+//!
+//! A validated scenario is never edited: a value set from outside the file (the command line's
+//! `--set` and `--seed`, a sweep's point and run seed, a calibration's candidate) is an
+//! [`Override`] applied to the resolved table before validation.
 
+mod describe;
 pub mod keypath;
 mod load;
 pub mod raw;
@@ -13,7 +19,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::ScenarioError;
 
+pub use describe::describe;
 pub use load::{fnv1a_hex, merge, Provenance};
+
+/// Most agents a scenario may create at its scale: workers are numbered with `u32`, and one
+/// value is kept free.
+pub const MAX_WORKERS: u64 = u32::MAX as u64 - 1;
 
 /// Countries, regions and sectors are referred to by these small indices.
 pub type CountryId = usize;
@@ -27,12 +38,38 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 }
 
 /// A value set at a key path after the scenario file was resolved, and who set it (the sweep
-/// or targets file, or the command line), for error messages.
+/// or targets file, or the command line: `--set`, `--seed`, ...), for error messages.
 #[derive(Clone, Debug)]
 pub struct Override {
     pub key: keypath::KeyPath,
     pub value: toml::Value,
     pub origin: PathBuf,
+}
+
+impl Override {
+    /// `simulation.KEY = value`, set by `origin`.
+    pub fn simulation(key: &str, value: toml::Value, origin: impl Into<PathBuf>) -> Override {
+        use keypath::{KeyPath, Segment};
+        Override {
+            key: KeyPath::from_segments(vec![
+                Segment::Key("simulation".into()),
+                Segment::Key(key.into()),
+            ]),
+            value,
+            origin: origin.into(),
+        }
+    }
+
+    /// `simulation.seed = seed`, set by `origin`. Seeds come from TOML integers (at least 0) or
+    /// from [`crate::sweep::run_seed`] (below 2^63), so they fit a TOML integer; one that did not
+    /// would be passed as text, which validation refuses rather than run another seed.
+    pub fn seed(seed: u64, origin: impl Into<PathBuf>) -> Override {
+        let value = i64::try_from(seed).map_or_else(
+            |_| toml::Value::String(seed.to_string()),
+            toml::Value::Integer,
+        );
+        Override::simulation("seed", value, origin)
+    }
 }
 
 /// [`load`] with `overrides` applied to the resolved table before validation, so that every
@@ -409,12 +446,12 @@ impl Scenario {
         self.regions.len() * self.sectors.len()
     }
 
-    /// Number of agents this scenario creates at its scale.
+    /// Number of agents this scenario creates at its scale (saturating: validation refuses
+    /// more than [`MAX_WORKERS`]).
     pub fn n_workers(&self) -> u64 {
-        self.regions
-            .iter()
-            .map(|r| (r.labour_force * self.simulation.scale).round() as u64)
-            .sum()
+        self.regions.iter().fold(0, |n: u64, r| {
+            n.saturating_add((r.labour_force * self.simulation.scale).round() as u64)
+        })
     }
 
     /// Persons each agent stands for.

@@ -681,7 +681,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into())
     });
-    Ok(Scenario {
+    let scenario = Scenario {
         name,
         description: raw.description.unwrap_or_default(),
         file: file.to_path_buf(),
@@ -709,7 +709,19 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
             raw.benefits.and_then(|b| b.cost_per_unemployed_month),
             0.0,
         )?,
-    })
+    };
+    let agents = scenario.n_workers();
+    if agents > MAX_WORKERS {
+        return Err(v.err(
+            "simulation.scale",
+            scenario.simulation.scale,
+            format!(
+                "gives {agents} agents (labour force times scale); at most {MAX_WORKERS} are \
+                 supported, lower the scale"
+            ),
+        ));
+    }
+    Ok(scenario)
 }
 
 fn country_pair(

@@ -1,0 +1,84 @@
+//! What `labsim check` prints about a validated scenario: its countries, regions, sectors,
+//! size, length and policies, one per line. Text for people; nothing reads it back.
+
+use std::fmt::Write as _;
+
+use super::Scenario;
+
+/// The description of `s`, one line per item, ending with a newline.
+pub fn describe(s: &Scenario) -> String {
+    let mut out = String::new();
+    let sim = &s.simulation;
+    let _ = writeln!(out, "scenario   {} ({})", s.name, s.file.display());
+    if !s.description.is_empty() {
+        let _ = writeln!(out, "           {}", s.description);
+    }
+    let _ = writeln!(out, "hash       {}", s.hash);
+    let _ = writeln!(out, "countries  {}", s.countries.len());
+    for c in &s.countries {
+        let langs: Vec<&str> = (0..s.languages.len())
+            .filter(|&l| c.languages & (1 << l) != 0)
+            .map(|l| s.languages[l].as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:<4} {} (languages: {})",
+            c.code,
+            c.name,
+            langs.join(", ")
+        );
+    }
+    let _ = writeln!(out, "regions    {}", s.regions.len());
+    for r in &s.regions {
+        let _ = writeln!(
+            out,
+            "  {:<32} {:<4} labour force {:>10.0}  unemployment {:>5.1} %",
+            r.name,
+            s.countries[r.country].code,
+            r.labour_force,
+            r.unemployment_rate * 100.0
+        );
+    }
+    let _ = writeln!(out, "sectors    {}", s.sectors.len());
+    for x in &s.sectors {
+        let _ = writeln!(
+            out,
+            "  {:<24} vacancy rate {:>5.1} %  wage {:>6.0}{}",
+            x.name,
+            x.vacancy_rate * 100.0,
+            x.wage,
+            if x.regulated { "  regulated" } else { "" }
+        );
+    }
+    let persons: f64 = s.regions.iter().map(|r| r.labour_force).sum();
+    let _ = writeln!(out, "nodes      {}", s.n_nodes());
+    let _ = writeln!(
+        out,
+        "workers    {} agents at scale {} ({persons:.0} persons)",
+        s.n_workers(),
+        sim.scale
+    );
+    let _ = writeln!(
+        out,
+        "steps      {} of {} month(s){}",
+        sim.steps,
+        sim.step_months,
+        sim.start.map(|d| format!(", from {d}")).unwrap_or_default()
+    );
+    let _ = writeln!(out, "replications {}, seed {}", sim.replications, sim.seed);
+    let _ = writeln!(out, "policies   {}", s.policies.len());
+    for p in &s.policies {
+        let _ = writeln!(
+            out,
+            "  {:<36} {:<22} steps {}-{}{}",
+            p.name,
+            p.kind.name(),
+            p.start,
+            p.end.min(sim.steps),
+            p.budget
+                .map(|b| format!(", budget EUR {b:.0}"))
+                .unwrap_or_default()
+        );
+    }
+    out
+}
