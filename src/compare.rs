@@ -2,6 +2,11 @@
 //! the baseline's seed, scale, replications and length, and each replication of a scenario is
 //! set against the same replication of the baseline, so that differences are policy, not noise.
 //!
+//! [`Comparison::load`] builds the baseline (with the command line's overrides) and every other
+//! scenario with the baseline's settings as overrides, so each is validated as it will run;
+//! [`Summary`] gathers the runs' totals and writes `summary.csv` and `summary.md`. Running the
+//! scenarios and drawing figures is the caller's (the `compare` command's).
+//!
 //! The summary reports, per scenario, the mean over replications and a 90 % interval (5th to
 //! 95th percentile of the per-replication differences) of: the change in unemployment
 //! person-months, in employment person-months, in work-to-work moves, in cross-sector moves,
@@ -9,10 +14,118 @@
 //! the net cost (policy spending minus benefits saved) per unemployment person-month avoided.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
+use crate::error::{RunError, ScenarioError};
 use crate::metrics::{flow, home, StepRecord};
 use crate::model::Model;
-use crate::output::{band, cell, csv_row, CsvText};
+use crate::output::{band, cell, csv_row, write_all_atomic, CsvText};
+use crate::scenario::{self, Override, Scenario};
+
+/// A comparison that cannot be set up (bad input, exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error("{file}: two scenarios are named \"{name}\"; give one a different `name`")]
+    SameName { file: PathBuf, name: String },
+    #[error("no scenario left to compare with the baseline")]
+    NothingLeft,
+}
+
+/// The scenarios of a comparison, validated with the settings they will run with.
+pub struct Comparison {
+    /// The baseline first, then every scenario kept, in the order given.
+    pub scenarios: Vec<Scenario>,
+    /// Why scenarios were skipped, one sentence each (no full stop).
+    pub notes: Vec<String>,
+}
+
+impl Comparison {
+    /// Build the baseline with `overrides` (the command line's), then every other scenario with
+    /// the baseline's seed, replications, steps and scale. The baseline itself and scenarios
+    /// whose regions, sectors or countries differ from the baseline's are skipped with a note;
+    /// two scenarios of one name, or none left to compare, are errors.
+    pub fn load(
+        baseline: &Path,
+        others: &[PathBuf],
+        overrides: &[Override],
+    ) -> Result<Comparison, CompareError> {
+        let base = scenario::load_with(baseline, overrides)?;
+        let shared = shared_settings(&base, overrides);
+        let mut scenarios = vec![base];
+        let mut notes = Vec::new();
+        for path in others {
+            if same_file(path, baseline) {
+                continue;
+            }
+            let s = scenario::load_with(path, &shared)?;
+            if structure(&s) != structure(&scenarios[0]) {
+                notes.push(format!(
+                    "skipped {}: its regions, sectors or countries differ from the baseline's, so it cannot share its random numbers",
+                    s.file.display()
+                ));
+                continue;
+            }
+            if scenarios.iter().any(|k| k.name == s.name) {
+                return Err(CompareError::SameName {
+                    file: s.file,
+                    name: s.name,
+                });
+            }
+            scenarios.push(s);
+        }
+        if scenarios.len() < 2 {
+            return Err(CompareError::NothingLeft);
+        }
+        Ok(Comparison { scenarios, notes })
+    }
+
+    pub fn baseline(&self) -> &Scenario {
+        &self.scenarios[0]
+    }
+
+    /// Steps of every replication of every scenario, for a progress bar.
+    pub fn total_steps(&self) -> u64 {
+        let sim = &self.baseline().simulation;
+        u64::from(sim.steps) * u64::from(sim.replications) * self.scenarios.len() as u64
+    }
+}
+
+/// The baseline's seed, replications, steps and scale as overrides for the other scenarios,
+/// each with the origin of the command-line override that set it, else the baseline's file.
+fn shared_settings(base: &Scenario, overrides: &[Override]) -> Vec<Override> {
+    let sim = &base.simulation;
+    let origin = &base.file;
+    let mut shared = vec![
+        Override::seed(sim.seed, origin),
+        Override::simulation("replications", sim.replications.into(), origin),
+        Override::simulation("steps", sim.steps.into(), origin),
+        Override::simulation("scale", sim.scale.into(), origin),
+    ];
+    for o in &mut shared {
+        if let Some(given) = overrides.iter().rev().find(|g| g.key == o.key) {
+            o.origin = given.origin.clone();
+        }
+    }
+    shared
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    std::fs::canonicalize(a)
+        .ok()
+        .zip(std::fs::canonicalize(b).ok())
+        .is_some_and(|(x, y)| x == y)
+}
+
+/// What two scenarios must share to draw the same random numbers: regions, sectors, countries.
+fn structure(s: &Scenario) -> (Vec<&str>, Vec<&str>, Vec<&str>) {
+    (
+        s.regions.iter().map(|r| r.name.as_str()).collect(),
+        s.sectors.iter().map(|x| x.name.as_str()).collect(),
+        s.countries.iter().map(|c| c.code.as_str()).collect(),
+    )
+}
 
 /// The measures of one replication of one scenario, in persons, person-months and EUR.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -173,6 +286,70 @@ csv_row! {
         pub replications_defined: usize,
         /// Replications run.
         pub replications: usize,
+    }
+}
+
+/// The totals of every run of a comparison, gathered as the runs finish, and the summary files
+/// made of them.
+pub struct Summary {
+    baseline: String,
+    replications: u32,
+    seed: u64,
+    notes: Vec<String>,
+    /// The baseline's totals per replication, once it has run.
+    baseline_totals: Option<Vec<Totals>>,
+    names: Vec<String>,
+    /// `totals[scenario][replication]` of the other scenarios.
+    totals: Vec<Vec<Totals>>,
+}
+
+impl Summary {
+    pub fn new(comparison: &Comparison) -> Summary {
+        let base = comparison.baseline();
+        Summary {
+            baseline: base.name.clone(),
+            replications: base.simulation.replications,
+            seed: base.simulation.seed,
+            notes: comparison.notes.clone(),
+            baseline_totals: None,
+            names: Vec::new(),
+            totals: Vec::new(),
+        }
+    }
+
+    /// Add the run of the next scenario of the comparison (the baseline first).
+    pub fn add(&mut self, model: &Model, records: &[Vec<StepRecord>]) {
+        let totals: Vec<Totals> = records.iter().map(|r| Totals::of(model, r)).collect();
+        if self.baseline_totals.is_none() {
+            self.baseline_totals = Some(totals);
+        } else {
+            self.names.push(model.scenario.name.clone());
+            self.totals.push(totals);
+        }
+    }
+
+    pub fn rows(&self) -> Vec<SummaryRow> {
+        let baseline = self.baseline_totals.as_deref().unwrap_or_default();
+        summarise(&self.names, baseline, &self.totals)
+    }
+
+    /// `summary.md`, with a note for every scenario skipped.
+    pub fn markdown(&self, rows: &[SummaryRow]) -> String {
+        let reps = self.replications as usize;
+        let mut md = summary_markdown(&self.baseline, rows, reps, self.seed);
+        for note in &self.notes {
+            let _ = write!(md, "\nNote: {note}.\n");
+        }
+        md
+    }
+
+    /// Write `summary.csv` and `summary.md` into `dir`; returns the markdown.
+    pub fn write(&self, dir: &Path) -> Result<String, RunError> {
+        let rows = self.rows();
+        let md = self.markdown(&rows);
+        let csv = summary_csv(&rows, self.replications as usize);
+        write_all_atomic(dir, &[("summary.csv", csv), ("summary.md", md.clone())])?;
+        Ok(md)
     }
 }
 
