@@ -207,7 +207,7 @@ impl Plan {
             let mut per_point = Vec::with_capacity(points.len());
             let mut name = String::new();
             for point in &points {
-                let s = build(&sweep, &source, point)?;
+                let s = build(&sweep, &source, point, Vec::new())?;
                 if sweep.outcomes.from_step > s.simulation.steps {
                     return Err(SweepError::File {
                         file: sweep.file.clone(),
@@ -258,14 +258,17 @@ impl Plan {
 
     /// The scenario of one run, ready to simulate: one replication with the run's seed.
     pub fn scenario(&self, run: &PlannedRun) -> Result<Scenario, SweepError> {
-        let mut s = build(
+        let origin = &self.sweep.file;
+        let run_settings = vec![
+            Override::seed(run.seed, origin),
+            Override::simulation("replications", 1u32.into(), origin),
+        ];
+        build(
             &self.sweep,
             &self.sources[run.scenario],
             &self.points[run.point],
-        )?;
-        s.simulation.seed = run.seed;
-        s.simulation.replications = 1;
-        Ok(s)
+            run_settings,
+        )
     }
 
     /// The overrides of one run, as `key=value` pairs.
@@ -387,14 +390,21 @@ pub fn run_dir(index: usize, runs: usize) -> PathBuf {
     PathBuf::from("runs").join(format!("{index:0w$}", w = width(runs)))
 }
 
-/// Build the scenario of one point of the sweep.
-fn build(sweep: &Sweep, source: &Source, point: &[toml::Value]) -> Result<Scenario, SweepError> {
+/// Build the scenario of one point of the sweep: `[set]`, then the point's parameter values,
+/// then `then` (a run's seed and replications; none for the plan's hash of the point).
+fn build(
+    sweep: &Sweep,
+    source: &Source,
+    point: &[toml::Value],
+    then: Vec<Override>,
+) -> Result<Scenario, SweepError> {
     let mut overrides = sweep.fixed.clone();
     overrides.extend(sweep.parameters.iter().zip(point).map(|(p, v)| Override {
         key: p.key.clone(),
         value: v.clone(),
         origin: sweep.file.clone(),
     }));
+    overrides.extend(then);
     Ok(source.build(&overrides)?)
 }
 
