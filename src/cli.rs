@@ -1,4 +1,6 @@
-//! The command line: `labsim run`, `compare`, `plot`, `check` and `sweep`, parsed with clap.
+//! The command line: `labsim run`, `compare`, `plot`, `check`, `calibrate` and `sweep`, parsed
+//! with clap. Values that are scenario settings (`--seed`, `--steps`, ...) are only parsed as
+//! numbers here; their rules are the scenario's, checked by validation (see `cmd/settings.rs`).
 
 use std::path::PathBuf;
 
@@ -61,12 +63,14 @@ pub struct CalibrateArgs {
     /// Most evaluations of the search.
     #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub budget: u32,
-    /// Replications per evaluation [default: the targets file's, else 2].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub replications: Option<u32>,
-    /// Seed shared by every evaluation [default: the targets file's, else the scenario's].
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
+    /// Replications per evaluation [default: the targets file's, else 2] (overrides
+    /// simulation.replications).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub replications: Option<i64>,
+    /// Seed shared by every evaluation [default: the targets file's, else the scenario's]
+    /// (overrides simulation.seed).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub seed: Option<i64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
@@ -179,21 +183,21 @@ pub struct CompareArgs {
     pub options: Overrides,
 }
 
-/// Settings a command line can override; `run` and `compare` share them.
+/// Settings a command line can override, and how to run; `run` and `compare` share them.
 #[derive(Debug, clap::Args)]
 pub struct Overrides {
     /// Random seed (overrides simulation.seed).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub seed: Option<i64>,
     /// Number of replications (overrides simulation.replications).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub replications: Option<u32>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub replications: Option<i64>,
     /// Worker threads [default: all cores]. Output does not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
     /// Number of steps (overrides simulation.steps).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64_335))]
-    pub steps: Option<u32>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub steps: Option<i64>,
     /// Agents per person (overrides simulation.scale); counts are still reported in persons.
     #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub scale: Option<f64>,

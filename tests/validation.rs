@@ -619,31 +619,222 @@ fn zero_threads_is_bad_usage() {
     assert_bad_run_args(&["--threads", "0"], &["--threads", "0"]);
 }
 
+// `--seed`, `--replications`, `--steps` and `--scale` are `simulation.*` keys set before
+// validation: the rule is the scenario's, and the message names the flag as the origin.
+
 #[test]
 fn zero_steps_is_bad_usage() {
-    assert_bad_run_args(&["--steps", "0"], &["--steps", "0"]);
+    assert_bad_run_args(
+        &["--steps", "0"],
+        &["--steps:", "`simulation.steps` = 0", "from 1 to"],
+    );
+    assert_bad_run_args(
+        &["--steps", "-5"],
+        &["--steps:", "`simulation.steps` = -5", "from 1 to"],
+    );
 }
 
 #[test]
 fn zero_replications_is_bad_usage() {
-    assert_bad_run_args(&["--replications", "0"], &["--replications", "0"]);
+    assert_bad_run_args(
+        &["--replications", "0"],
+        &[
+            "--replications:",
+            "`simulation.replications` = 0",
+            "from 1 to 10000",
+        ],
+    );
 }
 
 #[test]
 fn negative_scale_is_bad_usage() {
     assert_bad_run_args(&["--scale", "-1"], &["-1"]);
-    assert_bad_run_args(&["--scale=-1"], &["--scale", "-1"]);
+    assert_bad_run_args(
+        &["--scale=-1"],
+        &[
+            "--scale:",
+            "`simulation.scale` = -1",
+            "from 0.000001 to 1000",
+        ],
+    );
 }
 
 #[test]
 fn zero_and_nan_scale_are_bad_usage() {
-    assert_bad_run_args(&["--scale", "0"], &["--scale", "0"]);
-    assert_bad_run_args(&["--scale", "NaN"], &["--scale", "NaN"]);
+    assert_bad_run_args(
+        &["--scale", "0"],
+        &[
+            "--scale:",
+            "`simulation.scale` = 0",
+            "from 0.000001 to 1000",
+        ],
+    );
+    assert_bad_run_args(
+        &["--scale", "NaN"],
+        &[
+            "--scale:",
+            "`simulation.scale` = NaN",
+            "from 0.000001 to 1000",
+        ],
+    );
 }
 
 #[test]
 fn non_numeric_seed_is_bad_usage() {
     assert_bad_run_args(&["--seed", "abc"], &["--seed", "abc"]);
+}
+
+#[test]
+fn negative_seed_is_bad_usage() {
+    assert_bad_run_args(
+        &["--seed", "-1"],
+        &["--seed:", "`simulation.seed` = -1", "at least 0"],
+    );
+}
+
+#[test]
+fn compare_flags_go_through_validation() {
+    let dir = tmp();
+    write(&dir, "base.toml", with(""));
+    write(&dir, "other.toml", with("[mechanics]\napplications = 3"));
+    for (flag, key) in [("--steps", "steps"), ("--scale", "scale")] {
+        let out = labsim(&dir)
+            .args([
+                "compare",
+                "base.toml",
+                "other.toml",
+                "--quiet",
+                "--out",
+                "out",
+            ])
+            .args([flag, "0"])
+            .output()
+            .unwrap();
+        assert_exit_2(
+            &out,
+            &[&format!("{flag}:"), &format!("`simulation.{key}` = 0")],
+        );
+        assert!(!dir.path().join("out").exists());
+    }
+}
+
+#[test]
+fn calibrate_flags_go_through_validation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tmp();
+    for (flag, value, rule) in [
+        ("--replications", "0", "from 1 to 10000"),
+        ("--seed", "-3", "at least 0"),
+    ] {
+        let out = labsim(&dir)
+            .arg("calibrate")
+            .arg(root.join("scenarios/baseline.toml"))
+            .arg("--targets")
+            .arg(root.join("calibration/nl_border_2022.toml"))
+            .args(["--check", "--quiet", flag, value])
+            .output()
+            .unwrap();
+        let key = format!("`simulation.{}` = {value}", &flag[2..]);
+        assert_exit_2(&out, &[&format!("{flag}:"), &key, rule]);
+    }
+}
+
+/// The data files of a run of `s.toml` in `dir` with `args`, as bytes, and its manifest.
+fn run_bytes(dir: &TempDir, out: &str, args: &[&str]) -> (Vec<Vec<u8>>, serde_json::Value) {
+    let o = labsim(dir)
+        .args(["run", "s.toml", "--quiet", "--no-plots", "--out", out])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    let files = ["series.csv", "commuters.csv", "bands.csv"]
+        .map(|f| std::fs::read(dir.path().join(out).join(f)).unwrap())
+        .to_vec();
+    let manifest = std::fs::read_to_string(dir.path().join(out).join("manifest.json")).unwrap();
+    (files, serde_json::from_str(&manifest).unwrap())
+}
+
+#[test]
+fn flags_give_the_same_bytes_as_set() {
+    let dir = tmp();
+    write(&dir, "s.toml", with(""));
+    let flags = [
+        "--seed",
+        "7",
+        "--replications",
+        "2",
+        "--steps",
+        "3",
+        "--scale",
+        "0.5",
+    ];
+    let (by_flag, flag_manifest) = run_bytes(&dir, "flag", &flags);
+    let (by_set, set_manifest) = run_bytes(
+        &dir,
+        "set",
+        &[
+            "--set",
+            "simulation.seed=7",
+            "--set",
+            "simulation.replications=2",
+            "--set",
+            "simulation.steps=3",
+            "--set",
+            "simulation.scale=0.5",
+        ],
+    );
+    assert_eq!(by_flag, by_set, "the flags and --set gave different bytes");
+    for key in ["seed", "replications", "steps", "scale", "scenario_hash"] {
+        assert_eq!(flag_manifest[key], set_manifest[key], "{key}");
+    }
+    assert_eq!(flag_manifest["seed"], 7);
+    // Another seed gives other bytes: the flag took effect.
+    let mut other = flags;
+    other[1] = "8";
+    let (by_other, _) = run_bytes(&dir, "other", &other);
+    assert_ne!(
+        by_flag[0], by_other[0],
+        "--seed 8 gave the bytes of --seed 7"
+    );
+}
+
+#[test]
+fn too_many_agents_are_refused_from_a_flag_a_file_and_set() {
+    let dir = tmp();
+    let big =
+        "[[region]]\nname = \"B\"\ncountry = \"NL\"\nlabour_force = 5e6\nunemployment_rate = 0.05";
+    write(&dir, "big.toml", with(big));
+    let limit = (u32::MAX - 1).to_string();
+    let out = labsim(&dir)
+        .args([
+            "run", "big.toml", "--quiet", "--out", "out", "--scale", "1000",
+        ])
+        .output()
+        .unwrap();
+    assert_exit_2(
+        &out,
+        &["--scale:", "`simulation.scale` = 1000", "agents", &limit],
+    );
+    let out = labsim(&dir)
+        .args(["run", "big.toml", "--quiet", "--out", "out"])
+        .args(["--set", "simulation.scale=999"])
+        .output()
+        .unwrap();
+    assert_exit_2(&out, &["--set:", "`simulation.scale` = 999", &limit]);
+    assert!(!dir.path().join("out").exists());
+    write(
+        &dir,
+        "big_file.toml",
+        with(big).replace("steps = 5", "steps = 5\nscale = 900"),
+    );
+    let out = labsim(&dir)
+        .args(["check", "big_file.toml"])
+        .output()
+        .unwrap();
+    assert_exit_2(
+        &out,
+        &["big_file.toml:", "`simulation.scale` = 900", &limit],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -54,6 +54,12 @@ pub struct Problem {
     pub targets: Targets,
     /// The scenario's own values of the free parameters, clamped to their bounds.
     pub start: Vec<f64>,
+    /// The run settings every candidate shares (replications and seed), as overrides.
+    settings: Vec<Override>,
+    /// The scenario's name, and the replications and seed every candidate runs with.
+    name: String,
+    replications: u32,
+    seed: u64,
 }
 
 /// How one target fits: the mean over replications and its 5-95 % band.
@@ -82,9 +88,30 @@ impl FitRow {
 impl Problem {
     /// Read the scenario, check that every target's level and key exist in it, and that every
     /// free parameter's key path exists and takes both of its bounds.
-    pub fn new(scenario_path: &Path, targets: Targets) -> Result<Problem, CalibrateError> {
+    ///
+    /// Every candidate runs the targets file's replications (and seed, if it gives one, else
+    /// the scenario's), unless `settings` (the command line's `--replications`, `--seed`) set
+    /// them: all of them are overrides of `simulation.*`, validated with the scenario.
+    pub fn new(
+        scenario_path: &Path,
+        targets: Targets,
+        settings: &[Override],
+    ) -> Result<Problem, CalibrateError> {
         let source = Source::read(scenario_path)?;
-        let scenario = source.build(&[])?;
+        let mut all = vec![Override::simulation(
+            "replications",
+            targets.replications.into(),
+            &targets.file,
+        )];
+        all.extend(targets.seed.map(|s| Override::seed(s, &targets.file)));
+        all.extend_from_slice(settings);
+        let settings = all;
+        let scenario = source.build(&settings)?;
+        let (name, replications, seed) = (
+            scenario.name.clone(),
+            scenario.simulation.replications,
+            scenario.simulation.seed,
+        );
         let model = Model::new(scenario);
         for (i, t) in targets.targets.iter().enumerate() {
             moments::check(&model, t).map_err(|m| CalibrateError::Mismatch {
@@ -124,7 +151,9 @@ impl Problem {
                     value: value(bound, p.integer),
                     origin: targets.file.clone(),
                 };
-                source.build(&[o])?;
+                let mut overrides = settings.clone();
+                overrides.push(o);
+                source.build(&overrides)?;
             }
             let current = p
                 .key
@@ -138,7 +167,26 @@ impl Problem {
             source,
             targets,
             start,
+            settings,
+            name,
+            replications,
+            seed,
         })
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Replications of every evaluation.
+    pub fn replications(&self) -> u32 {
+        self.replications
+    }
+
+    /// The seed of every evaluation (common random numbers), and of the search.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// Parameter values of a point of the unit cube.
@@ -158,74 +206,37 @@ impl Problem {
             .collect()
     }
 
+    /// The run settings, then the free parameters at `values` (none: the scenario as it is).
     fn overrides(&self, values: &[f64]) -> Vec<Override> {
-        self.targets
-            .parameters
-            .iter()
-            .zip(values)
-            .map(|(p, v)| Override {
-                key: p.key.clone(),
-                value: value(*v, p.integer),
-                origin: self.targets.file.clone(),
-            })
-            .collect()
+        let mut overrides = self.settings.clone();
+        overrides.extend(
+            self.targets
+                .parameters
+                .iter()
+                .zip(values)
+                .map(|(p, v)| Override {
+                    key: p.key.clone(),
+                    value: value(*v, p.integer),
+                    origin: self.targets.file.clone(),
+                }),
+        );
+        overrides
     }
 
-    /// The scenario with the free parameters at `values`, `replications` and `seed`.
-    pub fn scenario(
-        &self,
-        values: &[f64],
-        replications: u32,
-        seed: u64,
-    ) -> Result<Scenario, CalibrateError> {
-        let overrides = if values.is_empty() {
-            Vec::new()
-        } else {
-            self.overrides(values)
-        };
-        let mut s = self.source.build(&overrides)?;
-        s.simulation.replications = replications;
-        s.simulation.seed = seed;
-        Ok(s)
-    }
-
-    /// The scenario's own seed.
-    pub fn default_seed(&self) -> Result<u64, CalibrateError> {
-        Ok(self.source.build(&[])?.simulation.seed)
+    /// The scenario with the free parameters at `values` (none: as it is), run with the
+    /// problem's replications and seed.
+    pub fn scenario(&self, values: &[f64]) -> Result<Scenario, CalibrateError> {
+        Ok(self.source.build(&self.overrides(values))?)
     }
 
     /// The fit of the scenario as it is (no parameter changed).
-    pub fn evaluate_as_is(
-        &self,
-        replications: u32,
-        seed: u64,
-        threads: usize,
-    ) -> Result<Vec<FitRow>, CalibrateError> {
-        self.evaluate_with(&[], replications, seed, threads)
+    pub fn evaluate_as_is(&self, threads: usize) -> Result<Vec<FitRow>, CalibrateError> {
+        self.evaluate(&[], threads)
     }
 
     /// Run the scenario at `values` and return the fit of every target.
-    pub fn evaluate(
-        &self,
-        values: &[f64],
-        replications: u32,
-        seed: u64,
-        threads: usize,
-    ) -> Result<Vec<FitRow>, CalibrateError> {
-        self.evaluate_with(&self.overrides(values), replications, seed, threads)
-    }
-
-    fn evaluate_with(
-        &self,
-        overrides: &[Override],
-        replications: u32,
-        seed: u64,
-        threads: usize,
-    ) -> Result<Vec<FitRow>, CalibrateError> {
-        let mut s = self.source.build(overrides)?;
-        s.simulation.replications = replications;
-        s.simulation.seed = seed;
-        let model = Model::new(s);
+    pub fn evaluate(&self, values: &[f64], threads: usize) -> Result<Vec<FitRow>, CalibrateError> {
+        let model = Model::new(self.scenario(values)?);
         let result = crate::run::run(&model, threads, &|| {})?;
         let per_rep: Vec<Vec<f64>> = result
             .records
@@ -297,16 +308,15 @@ pub struct Outcome {
     pub seed: u64,
 }
 
-/// Search the free parameters with at most `budget` evaluations of `replications` runs each,
-/// all with `seed`. `progress` is called after every evaluation.
+/// Search the free parameters with at most `budget` evaluations of the problem's replications
+/// each, all with its seed. `progress` is called after every evaluation.
 pub fn calibrate(
     problem: &Problem,
     budget: usize,
-    replications: u32,
-    seed: u64,
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Outcome, CalibrateError> {
+    let (replications, seed) = (problem.replications(), problem.seed());
     let threads = threads_or_all(threads);
     let pool = crate::run::thread_pool(threads)?;
     let mut failure: Option<CalibrateError> = None;
@@ -329,7 +339,7 @@ pub fn calibrate(
         let results: Vec<Result<Vec<FitRow>, CalibrateError>> = pool.install(|| {
             fresh
                 .par_iter()
-                .map(|v| problem.evaluate(v, replications, seed, inner))
+                .map(|v| problem.evaluate(v, inner))
                 .collect()
         });
         for (v, r) in fresh.into_iter().zip(results) {
@@ -544,7 +554,7 @@ pub fn calibrated_toml(
     outcome: &Outcome,
     out_dir: &Path,
 ) -> Result<String, CalibrateError> {
-    let s = problem.scenario(&outcome.best, outcome.replications, outcome.seed)?;
+    let s = problem.scenario(&outcome.best)?;
     let internal = |what: &str, e: &dyn std::fmt::Display| {
         CalibrateError::Run(RunError::Internal(format!("{what}: {e}")))
     };

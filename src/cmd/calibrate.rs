@@ -4,26 +4,20 @@ use std::path::PathBuf;
 
 use labsim::calibrate::{self, targets, CalibrateError, Problem};
 
+use super::{progress, settings};
 use crate::cli::CalibrateArgs;
 use crate::Failure;
 
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let fail = |e: CalibrateError| Failure::Calibrate(e);
     let t = targets::load(&args.targets).map_err(|e| fail(e.into()))?;
-    let problem = Problem::new(&args.scenario, t).map_err(fail)?;
-    let replications = args.replications.unwrap_or(problem.targets.replications);
-    let seed = match args.seed.or(problem.targets.seed) {
-        Some(s) => s,
-        None => problem.default_seed().map_err(fail)?,
-    };
+    let flags = settings::seed_and_replications(args.seed, args.replications);
+    let problem = Problem::new(&args.scenario, t, &flags).map_err(fail)?;
     let threads = args.threads.unwrap_or(0) as usize;
-    let scenario_name = problem
-        .scenario(&[], 1, seed)
-        .map(|s| s.name)
-        .unwrap_or_else(|_| "scenario".into());
+    let scenario_name = problem.name().to_string();
 
     if args.check {
-        return check(&args, &problem, replications, seed, threads, &scenario_name);
+        return check(&args, &problem, threads, &scenario_name);
     }
     if problem.targets.parameters.is_empty() {
         return Err(Failure::Usage(format!(
@@ -36,16 +30,13 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("calibrate-{scenario_name}")));
     let budget = args.budget as usize;
-    let bar = crate::progress_bar(
+    let bar = progress::bar(
         args.quiet,
         budget as u64,
         format!("calibrate {scenario_name}"),
         "evaluations",
     );
-    let outcome = calibrate::calibrate(&problem, budget, replications, seed, threads, &|| {
-        bar.inc(1)
-    })
-    .map_err(fail)?;
+    let outcome = calibrate::calibrate(&problem, budget, threads, &|| bar.inc(1)).map_err(fail)?;
     bar.finish_and_clear();
 
     std::fs::create_dir_all(&out)
@@ -54,7 +45,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let toml_text = calibrate::calibrated_toml(&problem, &outcome, &out).map_err(fail)?;
     let title = format!(
         "Fit of {} to {} after calibration ({} replications, seed {})",
-        calibrated_name, problem.targets.name, replications, seed
+        calibrated_name, problem.targets.name, outcome.replications, outcome.seed
     );
     let md = calibrate::fit_markdown(&outcome.fit, &title);
     let mut files = labsim::output::write_all_atomic(
@@ -96,17 +87,18 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
 fn check(
     args: &CalibrateArgs,
     problem: &Problem,
-    replications: u32,
-    seed: u64,
     threads: usize,
     scenario_name: &str,
 ) -> Result<(), Failure> {
     let rows = problem
-        .evaluate_as_is(replications, seed, threads)
+        .evaluate_as_is(threads)
         .map_err(Failure::Calibrate)?;
     let title = format!(
         "Fit of {} to {} ({} replications, seed {})",
-        scenario_name, problem.targets.name, replications, seed
+        scenario_name,
+        problem.targets.name,
+        problem.replications(),
+        problem.seed()
     );
     let md = calibrate::fit_markdown(&rows, &title);
     if let Some(out) = &args.out {

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use labsim::sweep::{self, exec, slurm, Plan};
 
+use super::{plot, progress};
 use crate::cli::{SweepCommand, SweepRunArgs, SweepSlurmArgs};
 use crate::Failure;
 
@@ -42,7 +43,7 @@ fn run(args: SweepRunArgs) -> Result<(), Failure> {
     let out = out_dir(args.out, &plan);
     let in_shard = plan.runs.iter().filter(|r| shard.contains(r.index)).count();
     let terminal = !args.quiet && std::io::stderr().is_terminal();
-    let bar = crate::progress_bar(
+    let bar = progress::bar(
         !terminal,
         in_shard as u64,
         format!(
@@ -154,7 +155,7 @@ fn merge(dir: &Path, no_plots: bool) -> Result<(), Failure> {
     let merged = sweep::merge::merge(dir).map_err(Failure::Sweep)?;
     let mut files = merged.files;
     if !no_plots {
-        files.extend(crate::plot(dir)?);
+        files.extend(plot::draw(dir)?);
     }
     eprintln!("merged {} runs", merged.runs);
     for f in files {

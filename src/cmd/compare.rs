@@ -1,0 +1,62 @@
+//! `labsim compare`: run scenarios against a baseline ([`labsim::compare`]), each into its own
+//! directory, and write the summary.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use labsim::compare::{Comparison, Summary};
+use labsim::model::Model;
+
+use super::{plot, progress, settings};
+use crate::cli::CompareArgs;
+use crate::Failure;
+
+pub fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let overrides = settings::flags(&args.options);
+    let comparison =
+        Comparison::load(&args.baseline, &args.scenarios, &overrides).map_err(Failure::Compare)?;
+    for note in &comparison.notes {
+        eprintln!("note: {note}");
+    }
+    let base = comparison.baseline().name.clone();
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{base}")));
+    let bar = progress::bar(
+        args.options.quiet,
+        comparison.total_steps(),
+        format!("compare {base}"),
+        "steps",
+    );
+    let threads = args.options.threads.unwrap_or(0) as usize;
+    let mut summary = Summary::new(&comparison);
+    for s in comparison.scenarios {
+        let name = s.name.clone();
+        let model = Model::new(s);
+        let result = labsim::run::run(&model, threads, &|| bar.inc(1))
+            .with_context(|| format!("running {name}"))
+            .map_err(Failure::Run)?;
+        labsim::output::write_run(&out_dir.join(&name), &model, &result)
+            .with_context(|| format!("writing {name}"))
+            .map_err(Failure::Run)?;
+        if !args.no_plots {
+            plot::draw(&out_dir.join(&name))?;
+        }
+        summary.add(&model, &result.records);
+    }
+    bar.finish_and_clear();
+    let md = summary
+        .write(&out_dir)
+        .context("writing the summary")
+        .map_err(Failure::Run)?;
+    if !args.no_plots {
+        plot::draw(&out_dir)?;
+    }
+    if !args.options.quiet {
+        println!("{md}");
+        eprintln!("wrote {}", out_dir.display());
+    }
+    Ok(())
+}
