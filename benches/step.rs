@@ -27,7 +27,7 @@ fn setup(file: &str, workers: u64) -> (Model, World, Stepper) {
     s.simulation.steps = 120;
     let model = Model::new(s);
     let mut world = World::new(&model, 0);
-    let mut stepper = Stepper::new(&model, &world);
+    let mut stepper = Stepper::new(&model);
     for _ in 0..WARM_UP_STEPS {
         stepper.step(&model, &mut world);
     }

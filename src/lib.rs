@@ -1,8 +1,12 @@
 //! labsim: an agent-based simulator of labour-market mobility across the Dutch-German and
 //! Dutch-Belgian borders. The module list is the program:
 
+/// Status codes and the clock every layer shares.
+pub mod agent;
 /// Fitting scenarios to published moments, and checking their fit.
 pub mod calibrate;
+/// Fixed chunks of workers for parallel work, independent of the thread count.
+pub mod chunks;
 /// Scenarios against a baseline with common random numbers.
 pub mod compare;
 /// What can go wrong, in words a user can act on.
@@ -23,6 +27,8 @@ pub mod rng;
 pub mod run;
 /// Scenario files: raw TOML, `extends`, validation into typed values.
 pub mod scenario;
+/// The stages of a step, in order, and the random draws each owns.
+pub mod stage;
 /// The staged step and its reusable buffers.
 pub mod step;
 /// Sweeps: plans of many runs, shards of them (Slurm array tasks), resuming, merging.

@@ -64,7 +64,7 @@ pub mod money {
 }
 
 /// A census of the workers at one moment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Census {
     pub by_node: Vec<[u64; node::N]>,
     pub by_home: Vec<[u64; home::N]>,
@@ -170,5 +170,37 @@ pub struct StepRecord {
     pub demand: Vec<f64>,
     pub flows: Flows,
     /// What each policy did in the step.
-    pub policy: crate::policy::PolicyFlows,
+    pub policy: PolicyFlows,
+}
+
+/// Columns of the per-policy flows of one step ([`PolicyFlows`]).
+pub mod policy_flow {
+    pub const NEW_PARTICIPANTS: usize = 0;
+    pub const PARTICIPANTS: usize = 1;
+    pub const PLACEMENTS: usize = 2;
+    pub const SPENDING: usize = 3;
+    pub const REFUSED: usize = 4;
+    pub const N: usize = 5;
+    pub const NAMES: [&str; N] = [
+        "participants_new",
+        "participants",
+        "placements",
+        "spending",
+        "refused",
+    ];
+}
+
+/// What every policy did in one step; counts in agents, spending in EUR.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PolicyFlows {
+    pub by_policy: Vec<[f64; policy_flow::N]>,
+}
+
+impl PolicyFlows {
+    pub fn total_spending(&self) -> f64 {
+        self.by_policy
+            .iter()
+            .map(|p| p[policy_flow::SPENDING])
+            .sum()
+    }
 }

@@ -163,7 +163,7 @@ impl Model {
         let any_recognition = s.recognition.iter().any(|r| r.is_some())
             || s.policies
                 .iter()
-                .any(|p| matches!(p.kind, crate::policy::Kind::DiplomaRecognition { .. }));
+                .any(|p| matches!(p.kind, crate::scenario::policy::Kind::DiplomaRecognition(_)));
         Model {
             n_regions: nr,
             n_sectors: ns,

@@ -10,6 +10,8 @@
 //! the platform's maths library, whose last bits may differ between systems: with them, output
 //! is the same on every machine, not only for every thread count.
 
+pub use crate::stage::Draw;
+
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The SplitMix64 finaliser: a bijective 64-bit mixer.
@@ -20,36 +22,16 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The stages that draw random numbers; each has its own stream so that adding draws to one
-/// stage never shifts the numbers another stage sees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u64)]
-pub enum Stage {
-    Init = 1,
-    Separations = 2,
-    Openings = 3,
-    Expiry = 4,
-    Search = 5,
-    Matching = 6,
-    Training = 7,
-    Recognition = 8,
-    Policy = 9,
-    Hire = 10,
-    RecognitionOutcome = 11,
-}
-
-/// The key of one stage in one step of one replication.
+/// The key of one draw ([`Draw`], owned by one stage) in one step of one replication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StageKey(u64);
 
 impl StageKey {
-    pub fn new(seed: u64, replication: u32, step: u32, stage: Stage) -> StageKey {
+    pub fn new(seed: u64, replication: u32, step: u32, draw: Draw) -> StageKey {
         let mut h = mix64(seed ^ 0x6C61_6273_696D_0001); // "labsim"
         h = mix64(h ^ u64::from(replication).wrapping_mul(GOLDEN));
         h = mix64(h ^ u64::from(step).wrapping_mul(0xD1B5_4A32_D192_ED03));
-        StageKey(mix64(
-            h ^ (stage as u64).wrapping_mul(0x8CB9_2BA7_2F3D_8DD7),
-        ))
+        StageKey(mix64(h ^ draw.key().wrapping_mul(0x8CB9_2BA7_2F3D_8DD7)))
     }
 
     /// One uniform 64-bit word for entity `id` (an agent or a node) in this stage: output
@@ -172,17 +154,17 @@ mod tests {
 
     #[test]
     fn keys_differ_by_every_component() {
-        let base = StageKey::new(1, 0, 0, Stage::Search);
-        assert_ne!(base, StageKey::new(2, 0, 0, Stage::Search));
-        assert_ne!(base, StageKey::new(1, 1, 0, Stage::Search));
-        assert_ne!(base, StageKey::new(1, 0, 1, Stage::Search));
-        assert_ne!(base, StageKey::new(1, 0, 0, Stage::Matching));
+        let base = StageKey::new(1, 0, 0, Draw::Searching);
+        assert_ne!(base, StageKey::new(2, 0, 0, Draw::Searching));
+        assert_ne!(base, StageKey::new(1, 1, 0, Draw::Searching));
+        assert_ne!(base, StageKey::new(1, 0, 1, Draw::Searching));
+        assert_ne!(base, StageKey::new(1, 0, 0, Draw::Applications));
         assert_ne!(base.word(0), base.word(1));
     }
 
     #[test]
     fn words_are_uniform_enough() {
-        let key = StageKey::new(7, 0, 3, Stage::Separations);
+        let key = StageKey::new(7, 0, 3, Draw::Separations);
         let n = 200_000u32;
         let mean = (0..n).map(|i| unit_f64(key.word(i))).sum::<f64>() / f64::from(n);
         assert!((mean - 0.5).abs() < 0.005, "mean {mean}");
@@ -197,7 +179,7 @@ mod tests {
 
     #[test]
     fn binomial_mean_variance_and_edges() {
-        let mut s = StageKey::new(3, 0, 0, Stage::Openings).stream(0);
+        let mut s = StageKey::new(3, 0, 0, Draw::Openings).stream(0);
         assert_eq!(binomial(&mut s, 0, 0.5), 0);
         assert_eq!(binomial(&mut s, 10, 0.0), 0);
         assert_eq!(binomial(&mut s, 10, 1.0), 10);
@@ -221,7 +203,7 @@ mod tests {
 
     #[test]
     fn stochastic_round_is_unbiased() {
-        let mut s = StageKey::new(3, 0, 0, Stage::Init).stream(9);
+        let mut s = StageKey::new(3, 0, 0, Draw::Init).stream(9);
         let total: u64 = (0..100_000).map(|_| stochastic_round(&mut s, 2.25)).sum();
         let mean = total as f64 / 100_000.0;
         assert!((mean - 2.25).abs() < 0.01, "mean {mean}");

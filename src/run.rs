@@ -9,7 +9,8 @@ use std::time::Instant;
 use crate::error::RunError;
 use crate::metrics::StepRecord;
 use crate::model::Model;
-use crate::step::{Stepper, STAGES};
+use crate::stage::Stage;
+use crate::step::Stepper;
 use crate::world::World;
 
 /// Everything a run produced.
@@ -20,7 +21,7 @@ pub struct RunResult {
     pub threads: usize,
     pub wall_seconds: f64,
     /// Seconds per stage, summed over steps and replications.
-    pub stage_seconds: [f64; STAGES.len()],
+    pub stage_seconds: [f64; Stage::COUNT],
     /// Heap bytes of one world's workers plus the step scratch, at the end of the run.
     pub state_bytes: usize,
 }
@@ -55,12 +56,12 @@ pub fn run(
     let sim = &model.scenario.simulation;
     let result = pool.install(|| {
         let mut records = Vec::with_capacity(sim.replications as usize);
-        let mut stage_seconds = [0.0; STAGES.len()];
+        let mut stage_seconds = [0.0; Stage::COUNT];
         let mut agents = 0;
         let mut state_bytes = 0;
         for rep in 0..sim.replications {
             let mut world = World::new(model, rep);
-            let mut stepper = Stepper::new(model, &world);
+            let mut stepper = Stepper::new(model);
             let mut series = Vec::with_capacity(sim.steps as usize + 1);
             series.push(stepper.initial_record(model, &world));
             for _ in 0..sim.steps {

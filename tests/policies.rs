@@ -5,13 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
+use labsim::agent::Status;
+use labsim::metrics::policy_flow as col;
 use labsim::metrics::StepRecord;
 use labsim::model::Model;
 use labsim::output;
-use labsim::policy::book::col;
 use labsim::scenario::{self, Scenario};
 use labsim::step::Stepper;
-use labsim::world::{Status, World};
+use labsim::world::World;
 
 fn scenario_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,7 +50,7 @@ fn run(s: Scenario, replications: u32) -> Run {
     let mut worlds = Vec::new();
     for rep in 0..replications {
         let mut world = World::new(&model, rep);
-        let mut stepper = Stepper::new(&model, &world);
+        let mut stepper = Stepper::new(&model);
         let mut series = vec![stepper.initial_record(&model, &world)];
         for _ in 0..model.scenario.simulation.steps {
             series.push(stepper.step(&model, &mut world));
@@ -344,7 +345,10 @@ const EVERY_KIND_SWITCHED_OFF: &[&str] = &[
 
 #[test]
 fn a_policy_switched_off_leaves_the_output_byte_identical() {
-    assert_eq!(EVERY_KIND_SWITCHED_OFF.len(), labsim::policy::KINDS.len());
+    assert_eq!(
+        EVERY_KIND_SWITCHED_OFF.len(),
+        labsim::scenario::policy::KINDS.len()
+    );
     let base = run(with_policies("baseline.toml", "", 12, 0.02), 1);
     let reference = output::series_csv(&base.model, &base.records);
     for block in EVERY_KIND_SWITCHED_OFF {

@@ -264,7 +264,7 @@ proptest! {
         let model = Model::new(s);
         let mut world = World::new(&model, 0);
         let agents = world.workers.len() as u64;
-        let mut stepper = Stepper::new(&model, &world);
+        let mut stepper = Stepper::new(&model);
         let mut before = stepper.initial_record(&model, &world);
         for _ in 0..model.scenario.simulation.steps {
             let vacancies_at_start = world.vacancies.clone();

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::model::Model;
 use crate::run::RunResult;
-use crate::step::STAGES;
+use crate::stage::Stage;
 
 /// What `manifest.json` records about a run.
 #[derive(Serialize)]
@@ -53,7 +53,10 @@ impl Manifest {
             state_bytes: result.state_bytes,
             state_bytes_per_worker: result.state_bytes as f64 / result.agents.max(1) as f64,
             peak_rss_bytes: peak_rss_bytes(),
-            stage_seconds: STAGES.iter().copied().zip(result.stage_seconds).collect(),
+            stage_seconds: Stage::ALL
+                .iter()
+                .map(|s| (s.name(), result.stage_seconds[s.index()]))
+                .collect(),
             files,
         }
     }

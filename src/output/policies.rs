@@ -5,7 +5,7 @@ use super::cell;
 use super::row::{csv_row, CsvText};
 use crate::metrics::StepRecord;
 use crate::model::Model;
-use crate::policy::book::col;
+use crate::metrics::policy_flow as col;
 
 csv_row! {
     /// One line of `policies.csv`.

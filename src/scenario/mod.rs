@@ -12,6 +12,7 @@
 mod describe;
 pub mod keypath;
 mod load;
+pub mod policy;
 pub mod raw;
 mod validate;
 
@@ -209,8 +210,8 @@ pub struct Scenario {
     pub travel_pt: Vec<f64>,
     /// Diploma recognition procedures `[diploma_country * C + job_country]`.
     pub recognition: Vec<Option<RecognitionRule>>,
-    /// Policy instruments, in the order written (see `crate::policy`).
-    pub policies: Vec<crate::policy::Policy>,
+    /// Policy instruments, in the order written (see [`policy`]).
+    pub policies: Vec<policy::Policy>,
     /// Benefit paid per unemployed person per month, EUR (`[benefits]`).
     pub benefit_per_month: f64,
 }

@@ -271,8 +271,8 @@ pub struct RawRecognition {
     pub start_probability: Option<f64>,
 }
 
-/// A `[[policy]]` block. Its kind and keys are checked in `crate::policy` (parse.rs), which
-/// knows which keys each kind takes.
+/// A `[[policy]]` block. Its kind and keys are checked in `scenario::policy` (one module per kind),
+/// which knows which keys each kind takes.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawPolicy {
     pub kind: Option<String>,

@@ -656,9 +656,9 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
             .filter(|(_, x)| f(x))
             .fold(0u32, |m, (i, _)| m | 1 << i)
     };
-    let policies = crate::policy::parse(
+    let policies = super::policy::parse(
         &raw.policy,
-        &crate::policy::Context {
+        &super::policy::Context {
             regions: &region_ids,
             sectors: &sector_ids,
             countries: &country_ids,
@@ -771,7 +771,7 @@ fn simulation(v: &V, s: RawSimulation) -> R<Simulation> {
             s.steps,
             120,
             1,
-            i64::from(crate::world::MAX_STEPS),
+            i64::from(crate::agent::MAX_STEPS),
         )?,
         start,
         step_months: v.int("simulation.step_months", s.step_months, 1, 1, 12)?,
@@ -827,7 +827,7 @@ fn demand(
     let mut shocks = Vec::new();
     for (i, s) in d.shock.iter().enumerate() {
         let k = |f: &str| format!("demand.shock[{i}].{f}");
-        let max = i64::from(crate::world::MAX_STEPS);
+        let max = i64::from(crate::agent::MAX_STEPS);
         let start = v.int(&k("start"), s.start, 1, 0, max)?;
         let end = v.int(&k("end"), s.end.or(s.start), 1, 0, max)?;
         if end < start {

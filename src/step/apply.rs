@@ -5,17 +5,18 @@
 //! for separations and employed training starts, the destination node for hires, the node of
 //! (home region, target sector) for training, the worker's node for recognitions.
 
-use crate::metrics::{flow, money, Census, Flows};
+use crate::agent::{Status, NONE_U8};
+use crate::metrics::{flow, money, Flows};
 use crate::model::Model;
-use crate::policy::{Book, Levers};
-use crate::rng::{Stage, StageKey};
+use crate::policy::Levers;
+use crate::rng::{Draw, StageKey};
 use crate::step::census::Entry;
 use crate::step::matching::Hire;
 use crate::step::scan::Events;
 use crate::step::search::SearcherInfo;
 use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
-use crate::world::{Status, World, NONE_U8};
+use crate::world::World;
 
 #[allow(clippy::too_many_arguments)]
 pub fn transitions(
@@ -28,10 +29,8 @@ pub fn transitions(
     searchers: &[SearcherInfo],
     openings: &[u64],
     flows: &mut Flows,
-    census: &mut Census,
     levers: &Levers,
     at_risk: &[bool],
-    book: &mut Book,
 ) {
     let s = &model.scenario;
     let nc = model.n_countries;
@@ -53,6 +52,8 @@ pub fn transitions(
 
     let long_term = s.mechanics.long_term_steps;
     let w = &mut world.workers;
+    let book = &mut world.book;
+    let census = &mut world.census;
     // The census entry of worker i as it stands.
     let entry = |w: &crate::world::Workers, i: usize| Entry {
         status: w.status[i],
@@ -129,18 +130,13 @@ pub fn transitions(
         census.tally(model, entry(w, i), false);
         w.quals[i] |= 1 << target;
         // Double qualifications: a course completed here is recognised across the border too.
-        for &p in &levers.dual {
-            let policy = &s.policies[p];
+        for (p, gains) in &levers.step.dual {
+            let policy = &s.policies[*p];
             let ch = model.region_country[h] as usize;
-            if let crate::policy::Kind::DualQualification { pairs } = &policy.kind {
-                let in_region = policy.regions.as_ref().is_none_or(|r| r[h]);
-                let gain = pairs
-                    .iter()
-                    .filter(|(a, b)| *a == ch && w.recognised[i] & (1 << b) == 0)
-                    .fold(0u8, |m, (_, b)| m | 1 << b);
-                if in_region && gain != 0 && book.spend(model, p, policy.cost_per_participant) {
-                    w.recognised[i] |= gain;
-                }
+            let in_region = policy.regions.as_ref().is_none_or(|r| r[h]);
+            let gain = gains[ch] & !w.recognised[i];
+            if in_region && gain != 0 && book.spend(model, *p, policy.cost_per_participant) {
+                w.recognised[i] |= gain;
             }
         }
         w.node[i] = at;
@@ -150,7 +146,7 @@ pub fn transitions(
         census.tally(model, entry(w, i), true);
     }
 
-    let hire_key = StageKey::new(seed, rep, t, Stage::Hire);
+    let hire_key = StageKey::new(seed, rep, t, Draw::Hire);
     for hire in hires {
         let (id, k) = (hire.worker, hire.node);
         let me = &searchers[hire.searcher as usize];
@@ -230,11 +226,11 @@ pub fn transitions(
     }
 
     if model.any_recognition {
-        let key = StageKey::new(seed, rep, t, Stage::RecognitionOutcome);
+        let key = StageKey::new(seed, rep, t, Draw::RecognitionOutcome);
         for &id in &events.recognition_ends {
             let i = id as usize;
             let c = w.recog_target[i] as usize;
-            let rule = levers.recognition[w.diploma[i] as usize * nc + c].as_ref();
+            let rule = levers.step.recognition[w.diploma[i] as usize * nc + c].as_ref();
             let success = crate::rng::unit_f64(key.word(id));
             if rule.is_some_and(|r| success < r.success_probability) {
                 w.recognised[i] |= 1 << c;
@@ -244,7 +240,7 @@ pub fn transitions(
         }
         for &(id, c) in &events.recognition_starts {
             let i = id as usize;
-            let rule = levers.recognition[w.diploma[i] as usize * nc + c as usize].as_ref();
+            let rule = levers.step.recognition[w.diploma[i] as usize * nc + c as usize].as_ref();
             if let Some(rule) = rule {
                 let (h, j) = (w.home[i] as usize, w.node[i] as usize);
                 flows.count(flow::RECOGNITION_STARTS, h, j);

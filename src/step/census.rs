@@ -1,14 +1,10 @@
-//! Stage 8, census: count the stocks of every node and home region by scanning all workers, in
-//! parallel over fixed chunks whose integer counts are added in chunk order.
-//!
-//! Workers are laid out by home region and sector, so neighbours mostly share their (node, home)
-//! pair: counts are accumulated in registers, branch-free, while the pair stays the same and
-//! flushed into the tables when it changes. This keeps the scan at memory speed instead of one
-//! dependent read-modify-write per counter per worker.
+//! Keeping the census up to date event by event: what one worker contributes to it
+//! ([`Entry`], [`Census::tally`]) and the long-term counts the scan takes. The full recount is
+//! [`crate::world::census`]; stage `census` checks the two agree (debug builds).
 
+use crate::agent::Status;
 use crate::metrics::{home, node, Census};
 use crate::model::Model;
-use crate::world::{Status, World};
 
 /// Replace the long-term unemployment counts by those the scan took: the unemployed at the
 /// start of the step whose spell reaches `long_term_steps` by its end. `apply` then removes the
@@ -19,88 +15,6 @@ pub fn set_long_term(census: &mut Census, events: &super::scan::Events) {
     }
     for (h, &x) in census.by_home.iter_mut().zip(&events.long_term_by_home) {
         h[home::LONG_TERM] = x;
-    }
-}
-
-/// Counts of one run of workers sharing (node, home).
-#[derive(Default, Clone, Copy)]
-struct Run {
-    employed: [u64; 3],
-    unemployed: u64,
-    training: u64,
-    long_term: u64,
-}
-
-impl Run {
-    fn flush(&self, model: &Model, j: usize, h: usize, c: &mut Census) {
-        let nc = model.n_countries;
-        let employed = self.employed[0] + self.employed[1] + self.employed[2];
-        let n = &mut c.by_node[j];
-        n[node::EMPLOYED] += employed;
-        for k in 0..3 {
-            n[node::EMPLOYED_BY_CONTRACT + k] += self.employed[k];
-        }
-        n[node::UNEMPLOYED] += self.unemployed;
-        n[node::TRAINING] += self.training;
-        n[node::LONG_TERM] += self.long_term;
-        let hh = &mut c.by_home[h];
-        hh[home::EMPLOYED] += employed;
-        hh[home::UNEMPLOYED] += self.unemployed;
-        hh[home::TRAINING] += self.training;
-        hh[home::LONG_TERM] += self.long_term;
-        let (ch, cw) = (
-            model.region_country[h] as usize,
-            model.node_country[j] as usize,
-        );
-        c.commuters[ch * nc + cw] += employed;
-        if ch != cw {
-            c.by_node[j][node::CROSS_BORDER_IN] += employed;
-            c.by_home[h][home::CROSS_BORDER_OUT] += employed;
-        }
-    }
-}
-
-pub fn count(model: &Model, world: &World, now: u16, chunks: &mut Vec<Census>, total: &mut Census) {
-    let (nn, nr, nc) = (model.n_nodes, model.n_regions, model.n_countries);
-    let long_term = model.scenario.mechanics.long_term_steps;
-    let w = &world.workers;
-    super::for_each_chunk(
-        w.len(),
-        chunks,
-        || Census::new(nn, nr, nc),
-        |range, c| {
-            c.clear();
-            let (mut j, mut h) = (u32::MAX, u16::MAX);
-            let mut run = Run::default();
-            for i in range {
-                let (ji, hi) = (w.node[i], w.home[i]);
-                if ji != j || hi != h {
-                    if j != u32::MAX {
-                        run.flush(model, j as usize, h as usize, c);
-                    }
-                    (j, h) = (ji, hi);
-                    run = Run::default();
-                }
-                let status = w.status[i];
-                let contract = w.contract[i];
-                let employed = status == Status::Employed as u8;
-                let unemployed = status == Status::Unemployed as u8;
-                run.employed[0] += u64::from(employed & (contract == 0));
-                run.employed[1] += u64::from(employed & (contract == 1));
-                run.employed[2] += u64::from(employed & (contract == 2));
-                run.unemployed += u64::from(unemployed);
-                run.training += u64::from(status == Status::Training as u8);
-                let spell = u32::from(now.wrapping_sub(w.spell_start[i]));
-                run.long_term += u64::from(unemployed & (spell >= long_term));
-            }
-            if j != u32::MAX {
-                run.flush(model, j as usize, h as usize, c);
-            }
-        },
-    );
-    total.clear();
-    for c in &chunks[..w.len().div_ceil(super::CHUNK)] {
-        total.add(c);
     }
 }
 

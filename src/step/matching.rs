@@ -10,10 +10,10 @@
 //!
 //! Work is linear in applications plus vacancies: one pass over applications, one over slots.
 
+use crate::agent::Status;
 use crate::model::Model;
 use crate::step::search::SearchBuffers;
 use crate::step::separations::NodeRules;
-use crate::world::Status;
 
 const NOBODY: u32 = u32::MAX;
 

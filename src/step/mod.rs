@@ -4,20 +4,14 @@
 //! The step is synchronous, as in the published model (del Rio-Chanona et al. 2021): every
 //! decision of step t is taken on the state at the start of step t, and all transitions are
 //! applied together in [`apply`]. So a worker who separates in step t searches from step t + 1,
-//! and a vacancy opened in step t can be filled from step t + 1. The stages, in order:
+//! and a vacancy opened in step t can be filled from step t + 1.
 //!
-//! 1. [`demand`]: target demand `d_j(t)` per node.
-//! 2. [`separations`] (rules per node) and [`scan`]: one parallel pass over the workers decides
-//!    separations, who searches, training starts and completions, recognition procedures.
-//! 3. [`vacancies`]: openings per node.
-//! 4. [`search`]: applications of every searcher.
-//! 5. [`matching`]: urn-ball matching, offers, acceptances.
-//! 6. [`apply`]: all transitions, flow counters, vacancy expiry, and the census brought up to
-//!    date event by event (the scan counts who crosses into long-term unemployment).
-//! 0. [`crate::policy`]: before everything else, the books of the step are opened and the
-//!    levers of the active policy instruments are set; the stages below read them.
-//! 8. [`census`]: with debug assertions on (tests), the census kept up to date in `apply` is
-//!    checked against a full recount of the workers every step.
+//! The stages and their order are one list, [`crate::stage::Stage`]; [`Stepper::step`] runs
+//! them in that order and times each. Each has a `stage_*` method here and a module below:
+//! `policy` ([`crate::policy`]: open the books, set the levers), `demand` ([`demand`],
+//! [`separations`] rules), `scan` ([`scan`], [`training`]), `openings` ([`vacancies`]),
+//! `search` ([`search`]), `matching` ([`matching`]), `apply` ([`apply`], [`census`] tallies)
+//! and `census` (debug builds: the census kept up to date checked against a recount).
 //!
 //! Keeping the census up to date per event instead of recounting it saves a full pass over the
 //! workers per step; the recount in tests makes sure both agree.
@@ -34,27 +28,17 @@ pub mod vacancies;
 
 use std::time::Instant;
 
-use rayon::prelude::*;
-
+use crate::agent::CLOCK_ORIGIN;
 use crate::metrics::{Census, Flows, StepRecord};
 use crate::model::Model;
-use crate::policy::{Book, Levers};
-use crate::world::{World, CLOCK_ORIGIN};
-
-/// Workers per parallel work item. Fixed, so that per-chunk results combine identically for
-/// any number of threads.
-pub const CHUNK: usize = 1 << 15;
-
-/// The stages, in step order, as they appear in timings.
-pub const STAGES: [&str; 8] = [
-    "demand", "scan", "openings", "search", "matching", "apply", "policy", "census",
-];
+use crate::policy::Levers;
+use crate::stage::Stage;
+use crate::world::World;
 
 /// Reusable scratch for stepping one world. Cleared each step, never reallocated once warm.
 #[derive(Clone)]
 pub struct Stepper {
-    /// Census of the world as it stands (end of the last step).
-    pub census: Census,
+    /// Per-chunk scratch of the debug recount.
     chunk_census: Vec<Census>,
     pub demand: Vec<f64>,
     pub rules: separations::NodeRules,
@@ -65,19 +49,18 @@ pub struct Stepper {
     pub matching: matching::MatchBuffers,
     pub openings: Vec<u64>,
     pub flows: Flows,
-    /// What the active policies change this step, and their books.
+    /// What the active policies change this step.
     pub levers: Levers,
-    pub book: Book,
-    /// Seconds spent in each stage of [`STAGES`], summed over steps.
-    pub timers: [f64; STAGES.len()],
+    /// Seconds spent in each stage, by [`Stage::index`], summed over steps.
+    pub timers: [f64; Stage::COUNT],
 }
 
 impl Stepper {
-    /// Scratch for `world`; takes the initial census.
-    pub fn new(model: &Model, world: &World) -> Stepper {
+    /// Scratch for stepping any world of `model`; holds no state of a replication, so one
+    /// stepper can step one replication after another.
+    pub fn new(model: &Model) -> Stepper {
         let (nn, nr, nc) = (model.n_nodes, model.n_regions, model.n_countries);
-        let mut stepper = Stepper {
-            census: Census::new(nn, nr, nc),
+        Stepper {
             chunk_census: Vec::new(),
             demand: vec![0.0; nn],
             rules: separations::NodeRules::new(nn),
@@ -89,62 +72,35 @@ impl Stepper {
             openings: vec![0; nn],
             flows: Flows::new(nn, nr, nc),
             levers: Levers::new(model),
-            book: Book::new(model),
-            timers: [0.0; STAGES.len()],
-        };
-        stepper.take_census(model, world);
-        stepper
-    }
-
-    /// Recount the stocks of `world` into `self.census`.
-    pub fn take_census(&mut self, model: &Model, world: &World) {
-        let now = CLOCK_ORIGIN + world.step as u16;
-        census::count(model, world, now, &mut self.chunk_census, &mut self.census);
+            timers: [0.0; Stage::COUNT],
+        }
     }
 
     /// Advance `world` by one step and return what the step recorded.
     pub fn step(&mut self, model: &Model, world: &mut World) -> StepRecord {
         let mut clock = Instant::now();
-        let mut lap = |timers: &mut [f64; STAGES.len()], stage: usize| {
+        for &stage in Stage::ALL {
+            match stage {
+                Stage::Policy => self.stage_policy(model, world),
+                Stage::Demand => self.stage_demand(model, world),
+                Stage::Scan => self.stage_scan(model, world),
+                Stage::Openings => self.stage_openings(model, world),
+                Stage::Search => self.stage_search(model, world),
+                Stage::Matching => self.stage_matching(model),
+                Stage::Apply => self.stage_apply(model, world),
+                Stage::Census => self.stage_census(model, world),
+            }
             let next = Instant::now();
-            timers[stage] += (next - clock).as_secs_f64();
+            self.timers[stage.index()] += (next - clock).as_secs_f64();
             clock = next;
-        };
-        self.stage_policy(model, world);
-        lap(&mut self.timers, 6);
-        self.stage_demand(model, world);
-        lap(&mut self.timers, 0);
-        self.stage_scan(model, world);
-        lap(&mut self.timers, 1);
-        self.stage_openings(model, world);
-        lap(&mut self.timers, 2);
-        self.stage_search(model, world);
-        lap(&mut self.timers, 3);
-        self.stage_matching(model);
-        lap(&mut self.timers, 4);
-        self.stage_apply(model, world);
-        lap(&mut self.timers, 5);
-        self.book.end_step();
-        world.step += 1;
-        #[cfg(debug_assertions)]
-        {
-            let kept = self.census.clone();
-            self.take_census(model, world);
-            assert_eq!(
-                kept, self.census,
-                "census kept in apply differs from a recount at step {}",
-                world.step
-            );
         }
-        lap(&mut self.timers, 7);
-
         StepRecord {
             step: world.step,
-            census: self.census.clone(),
+            census: world.census.clone(),
             vacancies: world.vacancies.clone(),
             demand: self.demand.clone(),
             flows: self.flows.clone(),
-            policy: self.book.flows.clone(),
+            policy: world.book.flows.clone(),
         }
     }
 
@@ -154,26 +110,26 @@ impl Stepper {
         (t, CLOCK_ORIGIN + t as u16)
     }
 
-    /// Policies: open the books of the step (running costs, new policy years) and set the
+    /// Stage `policy`: open the books of the step (running costs, new policy years) and set the
     /// levers of the instruments active in it.
-    pub fn stage_policy(&mut self, model: &Model, world: &World) {
+    pub fn stage_policy(&mut self, model: &Model, world: &mut World) {
         let (t, _) = Self::when(world);
         if !model.scenario.policies.is_empty() {
-            self.book.begin_step(model, t);
+            world.book.begin_step(model, t);
         }
-        self.levers.update(model, &self.book, t);
+        self.levers.update(model, &world.book, t);
     }
 
-    /// Stage 1: target demand, and the per-node rules that follow from the state at the start.
+    /// Stage `demand`: target demand, and the per-node rules that follow from the state at the start.
     pub fn stage_demand(&mut self, model: &Model, world: &World) {
         let (t, _) = Self::when(world);
         demand::target(model, world, t, &mut self.demand);
         self.rules
-            .update(model, &self.census, &world.vacancies, &self.demand);
-        self.shortage.update(model, &self.census, &world.vacancies);
+            .update(model, &world.census, &world.vacancies, &self.demand);
+        self.shortage.update(model, &world.census, &world.vacancies);
     }
 
-    /// Stage 2: the decision scan over all workers.
+    /// Stage `scan`: the decision scan over all workers.
     pub fn stage_scan(&mut self, model: &Model, world: &World) {
         let (t, now) = Self::when(world);
         scan::decide(
@@ -189,20 +145,20 @@ impl Stepper {
         );
     }
 
-    /// Stage 3: vacancy openings.
+    /// Stage `openings`: vacancy openings.
     pub fn stage_openings(&mut self, model: &Model, world: &World) {
         let (t, _) = Self::when(world);
         vacancies::open(
             model,
             world,
             t,
-            &self.census,
+            &world.census,
             &self.demand,
             &mut self.openings,
         );
     }
 
-    /// Stage 4: applications of every searcher.
+    /// Stage `search`: applications of every searcher.
     pub fn stage_search(&mut self, model: &Model, world: &World) {
         let (t, now) = Self::when(world);
         search::applications(
@@ -217,7 +173,7 @@ impl Stepper {
         );
     }
 
-    /// Stage 5: urn-ball matching.
+    /// Stage `matching`: urn-ball matching.
     pub fn stage_matching(&mut self, model: &Model) {
         matching::run(
             model,
@@ -229,11 +185,12 @@ impl Stepper {
         );
     }
 
-    /// Stage 6: carry out every decision; flows and census.
+    /// Stage `apply`: carry out every decision; flows and census; close the step's books and
+    /// advance the world's step.
     pub fn stage_apply(&mut self, model: &Model, world: &mut World) {
         let (t, now) = Self::when(world);
         self.flows.clear();
-        census::set_long_term(&mut self.census, &self.events);
+        census::set_long_term(&mut world.census, &self.events);
         apply::transitions(
             model,
             world,
@@ -244,11 +201,28 @@ impl Stepper {
             &self.search.info,
             &self.openings,
             &mut self.flows,
-            &mut self.census,
             &self.levers,
             &self.rules.at_risk,
-            &mut self.book,
         );
+        world.book.end_step();
+        world.step += 1;
+    }
+
+    /// Stage `census`: with debug assertions on (every test run), the census kept up to date
+    /// event by event is checked against a full recount of the workers.
+    pub fn stage_census(&mut self, model: &Model, world: &mut World) {
+        #[cfg(debug_assertions)]
+        {
+            let kept = world.census.clone();
+            world.recount(model, &mut self.chunk_census);
+            assert_eq!(
+                kept, world.census,
+                "census kept in apply differs from a recount at step {}",
+                world.step
+            );
+        }
+        #[cfg(not(debug_assertions))]
+        let _ = (model, world, &self.chunk_census);
     }
 
     /// The record of the world before any step (step 0): stocks only, no flows.
@@ -257,12 +231,15 @@ impl Stepper {
         demand::target(model, world, 0, &mut demand);
         StepRecord {
             step: 0,
-            census: self.census.clone(),
+            census: world.census.clone(),
             vacancies: world.vacancies.clone(),
             demand,
             flows: Flows::new(model.n_nodes, model.n_regions, model.n_countries),
-            policy: crate::policy::PolicyFlows {
-                by_policy: vec![[0.0; crate::policy::book::col::N]; model.scenario.policies.len()],
+            policy: crate::metrics::PolicyFlows {
+                by_policy: vec![
+                    [0.0; crate::metrics::policy_flow::N];
+                    model.scenario.policies.len()
+                ],
             },
         }
     }
@@ -274,21 +251,4 @@ impl Stepper {
             + self.search.bytes()
             + self.matching.bytes()
     }
-}
-
-/// Run `f` on each fixed chunk of `0..n` in parallel, each with its own reusable buffer.
-pub(crate) fn for_each_chunk<T: Send>(
-    n: usize,
-    bufs: &mut Vec<T>,
-    make: impl Fn() -> T,
-    f: impl Fn(std::ops::Range<usize>, &mut T) + Sync + Send,
-) {
-    let chunks = n.div_ceil(CHUNK);
-    if bufs.len() < chunks {
-        bufs.resize_with(chunks, make);
-    }
-    bufs[..chunks]
-        .par_iter_mut()
-        .enumerate()
-        .for_each(|(c, buf)| f(c * CHUNK..((c + 1) * CHUNK).min(n), buf));
 }

@@ -6,12 +6,14 @@
 //! only on (seed, replication, step, stage, worker) and on the state, never on the chunking.
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
+use crate::agent::{Status, NONE_U8};
 use crate::model::Model;
-use crate::policy::{Effect, Levers};
-use crate::rng::{unit_f64, Stage, StageKey};
+use crate::policy::Levers;
+use crate::rng::{unit_f64, Draw, StageKey};
+use crate::scenario::policy::Effect;
 use crate::step::separations::NodeRules;
 use crate::step::training::{self, Candidate, Shortage};
-use crate::world::{Status, World, NONE_U8};
+use crate::world::World;
 
 /// A separation, with what the apply stage needs to know of the worker, read during the scan
 /// while the worker's data was at hand (apply reaches workers at scattered ids).
@@ -121,11 +123,11 @@ pub fn decide(
     let s = &model.scenario;
     let seed = s.simulation.seed;
     let rep = world.replication;
-    let sep_key = StageKey::new(seed, rep, t, Stage::Separations);
-    let search_key = StageKey::new(seed, rep, t, Stage::Search);
-    let train_key = StageKey::new(seed, rep, t, Stage::Training);
-    let recog_key = StageKey::new(seed, rep, t, Stage::Recognition);
-    let policy_key = StageKey::new(seed, rep, t, Stage::Policy);
+    let sep_key = StageKey::new(seed, rep, t, Draw::Separations);
+    let search_key = StageKey::new(seed, rep, t, Draw::Searching);
+    let train_key = StageKey::new(seed, rep, t, Draw::Training);
+    let recog_key = StageKey::new(seed, rep, t, Draw::Recognition);
+    let policy_key = StageKey::new(seed, rep, t, Draw::Enrolment);
     let ojs = s.mechanics.on_the_job_search;
     let ojs_threshold = crate::rng::threshold(ojs);
     let search_p = s.mechanics.search_probability;
@@ -167,8 +169,8 @@ pub fn decide(
         long_term,
     };
     // Without policies the per-worker policy code is compiled out.
-    let with_policies = levers.enrolling != 0 || !levers.courses.is_empty();
-    super::for_each_chunk(
+    let with_policies = levers.enrolling != 0 || !levers.step.courses.is_empty();
+    crate::chunks::for_each_chunk(
         w.len(),
         chunk_events,
         || Events::sized(nn, nr),
@@ -185,7 +187,7 @@ pub fn decide(
         *events = Events::sized(nn, nr);
     }
     events.clear();
-    let chunks = w.len().div_ceil(super::CHUNK);
+    let chunks = w.len().div_ceil(crate::chunks::CHUNK);
     for ev in &chunk_events[..chunks] {
         events.extend_from(ev);
     }
@@ -270,10 +272,10 @@ impl Scan<'_> {
                             }
                             // Nothing to apply for where a policy removed the barrier.
                             let needed = w.quals[i] & model.regulated_mask;
-                            if levers.recognition_free[diploma * nc + c] & needed == needed {
+                            if levers.step.recognition_free[diploma * nc + c] & needed == needed {
                                 continue;
                             }
-                            if let Some(rule) = &levers.recognition[diploma * nc + c] {
+                            if let Some(rule) = &levers.step.recognition[diploma * nc + c] {
                                 if rs.chance(rule.start_probability) {
                                     ev.recognition_starts.push((id, c as u8));
                                     break;
@@ -291,7 +293,7 @@ impl Scan<'_> {
                     let sector = model.node_sector[j] as usize;
                     for (p, policy) in s.policies.iter().enumerate() {
                         if open & (1 << p) != 0
-                            && policy.teaches(w.langs[i])
+                            && policy.offers(w.langs[i])
                             && policy.targets(
                                 h,
                                 sector,
@@ -308,7 +310,7 @@ impl Scan<'_> {
                 }
             }
             if POLICIES && flags != 0 {
-                for &(p, language, chance) in &levers.courses {
+                for &(p, language, chance) in &levers.step.courses {
                     if flags & (1 << p) != 0
                         && w.langs[i] & language == 0
                         && unit_f64(policy_key.substream(64 + p as u64).word(id)) < chance

@@ -19,10 +19,12 @@
 
 use rayon::prelude::*;
 
+use crate::agent::Status;
 use crate::model::Model;
-use crate::policy::{Effect, Levers};
-use crate::rng::{Stage, StageKey};
-use crate::world::{Status, World};
+use crate::policy::Levers;
+use crate::rng::{Draw, StageKey};
+use crate::scenario::policy::Effect;
+use crate::world::World;
 
 /// One application: who sent it, to which vacancy slot, and the employer's ranking key
 /// (the lowest key wins the slot).
@@ -115,7 +117,7 @@ pub fn applications(
         }));
     }
 
-    let key = StageKey::new(s.simulation.seed, world.replication, t, Stage::Matching);
+    let key = StageKey::new(s.simulation.seed, world.replication, t, Draw::Applications);
     let applications = s.mechanics.applications as usize;
     let unqualified = s.mechanics.unqualified_weight;
     let language_weight = s.border.language_weight;
@@ -133,7 +135,7 @@ pub fn applications(
     let nc_u = model.n_countries;
 
     let long_term = s.mechanics.long_term_steps;
-    let chunks = searchers.len().div_ceil(super::CHUNK);
+    let chunks = searchers.len().div_ceil(crate::chunks::CHUNK);
     if buf.chunk_apps.len() < chunks {
         buf.chunk_apps.resize_with(chunks, Vec::new);
     }
@@ -141,13 +143,13 @@ pub fn applications(
     buf.info.resize(searchers.len(), SearcherInfo::default());
     buf.chunk_apps[..chunks]
         .par_iter_mut()
-        .zip(buf.info.par_chunks_mut(super::CHUNK))
+        .zip(buf.info.par_chunks_mut(crate::chunks::CHUNK))
         .enumerate()
         .for_each(|(c, (out, info))| {
             out.clear();
             let mut weights: Vec<f64> = Vec::new();
-            let lo = c * super::CHUNK;
-            let hi = ((c + 1) * super::CHUNK).min(searchers.len());
+            let lo = c * crate::chunks::CHUNK;
+            let hi = ((c + 1) * crate::chunks::CHUNK).min(searchers.len());
             for (idx, &id) in searchers[lo..hi].iter().enumerate() {
                 let i = id as usize;
                 let h = w.home[i] as usize;
@@ -210,7 +212,7 @@ pub fn applications(
                             }
                             if regulated
                                 && recognised & (1 << ck) == 0
-                                && levers.recognition_free[pair] & (1 << sk) == 0
+                                && levers.step.recognition_free[pair] & (1 << sk) == 0
                             {
                                 x *= unrecognised;
                             }

@@ -15,12 +15,12 @@
 //! risk is shed); on completion the worker is unemployed, qualified for the new sector, and
 //! searches again.
 
+use crate::agent::Status;
 use crate::metrics::{node, Census};
 use crate::model::Model;
-use crate::policy::{Kind, Levers};
+use crate::policy::Levers;
 use crate::rng::Stream;
 use crate::scenario::Contract;
-use crate::world::Status;
 
 /// Shortage sectors per country, with their vacancies as weights, from the start of the step.
 #[derive(Clone)]
@@ -128,21 +128,19 @@ pub fn funding(model: &Model, levers: &Levers, c: &Candidate, target: usize) -> 
         }
     }
     if payer.is_none() {
-        for &p in &levers.subsidies {
+        for &(p, amount, share) in &levers.step.subsidies {
             let pol = &s.policies[p];
-            if let Kind::TrainingSubsidy { amount, share } = pol.kind {
-                if pol.targets(
-                    c.home,
-                    c.from_sector,
-                    c.status,
-                    c.contract,
-                    c.age,
-                    c.at_risk,
-                ) {
-                    policy = amount.min(share * cost).min(left);
-                    (payer, charged) = (Some(p), policy);
-                    break;
-                }
+            if pol.targets(
+                c.home,
+                c.from_sector,
+                c.status,
+                c.contract,
+                c.age,
+                c.at_risk,
+            ) {
+                policy = amount.min(share * cost).min(left);
+                (payer, charged) = (Some(p), policy);
+                break;
             }
         }
     }
@@ -159,14 +157,21 @@ pub fn funding(model: &Model, levers: &Levers, c: &Candidate, target: usize) -> 
 
 /// The first active `open_training_funds` policy that opens `c`'s sector fund to it.
 fn opener(model: &Model, levers: &Levers, c: &Candidate) -> Option<usize> {
-    if levers.open_funds & (1 << c.from_sector) == 0 {
+    if levers.step.open_funds & (1 << c.from_sector) == 0 {
         return None;
     }
-    model.scenario.policies.iter().enumerate().find_map(|(p, pol)| {
-        let opens = matches!(pol.kind, Kind::OpenTrainingFunds { funds } if funds & (1 << c.from_sector) != 0);
-        (opens
-            && levers.active & (1 << p) != 0
-            && pol.targets(c.home, c.from_sector, c.status, c.contract, c.age, c.at_risk))
+    let policies = &model.scenario.policies;
+    levers.step.fund_openers.iter().find_map(|&(p, funds)| {
+        let pol = &policies[p];
+        (funds & (1 << c.from_sector) != 0
+            && pol.targets(
+                c.home,
+                c.from_sector,
+                c.status,
+                c.contract,
+                c.age,
+                c.at_risk,
+            ))
         .then_some(p)
     })
 }

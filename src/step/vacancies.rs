@@ -7,7 +7,7 @@
 
 use crate::metrics::{node, Census};
 use crate::model::Model;
-use crate::rng::{binomial, stochastic_round, Stage, StageKey};
+use crate::rng::{binomial, stochastic_round, Draw, StageKey};
 use crate::world::World;
 
 pub fn open(
@@ -23,7 +23,7 @@ pub fn open(
         model.scenario.simulation.seed,
         world.replication,
         t,
-        Stage::Openings,
+        Draw::Openings,
     );
     for (j, opened) in out.iter_mut().enumerate() {
         let e = census.by_node[j][node::EMPLOYED];
@@ -49,7 +49,7 @@ pub fn expire(model: &Model, world: &World, t: u32, j: usize, unfilled: u64) -> 
         model.scenario.simulation.seed,
         world.replication,
         t,
-        Stage::Expiry,
+        Draw::Expiry,
     );
     binomial(&mut key.stream(j as u32), unfilled, p)
 }

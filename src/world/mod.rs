@@ -1,27 +1,19 @@
 //! The state of one replication: the workers (struct-of-arrays, `u32` ids) and the per-node
-//! vacancies and demand base. Plain data; the step's scratch lives in [`crate::step::Stepper`].
+//! vacancies, demand base and the policies' books. Plain data; the step's scratch lives in [`crate::step::Stepper`].
 //!
-//! Time inside the world is a `u16` clock that starts at [`CLOCK_ORIGIN`], so that initial
-//! unemployment spells can have begun before the first step.
+//! Time inside the world is a `u16` clock ([`crate::agent`]) that starts at [`CLOCK_ORIGIN`], so
+//! that initial unemployment spells can have begun before the first step.
 
+pub mod book;
+pub mod census;
+
+pub use book::Book;
+
+use crate::agent::{Status, CLOCK_ORIGIN, NONE_U8};
+use crate::metrics::Census;
 use crate::model::{Model, NodeId};
-use crate::rng::{stochastic_round, Stage, StageKey};
+use crate::rng::{stochastic_round, Draw, StageKey};
 use crate::scenario::DemandBase;
-
-/// Clock value of step 0; leaves 100 years of history for initial spells.
-pub const CLOCK_ORIGIN: u16 = 1200;
-/// Largest step a clock can hold.
-pub const MAX_STEPS: u32 = (u16::MAX - CLOCK_ORIGIN) as u32;
-/// "No sector" / "no country" marker in the `u8` fields.
-pub const NONE_U8: u8 = u8::MAX;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Status {
-    Employed = 0,
-    Unemployed = 1,
-    Training = 2,
-}
 
 /// Every worker agent, one entry per agent in each array (23 bytes per worker).
 #[derive(Clone, Debug, Default)]
@@ -108,6 +100,11 @@ pub struct World {
     pub vacancies: Vec<u64>,
     /// Base demand per node, in agent units; the demand path multiplies it.
     pub demand_base: Vec<f64>,
+    /// The stocks as they stand (end of the last step). The step keeps it up to date event by
+    /// event; [`census::count`] recounts it from the workers.
+    pub census: Census,
+    /// The policies' books: spending, budgets, participants and the flows of the last step.
+    pub book: Book,
 }
 
 impl World {
@@ -116,7 +113,7 @@ impl World {
     pub fn new(model: &Model, replication: u32) -> World {
         let s = &model.scenario;
         let seed = s.simulation.seed;
-        let key = StageKey::new(seed, replication, 0, crate::rng::Stage::Init);
+        let key = StageKey::new(seed, replication, 0, Draw::Init);
         let ns = model.n_sectors;
         let mut w = Workers::default();
         w.reserve_exact(s.n_workers() as usize);
@@ -204,7 +201,7 @@ impl World {
                 attached[j] += 1;
             }
         }
-        let vkey = StageKey::new(seed, replication, 0, Stage::Openings);
+        let vkey = StageKey::new(seed, replication, 0, Draw::InitialVacancies);
         let vacancies: Vec<u64> = (0..model.n_nodes)
             .map(|j| {
                 let rate = s.sectors[j % ns].vacancy_rate;
@@ -218,13 +215,24 @@ impl World {
                 DemandBase::Jobs => (employed[j] + vacancies[j]) as f64,
             })
             .collect();
-        World {
+        let mut world = World {
             replication,
             step: 0,
             workers: w,
             vacancies,
             demand_base,
-        }
+            census: Census::new(model.n_nodes, model.n_regions, model.n_countries),
+            book: Book::new(model),
+        };
+        world.recount(model, &mut Vec::new());
+        world
+    }
+
+    /// Recount the census from the workers (`chunks` is per-chunk scratch).
+    pub fn recount(&mut self, model: &Model, chunks: &mut Vec<Census>) {
+        let mut total = std::mem::take(&mut self.census);
+        census::count(model, self, self.clock(), chunks, &mut total);
+        self.census = total;
     }
 
     pub fn clock(&self) -> u16 {

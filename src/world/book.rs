@@ -3,37 +3,10 @@
 //! participants it has, and the flows of the current step. Every spending decision goes through
 //! here, so no instrument can pass its cap: a spend that would is refused and counted.
 
+use crate::metrics::{policy_flow as col, PolicyFlows};
 use crate::model::Model;
 
-/// Per-policy flows of one step.
-pub mod col {
-    pub const NEW_PARTICIPANTS: usize = 0;
-    pub const PARTICIPANTS: usize = 1;
-    pub const PLACEMENTS: usize = 2;
-    pub const SPENDING: usize = 3;
-    pub const REFUSED: usize = 4;
-    pub const N: usize = 5;
-    pub const NAMES: [&str; N] = [
-        "participants_new",
-        "participants",
-        "placements",
-        "spending",
-        "refused",
-    ];
-}
-
-/// What every policy did in one step; counts in agents, spending in EUR.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct PolicyFlows {
-    pub by_policy: Vec<[f64; col::N]>,
-}
-
-impl PolicyFlows {
-    pub fn total_spending(&self) -> f64 {
-        self.by_policy.iter().map(|p| p[col::SPENDING]).sum()
-    }
-}
-
+/// The books of every policy in one replication (per-replication state, kept in the world).
 #[derive(Clone, Debug)]
 pub struct Book {
     spent: Vec<f64>,

@@ -1,13 +1,14 @@
 //! Reading `[[policy]]` blocks: each becomes a typed [`Policy`], or one error naming the file,
-//! the key (`policy[i].field`), the value and the rule. Unknown keys are refused per kind.
+//! the key (`policy[i].field`), the value and the rule. Unknown keys are refused per kind. The
+//! common keys (window, reach, costs, budgets) are read here; each kind's own keys by its module
+//! in [`super::kinds`], through the typed getters of [`Block`].
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Groups, Kind, Policy};
+use super::{Groups, Kind, Policy, KINDS};
 use crate::error::ScenarioError;
 use crate::scenario::raw::RawPolicy;
-use crate::scenario::RecognitionRule;
 
 /// Most `[[policy]]` blocks in one scenario: participation is a bit per policy in each worker.
 pub const MAX_POLICIES: usize = 8;
@@ -26,29 +27,29 @@ pub struct Context<'a> {
 
 type R<T> = Result<T, ScenarioError>;
 
-/// One block's keys, with a record of which were read.
-struct Block<'a> {
+/// One block's keys, with a record of which were read, so that keys nobody read are refused.
+pub struct Block<'a> {
     i: usize,
     table: &'a toml::Table,
     used: RefCell<BTreeSet<String>>,
-    ctx: &'a Context<'a>,
+    pub ctx: &'a Context<'a>,
 }
 
 impl Block<'_> {
-    fn key(&self, field: &str) -> String {
+    pub fn key(&self, field: &str) -> String {
         format!("policy[{}].{field}", self.i)
     }
 
-    fn err(&self, field: &str, value: impl ToString, rule: &str) -> ScenarioError {
+    pub fn err(&self, field: &str, value: impl ToString, rule: &str) -> ScenarioError {
         (self.ctx.err)(&self.key(field), &value.to_string(), rule)
     }
 
-    fn get(&self, field: &str) -> Option<&toml::Value> {
+    pub fn get(&self, field: &str) -> Option<&toml::Value> {
         self.used.borrow_mut().insert(field.to_string());
         self.table.get(field)
     }
 
-    fn num(&self, field: &str, default: f64, lo: f64, hi: f64) -> R<f64> {
+    pub fn num(&self, field: &str, default: f64, lo: f64, hi: f64) -> R<f64> {
         match self.get(field) {
             None => Ok(default),
             Some(v) => {
@@ -70,7 +71,7 @@ impl Block<'_> {
         }
     }
 
-    fn opt_num(&self, field: &str, lo: f64, hi: f64) -> R<Option<f64>> {
+    pub fn opt_num(&self, field: &str, lo: f64, hi: f64) -> R<Option<f64>> {
         if self.table.contains_key(field) {
             self.num(field, 0.0, lo, hi).map(Some)
         } else {
@@ -79,7 +80,7 @@ impl Block<'_> {
         }
     }
 
-    fn int(&self, field: &str, default: i64, lo: i64, hi: i64) -> R<u32> {
+    pub fn int(&self, field: &str, default: i64, lo: i64, hi: i64) -> R<u32> {
         match self.get(field) {
             None => Ok(default as u32),
             Some(toml::Value::Integer(x)) if (lo..=hi).contains(x) => Ok(*x as u32),
@@ -91,7 +92,7 @@ impl Block<'_> {
         }
     }
 
-    fn boolean(&self, field: &str, default: bool) -> R<bool> {
+    pub fn boolean(&self, field: &str, default: bool) -> R<bool> {
         match self.get(field) {
             None => Ok(default),
             Some(toml::Value::Boolean(b)) => Ok(*b),
@@ -99,7 +100,7 @@ impl Block<'_> {
         }
     }
 
-    fn strings(&self, field: &str) -> R<Option<Vec<String>>> {
+    pub fn strings(&self, field: &str) -> R<Option<Vec<String>>> {
         match self.get(field) {
             None => Ok(None),
             Some(toml::Value::Array(items)) => items
@@ -114,7 +115,7 @@ impl Block<'_> {
         }
     }
 
-    fn string(&self, field: &str) -> R<Option<String>> {
+    pub fn string(&self, field: &str) -> R<Option<String>> {
         match self.get(field) {
             None => Ok(None),
             Some(toml::Value::String(s)) => Ok(Some(s.clone())),
@@ -122,7 +123,7 @@ impl Block<'_> {
         }
     }
 
-    fn lookup(
+    pub fn lookup(
         &self,
         field: &str,
         name: &str,
@@ -144,7 +145,7 @@ impl Block<'_> {
     }
 
     /// A bit set of sectors from a list of names; `None` when the key is absent.
-    fn sector_mask(&self, field: &str) -> R<Option<u32>> {
+    pub fn sector_mask(&self, field: &str) -> R<Option<u32>> {
         let Some(names) = self.strings(field)? else {
             return Ok(None);
         };
@@ -156,7 +157,7 @@ impl Block<'_> {
     }
 
     /// Ordered country pairs from `countries = ["NL", "DE"]`: both directions between all listed.
-    fn country_pairs(&self, field: &str) -> R<Vec<(usize, usize)>> {
+    pub fn country_pairs(&self, field: &str) -> R<Vec<(usize, usize)>> {
         let names = self.strings(field)?.ok_or_else(|| {
             self.err(
                 field,
@@ -187,7 +188,7 @@ impl Block<'_> {
         Ok(pairs)
     }
 
-    fn months(&self, field: &str, default: i64) -> R<u32> {
+    pub fn months(&self, field: &str, default: i64) -> R<u32> {
         Ok(self
             .int(field, default, 1, 120)?
             .div_ceil(self.ctx.step_months)
@@ -253,187 +254,21 @@ pub fn parse(raw: &[RawPolicy], ctx: &Context) -> R<Vec<Policy>> {
 }
 
 fn one(b: &Block, kind_name: &str) -> R<Policy> {
-    let default_groups: &[&str] = match kind_name {
-        "mobility_team" => &["at_risk"],
-        "sector_plan" => &["unemployed", "at_risk"],
-        "training_subsidy" => &["unemployed", "employed"],
-        "open_training_funds" => &["employed"],
-        "language_course" => &["unemployed", "employed", "self_employed"],
-        "matching_events" => &["unemployed"],
-        "coaching_50plus" => &["unemployed", "age_50_plus"],
-        "youth_guarantee" => &["unemployed", "under_27"],
-        _ => &["unemployed", "employed", "self_employed"],
-    };
-    let kind = match kind_name {
-        "sector_plan" => {
-            let from = b
-                .sector_mask("from")?
-                .ok_or_else(|| b.err("from", "(missing)", "list the sectors workers leave"))?;
-            let to = b.sector_mask("to")?.ok_or_else(|| {
-                b.err("to", "(missing)", "list the sectors workers are placed in")
-            })?;
-            Kind::SectorPlan {
-                from,
-                to,
-                mobility_weight: b.num("mobility_weight", 5.0, 0.0, 1000.0)?,
-                extra_applications: b.int("extra_applications", 1, 0, 16)?,
-                training_takeup: b.num("training_takeup", 0.05, 0.0, 1.0)?,
-                training_share: b.num("training_share", 1.0, 0.0, 1.0)?,
-                cross_border_awareness: b.opt_num("cross_border_awareness", 0.0, 1.0)?,
-            }
-        }
-        "training_subsidy" => Kind::TrainingSubsidy {
-            amount: b.num("amount", 1000.0, 0.0, f64::INFINITY)?,
-            share: b.num("share", 1.0, 0.0, 1.0)?,
-        },
-        "open_training_funds" => Kind::OpenTrainingFunds {
-            funds: match b.sector_mask("funds")? {
-                Some(mask) => {
-                    if mask & !b.ctx.fund_mask != 0 {
-                        return Err(b.err(
-                            "funds",
-                            "(list)",
-                            "every listed sector must have `training_fund = true`",
-                        ));
-                    }
-                    mask
-                }
-                None => b.ctx.fund_mask,
-            },
-        },
-        "diploma_recognition" => {
-            let sectors = b
-                .sector_mask("recognised_sectors")?
-                .unwrap_or(b.ctx.regulated_mask);
-            if sectors & !b.ctx.regulated_mask != 0 {
-                return Err(b.err(
-                    "recognised_sectors",
-                    "(list)",
-                    "list only regulated sectors (`regulated = true`)",
-                ));
-            }
-            let instant = b.boolean("remove_barrier", false)?;
-            Kind::DiplomaRecognition {
-                pairs: b.country_pairs("countries")?,
-                sectors,
-                instant,
-                rule: RecognitionRule {
-                    duration_steps: b.months("duration_months", 3)?,
-                    fee: b.num("fee", 0.0, 0.0, f64::INFINITY)?,
-                    success_probability: b.num("success_probability", 1.0, 0.0, 1.0)?,
-                    start_probability: b.num("start_probability", 0.05, 0.0, 1.0)?,
-                },
-            }
-        }
-        "mobility_team" => Kind::MobilityTeam {
-            on_the_job_search: b.num("on_the_job_search", 0.3, 0.0, 1.0)?,
-            extra_applications: b.int("extra_applications", 1, 0, 16)?,
-            sector_weight: b.num("sector_weight", 3.0, 0.0, 1000.0)?,
-            training_takeup: b.num("training_takeup", 0.02, 0.0, 1.0)?,
-            training_share: b.num("training_share", 1.0, 0.0, 1.0)?,
-        },
-        "language_course" => {
-            let language = b.string("language")?.ok_or_else(|| {
-                b.err(
-                    "language",
-                    "(missing)",
-                    "name the language taught, e.g. \"de\"",
-                )
-            })?;
-            let l = b
-                .ctx
-                .languages
-                .iter()
-                .position(|x| *x == language)
-                .ok_or_else(|| {
-                    b.err(
-                        "language",
-                        format!("\"{language}\""),
-                        &format!(
-                            "is no language of this scenario (known: {})",
-                            b.ctx.languages.join(", ")
-                        ),
-                    )
-                })?;
-            Kind::LanguageCourse {
-                language: l as u8,
-                months: b.months("months", 6)?,
-            }
-        }
-        "cross_border_info" => Kind::CrossBorderInfo {
-            pairs: b.country_pairs("countries")?,
-            awareness: b.num("awareness", 0.9, 0.0, 1.0)?,
-        },
-        "cross_border_transport" => {
-            let between = b.strings("between")?.unwrap_or_default();
-            if between.len() != 2 {
-                return Err(b.err(
-                    "between",
-                    format!("{between:?}"),
-                    "must name exactly two regions",
-                ));
-            }
-            let a = b.lookup("between", &between[0], b.ctx.regions, "region")?;
-            let c = b.lookup("between", &between[1], b.ctx.regions, "region")?;
-            if a == c {
-                return Err(b.err(
-                    "between",
-                    format!("{between:?}"),
-                    "must name two different regions",
-                ));
-            }
-            let car = b.opt_num("car", 0.0, 10_000.0)?;
-            let public_transport = b.opt_num("public_transport", 0.0, 10_000.0)?;
-            if car.is_none() && public_transport.is_none() {
-                return Err(b.err(
-                    "public_transport",
-                    "(missing)",
-                    "give the new `public_transport` or `car` minutes",
-                ));
-            }
-            Kind::CrossBorderTransport {
-                a,
-                b: c,
-                car,
-                public_transport,
-            }
-        }
-        "border_agreement" => Kind::BorderAgreement {
-            pairs: b.country_pairs("countries")?,
-            admin_friction: b.num("admin_friction", 0.05, 0.0, 1.0)?,
-        },
-        "matching_events" => Kind::MatchingEvents {
-            extra_applications: b.int("extra_applications", 1, 0, 16)?,
-            search_probability: b.num("search_probability", 0.5, 0.0, 1.0)?,
-        },
-        "coaching_50plus" => Kind::Coaching50Plus {
-            employer_weight: b.num("employer_weight", 1.5, 0.0, 100.0)?,
-            search_probability: b.num("search_probability", 0.4, 0.0, 1.0)?,
-        },
-        "youth_guarantee" => Kind::YouthGuarantee {
-            search_probability: b.num("search_probability", 0.5, 0.0, 1.0)?,
-            extra_applications: b.int("extra_applications", 1, 0, 16)?,
-            employer_weight: b.num("employer_weight", 1.2, 0.0, 100.0)?,
-            training_takeup: b.num("training_takeup", 0.02, 0.0, 1.0)?,
-        },
-        "dual_qualification" => Kind::DualQualification {
-            pairs: b.country_pairs("countries")?,
-        },
-        other => {
-            return Err(b.err(
-                "kind",
-                format!("\"{other}\""),
-                &format!("unknown policy kind (known: {})", super::KINDS.join(", ")),
-            ))
-        }
-    };
+    let kind = Kind::parse(kind_name, b).unwrap_or_else(|| {
+        Err(b.err(
+            "kind",
+            format!("\"{kind_name}\""),
+            &format!("unknown policy kind (known: {})", KINDS.join(", ")),
+        ))
+    })?;
+    let default_groups = Kind::default_groups(kind_name);
 
-    let start = b.int("start", 1, 0, i64::from(crate::world::MAX_STEPS))?;
+    let start = b.int("start", 1, 0, i64::from(crate::agent::MAX_STEPS))?;
     let end = b.int(
         "end",
-        i64::from(crate::world::MAX_STEPS),
+        i64::from(crate::agent::MAX_STEPS),
         0,
-        i64::from(crate::world::MAX_STEPS),
+        i64::from(crate::agent::MAX_STEPS),
     )?;
     if end < start {
         return Err(b.err("end", end, &format!("must not be before start ({start})")));
