@@ -21,10 +21,20 @@ const RESTART: u64 = 60;
 
 /// A warmed-up world of about `workers` agents of a shipped scenario.
 fn setup(file: &str, workers: u64) -> (Model, World, Stepper) {
-    let mut s = labsim::scenario::load(Path::new(file)).expect("shipped scenario");
+    let path = Path::new(file);
+    let s = labsim::scenario::load(path).expect("shipped scenario");
     let persons: f64 = s.regions.iter().map(|r| r.labour_force).sum();
-    s.simulation.scale = workers as f64 / persons;
-    s.simulation.steps = 120;
+    // The size is set before validation, as `--scale` does, never on a validated scenario.
+    let set = |key: &str, value: toml::Value| labsim::scenario::Override {
+        key: labsim::scenario::keypath::KeyPath::parse(key).expect("key path"),
+        value,
+        origin: "benches/step.rs".into(),
+    };
+    let overrides = [
+        set("simulation.scale", toml::Value::Float(workers as f64 / persons)),
+        set("simulation.steps", toml::Value::Integer(120)),
+    ];
+    let s = labsim::scenario::load_with(path, &overrides).expect("shipped scenario, resized");
     let model = Model::new(s);
     let mut world = World::new(&model, 0);
     let mut stepper = Stepper::new(&model);
