@@ -31,7 +31,10 @@ fn setup(file: &str, workers: u64) -> (Model, World, Stepper) {
         origin: "benches/step.rs".into(),
     };
     let overrides = [
-        set("simulation.scale", toml::Value::Float(workers as f64 / persons)),
+        set(
+            "simulation.scale",
+            toml::Value::Float(workers as f64 / persons),
+        ),
         set("simulation.steps", toml::Value::Integer(120)),
     ];
     let s = labsim::scenario::load_with(path, &overrides).expect("shipped scenario, resized");

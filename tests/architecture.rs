@@ -7,7 +7,12 @@ use std::path::Path;
 
 /// Top-level module of a file under `src/` (`step/scan.rs` -> `step`).
 fn top_module(rel: &Path) -> String {
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -147,6 +152,9 @@ fn the_cycle_finder_finds_a_cycle() {
     assert_eq!(cycle(&graph).unwrap(), ["a", "b", "c", "a"]);
     assert_eq!(
         referenced("use crate::{model::Model, world::World};\nx = crate::rng::mix64(1);"),
-        ["model", "rng", "world"].map(String::from).into_iter().collect()
+        ["model", "rng", "world"]
+            .map(String::from)
+            .into_iter()
+            .collect()
     );
 }

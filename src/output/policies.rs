@@ -3,9 +3,9 @@
 
 use super::cell;
 use super::row::{csv_row, CsvText};
+use crate::metrics::policy_flow as col;
 use crate::metrics::StepRecord;
 use crate::model::Model;
-use crate::metrics::policy_flow as col;
 
 csv_row! {
     /// One line of `policies.csv`.

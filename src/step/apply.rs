@@ -1,4 +1,4 @@
-//! Stage 6, apply: carry out every decision of the step, count the flows, and update the
+//! Stage `apply`: carry out every decision of the step, count the flows, and update the
 //! vacancies (`v <- v - filled - expired + opened`).
 //!
 //! Attribution: flows are counted by the worker's home region and by a node: the origin node

@@ -1,4 +1,4 @@
-//! Stage 2, the decision scan: one parallel pass over all workers that decides, on the state at
+//! Stage `scan`, the decision scan: one parallel pass over all workers that decides, on the state at
 //! the start of the step, who separates, who searches (unemployed, and employed on the job),
 //! who starts or completes a course, and who starts or ends a diploma recognition procedure.
 //!

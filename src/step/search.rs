@@ -1,4 +1,4 @@
-//! Stage 4, search: every searcher sends up to `mechanics.applications` applications, each to
+//! Stage `search`: every searcher sends up to `mechanics.applications` applications, each to
 //! node k with probability proportional to `A(worker, k) * v_k` (MODEL.md section 3.4), where
 //! `A` multiplies
 //! - sector mobility `M[s -> s_k]`, times 1 if the worker is qualified for `s_k`, else

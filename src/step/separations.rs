@@ -1,4 +1,4 @@
-//! Stage 2a, separation rules: the probability that an employed worker at node j with contract c
+//! Stage `demand`, separation rules: the probability that an employed worker at node j with contract c
 //! separates this step (del Rio-Chanona et al. 2021, J. R. Soc. Interface 18:20200898, eq. 1):
 //!
 //! `p = delta_u,s * m_c + (1 - delta_u,s) * gamma_u * max(0, e_j + v_j - d_j) / e_j * w_c / w_j`,

@@ -1,4 +1,4 @@
-//! Stage 2b, training rules: who starts retraining toward a sector in shortage, and who pays.
+//! Stage `scan`, training rules: who starts retraining toward a sector in shortage, and who pays.
 //!
 //! Unemployed workers (after `training.min_unemployment_months`) and employed workers at risk
 //! (their node's demand is below its employment) may start a course toward a sector in shortage

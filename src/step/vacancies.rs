@@ -1,4 +1,4 @@
-//! Stage 3, vacancy openings and expiry (del Rio-Chanona et al. 2021, eq. 2): node j opens
+//! Stages `openings` and `apply`: vacancy openings and expiry (del Rio-Chanona et al. 2021, eq. 2): node j opens
 //! `Binomial(e_j, delta_v + (1 - delta_v) * gamma_v * max(0, d_j - e_j - v_j) / e_j)` vacancies
 //! (probability capped at 1). A node with no employment opens
 //! `gamma_v * max(0, d_j - v_j)` vacancies (stochastically rounded) so that an emptied node can
