@@ -428,14 +428,13 @@ fn slurm_answers() -> bool {
 }
 
 #[test]
+#[ignore = "needs a Slurm cluster; .ci/run starts one and runs this with --ignored"]
 fn a_real_slurm_array_job_merges_to_the_same_bytes_as_a_local_run() {
-    if !slurm_answers() {
-        eprintln!(
-            "skipped: no Slurm cluster answers `sinfo`. .ci/run starts a one-node cluster \
-             (.ci/slurm-up); docs/SLURM.md shows how to start one on a workstation."
-        );
-        return;
-    }
+    assert!(
+        slurm_answers(),
+        "no Slurm cluster answers `sinfo`. .ci/run starts a one-node cluster (.ci/slurm-up); \
+         docs/SLURM.md shows how to start one on a workstation"
+    );
     let tmp = tempfile::tempdir().unwrap();
     let sweep = small_sweep(tmp.path());
     let on_slurm = tmp.path().join("on_slurm");
