@@ -1,9 +1,9 @@
 //! Scenarios: the typed, validated description of one simulation, and how to get one from a file.
 //!
-//! `raw.rs` mirrors the TOML, `load.rs` follows `extends` chains, `validate.rs` checks every
-//! value against its rule and fills in defaults, `describe.rs` says what a scenario holds. The
-//! engine only ever sees a [`Scenario`]: ids are indices, durations are in steps, every rate has
-//! been checked to be finite and in range.
+//! `raw.rs` mirrors the TOML, `load.rs` follows `extends` chains, `validate/` checks every
+//! value against its rule and fills in defaults (one file per section), `describe.rs` says what
+//! a scenario holds. The engine only ever sees a [`Scenario`]: ids are indices, durations are in
+//! steps, every rate has been checked to be finite and in range.
 //!
 //! A validated scenario is never edited: a value set from outside the file (the command line's
 //! `--set` and `--seed`, a sweep's point and run seed, a calibration's candidate) is an

@@ -1,7 +1,7 @@
 //! The scenario file as written: serde mirrors of the TOML, every field optional, unknown keys refused.
 //!
-//! Nothing here is checked beyond TOML types; `validate.rs` turns a [`RawScenario`] into the
-//! typed [`crate::scenario::Scenario`] the engine runs on. Defaults live in `validate.rs` (and
+//! Nothing here is checked beyond TOML types; `validate/` turns a [`RawScenario`] into the
+//! typed [`crate::scenario::Scenario`] the engine runs on. Defaults live in `validate/` (and
 //! in `scenarios/README.md`), not here, so that a file that `extends` another can tell "not
 //! given" from "given as the default".
 
