@@ -20,6 +20,7 @@ use crate::metrics::{node, Census};
 use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::Stream;
+use crate::scenario::policy::Policy;
 use crate::scenario::Contract;
 
 /// Shortage sectors per country, with their vacancies as weights, from the start of the step.
@@ -73,6 +74,20 @@ pub struct Candidate {
     pub at_risk: bool,
     pub flags: u8,
     pub quals: u32,
+}
+
+impl Candidate {
+    /// Whether `policy` targets this worker (window aside).
+    fn targeted_by(&self, policy: &Policy) -> bool {
+        policy.targets(
+            self.home,
+            self.from_sector,
+            self.status,
+            self.contract,
+            self.age,
+            self.at_risk,
+        )
+    }
 }
 
 /// Who pays for a course, in EUR per person. `payer` is the policy whose budget is charged
@@ -129,15 +144,7 @@ pub fn funding(model: &Model, levers: &Levers, c: &Candidate, target: usize) -> 
     }
     if payer.is_none() {
         for &(p, amount, share) in &levers.step.subsidies {
-            let pol = &s.policies[p];
-            if pol.targets(
-                c.home,
-                c.from_sector,
-                c.status,
-                c.contract,
-                c.age,
-                c.at_risk,
-            ) {
+            if c.targeted_by(&s.policies[p]) {
                 policy = amount.min(share * cost).min(left);
                 (payer, charged) = (Some(p), policy);
                 break;
@@ -162,17 +169,7 @@ fn opener(model: &Model, levers: &Levers, c: &Candidate) -> Option<usize> {
     }
     let policies = &model.scenario.policies;
     levers.step.fund_openers.iter().find_map(|&(p, funds)| {
-        let pol = &policies[p];
-        (funds & (1 << c.from_sector) != 0
-            && pol.targets(
-                c.home,
-                c.from_sector,
-                c.status,
-                c.contract,
-                c.age,
-                c.at_risk,
-            ))
-        .then_some(p)
+        (funds & (1 << c.from_sector) != 0 && c.targeted_by(&policies[p])).then_some(p)
     })
 }
 
