@@ -15,6 +15,9 @@ pub enum ScenarioError {
         #[source]
         source: std::io::Error,
     },
+    /// Not read at all: not a regular file, or larger than the input limit.
+    #[error("{file}: not read: the scenario file {reason}")]
+    Refused { file: PathBuf, reason: String },
     #[error(
         "{file}: the file is empty; a scenario needs at least [[region]] and [[sector]] tables"
     )]

@@ -11,6 +11,8 @@ pub mod chunks;
 pub mod compare;
 /// What can go wrong, in words a user can act on.
 pub mod error;
+/// Input files read with a size limit, and the rule for names of output directories.
+pub mod input;
 /// Stocks and flows counted each step.
 pub mod metrics;
 /// Read-only tables derived from a scenario: nodes, commuting, borders, utilities.

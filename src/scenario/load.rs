@@ -84,13 +84,75 @@ pub struct Resolved {
     pub provenance: Provenance,
 }
 
+/// Most files an `extends` chain may hold, the file that was run included.
+pub const MAX_EXTENDS_DEPTH: usize = 64;
+
 /// Read `path` and every file it extends, and merge them into one table.
+///
+/// The chain is followed in a loop, not by recursion, and at most [`MAX_EXTENDS_DEPTH`] files
+/// deep, so that no chain can overflow the stack.
 pub fn resolve(path: &Path) -> Result<Resolved, ScenarioError> {
-    let mut chain = Vec::new();
+    // Files from the one that was run to the root of the chain, each with its own table.
+    let mut chain: Vec<(PathBuf, toml::Table)> = Vec::new();
+    let mut identities: Vec<PathBuf> = Vec::new();
+    let mut next = Some(path.to_path_buf());
+    while let Some(file) = next.take() {
+        let (table, extends) = read_one(&file)?;
+        identities.push(std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone()));
+        if let Some(target) = extends {
+            let base_dir = file.parent().unwrap_or(Path::new("."));
+            let parent_path = base_dir.join(&target);
+            let parent_identity =
+                std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
+            if identities.contains(&parent_identity) {
+                let names: Vec<String> = identities
+                    .iter()
+                    .chain(std::iter::once(&parent_identity))
+                    .map(|p| p.display().to_string())
+                    .collect();
+                return Err(ScenarioError::ExtendsCycle {
+                    file,
+                    target,
+                    chain: names.join(" -> "),
+                });
+            }
+            if identities.len() >= MAX_EXTENDS_DEPTH {
+                return Err(ScenarioError::Invalid {
+                    file,
+                    key: "extends".into(),
+                    value: format!("\"{target}\""),
+                    rule: format!(
+                        "an `extends` chain may hold at most {MAX_EXTENDS_DEPTH} files, and the \
+                         one from {} is longer",
+                        path.display()
+                    ),
+                });
+            }
+            if !parent_path.is_file() {
+                return Err(ScenarioError::Invalid {
+                    file,
+                    key: "extends".into(),
+                    value: format!("\"{target}\""),
+                    rule: format!(
+                        "must name an existing scenario file (looked for {})",
+                        parent_path.display()
+                    ),
+                });
+            }
+            next = Some(parent_path);
+        }
+        chain.push((file, table));
+    }
+
+    // Merge from the root of the chain down to the file that was run.
     let mut by_key = BTreeMap::new();
-    let table = resolve_inner(path, &mut chain, &mut by_key)?;
+    let mut merged = toml::Table::new();
+    for (file, table) in chain.into_iter().rev() {
+        record(&table, "", &file, &mut by_key);
+        merge(&mut merged, table);
+    }
     Ok(Resolved {
-        table,
+        table: merged,
         provenance: Provenance {
             root: path.to_path_buf(),
             by_key,
@@ -99,14 +161,17 @@ pub fn resolve(path: &Path) -> Result<Resolved, ScenarioError> {
     })
 }
 
-fn resolve_inner(
-    path: &Path,
-    chain: &mut Vec<PathBuf>,
-    by_key: &mut BTreeMap<String, PathBuf>,
-) -> Result<toml::Table, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-        file: path.to_path_buf(),
-        source,
+/// One file of a chain: its table without `extends`, and the file it extends.
+fn read_one(path: &Path) -> Result<(toml::Table, Option<String>), ScenarioError> {
+    let text = crate::input::read_text(path).map_err(|e| match e {
+        crate::input::InputError::Io(source) => ScenarioError::Read {
+            file: path.to_path_buf(),
+            source,
+        },
+        refused => ScenarioError::Refused {
+            file: path.to_path_buf(),
+            reason: refused.to_string(),
+        },
     })?;
     if text.trim().is_empty() {
         return Err(ScenarioError::Empty {
@@ -123,51 +188,7 @@ fn resolve_inner(
         message: e.to_string().trim_end().to_string(),
     })?;
     table.remove("extends");
-
-    let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    chain.push(identity);
-
-    let merged = match raw.extends {
-        None => {
-            record(&table, "", path, by_key);
-            table
-        }
-        Some(target) => {
-            let base_dir = path.parent().unwrap_or(Path::new("."));
-            let parent_path = base_dir.join(&target);
-            let parent_identity =
-                std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
-            if chain.contains(&parent_identity) {
-                let names: Vec<String> = chain
-                    .iter()
-                    .chain(std::iter::once(&parent_identity))
-                    .map(|p| p.display().to_string())
-                    .collect();
-                return Err(ScenarioError::ExtendsCycle {
-                    file: path.to_path_buf(),
-                    target,
-                    chain: names.join(" -> "),
-                });
-            }
-            if !parent_path.is_file() {
-                return Err(ScenarioError::Invalid {
-                    file: path.to_path_buf(),
-                    key: "extends".into(),
-                    value: format!("\"{target}\""),
-                    rule: format!(
-                        "must name an existing scenario file (looked for {})",
-                        parent_path.display()
-                    ),
-                });
-            }
-            let mut parent = resolve_inner(&parent_path, chain, by_key)?;
-            record(&table, "", path, by_key);
-            merge(&mut parent, table);
-            parent
-        }
-    };
-    chain.pop();
-    Ok(merged)
+    Ok((table, raw.extends))
 }
 
 /// Note `file` as the setter of every key path in `table`.

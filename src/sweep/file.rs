@@ -107,7 +107,7 @@ impl Checker<'_> {
 /// Read and check the sweep file at `path`. Scenario paths are taken relative to the sweep
 /// file's directory. Scenarios themselves are read when the plan is made.
 pub fn load(path: &Path) -> Result<Sweep, SweepError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SweepError::File {
+    let text = crate::input::read_text(path).map_err(|e| SweepError::File {
         file: path.to_path_buf(),
         message: format!("cannot read the sweep file: {e}"),
     })?;
@@ -123,12 +123,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Sweep, SweepError> {
     })?;
 
     let name = match raw.name {
-        Some(n) if n.trim().is_empty() || n.contains(['/', '\\']) || n.starts_with('.') => {
-            return Err(c.err(
-                "name",
-                format!("\"{n}\""),
-                "must be a non-empty name without `/`, `\\` or a leading `.`",
-            ))
+        Some(n) if !crate::input::is_output_name(&n) => {
+            return Err(c.err("name", format!("{n:?}"), crate::input::NAME_RULE))
         }
         Some(n) => n,
         None => path

@@ -202,7 +202,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         step_months,
     )?;
     // `[benefits]` is checked after the policies, as it always was.
-    let name = name(&v, raw.name, file);
+    let name = name(&v, raw.name, file)?;
     let benefit_per_month = policies::benefits(&v, raw.benefits)?;
 
     let scenario = Scenario {
@@ -238,12 +238,24 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
 /// The scenario's name. A name inherited through `extends` would send the output to the
 /// parent's directory; a name the file itself or an override (`--set name=...`) gives is the
 /// scenario's own, and any other scenario is named after its file.
-fn name(v: &V, name: Option<String>, file: &Path) -> String {
+fn name(v: &V, name: Option<String>, file: &Path) -> R<String> {
+    if let Some(name) = &name {
+        check_name(v, name)?;
+    }
     let own_name =
         name.filter(|_| v.prov.file_of("name") == v.prov.root() || v.prov.is_overridden("name"));
-    own_name.unwrap_or_else(|| {
+    Ok(own_name.unwrap_or_else(|| {
         file.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into())
-    })
+    }))
+}
+
+/// `name` names the output directory (`output/NAME`): the rule of [`crate::input::NAME_RULE`].
+fn check_name(v: &V, name: &str) -> R<()> {
+    if crate::input::is_output_name(name) {
+        Ok(())
+    } else {
+        Err(v.err("name", format!("{name:?}"), crate::input::NAME_RULE))
+    }
 }
