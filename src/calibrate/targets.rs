@@ -51,6 +51,23 @@ pub const METRICS: [(&str, Metric); 9] = [
 ];
 
 impl Metric {
+    /// The largest value the metric can take, or the largest a target may state: rates per
+    /// person per month are at most 1, sector changes at most 12 a year; tightness, vacancy
+    /// durations and commuter counts have no natural bound and get generous ones.
+    pub fn max_value(self) -> f64 {
+        match self {
+            Metric::UnemploymentRate
+            | Metric::VacancyRate
+            | Metric::UnemploymentToJob
+            | Metric::JobToUnemployment
+            | Metric::JobToJob => 1.0,
+            Metric::SectorChangePerYear => 12.0,
+            Metric::Tightness => 1e6,
+            Metric::VacancyDurationMonths => 1e6,
+            Metric::CrossBorderCommuters => 1e9,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         METRICS
             .iter()
@@ -146,9 +163,15 @@ struct RawParameter {
     upper: Option<toml::Value>,
 }
 
+/// Smallest tolerance, as a share of the metric's largest value ([`Metric::max_value`]).
+pub const MIN_TOLERANCE_SHARE: f64 = 1e-9;
+
+/// Largest weight of a target in the objective.
+pub const MAX_WEIGHT: f64 = 1e6;
+
 /// Read and check the targets file at `path`.
 pub fn load(path: &Path) -> Result<Targets, TargetsError> {
-    let text = std::fs::read_to_string(path).map_err(|e| TargetsError {
+    let text = crate::input::read_text(path).map_err(|e| TargetsError {
         file: path.to_path_buf(),
         message: format!("cannot read the targets file: {e}"),
     })?;
@@ -246,11 +269,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Targets, TargetsError> {
         let value = t
             .value
             .ok_or_else(|| err(&at("value"), &"(missing)", "give the target value"))?;
-        if !value.is_finite() || value < 0.0 {
+        let max = metric.max_value();
+        if !(0.0..=max).contains(&value) {
             return Err(err(
                 &at("value"),
-                &value,
-                "must be a finite number of at least 0",
+                &format!("{value:?}"),
+                &format!("must be a number from 0 to {max} for {metric_name}"),
             ));
         }
         let tolerance = t.tolerance.ok_or_else(|| {
@@ -260,15 +284,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Targets, TargetsError> {
                 "give the largest acceptable distance from the target, in the metric's unit",
             )
         })?;
-        if !tolerance.is_finite() || tolerance <= 0.0 {
-            return Err(err(&at("tolerance"), &tolerance, "must be above 0"));
+        // A tolerance far below the metric's scale would make the objective, a sum of squared
+        // distances in tolerances, overflow to infinity for every candidate.
+        let least = max * MIN_TOLERANCE_SHARE;
+        if !(least..=max).contains(&tolerance) {
+            return Err(err(
+                &at("tolerance"),
+                &format!("{tolerance:?}"),
+                &format!(
+                    "must be a number from {least} to {max} for {metric_name} (above 0, \
+                     and at least a billionth of the metric's largest value {max})"
+                ),
+            ));
         }
         let weight = t.weight.unwrap_or(1.0);
-        if !weight.is_finite() || weight < 0.0 {
+        if !(0.0..=MAX_WEIGHT).contains(&weight) {
             return Err(err(
                 &at("weight"),
-                &weight,
-                "must be a finite number of at least 0",
+                &format!("{weight:?}"),
+                &format!("must be a number from 0 to {MAX_WEIGHT}"),
             ));
         }
         let from_step = step(&at("from_step"), t.from_step, default_from)?.unwrap_or(1);
@@ -391,7 +425,27 @@ mod tests {
             ),
             (
                 "[[target]]\nmetric = \"unemployment_rate\"\nvalue = 0.04\ntolerance = 0\n",
-                "`target[0].tolerance` = 0: must be above 0",
+                "`target[0].tolerance` = 0.0: must be a number from 0.000000001 to 1 for unemployment_rate",
+            ),
+            (
+                "[[target]]\nmetric = \"unemployment_rate\"\nvalue = 0.04\ntolerance = 5e-324\n",
+                "`target[0].tolerance` = 5e-324: must be a number from",
+            ),
+            (
+                "[[target]]\nmetric = \"unemployment_rate\"\nvalue = 1e308\ntolerance = 0.01\n",
+                "`target[0].value` = 1e308: must be a number from 0 to 1 for unemployment_rate",
+            ),
+            (
+                "[[target]]\nmetric = \"tightness\"\nvalue = nan\ntolerance = 0.01\n",
+                "`target[0].value` = NaN: must be a number from 0 to 1000000 for tightness",
+            ),
+            (
+                "[[target]]\nmetric = \"job_to_job\"\nvalue = 0.01\ntolerance = inf\n",
+                "`target[0].tolerance` = inf: must be a number from",
+            ),
+            (
+                &format!("{ONE}weight = 1e300\n"),
+                "`target[0].weight` = 1e300: must be a number from 0 to 1000000",
             ),
             (
                 &format!("{ONE}from_step = 20\nto_step = 10\n"),
