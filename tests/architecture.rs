@@ -129,7 +129,7 @@ fn the_library_has_no_import_cycle() {
 #[test]
 fn the_bottom_layer_imports_nothing_above_it() {
     let graph = graph();
-    for bottom in ["agent", "stage", "chunks", "error"] {
+    for bottom in ["agent", "stage", "chunks", "error", "input"] {
         let deps = graph.get(bottom).cloned().unwrap_or_default();
         assert!(deps.is_empty(), "{bottom} imports {deps:?}");
     }
@@ -137,7 +137,12 @@ fn the_bottom_layer_imports_nothing_above_it() {
     assert_eq!(rng, ["stage"], "rng imports {rng:?}");
     let scenario: BTreeSet<_> = graph["scenario"].iter().cloned().collect();
     assert!(
-        scenario.is_subset(&["agent", "error"].map(String::from).into_iter().collect()),
+        scenario.is_subset(
+            &["agent", "error", "input"]
+                .map(String::from)
+                .into_iter()
+                .collect()
+        ),
         "the scenario layer imports {scenario:?}"
     );
 }
