@@ -1,6 +1,6 @@
 //! What a step counts: stocks (a census of the workers) and flows (the transitions of the step),
 //! by node and by home region, in agent units. Turning these into persons and into rows at the
-//! total, country, region and sector levels is `output.rs`'s job.
+//! total, country, region and sector levels is [`crate::output`]'s job.
 //!
 //! The step keeps the census up to date event by event; with debug assertions on (every test
 //! run) it is also recounted from the workers each step and the two must agree, so the

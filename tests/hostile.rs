@@ -3,6 +3,8 @@
 //! would write outside `output/`, and targets whose values or tolerances make calibration fail
 //! late. Each exits 2 at once with one `error:` line naming the file, key, value and rule.
 
+mod common;
+
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
@@ -10,21 +12,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-/// The tables of a minimal valid scenario (no top-level keys).
-const TABLES: &str = r#"
-[simulation]
-steps = 5
-
-[[region]]
-name = "A"
-country = "NL"
-labour_force = 2000
-unemployment_rate = 0.05
-
-[[sector]]
-name = "s"
-vacancy_rate = 0.03
-"#;
+use common::TABLES;
 
 /// A valid targets file needs at least one fitted target; `{T}` is replaced by the one tested.
 const TARGET_OK: &str =

@@ -2,6 +2,8 @@
 //! scenario or bad invocation exits 2 with one `error:` message naming the file, key and value,
 //! never a panic; a bad scenario leaves existing output alone; a minimal valid scenario checks and runs.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -11,21 +13,7 @@ use tempfile::TempDir;
 /// Top-level lines (which TOML needs before any table) of the minimal valid scenario.
 const TOP: &str = "name = \"tiny\"\n";
 
-/// The tables of the minimal valid scenario: one region, one sector, five steps.
-const TABLES: &str = r#"
-[simulation]
-steps = 5
-
-[[region]]
-name = "A"
-country = "NL"
-labour_force = 2000
-unemployment_rate = 0.05
-
-[[sector]]
-name = "s"
-vacancy_rate = 0.03
-"#;
+use common::TABLES;
 
 /// A minimal valid scenario with `top` inserted among the top-level keys and `tables` appended
 /// after its tables. Either may be empty.
