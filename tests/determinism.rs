@@ -8,7 +8,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use labsim::metrics::flow;
 use labsim::model::Model;
-use labsim::scenario;
+use labsim::scenario::{self, Override};
 
 fn run_binary(dir: &Path, threads: u32, extra: &[&str]) {
     let mut cmd = Command::cargo_bin("labsim").unwrap();
@@ -169,14 +169,19 @@ fn golden_output_of_a_policy_scenario() {
 /// equal until then), but does change the path afterwards.
 #[test]
 fn common_random_numbers_across_scenarios() {
-    let load = || scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
-    let mut a = load();
-    let mut b = load();
-    for s in [&mut a, &mut b] {
-        s.simulation.scale = 0.02;
-        s.simulation.steps = 12;
-    }
-    b.training.takeup = 0.2;
+    let load = |extra: &[(&str, toml::Value)]| {
+        let overrides: Vec<Override> = [
+            ("simulation.scale", toml::Value::from(0.02)),
+            ("simulation.steps", toml::Value::from(12)),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|(k, v)| Override::at(k, v.clone(), "test").unwrap())
+        .collect();
+        scenario::load_with(Path::new("scenarios/baseline.toml"), &overrides).unwrap()
+    };
+    let a = load(&[]);
+    let b = load(&[("training.takeup", 0.2.into())]);
     let run = |s| {
         labsim::run::run(&Model::new(s), 1, &|| {})
             .unwrap()

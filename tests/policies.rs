@@ -10,7 +10,7 @@ use labsim::metrics::policy_flow as col;
 use labsim::metrics::StepRecord;
 use labsim::model::Model;
 use labsim::output;
-use labsim::scenario::{self, Scenario};
+use labsim::scenario::{self, Override, Scenario};
 use labsim::step::Stepper;
 use labsim::world::World;
 
@@ -30,10 +30,11 @@ fn with_policies(parent: &str, policies: &str, steps: u32, scale: f64) -> Scenar
         scenario_file(parent).display().to_string()
     );
     std::fs::write(&path, text).unwrap();
-    let mut s = scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    s.simulation.steps = steps;
-    s.simulation.scale = scale;
-    s
+    let overrides = [
+        Override::at("simulation.steps", i64::from(steps), "test").unwrap(),
+        Override::at("simulation.scale", scale, "test").unwrap(),
+    ];
+    scenario::load_with(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
 }
 
 struct Run {

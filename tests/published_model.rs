@@ -4,7 +4,7 @@
 
 use labsim::metrics::{flow, node, StepRecord};
 use labsim::model::Model;
-use labsim::scenario::{self, Scenario};
+use labsim::scenario::{self, Override, Scenario};
 
 const DELTA_U: f64 = 0.016;
 const DELTA_V: f64 = 0.012;
@@ -148,10 +148,16 @@ fn urn_ball_matching_fills_the_expected_number_of_vacancies() {
 
 #[test]
 fn a_demand_cycle_traces_a_counter_clockwise_beveridge_curve() {
-    let mut s = published();
-    s.demand.cycle_amplitude = 0.05;
-    s.demand.cycle_period = 103.0;
-    s.simulation.steps = 2 * 103 + 3 * 103;
+    let set = |key: &str, value: toml::Value| Override::at(key, value, "test").unwrap();
+    let s = scenario::load_with(
+        std::path::Path::new("scenarios/published_model.toml"),
+        &[
+            set("demand.cycle.amplitude", 0.05.into()),
+            set("demand.cycle.period", 103.into()),
+            set("simulation.steps", (2 * 103 + 3 * 103).into()),
+        ],
+    )
+    .expect("shipped scenario");
     let lf = s.n_workers() as f64;
     let records = run(s);
     // Drop two periods of burn-in, keep three full periods.

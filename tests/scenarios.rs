@@ -79,9 +79,15 @@ fn every_shipped_scenario_runs() {
 #[test]
 fn baseline_stays_near_its_2022_figures() {
     use labsim::metrics::{flow, home};
-    let mut s = labsim::scenario::load(std::path::Path::new("scenarios/baseline.toml")).unwrap();
-    s.simulation.scale = 0.05;
-    s.simulation.steps = 60;
+    use labsim::scenario::Override;
+    let s = labsim::scenario::load_with(
+        std::path::Path::new("scenarios/baseline.toml"),
+        &[
+            Override::at("simulation.scale", 0.05, "test").unwrap(),
+            Override::at("simulation.steps", 60, "test").unwrap(),
+        ],
+    )
+    .unwrap();
     let model = labsim::model::Model::new(s);
     let records = labsim::run::run(&model, 2, &|| {})
         .unwrap()

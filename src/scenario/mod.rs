@@ -61,6 +61,21 @@ impl Override {
         }
     }
 
+    /// `key = value` for a key path written as text (`"simulation.scale"`,
+    /// `"region[0].labour_force"`), set by `origin`; an error says why the text is not a key
+    /// path.
+    pub fn at(
+        key: &str,
+        value: impl Into<toml::Value>,
+        origin: impl Into<PathBuf>,
+    ) -> Result<Override, String> {
+        Ok(Override {
+            key: keypath::KeyPath::parse(key)?,
+            value: value.into(),
+            origin: origin.into(),
+        })
+    }
+
     /// `simulation.seed = seed`, set by `origin`. Seeds come from TOML integers (at least 0) or
     /// from [`crate::sweep::run_seed`] (below 2^63), so they fit a TOML integer; one that did not
     /// would be passed as text, which validation refuses rather than run another seed.
