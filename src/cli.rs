@@ -204,6 +204,9 @@ pub struct Overrides {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Run even if the estimated peak memory (see `labsim check`) exceeds the memory available.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[cfg(test)]

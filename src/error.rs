@@ -30,7 +30,7 @@ pub enum ScenarioError {
         target: String,
         chain: String,
     },
-    #[error("{file}: key `{key}` = {value}: {rule}")]
+    #[error("{file}: key `{}` = {}: {rule}", abbreviate(key), abbreviate(value))]
     Invalid {
         file: PathBuf,
         key: String,
@@ -42,15 +42,40 @@ pub enum ScenarioError {
 /// A failure while running a valid scenario or writing its output.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot write {path}: {source}")]
+    /// The OS error is part of the message and not a `source`, so that printing the chain of
+    /// causes does not repeat it.
+    #[error("cannot write {path}: {error}")]
     Write {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("cannot build a thread pool with {threads} threads: {message}")]
     ThreadPool { threads: usize, message: String },
     /// A bug: something labsim itself wrote could not be read back.
     #[error("internal error, please report it: {0}")]
     Internal(String),
+}
+
+/// `text` as a message shows it: whole if short, else its first 80 characters and how long it
+/// was, so that a 100 kB value does not flood the terminal.
+pub fn abbreviate(text: &str) -> String {
+    const SHOWN: usize = 80;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}... ({} bytes in all)", &text[..cut], text.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::abbreviate;
+
+    #[test]
+    fn long_values_are_cut_on_a_character_boundary() {
+        assert_eq!(abbreviate("0.5"), "0.5");
+        let long = "é".repeat(100_000);
+        let shown = abbreviate(&long);
+        assert!(shown.starts_with(&"é".repeat(80)), "{shown}");
+        assert!(shown.ends_with("... (200000 bytes in all)"), "{shown}");
+    }
 }

@@ -65,6 +65,29 @@ pub fn is_output_name(name: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// A TOML syntax or type error on one line: `line 3, column 9: extra `=`, expected nothing`
+/// (the `toml` crate's own message repeats the source line with a caret, on four lines).
+pub fn toml_error(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim_end().replace('\n', "; ");
+    match e.span() {
+        Some(span) => {
+            let mut at = span.start.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..at].matches('\n').count() + 1;
+            let column = text[line_start..at].chars().count() + 1;
+            let source = text[line_start..].lines().next().unwrap_or("").trim();
+            format!(
+                "line {line}, column {column} (`{}`): {message}",
+                crate::error::abbreviate(source)
+            )
+        }
+        None => message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +108,14 @@ mod tests {
     fn a_directory_is_not_read() {
         let dir = std::env::temp_dir();
         assert!(matches!(read_text(&dir), Err(InputError::NotRegular)));
+    }
+
+    #[test]
+    fn a_toml_error_is_one_line_with_its_source() {
+        let text = "name = \"x\"\n[simulation]\nsteps = = 3\n";
+        let e = toml::from_str::<toml::Table>(text).unwrap_err();
+        let m = super::toml_error(&e, text);
+        assert!(m.starts_with("line 3, column 9 (`steps = = 3`): "), "{m}");
+        assert!(!m.contains('\n'), "{m}");
     }
 }

@@ -11,6 +11,8 @@ pub mod chunks;
 pub mod compare;
 /// What can go wrong, in words a user can act on.
 pub mod error;
+/// The memory a run will need, before it allocates.
+pub mod estimate;
 /// Input files read with a size limit, and the rule for names of output directories.
 pub mod input;
 /// Stocks and flows counted each step.

@@ -24,6 +24,11 @@ enum Failure {
     Run(anyhow::Error),
     Sweep(SweepError),
     Calibrate(CalibrateError),
+    /// A failure already put in words, with its exit code.
+    Said {
+        message: String,
+        code: u8,
+    },
     /// A check that ran and failed (exit 1), already explained on stderr.
     CheckFailed,
 }
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
         Err(Failure::Run(e)) => (Some(format!("{e:#}")), 1),
         Err(Failure::Sweep(e)) => (Some(e.to_string()), e.exit_code()),
         Err(Failure::Calibrate(e)) => (Some(e.to_string()), e.exit_code()),
+        Err(Failure::Said { message, code }) => (Some(message), code),
         Err(Failure::CheckFailed) => (None, 1),
     };
     if let Some(message) = message {

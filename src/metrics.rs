@@ -173,6 +173,45 @@ pub struct StepRecord {
     pub policy: PolicyFlows,
 }
 
+impl StepRecord {
+    /// Bytes of a record of a model of this size (heap and inline), for the memory estimate;
+    /// a test checks it against [`StepRecord::bytes`] of a record the step built.
+    pub fn bytes_for(n_nodes: usize, n_regions: usize, n_countries: usize, policies: usize) -> u64 {
+        let (nodes, regions, pairs) = (
+            n_nodes as u64,
+            n_regions as u64,
+            (n_countries * n_countries) as u64,
+        );
+        let word = 8;
+        let census = nodes * node::N as u64 + regions * home::N as u64 + pairs;
+        let flows = (nodes + regions) * (flow::N + money::N) as u64 + pairs;
+        let levels = 2 * nodes;
+        std::mem::size_of::<StepRecord>() as u64
+            + word * (census + flows + levels + policies as u64 * policy_flow::N as u64)
+    }
+
+    /// Bytes this record holds (heap and inline).
+    pub fn bytes(&self) -> u64 {
+        fn heap<T>(v: &[T]) -> u64 {
+            std::mem::size_of_val(v) as u64
+        }
+        let c = &self.census;
+        let f = &self.flows;
+        std::mem::size_of::<StepRecord>() as u64
+            + heap(&c.by_node)
+            + heap(&c.by_home)
+            + heap(&c.commuters)
+            + heap(&self.vacancies)
+            + heap(&self.demand)
+            + heap(&f.by_node)
+            + heap(&f.by_home)
+            + heap(&f.money_by_node)
+            + heap(&f.money_by_home)
+            + heap(&f.pair_hires)
+            + heap(&self.policy.by_policy)
+    }
+}
+
 /// Columns of the per-policy flows of one step ([`PolicyFlows`]).
 pub mod policy_flow {
     pub const NEW_PARTICIPANTS: usize = 0;

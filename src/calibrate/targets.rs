@@ -186,7 +186,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Targets, TargetsError> {
     };
     let raw: RawTargets = toml::from_str(text).map_err(|e| TargetsError {
         file: path.to_path_buf(),
-        message: format!("not a valid targets file: {}", e.to_string().trim_end()),
+        message: format!(
+            "not a valid targets file: {}",
+            crate::input::toml_error(&e, text)
+        ),
     })?;
     let replications = raw.replications.unwrap_or(2);
     if !(1..=1000).contains(&replications) {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use labsim::calibrate::{self, targets, CalibrateError, Problem};
 
-use super::{progress, settings};
+use super::{plot, progress, settings, staged};
 use crate::cli::CalibrateArgs;
 use crate::Failure;
 
@@ -36,37 +36,39 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         format!("calibrate {scenario_name}"),
         "evaluations",
     );
+    let tx = staged::begin(&out)?;
     let outcome = calibrate::calibrate(&problem, budget, threads, &|| bar.inc(1)).map_err(fail)?;
     bar.finish_and_clear();
 
-    std::fs::create_dir_all(&out)
-        .map_err(|e| Failure::Run(anyhow::anyhow!("{}: cannot create it: {e}", out.display())))?;
     let calibrated_name = format!("{scenario_name}_calibrated.toml");
+    // The staging directory is beside `out`, so a path relative to one is relative to the other.
     let toml_text = calibrate::calibrated_toml(&problem, &outcome, &out).map_err(fail)?;
     let title = format!(
         "Fit of {} to {} after calibration ({} replications, seed {})",
         calibrated_name, problem.targets.name, outcome.replications, outcome.seed
     );
     let md = calibrate::fit_markdown(&outcome.fit, &title);
-    let mut files = labsim::output::write_all_atomic(
-        &out,
-        &[
-            (calibrated_name.as_str(), toml_text),
-            ("fit.csv", calibrate::fit_csv(&outcome.fit)),
-            ("fit.md", md.clone()),
-            (
-                "history.csv",
-                calibrate::history_csv(&problem, &outcome.history),
-            ),
-        ],
-    )
-    .map_err(|e| Failure::Run(e.into()))?;
-    if !args.no_plots {
-        files.extend(
-            labsim::plot::plot_calibration(&out)
-                .map_err(|e| Failure::Run(anyhow::Error::new(e).context("drawing the figures")))?,
-        );
-    }
+    let write = || -> Result<Vec<PathBuf>, Failure> {
+        let mut files = labsim::output::write_all_atomic(
+            tx.dir(),
+            &[
+                (calibrated_name.as_str(), toml_text),
+                ("fit.csv", calibrate::fit_csv(&outcome.fit)),
+                ("fit.md", md.clone()),
+                (
+                    "history.csv",
+                    calibrate::history_csv(&problem, &outcome.history),
+                ),
+            ],
+        )
+        .map_err(|e| Failure::Run(e.into()))?;
+        if !args.no_plots {
+            files.extend(plot::draw(tx.dir())?);
+        }
+        Ok(files)
+    };
+    let files = write().map_err(|f| staged::within(&tx, f))?;
+    let files = staged::commit(tx, files)?;
     if !args.quiet {
         println!("{md}");
         for (p, v) in problem.targets.parameters.iter().zip(&outcome.best) {
@@ -102,18 +104,23 @@ fn check(
     );
     let md = calibrate::fit_markdown(&rows, &title);
     if let Some(out) = &args.out {
-        labsim::output::write_all_atomic(
-            out,
-            &[
-                ("fit.csv", calibrate::fit_csv(&rows)),
-                ("fit.md", md.clone()),
-            ],
-        )
-        .map_err(|e| Failure::Run(e.into()))?;
-        if !args.no_plots {
-            labsim::plot::plot_calibration(out)
-                .map_err(|e| Failure::Run(anyhow::Error::new(e).context("drawing the figures")))?;
-        }
+        let tx = staged::begin(out)?;
+        let write = || -> Result<(), Failure> {
+            labsim::output::write_all_atomic(
+                tx.dir(),
+                &[
+                    ("fit.csv", calibrate::fit_csv(&rows)),
+                    ("fit.md", md.clone()),
+                ],
+            )
+            .map_err(|e| Failure::Run(e.into()))?;
+            if !args.no_plots {
+                plot::draw(tx.dir())?;
+            }
+            Ok(())
+        };
+        write().map_err(|f| staged::within(&tx, f))?;
+        staged::commit(tx, Vec::new())?;
     }
     println!("{md}");
     let outside: Vec<&calibrate::FitRow> = rows

@@ -1,5 +1,5 @@
 //! `labsim compare`: run scenarios against a baseline ([`labsim::compare`]), each into its own
-//! directory, and write the summary.
+//! directory, and write the summary, all as one transaction.
 
 use std::path::PathBuf;
 
@@ -8,7 +8,7 @@ use anyhow::Context;
 use labsim::compare::{Comparison, Summary};
 use labsim::model::Model;
 
-use super::{plot, progress, settings};
+use super::{plot, progress, settings, staged};
 use crate::cli::CompareArgs;
 use crate::Failure;
 
@@ -18,6 +18,9 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         Comparison::load(&args.baseline, &args.scenarios, &overrides).map_err(Failure::Compare)?;
     for note in &comparison.notes {
         eprintln!("note: {note}");
+    }
+    for s in &comparison.scenarios {
+        settings::fits_in_memory(s, &args.options)?;
     }
     let base = comparison.baseline().name.clone();
     let out_dir = args
@@ -31,29 +34,36 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         "steps",
     );
     let threads = args.options.threads.unwrap_or(0) as usize;
+    let tx = staged::begin(&out_dir)?;
+    let dir = tx.dir();
     let mut summary = Summary::new(&comparison);
-    for s in comparison.scenarios {
-        let name = s.name.clone();
-        let model = Model::new(s);
-        let result = labsim::run::run(&model, threads, &|| bar.inc(1))
-            .with_context(|| format!("running {name}"))
-            .map_err(Failure::Run)?;
-        labsim::output::write_run(&out_dir.join(&name), &model, &result)
-            .with_context(|| format!("writing {name}"))
+    let write = || -> Result<String, Failure> {
+        for s in comparison.scenarios {
+            let name = s.name.clone();
+            let model = Model::new(s);
+            let result = labsim::run::run(&model, threads, &|| bar.inc(1))
+                .with_context(|| format!("running {name}"))
+                .map_err(Failure::Run)?;
+            labsim::output::write_run(&dir.join(&name), &model, &result)
+                .with_context(|| format!("writing {name}"))
+                .map_err(Failure::Run)?;
+            if !args.no_plots {
+                plot::draw(&dir.join(&name))?;
+            }
+            summary.add(&model, &result.records);
+        }
+        bar.finish_and_clear();
+        let md = summary
+            .write(dir)
+            .context("writing the summary")
             .map_err(Failure::Run)?;
         if !args.no_plots {
-            plot::draw(&out_dir.join(&name))?;
+            plot::draw(dir)?;
         }
-        summary.add(&model, &result.records);
-    }
-    bar.finish_and_clear();
-    let md = summary
-        .write(&out_dir)
-        .context("writing the summary")
-        .map_err(Failure::Run)?;
-    if !args.no_plots {
-        plot::draw(&out_dir)?;
-    }
+        Ok(md)
+    };
+    let md = write().map_err(|f| staged::within(&tx, f))?;
+    let out_dir = tx.commit().map_err(|e| Failure::Run(e.into()))?;
     if !args.options.quiet {
         println!("{md}");
         eprintln!("wrote {}", out_dir.display());

@@ -8,4 +8,5 @@ pub mod plot;
 mod progress;
 pub mod run;
 mod settings;
+mod staged;
 pub mod sweep;

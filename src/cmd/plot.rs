@@ -5,10 +5,14 @@ use std::path::{Path, PathBuf};
 
 use labsim::plot::PlotError;
 
+use super::staged;
 use crate::Failure;
 
+/// Redraw into a copy of `dir` (hard links) without its figures and report, swapped in whole.
 pub fn plot(dir: &Path) -> Result<(), Failure> {
-    for f in draw(dir)? {
+    let tx = staged::begin_from(dir, &labsim::plot::MADE)?;
+    let files = draw(tx.dir()).map_err(|f| staged::within(&tx, f))?;
+    for f in staged::commit(tx, files)? {
         eprintln!("  wrote {}", f.display());
     }
     Ok(())

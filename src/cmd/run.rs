@@ -1,5 +1,5 @@
 //! `labsim run`: run one scenario, with the command line's settings as overrides, and write its
-//! output and figures.
+//! output and figures as one transaction: the output directory is replaced whole or not at all.
 
 use std::path::PathBuf;
 
@@ -8,18 +8,21 @@ use anyhow::Context;
 use labsim::model::Model;
 use labsim::scenario;
 
-use super::{plot, progress, settings};
+use super::{plot, progress, settings, staged};
 use crate::cli::RunArgs;
 use crate::Failure;
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let overrides = settings::of_run(&args.set, &args.options)?;
     let s = scenario::load_with(&args.scenario, &overrides).map_err(Failure::Scenario)?;
+    settings::fits_in_memory(&s, &args.options)?;
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&s.name));
     let steps = u64::from(s.simulation.steps) * u64::from(s.simulation.replications);
+    // Refuse an output directory that may not be replaced before spending the run's time.
+    let tx = staged::begin(&out_dir)?;
     let model = Model::new(s);
 
     let bar = progress::bar(
@@ -33,12 +36,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         .context("running the scenario")
         .map_err(Failure::Run)?;
     bar.finish_and_clear();
-    let mut files = labsim::output::write_run(&out_dir, &model, &result)
-        .context("writing the output")
-        .map_err(Failure::Run)?;
-    if !args.no_plots {
-        files.extend(plot::draw(&out_dir)?);
-    }
+    let write = || -> Result<Vec<PathBuf>, Failure> {
+        let mut files = labsim::output::write_run(tx.dir(), &model, &result)
+            .context("writing the output")
+            .map_err(Failure::Run)?;
+        if !args.no_plots {
+            files.extend(plot::draw(tx.dir())?);
+        }
+        Ok(files)
+    };
+    let files = write().map_err(|f| staged::within(&tx, f))?;
+    let files = staged::commit(tx, files)?;
     if !args.options.quiet {
         let sim = &model.scenario.simulation;
         eprintln!(

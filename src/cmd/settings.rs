@@ -5,8 +5,9 @@
 
 use std::path::PathBuf;
 
+use labsim::estimate;
 use labsim::scenario::keypath::KeyPath;
-use labsim::scenario::Override;
+use labsim::scenario::{Override, Scenario};
 
 use crate::cli;
 use crate::Failure;
@@ -17,6 +18,18 @@ pub fn of_run(sets: &[String], options: &cli::Overrides) -> Result<Vec<Override>
     let mut overrides = parse_sets(sets)?;
     overrides.extend(flags(options));
     Ok(overrides)
+}
+
+/// Refuse (exit 2) a run whose estimated peak memory exceeds the available memory, unless
+/// `--force`.
+pub fn fits_in_memory(s: &Scenario, options: &cli::Overrides) -> Result<(), Failure> {
+    if options.force {
+        return Ok(());
+    }
+    match estimate::refusal(s, estimate::available_bytes()) {
+        Some(why) => Err(Failure::Usage(why)),
+        None => Ok(()),
+    }
 }
 
 /// `--seed`, `--replications`, `--steps` and `--scale`, those given.
@@ -44,15 +57,29 @@ fn flag(key: &str, value: toml::Value) -> Override {
 /// is not TOML is taken as a string).
 fn parse_sets(sets: &[String]) -> Result<Vec<Override>, Failure> {
     sets.iter()
-        .map(|arg| {
-            let (key, value) = arg.split_once('=').ok_or_else(|| {
+        .map(|full| {
+            // Shown on one line and short, whatever was given.
+            let shown = labsim::error::abbreviate(&full.replace(['\n', '\r'], " "));
+            let arg = shown.as_str();
+            let (key, value) = full.split_once('=').ok_or_else(|| {
                 Failure::Usage(format!(
                     "--set {arg}: write KEY=VALUE, e.g. --set mechanics.applications=3"
                 ))
             })?;
             let key = KeyPath::parse(key.trim())
                 .map_err(|e| Failure::Usage(format!("--set {arg}: not a key path ({e})")))?;
+            if key.to_string() == "extends" {
+                return Err(Failure::Usage(format!(
+                    "--set {arg}: `extends` is resolved when the file is read and cannot be set; \
+                     write a scenario file that extends the one you want"
+                )));
+            }
             let value = value.trim();
+            if value.contains(['\n', '\r']) {
+                return Err(Failure::Usage(format!(
+                    "--set {arg}: the value has a line break; give one TOML value on one line"
+                )));
+            }
             let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
                 .ok()
                 .and_then(|mut t| t.remove("v"))

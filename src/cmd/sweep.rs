@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use labsim::sweep::{self, exec, slurm, Plan};
 
-use super::{plot, progress};
+use super::{plot, progress, staged};
 use crate::cli::{SweepCommand, SweepRunArgs, SweepSlurmArgs};
 use crate::Failure;
 
@@ -23,9 +23,27 @@ pub fn sweep(command: SweepCommand) -> Result<(), Failure> {
     }
 }
 
+/// Load and check a sweep, with a progress bar over its points when there are many (a
+/// million-run plan takes minutes to check).
 fn load_plan(path: &Path) -> Result<Plan, Failure> {
     let s = sweep::load(path).map_err(Failure::Sweep)?;
-    Plan::new(s).map_err(Failure::Sweep)
+    let points = s.design.points(&s).map_or(0, |p| p.len()) as u64 * s.scenarios.len() as u64;
+    let many = points >= 10_000;
+    if many {
+        eprintln!(
+            "checking {points} points of sweep {} against its scenarios",
+            s.name
+        );
+    }
+    let bar = progress::bar(
+        !many,
+        points,
+        format!("checking sweep {}", s.name),
+        "points",
+    );
+    let plan = Plan::checked(s, &|| bar.inc(1)).map_err(Failure::Sweep);
+    bar.finish_and_clear();
+    plan
 }
 
 fn out_dir(out: Option<PathBuf>, plan: &Plan) -> PathBuf {
@@ -151,13 +169,21 @@ fn slurm_script(args: SweepSlurmArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Merge into a copy of the sweep directory that keeps the runs (hard links) and drops what
+/// merge makes again, swapped in whole once the figures are drawn.
 fn merge(dir: &Path, no_plots: bool) -> Result<(), Failure> {
-    let merged = sweep::merge::merge(dir).map_err(Failure::Sweep)?;
-    let mut files = merged.files;
-    if !no_plots {
-        files.extend(plot::draw(dir)?);
-    }
-    eprintln!("merged {} runs", merged.runs);
+    let tx = staged::begin_from(dir, &sweep::merge::MADE)?;
+    let write = || -> Result<(usize, Vec<PathBuf>), Failure> {
+        let merged = sweep::merge::merge(tx.dir()).map_err(Failure::Sweep)?;
+        let mut files = merged.files;
+        if !no_plots {
+            files.extend(plot::draw(tx.dir())?);
+        }
+        Ok((merged.runs, files))
+    };
+    let (runs, files) = write().map_err(|f| staged::within(&tx, f))?;
+    let files = staged::commit(tx, files)?;
+    eprintln!("merged {runs} runs");
     for f in files {
         eprintln!("  wrote {}", f.display());
     }

@@ -23,6 +23,7 @@ mod policies;
 mod read;
 mod row;
 mod series;
+pub mod transaction;
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,7 @@ pub use read::{read, Problem, ReadError, Reader, Table};
 pub(crate) use row::csv_row;
 pub use row::{csv_text, CellError, Cells, CsvRow, CsvText, FromCell};
 pub use series::{rows, series_csv, LevelRow, SeriesId, SeriesRow};
+pub use transaction::{Transaction, TransactionError};
 
 /// The month a step covers: step 1 is the scenario's start month; step 0, the initial state,
 /// is dated to the month before it.
@@ -101,22 +103,26 @@ pub fn write_run(dir: &Path, model: &Model, result: &RunResult) -> Result<Vec<Pa
 }
 
 /// Write `files` (name, contents) into `dir` via temporary files and renames.
-pub fn write_all_atomic(dir: &Path, files: &[(&str, String)]) -> Result<Vec<PathBuf>, RunError> {
-    let fail = |path: &Path, source| RunError::Write {
+pub fn write_all_atomic<C: AsRef<[u8]>>(
+    dir: &Path,
+    files: &[(&str, C)],
+) -> Result<Vec<PathBuf>, RunError> {
+    let fail = |path: &Path, error| RunError::Write {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let pid = std::process::id();
     let mut temps = Vec::new();
     for (name, contents) in files {
         let tmp = dir.join(format!(".{name}.tmp-{pid}"));
-        if let Err(e) = std::fs::write(&tmp, contents) {
+        if let Err(e) = std::fs::write(&tmp, contents.as_ref()) {
             for t in &temps {
                 let _ = std::fs::remove_file(t);
             }
             let _ = std::fs::remove_file(&tmp);
-            return Err(fail(&tmp, e));
+            // Named as the file it was to become: the temporary name means nothing to a user.
+            return Err(fail(&dir.join(name), e));
         }
         temps.push(tmp);
     }

@@ -49,10 +49,10 @@ pub struct Line {
 }
 
 /// Map a drawing error to ours.
-pub(super) fn draw_err<E: std::fmt::Debug>(figure: &str) -> impl Fn(E) -> PlotError + '_ {
+pub(super) fn draw_err<E: std::fmt::Display>(figure: &str) -> impl Fn(E) -> PlotError + '_ {
     move |e| PlotError::Draw {
         figure: figure.to_string(),
-        message: format!("{e:?}"),
+        message: e.to_string(),
     }
 }
 
@@ -260,20 +260,15 @@ pub(super) trait Figures {
     fn render<DB: DrawingBackend>(&self, stem: &str, area: &DrawingArea<DB, Shift>) -> R<()>;
 }
 
-/// Draw figures `stems` of `what` into `plots/` as PNG and SVG, through temporary names and
-/// renames; returns the SVG texts (for the report) and the files written.
+/// Draw figures `stems` of `what` into `plots/` as PNG and SVG, each rendered in memory and
+/// then written whole; returns the SVG texts (for the report) and the files written.
 pub(super) fn draw_figures<F: Figures>(
     what: &F,
     plots: &Path,
     stems: &[String],
 ) -> R<(Vec<String>, Vec<PathBuf>)> {
-    let write_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| PlotError::Write(crate::error::RunError::Write { path, source })
-    };
-    std::fs::create_dir_all(plots).map_err(write_err(plots))?;
     let mut svgs = Vec::new();
-    let mut written = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for stem in stems {
         let mut svg = String::new();
         {
@@ -281,23 +276,35 @@ pub(super) fn draw_figures<F: Figures>(
             what.render(stem, &area)?;
             area.present().map_err(draw_err(stem))?;
         }
-        let tmp = plots.join(format!(".{stem}.tmp-{}.png", std::process::id()));
+        let mut pixels = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
         {
-            let area = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
+            let area = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
             what.render(stem, &area)?;
             area.present().map_err(draw_err(stem))?;
         }
-        let target = plots.join(format!("{stem}.png"));
-        std::fs::rename(&tmp, &target).map_err(write_err(&target))?;
-        written.push(target);
+        files.push((
+            format!("{stem}.png"),
+            encode_png(&pixels, SIZE).map_err(draw_err(stem))?,
+        ));
+        files.push((format!("{stem}.svg"), svg.clone().into_bytes()));
         svgs.push(svg);
     }
-    let files: Vec<(String, String)> = stems
+    let refs: Vec<(&str, &[u8])> = files
         .iter()
-        .zip(&svgs)
-        .map(|(stem, svg)| (format!("{stem}.svg"), svg.clone()))
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
         .collect();
-    let refs: Vec<(&str, String)> = files.iter().map(|(n, c)| (n.as_str(), c.clone())).collect();
-    written.extend(crate::output::write_all_atomic(plots, &refs)?);
+    let written = crate::output::write_all_atomic(plots, &refs)?;
     Ok((svgs, written))
+}
+
+/// An RGB image as PNG bytes.
+fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(pixels)?;
+    writer.finish()?;
+    Ok(bytes)
 }

@@ -26,6 +26,9 @@ pub use input::PLOTTED;
 pub use run::{plot_run, FIGURES};
 pub use sweep::plot_sweep;
 
+/// What drawing makes in a directory: the figures and the report; all else is input.
+pub const MADE: [&str; 2] = ["plots", "report.html"];
+
 /// A plot input that is missing or malformed: exit 2.
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {

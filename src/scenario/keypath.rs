@@ -260,9 +260,10 @@ fn walk(
                 }
                 Segment::Key(name) => {
                     entries.iter().position(|e| names(e, name)).ok_or_else(|| {
+                        // Entries with a code (countries) are named by it in key paths.
                         let known: Vec<&str> = entries
                             .iter()
-                            .filter_map(|e| e.get("name").or_else(|| e.get("code")))
+                            .filter_map(|e| e.get("code").or_else(|| e.get("name")))
                             .filter_map(|v| v.as_str())
                             .collect();
                         format!(

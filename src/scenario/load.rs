@@ -181,11 +181,11 @@ fn read_one(path: &Path) -> Result<(toml::Table, Option<String>), ScenarioError>
     // Typed parse first: it reports unknown keys and wrong types with line and column.
     let raw: RawScenario = toml::from_str(&text).map_err(|e| ScenarioError::Parse {
         file: path.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
+        message: crate::input::toml_error(&e, &text),
     })?;
     let mut table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Parse {
         file: path.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
+        message: crate::input::toml_error(&e, &text),
     })?;
     table.remove("extends");
     Ok((table, raw.extends))

@@ -161,11 +161,11 @@ pub fn from_toml_str(text: &str, name: &str) -> Result<Scenario, ScenarioError> 
     let file = PathBuf::from(format!("{name}.toml"));
     let _: raw::RawScenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
         file: file.clone(),
-        message: e.to_string().trim_end().to_string(),
+        message: crate::input::toml_error(&e, text),
     })?;
     let table: toml::Table = toml::from_str(text).map_err(|e| ScenarioError::Parse {
         file: file.clone(),
-        message: e.to_string(),
+        message: crate::input::toml_error(&e, text),
     })?;
     let provenance = load::resolve_none(&file);
     validate::validate(&file, table, &provenance)

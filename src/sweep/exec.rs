@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use super::{Plan, PlannedRun, SweepError};
 use crate::error::RunError;
 use crate::model::Model;
+use crate::output::transaction::{host, process_is_dead};
 
 /// Shard `index` of `count`: the runs whose index is `index` modulo `count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,13 +151,13 @@ pub fn prepare(plan: &Plan, out: &Path) -> Result<(), SweepError> {
                 crate::output::write_all_atomic(out, &[(name, contents.clone())])?;
             }
             Err(e) => {
-                return Err(RunError::Write { path, source: e }.into());
+                return Err(RunError::Write { path, error: e }.into());
             }
         }
     }
     std::fs::create_dir_all(out.join("runs")).map_err(|source| RunError::Write {
         path: out.join("runs"),
-        source,
+        error: source,
     })?;
     Ok(())
 }
@@ -233,7 +234,7 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, threads: usize) -> Result<
         if !target.join("manifest.json").is_file() {
             return Err(RunError::Write {
                 path: target,
-                source,
+                error: source,
             }
             .into());
         }
@@ -241,38 +242,11 @@ fn run_one(plan: &Plan, out: &Path, run: &PlannedRun, threads: usize) -> Result<
     Ok(())
 }
 
-/// This machine's name as temporary directory names carry it: letters, digits, `.`, `-`.
-fn host() -> String {
-    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_default();
-    let clean: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if clean.is_empty() {
-        "host".into()
-    } else {
-        clean
-    }
-}
-
 /// Remove the temporary directories (`runs/.NNNNNN.tmp-HOST-PID`) that interrupted attempts at
 /// this shard's runs left on this host: those whose process is gone. A live process's (another
 /// `sweep run` on the same runs, a Slurm task still running) and another host's are left alone;
 /// `merge` ignores them. Without `/proc` nothing is removed.
 fn remove_stale(plan: &Plan, out: &Path, shard: Shard) {
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
     let Ok(entries) = std::fs::read_dir(out.join("runs")) else {
         return;
     };
@@ -291,9 +265,7 @@ fn remove_stale(plan: &Plan, out: &Path, shard: Shard) {
         let Some((owner_host, pid)) = owner.rsplit_once('-') else {
             continue;
         };
-        let dead = pid
-            .parse::<u32>()
-            .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+        let dead = process_is_dead(pid);
         if index < plan.runs.len() && shard.contains(index) && owner_host == me && dead {
             let _ = std::fs::remove_dir_all(entry.path());
         }

@@ -119,7 +119,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Sweep, SweepError> {
     let c = Checker { file: path };
     let raw: RawSweep = toml::from_str(text).map_err(|e| SweepError::File {
         file: path.to_path_buf(),
-        message: format!("not a valid sweep file: {}", e.to_string().trim_end()),
+        message: format!(
+            "not a valid sweep file: {}",
+            crate::input::toml_error(&e, text)
+        ),
     })?;
 
     let name = match raw.name {

@@ -76,6 +76,10 @@ pub fn read_plan(dir: &Path) -> Result<PlanTable, SweepError> {
 }
 
 /// What `merge` wrote.
+/// What `merge` and the figures drawn after it make in a sweep directory: all else is the
+/// plan's and the runs'.
+pub const MADE: [&str; 4] = ["runs.csv", "summary.csv", "plots", "report.html"];
+
 pub struct Merged {
     pub runs: usize,
     pub files: Vec<PathBuf>,
@@ -111,7 +115,12 @@ pub fn merge(dir: &Path) -> Result<Merged, SweepError> {
     let tmp_runs = dir.join(format!(".runs.csv.tmp-{}", std::process::id()));
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| SweepError::Run(RunError::Write { path, source })
+        move |source| {
+            SweepError::Run(RunError::Write {
+                path,
+                error: source,
+            })
+        }
     };
     let result = (|| {
         let file = File::create(&tmp_runs).map_err(write_err(&tmp_runs))?;

@@ -174,6 +174,13 @@ impl Plan {
     /// Expand the design and check that every scenario accepts every point: a key path that
     /// does not exist, or a value its key cannot take, is reported here, before anything runs.
     pub fn new(sweep: Sweep) -> Result<Plan, SweepError> {
+        Plan::checked(sweep, &|| {})
+    }
+
+    /// [`Plan::new`], calling `on_point` as each point of each scenario is checked (a plan of a
+    /// million runs takes minutes to check); points are checked in parallel.
+    pub fn checked(sweep: Sweep, on_point: &(dyn Fn() + Sync)) -> Result<Plan, SweepError> {
+        use rayon::prelude::*;
         let points = sweep.design.points(&sweep)?;
         let n_runs = points.len() * sweep.scenarios.len() * sweep.replications as usize;
         if n_runs > MAX_RUNS {
@@ -204,24 +211,30 @@ impl Plan {
                     ),
                 });
             }
-            let mut per_point = Vec::with_capacity(points.len());
-            let mut name = String::new();
-            for point in &points {
-                let s = build(&sweep, &source, point, Vec::new())?;
-                if sweep.outcomes.from_step > s.simulation.steps {
-                    return Err(SweepError::File {
-                        file: sweep.file.clone(),
-                        message: format!(
-                            "key `outcomes.from_step` = {}: after the last step of {} ({}); the outcome window is empty",
-                            sweep.outcomes.from_step,
-                            path.display(),
-                            s.simulation.steps
-                        ),
-                    });
-                }
-                name = s.name;
-                per_point.push(s.hash);
-            }
+            let checked: Vec<(String, String)> = points
+                .par_iter()
+                .map(|point| {
+                    let s = build(&sweep, &source, point, Vec::new())?;
+                    on_point();
+                    if sweep.outcomes.from_step > s.simulation.steps {
+                        return Err(SweepError::File {
+                            file: sweep.file.clone(),
+                            message: format!(
+                                "key `outcomes.from_step` = {}: after the last step of {} ({}); the outcome window is empty",
+                                sweep.outcomes.from_step,
+                                path.display(),
+                                s.simulation.steps
+                            ),
+                        });
+                    }
+                    Ok((s.name, s.hash))
+                })
+                .collect::<Vec<_>>()
+                // The first failing point in order, whichever thread found it.
+                .into_iter()
+                .collect::<Result<_, _>>()?;
+            let name = checked.last().map(|c| c.0.clone()).unwrap_or_default();
+            let per_point: Vec<String> = checked.into_iter().map(|c| c.1).collect();
             scenario_names.push(name);
             hashes.push(per_point);
             sources.push(source);

@@ -53,6 +53,10 @@ impl Workers {
         self.status.is_empty()
     }
 
+    /// Bytes of one worker's columns: what [`Workers::bytes`] holds per worker of a world built
+    /// with exactly its workers (a test checks it).
+    pub const BYTES_PER_WORKER: usize = 23;
+
     /// Heap bytes held by the worker arrays.
     pub fn bytes(&self) -> usize {
         self.status.capacity()

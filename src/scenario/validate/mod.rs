@@ -143,7 +143,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         .try_into()
         .map_err(|e: toml::de::Error| ScenarioError::Parse {
             file: file.to_path_buf(),
-            message: e.to_string().trim_end().to_string(),
+            message: e.message().trim_end().replace('\n', "; "),
         })?;
 
     if raw.region.is_empty() {
