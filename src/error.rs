@@ -59,8 +59,12 @@ pub enum RunError {
 /// `text` as a message shows it: whole if short, else its first 80 characters and how long it
 /// was, so that a 100 kB value does not flood the terminal.
 pub fn abbreviate(text: &str) -> String {
-    const SHOWN: usize = 80;
-    match text.char_indices().nth(SHOWN) {
+    abbreviate_to(text, 80)
+}
+
+/// `text` cut after `shown` characters, saying how long it was.
+pub fn abbreviate_to(text: &str, shown: usize) -> String {
+    match text.char_indices().nth(shown) {
         None => text.to_string(),
         Some((cut, _)) => format!("{}... ({} bytes in all)", &text[..cut], text.len()),
     }

@@ -68,7 +68,7 @@ pub fn is_output_name(name: &str) -> bool {
 /// A TOML syntax or type error on one line: `line 3, column 9: extra `=`, expected nothing`
 /// (the `toml` crate's own message repeats the source line with a caret, on four lines).
 pub fn toml_error(e: &toml::de::Error, text: &str) -> String {
-    let message = e.message().trim_end().replace('\n', "; ");
+    let message = crate::error::abbreviate_to(&e.message().trim_end().replace('\n', "; "), 240);
     match e.span() {
         Some(span) => {
             let mut at = span.start.min(text.len());

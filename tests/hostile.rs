@@ -274,3 +274,97 @@ fn targets_that_would_fail_late_are_refused_before_any_run() {
         }
     }
 }
+
+/// The smaller items: `--set extends`, a line break in a `--set` value, a TOML syntax error, a
+/// 100 kB value and a country named by its name instead of its code each give one short line.
+#[test]
+fn command_line_settings_and_syntax_errors_give_one_short_line() {
+    let dir = tmp();
+    write(dir.path(), "s.toml", format!("name = \"s\"\n{TABLES}"));
+    let run = |set: &str| {
+        labsim(dir.path())
+            .args([
+                "run",
+                "s.toml",
+                "--quiet",
+                "--no-plots",
+                "--out",
+                "o",
+                "--set",
+                set,
+            ])
+            .output()
+            .unwrap()
+    };
+    assert_exit_2(
+        &run("extends=other.toml"),
+        &["--set extends=other.toml", "cannot be set"],
+    );
+    let err = assert_exit_2(
+        &run("mechanics.applications=2\nsimulation.steps=1"),
+        &["line break", "mechanics.applications=2 simulation.steps=1"],
+    );
+    assert!(err.len() < 300, "{err}");
+    let huge = format!("mechanics.applications=\"{}\"", "x".repeat(100_000));
+    let err = assert_exit_2(&run(&huge), &["bytes in all"]);
+    assert!(
+        err.len() < 500,
+        "a 100 kB value is not echoed whole: {} bytes",
+        err.len()
+    );
+    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let out = labsim(dir.path())
+        .args(["run", "--quiet", "--out", "o", "--set"])
+        .arg("country.Nowhere.separation_multiplier=1")
+        .arg(&baseline)
+        .output()
+        .unwrap();
+    let err = assert_exit_2(&out, &["NL"]);
+    assert!(err.contains("it has: NL"), "codes, not names: {err}");
+
+    write(
+        dir.path(),
+        "bad.toml",
+        "name = \"x\"\n[simulation]\nsteps = = 3\n",
+    );
+    let out = labsim(dir.path())
+        .args(["check", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_exit_2(&out, &["bad.toml", "line 3, column 9", "steps = = 3"]);
+
+    let long = format!(
+        "name = \"s\"\n{TABLES}\n[mechanics]\napplications = \"{}\"\n",
+        "y".repeat(100_000)
+    );
+    write(dir.path(), "long.toml", long);
+    let out = labsim(dir.path())
+        .args(["check", "long.toml"])
+        .output()
+        .unwrap();
+    let err = assert_exit_2(&out, &["long.toml", "applications"]);
+    assert!(err.len() < 500, "{} bytes: {}", err.len(), &err[..200]);
+    assert!(!dir.path().join("o").exists());
+}
+
+/// A sweep of many points says what it is doing before checking them.
+#[test]
+fn a_large_sweep_plan_says_it_is_checking() {
+    let dir = tmp();
+    write(dir.path(), "s.toml", format!("name = \"s\"\n{TABLES}"));
+    write(
+        dir.path(),
+        "w.toml",
+        "name = \"w\"\nscenarios = [\"s.toml\"]\n[[parameter]]\nkey = \"mechanics.on_the_job_search\"\n\
+         range = { from = 0.0, to = 0.1, count = 10000 }\n",
+    );
+    let out = labsim(dir.path())
+        .args(["sweep", "plan", "w.toml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("checking 10000 points of sweep w"), "{err}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.lines().count() >= 10_000, "every run listed");
+}

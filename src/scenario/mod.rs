@@ -146,9 +146,10 @@ fn apply(
         let check: Result<raw::RawScenario, toml::de::Error> =
             toml::Value::Table(table.clone()).try_into();
         if let Err(e) = check {
+            // The message may quote the value whole; it is already shown, abbreviated.
             return Err(invalid(format!(
                 "not a key of the scenario format, or not of its type ({})",
-                e.message().trim_end()
+                crate::error::abbreviate_to(e.message().trim_end(), 240)
             )));
         }
         provenance.set_origin(canonical, &o.origin);

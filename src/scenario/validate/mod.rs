@@ -143,7 +143,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         .try_into()
         .map_err(|e: toml::de::Error| ScenarioError::Parse {
             file: file.to_path_buf(),
-            message: e.message().trim_end().replace('\n', "; "),
+            message: crate::error::abbreviate_to(&e.message().trim_end().replace('\n', "; "), 240),
         })?;
 
     if raw.region.is_empty() {
