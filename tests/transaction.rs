@@ -301,3 +301,36 @@ fn sigkill_during_sweep_merge_never_mixes_a_merge_with_the_runs() {
         8,
     );
 }
+
+/// `plot` on a `series.csv` with a non-finite number in a plotted column exits 2 at once,
+/// naming file, row and column, and leaves the directory as it was.
+#[test]
+fn plot_refuses_a_non_finite_value_and_leaves_the_directory_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    scenario(dir.path());
+    ok(labsim(dir.path()).args(["run", "s.toml", "--quiet", "--out", "out"]));
+    let series = dir.path().join("out/series.csv");
+    let text = std::fs::read_to_string(&series).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|c| *c == "unemployment_rate")
+        .unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut cells: Vec<&str> = lines[2].split(',').collect();
+    cells[col] = "inf";
+    lines[2] = cells.join(",");
+    std::fs::write(&series, lines.join("\n") + "\n").unwrap();
+    let before = snapshot(&dir.path().join("out"));
+    let out = labsim(dir.path()).args(["plot", "out"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("series.csv: line 3, column `unemployment_rate`") && err.contains("finite"),
+        "{err}"
+    );
+    assert!(!err.contains(".labsim-tmp"), "{err}");
+    assert_eq!(snapshot(&dir.path().join("out")), before);
+    assert!(temporaries(dir.path()).is_empty());
+}
