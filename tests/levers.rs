@@ -96,6 +96,11 @@ impl Row {
 
 /// The lever's rows of `policies.csv`, read by column name.
 fn lever_rows(r: &Run) -> Vec<Row> {
+    policy_rows(r, "lever")
+}
+
+/// The rows of `policies.csv` of the policy named `name`.
+fn policy_rows(r: &Run, name: &str) -> Vec<Row> {
     let text = std::fs::read_to_string(r.out().join("policies.csv")).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -118,7 +123,7 @@ fn lever_rows(r: &Run) -> Vec<Row> {
     .map(col);
     let rows: Vec<Row> = lines
         .map(|l| l.split(',').collect::<Vec<_>>())
-        .filter(|f| f[cols[2]] == "lever")
+        .filter(|f| f[cols[2]] == name)
         .map(|f| {
             let num = |c: usize| -> f64 { f[cols[c]].parse().unwrap() };
             Row {
@@ -132,7 +137,7 @@ fn lever_rows(r: &Run) -> Vec<Row> {
             }
         })
         .collect();
-    assert!(!rows.is_empty(), "policies.csv has no row for the lever");
+    assert!(!rows.is_empty(), "policies.csv has no row for {name}");
     rows
 }
 
@@ -302,6 +307,32 @@ fn youth_guarantee_participants_scale_with_coverage() {
 }
 
 // ---------------------------------------------------------------------------------------------
+/// A policy's place in the scenario does not decide whether it enrols: a second mobility team,
+/// the same as the first, enrols about as many (its coverage draws are its own).
+#[test]
+fn a_second_enrolling_policy_enrols_like_the_first() {
+    let body = format!(
+        "{MOBILITY_TEAM}\ncoverage = {DOSE_COVERAGE}\nstart = {DOSE_START}\nend = {DOSE_END}\n\
+         [[policy]]\nname = \"second\"\n{MOBILITY_TEAM}\ncoverage = {DOSE_COVERAGE}\n\
+         start = {DOSE_START}\nend = {DOSE_END}"
+    );
+    let r = run(
+        "baseline.toml",
+        Some(&body),
+        DOSE_SCALE,
+        DOSE_END + 1,
+        2,
+        &[],
+    );
+    let new = |rows: Vec<Row>| rows.iter().map(|r| r.participants_new).sum::<f64>();
+    let (first, second) = (new(lever_rows(&r)), new(policy_rows(&r, "second")));
+    assert!(first > 0.0, "the first enrols nobody");
+    assert!(
+        (second / first - 1.0).abs() < 0.35,
+        "the second enrols {second} persons against the first's {first}"
+    );
+}
+
 // Window: `start` and `end`.
 
 const WINDOW_SCALE: f64 = 0.02;
@@ -316,6 +347,11 @@ enum Acts {
     Enrols,
     /// It spends (course money or its running cost) and changes `series.csv`.
     Spends,
+    /// As `Spends`, and its effect on `series.csv` starts at the first step of the window and
+    /// stops at the first step after it, not a step late: the geography (information,
+    /// transport, agreements), whose levers are rebuilt when the set of active policies
+    /// changes, and the course and recognition subsidies.
+    Immediately,
     /// It pays per act (a recognition granted at a course completion): its spending is the
     /// record of its acts, which are too few to change `series.csv` in a short, small run.
     PaysPerAct,
@@ -388,6 +424,19 @@ fn window(parent: &str, body: &str, acts: Acts) {
              open"
         );
     }
+    if acts == Acts::Immediately {
+        // Not a step late at either end: the levers of step t are those of the policies
+        // active at t.
+        assert!(
+            !differing(&ser_none, &ser_short, |step| step == s).is_empty(),
+            "series.csv at the first step of the window, {s}, is the same as without the policy"
+        );
+        assert!(
+            !differing(&ser_short, &ser_open, |step| step == e + 1).is_empty(),
+            "series.csv at the first step after the window, {}, is the same as with it open",
+            e + 1
+        );
+    }
 }
 
 #[test]
@@ -428,7 +477,7 @@ fn a_youth_guarantee_acts_only_inside_its_window() {
 
 #[test]
 fn a_training_subsidy_acts_only_inside_its_window() {
-    window("baseline.toml", TRAINING_SUBSIDY, Acts::Spends);
+    window("baseline.toml", TRAINING_SUBSIDY, Acts::Immediately);
 }
 
 /// Employees retrain out of their sector only where their jobs are at risk: the 2020 shock
@@ -446,25 +495,25 @@ fn a_dual_qualification_acts_only_inside_its_window() {
 #[test]
 fn a_diploma_recognition_acts_only_inside_its_window() {
     let body = format!("{DIPLOMA_RECOGNITION}\n{RUNNING_COST}");
-    window("baseline.toml", &body, Acts::Spends);
+    window("baseline.toml", &body, Acts::Immediately);
 }
 
 #[test]
 fn cross_border_information_acts_only_inside_its_window() {
     let body = format!("{CROSS_BORDER_INFO}\n{RUNNING_COST}");
-    window("baseline.toml", &body, Acts::Spends);
+    window("baseline.toml", &body, Acts::Immediately);
 }
 
 #[test]
 fn cross_border_transport_acts_only_inside_its_window() {
     let body = format!("{CROSS_BORDER_TRANSPORT}\n{RUNNING_COST}");
-    window("baseline.toml", &body, Acts::Spends);
+    window("baseline.toml", &body, Acts::Immediately);
 }
 
 #[test]
 fn a_border_agreement_acts_only_inside_its_window() {
     let body = format!("{BORDER_AGREEMENT}\n{RUNNING_COST}");
-    window("baseline.toml", &body, Acts::Spends);
+    window("baseline.toml", &body, Acts::Immediately);
 }
 
 // ---------------------------------------------------------------------------------------------
