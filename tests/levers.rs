@@ -34,6 +34,21 @@ fn run(
     replications: u32,
     sets: &[String],
 ) -> Run {
+    let policies = policy
+        .map(|body| format!("\n[[policy]]\nname = \"lever\"\n{body}\n"))
+        .unwrap_or_default();
+    run_with(parent, &policies, scale, steps, replications, sets)
+}
+
+/// [`run`] with `policies` (whole `[[policy]]` blocks) appended to `parent`.
+fn run_with(
+    parent: &str,
+    policies: &str,
+    scale: f64,
+    steps: u32,
+    replications: u32,
+    sets: &[String],
+) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let parent = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios")
@@ -42,9 +57,7 @@ fn run(
         "extends = {:?}\nname = \"levers\"\n",
         parent.display().to_string()
     );
-    if let Some(body) = policy {
-        text.push_str(&format!("\n[[policy]]\nname = \"lever\"\n{body}\n"));
-    }
+    text.push_str(policies);
     let file = dir.path().join("levers.toml");
     std::fs::write(&file, text).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_labsim"));
@@ -330,6 +343,61 @@ fn a_second_enrolling_policy_enrols_like_the_first() {
     assert!(
         (second / first - 1.0).abs() < 0.35,
         "the second enrols {second} persons against the first's {first}"
+    );
+}
+
+/// A policy that never acts in the run (its window opens after the last step), placed first
+/// so that the lever is the second policy, its bit the second of every policy mask.
+const DORMANT: &str =
+    "\n[[policy]]\nname = \"dormant\"\nkind = \"matching_events\"\nstart = 100\nend = 110\n";
+
+/// The levers of the second policy are its own: a geographic lever second, behind a policy that
+/// never acts, gives byte-identical `series.csv` to the same lever first; an enrolling lever
+/// second enrols and changes the outcomes, as first.
+#[test]
+fn the_second_policy_acts_as_the_first() {
+    let (s, e, t) = (WINDOW_START, WINDOW_END, WINDOW_STEPS);
+    let lever =
+        |body: &str| format!("\n[[policy]]\nname = \"lever\"\n{body}\nstart = {s}\nend = {e}\n");
+    let series = |r: &Run| std::fs::read(r.out().join("series.csv")).unwrap();
+
+    let geographic = lever(&format!("{CROSS_BORDER_TRANSPORT}\n{RUNNING_COST}"));
+    let first = run_with("baseline.toml", &geographic, WINDOW_SCALE, t, 1, &[]);
+    let second = run_with(
+        "baseline.toml",
+        &format!("{DORMANT}{geographic}"),
+        WINDOW_SCALE,
+        t,
+        1,
+        &[],
+    );
+    let none = run_with("baseline.toml", "", WINDOW_SCALE, t, 1, &[]);
+    assert_ne!(series(&first), series(&none), "the transport lever acts");
+    assert!(
+        series(&second) == series(&first),
+        "a geographic lever second acts otherwise than first"
+    );
+
+    let enrolling = lever(&format!(
+        "{MOBILITY_TEAM}\n{PARTICIPANT_COSTS}\ncoverage = 0.05"
+    ));
+    let second = run_with(
+        "baseline.toml",
+        &format!("{DORMANT}{enrolling}"),
+        WINDOW_SCALE,
+        t,
+        1,
+        &[],
+    );
+    let new: f64 = lever_rows(&second).iter().map(|r| r.participants_new).sum();
+    assert!(new > 0.0, "an enrolling lever second enrols nobody");
+    let (a, b) = (
+        lines_by_step(&none, "series.csv"),
+        lines_by_step(&second, "series.csv"),
+    );
+    assert!(
+        !differing(&a, &b, |step| (s..=e).contains(&step)).is_empty(),
+        "an enrolling lever second changes nothing"
     );
 }
 
@@ -672,4 +740,53 @@ fn cross_border_transport_stays_within_its_budgets() {
 fn a_border_agreement_stays_within_its_budgets() {
     let body = format!("{BORDER_AGREEMENT}\n{RUNNING_COST}");
     budgets("baseline.toml", &body, 550_000.0, 750_000.0);
+}
+
+/// A policy that cannot pay its running cost stops until its next policy year: a mobility team
+/// with EUR 100 000 a step of running cost, its participant and placement costs, and EUR 250 000
+/// a year runs out within each year; from the step whose running cost it could not pay to the
+/// end of that year it spends nothing and enrols nobody, and the next year it pays and enrols
+/// again.
+#[test]
+fn a_policy_that_cannot_pay_its_running_cost_stops_until_the_next_year() {
+    let body = format!("{MOBILITY_TEAM}\n{RUNNING_COST}\ncoverage = 0.05");
+    let r = run(
+        "baseline.toml",
+        Some(&body),
+        BUDGET_SCALE,
+        BUDGET_STEPS,
+        1,
+        &[set("budget_per_year", 250_000)],
+    );
+    let rows = lever_rows(&r);
+    let mut stopped_years = Vec::new();
+    for year in 0..2 {
+        let in_year: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.step >= 1 && (r.step - 1) / STEPS_PER_YEAR == year)
+            .collect();
+        assert!(
+            in_year[0].participants_new > 0.0 && in_year[0].spending > 0.0,
+            "policy year {year} starts without paying or enrolling: {:?}",
+            in_year[0]
+        );
+        let Some(stop) = in_year
+            .iter()
+            .position(|r| r.spending == 0.0 && r.refused > 0.0)
+        else {
+            continue;
+        };
+        stopped_years.push(year);
+        for row in &in_year[stop..] {
+            assert!(
+                row.spending == 0.0 && row.participants_new == 0.0 && row.placements == 0.0,
+                "acted after failing to pay its running cost in policy year {year}: {row:?}"
+            );
+        }
+    }
+    assert_eq!(
+        stopped_years,
+        [0, 1],
+        "the yearly budget must run out in both years"
+    );
 }

@@ -151,3 +151,69 @@ fn build_geo(model: &Model, active: u8) -> Option<Geo> {
         &edit.awareness,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::policy::Effect;
+
+    /// A participant's effect is that of its *active* policies only: before its window and
+    /// after, a mobility team's participants get nothing; inside it they get the team's help.
+    /// With a second, geographic policy active, the team's bit still decides.
+    #[test]
+    fn participants_of_an_inactive_policy_get_no_effect() {
+        let s = crate::scenario::from_toml_str(
+            r#"
+[simulation]
+steps = 10
+[[region]]
+name = "A"
+country = "NL"
+labour_force = 1000
+unemployment_rate = 0.05
+[[region]]
+name = "B"
+country = "BE"
+labour_force = 1000
+unemployment_rate = 0.05
+[[sector]]
+name = "s"
+vacancy_rate = 0.03
+[[policy]]
+kind = "mobility_team"
+start = 3
+end = 5
+[[policy]]
+kind = "border_agreement"
+countries = ["NL", "BE"]
+start = 1
+end = 10
+"#,
+            "levers",
+        )
+        .unwrap();
+        let model = Model::new(s);
+        let book = Book::new(&model);
+        let mut levers = Levers::new(&model);
+        for t in 1..=8 {
+            levers.update(&model, &book, t);
+            let team = levers.effect(0b01);
+            if (3..=5).contains(&t) {
+                assert_ne!(
+                    *team,
+                    Effect::NONE,
+                    "step {t}: the team's participants get no help"
+                );
+                assert_eq!(levers.enrolling, 0b01, "step {t}");
+            } else {
+                assert_eq!(*team, Effect::NONE, "step {t}: help outside the window");
+                assert_eq!(levers.enrolling, 0, "step {t}");
+            }
+            assert_eq!(
+                levers.active & 0b10,
+                0b10,
+                "step {t}: the agreement is active"
+            );
+        }
+    }
+}
