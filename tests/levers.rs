@@ -790,3 +790,40 @@ fn a_policy_that_cannot_pay_its_running_cost_stops_until_the_next_year() {
         "the yearly budget must run out in both years"
     );
 }
+
+/// With quarterly steps a policy year is four steps: a yearly budget that runs out within each
+/// year is spent again in steps 5 and 9, the first of the second and third years.
+#[test]
+fn a_policy_year_is_twelve_months_whatever_the_step() {
+    let body = format!("{MOBILITY_TEAM}\n{PARTICIPANT_COSTS}\ncoverage = 0.05");
+    let r = run(
+        "baseline.toml",
+        Some(&body),
+        BUDGET_SCALE,
+        12,
+        1,
+        &[
+            set("budget_per_year", 150_000),
+            "simulation.step_months=3".to_string(),
+        ],
+    );
+    let rows = lever_rows(&r);
+    let spent = |step: u32| rows.iter().find(|r| r.step == step).unwrap().spending;
+    let year = |y: u32| (1 + 4 * y..=4 + 4 * y).map(spent).sum::<f64>();
+    for y in 0..3 {
+        assert!(
+            year(y) > 0.0 && year(y) <= 150_000.0 + ROUNDING_EUR,
+            "policy year {y} spent {}",
+            year(y)
+        );
+        let refused: f64 = rows
+            .iter()
+            .filter(|r| (1 + 4 * y..=4 + 4 * y).contains(&r.step))
+            .map(|r| r.refused)
+            .sum();
+        assert!(
+            refused > 0.0,
+            "the yearly cap never bound in policy year {y}"
+        );
+    }
+}
