@@ -623,6 +623,14 @@ fn budgets(parent: &str, body: &str, budget: f64, budget_per_year: f64) {
             refused > 0.0,
             "replication {rep}: the budget of {budget} never bound (spent {spent}), so the test proves nothing"
         );
+        // The cap binds when the budget is spent, not before: what is left is less than the
+        // largest step's spending.
+        let biggest = mine().map(|r| r.spending).fold(0.0, f64::max);
+        assert!(
+            spent + biggest + ROUNDING_EUR >= budget,
+            "replication {rep}: refused with {} of {budget} left",
+            budget - spent
+        );
     }
 
     let yearly = run(
@@ -648,7 +656,17 @@ fn budgets(parent: &str, body: &str, budget: f64, budget_per_year: f64) {
                 "replication {rep}: spent {eur} in policy year {year}, cap {budget_per_year}"
             );
         }
+        let biggest = rows
+            .iter()
+            .filter(|r| r.replication == rep)
+            .map(|r| r.spending)
+            .fold(0.0, f64::max);
         for year in [0, 1] {
+            assert!(
+                spent[&year] + biggest + ROUNDING_EUR >= budget_per_year,
+                "replication {rep}: policy year {year} refused with {} of {budget_per_year} left",
+                budget_per_year - spent[&year]
+            );
             assert!(
                 refused[&year] > 0.0,
                 "replication {rep}: budget_per_year {budget_per_year} never bound in policy year {year} (spent {})",
@@ -756,7 +774,8 @@ fn a_policy_that_cannot_pay_its_running_cost_stops_until_the_next_year() {
         BUDGET_SCALE,
         BUDGET_STEPS,
         1,
-        &[set("budget_per_year", 250_000)],
+        // A total budget that never binds: the yearly cap alone stops the policy.
+        &[set("budget_per_year", 250_000), set("budget", 10_000_000)],
     );
     let rows = lever_rows(&r);
     let mut stopped_years = Vec::new();
@@ -781,6 +800,12 @@ fn a_policy_that_cannot_pay_its_running_cost_stops_until_the_next_year() {
             assert!(
                 row.spending == 0.0 && row.participants_new == 0.0 && row.placements == 0.0,
                 "acted after failing to pay its running cost in policy year {year}: {row:?}"
+            );
+        }
+        for row in &in_year[stop + 1..] {
+            assert!(
+                row.refused == 0.0,
+                "a stopped policy tried to pay again in policy year {year}: {row:?}"
             );
         }
     }
@@ -826,4 +851,43 @@ fn a_policy_year_is_twelve_months_whatever_the_step() {
             "the yearly cap never bound in policy year {y}"
         );
     }
+}
+
+/// A running cost is per year: with quarterly steps each step pays a quarter of it.
+#[test]
+fn a_running_cost_is_charged_per_month_of_the_step() {
+    let body = format!("{CROSS_BORDER_TRANSPORT}\n{RUNNING_COST}");
+    let r = run(
+        "baseline.toml",
+        Some(&body),
+        BUDGET_SCALE,
+        6,
+        1,
+        &["simulation.step_months=3".to_string()],
+    );
+    for row in lever_rows(&r).iter().filter(|r| r.step >= 1) {
+        assert_eq!(row.spending, 300_000.0, "{row:?}");
+    }
+}
+
+/// The participant stock follows its flows: each step's participants are the last step's plus
+/// the new minus those placed, and nobody remains after the window closes.
+#[test]
+fn participants_are_the_last_steps_plus_the_new_minus_the_placed() {
+    let body = format!("{MOBILITY_TEAM}\ncoverage = 0.05\nstart = 3\nend = 9");
+    let r = run("baseline.toml", Some(&body), BUDGET_SCALE, 12, 1, &[]);
+    let rows = lever_rows(&r);
+    let mut stock = 0.0;
+    for row in &rows {
+        if row.step > 9 {
+            assert_eq!(row.participants, 0.0, "{row:?}");
+            continue;
+        }
+        stock += row.participants_new - row.placements;
+        assert!(
+            (row.participants - stock).abs() < 1e-6,
+            "stock {stock}, {row:?}"
+        );
+    }
+    assert!(rows.iter().any(|r| r.placements > 0.0) && stock > 0.0);
 }
