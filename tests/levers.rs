@@ -348,8 +348,8 @@ fn a_second_enrolling_policy_enrols_like_the_first() {
 
 /// A policy that never acts in the run (its window opens after the last step), placed first
 /// so that the lever is the second policy, its bit the second of every policy mask.
-const DORMANT: &str =
-    "\n[[policy]]\nname = \"dormant\"\nkind = \"matching_events\"\nstart = 100\nend = 110\n";
+/// Geographic itself, so that a dormant policy's geography leaking into the lever's shows.
+const DORMANT: &str = "\n[[policy]]\nname = \"dormant\"\nkind = \"border_agreement\"\ncountries = [\"NL\", \"BE\"]\nadmin_friction = 0.0\nstart = 100\nend = 110\n";
 
 /// The levers of the second policy are its own: a geographic lever second, behind a policy that
 /// never acts, gives byte-identical `series.csv` to the same lever first; an enrolling lever
