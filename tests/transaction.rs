@@ -100,7 +100,7 @@ fn a_run_that_fails_while_drawing_leaves_the_previous_output_byte_identical() {
         "{err}"
     );
     assert!(
-        err.contains("/out/plots/") && err.contains(".png: "),
+        err.contains(" out/plots/") && err.contains(".png: "),
         "{err}"
     );
     assert!(!err.contains(".labsim-tmp"), "names the final file: {err}");

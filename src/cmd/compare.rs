@@ -63,7 +63,8 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         Ok(md)
     };
     let md = write().map_err(|f| staged::within(&tx, f))?;
-    let out_dir = tx.commit().map_err(|e| Failure::Run(e.into()))?;
+    let out_dir = tx.target().to_path_buf();
+    staged::commit(tx, Vec::new())?;
     if !args.options.quiet {
         println!("{md}");
         eprintln!("wrote {}", out_dir.display());

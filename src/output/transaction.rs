@@ -28,7 +28,10 @@ pub const MARKERS: [&str; 4] = ["manifest.json", "sweep.json", "summary.csv", "f
 /// An output directory being written.
 #[derive(Debug)]
 pub struct Transaction {
+    /// The output directory, resolved (absolute, links followed).
     target: PathBuf,
+    /// The output directory as the caller named it, for messages.
+    shown: PathBuf,
     staging: PathBuf,
     committed: bool,
 }
@@ -88,6 +91,7 @@ impl Transaction {
 
     /// Resolve `target`, check that it may be replaced, and clean up after dead processes.
     fn prepare(target: &Path) -> R<Transaction> {
+        let shown = target.to_path_buf();
         let refuse = |reason: String| TransactionError::Refused {
             path: target.to_path_buf(),
             reason,
@@ -123,6 +127,7 @@ impl Transaction {
         let staging = parent.join(temporary(name, "tmp"));
         Ok(Transaction {
             target,
+            shown,
             staging,
             committed: false,
         })
@@ -133,15 +138,16 @@ impl Transaction {
         &self.staging
     }
 
-    /// The output directory, once committed.
+    /// The output directory, once committed, as the caller named it.
     pub fn target(&self) -> &Path {
-        &self.target
+        &self.shown
     }
 
-    /// Where `path`, written under [`Transaction::dir`], is once committed.
+    /// Where `path`, written under [`Transaction::dir`], is once committed, as the caller
+    /// named the output directory.
     pub fn final_path(&self, path: &Path) -> PathBuf {
         path.strip_prefix(&self.staging)
-            .map_or_else(|_| path.to_path_buf(), |rest| self.target.join(rest))
+            .map_or_else(|_| path.to_path_buf(), |rest| self.shown.join(rest))
     }
 
     /// `message` with the staging directory's path replaced by the target's, for errors that
@@ -149,7 +155,7 @@ impl Transaction {
     pub fn final_message(&self, message: &str) -> String {
         message.replace(
             &self.staging.display().to_string(),
-            &self.target.display().to_string(),
+            &self.shown.display().to_string(),
         )
     }
 
@@ -175,7 +181,7 @@ impl Transaction {
             std::fs::rename(&self.staging, &self.target).map_err(io(&self.target))?;
         }
         self.committed = true;
-        Ok(self.target.clone())
+        Ok(self.shown.clone())
     }
 }
 
