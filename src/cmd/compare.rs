@@ -63,7 +63,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         Ok(md)
     };
     let md = write().map_err(|f| staged::within(&tx, f))?;
-    let out_dir = tx.target().to_path_buf();
+    let out_dir = tx.output_dir().to_path_buf();
     staged::commit(tx, Vec::new())?;
     if !args.options.quiet {
         println!("{md}");

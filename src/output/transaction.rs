@@ -139,7 +139,7 @@ impl Transaction {
     }
 
     /// The output directory, once committed, as the caller named it.
-    pub fn target(&self) -> &Path {
+    pub fn output_dir(&self) -> &Path {
         &self.shown
     }
 
@@ -467,7 +467,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let t = Transaction::begin(&root.path().join("out")).unwrap();
         let inside = t.dir().join("plots/a.png");
-        let target = t.target().to_path_buf();
+        let target = t.output_dir().to_path_buf();
         assert_eq!(t.final_path(&inside), target.join("plots/a.png"));
         let message = format!("cannot write {}: disk full", inside.display());
         assert_eq!(
