@@ -32,16 +32,22 @@ pub const BASE_BYTES: u64 = 64 << 20;
 /// A run's memory, by term, in bytes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Estimate {
+    /// Agents (a count, not bytes).
     pub workers: u64,
+    /// Travel matrices of the model.
     pub model: u64,
+    /// One replication's workers, step buffers and per-chunk counts.
     pub world: u64,
+    /// Every step's record of every replication.
     pub records: u64,
+    /// The text of `series.csv` and `bands.csv`.
     pub output: u64,
+    /// All of the above and [`BASE_BYTES`].
     pub peak: u64,
 }
 
-/// What the biggest term depends on: the keys to lower.
 impl Estimate {
+    /// The keys to lower, by the biggest term.
     pub fn keys(&self) -> &'static str {
         if self.records + self.output >= self.world.max(self.model) {
             "simulation.steps, simulation.replications (and the number of regions and sectors)"
@@ -53,7 +59,8 @@ impl Estimate {
     }
 }
 
-/// The estimate for `s`. Saturating arithmetic: a scenario too big to count is too big to run.
+/// The estimate for `s`, in bytes except `workers`. Saturating arithmetic: a scenario too big
+/// to count is too big to run.
 pub fn estimate(s: &Scenario) -> Estimate {
     let (nr, ns, nc) = (
         s.n_regions() as u64,
