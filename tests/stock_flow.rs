@@ -1,9 +1,12 @@
 //! Property tests over random small scenarios: every worker is counted exactly once each step,
-//! every hire fills exactly one vacancy, the flows reconcile the stocks, and rates stay in [0, 1].
+//! every hire fills exactly one vacancy, the flows reconcile the stocks, rates stay in [0, 1],
+//! a course's cost is the sum of who paid it, a completed course adds its qualification, and
+//! a double qualification is paid exactly for the recognitions it grants.
 
 use std::collections::HashSet;
 
-use labsim::metrics::{flow, home, node, StepRecord};
+use labsim::agent::Status;
+use labsim::metrics::{flow, home, money, node, policy_flow, StepRecord};
 use labsim::model::Model;
 use labsim::output;
 use labsim::scenario;
@@ -35,13 +38,15 @@ struct Params {
 }
 
 /// Policy blocks for random scenarios, with small budgets so that caps bind.
-const POLICIES: [&str; 6] = [
+const POLICIES: [&str; 8] = [
     "kind = \"mobility_team\"\ngroups = [\"at_risk\", \"unemployed\"]\ncoverage = 0.3\ncost_per_participant = 50\ncost_per_placement = 20\nbudget = 30000",
     "kind = \"training_subsidy\"\ngroups = [\"unemployed\", \"employed\", \"self_employed\"]\namount = 1500\nbudget_per_year = 40000",
     "kind = \"language_course\"\nlanguage = \"b\"\nmonths = 2\ncoverage = 0.2\ncost_per_participant = 10",
     "kind = \"coaching_50plus\"\ncoverage = 0.5\nstart = 3\nend = 8",
     "kind = \"diploma_recognition\"\ncountries = [\"AA\", \"BB\"]\nremove_barrier = true",
     "kind = \"sector_plan\"\nfrom = [\"s0\"]\nto = [\"s1\", \"s2\", \"s3\"]\ncoverage = 0.4\ntraining_takeup = 0.2\nbudget = 20000",
+    "kind = \"dual_qualification\"\ncountries = [\"AA\", \"BB\"]\ncost_per_participant = 10\nbudget = 5000",
+    "kind = \"open_training_funds\"",
 ];
 
 fn params() -> impl Strategy<Value = Params> {
@@ -135,7 +140,9 @@ fn toml_of(p: &Params) -> String {
         let se = se.min(1.0 - flex);
         t += &format!(
             "[[sector]]\nname = \"s{i}\"\nemployment_share = {share}\nvacancy_rate = {v}\nregulated = {regulated}\n\
-             flexible_share = {flex}\nself_employed_share = {se}\ntraining_months = 2\ntraining_cost = 2000\n\n"
+             flexible_share = {flex}\nself_employed_share = {se}\ntraining_months = 2\ntraining_cost = 2000\n\
+             training_fund = {}\nfund_share = 0.4\n\n",
+            i % 2 == 0
         );
     }
     for i in 1..p.regions.len() {
@@ -206,6 +213,20 @@ fn check_step(
             t0 + g(flow::TRAINING_STARTS) - g(flow::TRAINING_COMPLETIONS)
         );
     }
+    // A course's cost is the sum of who paid it, at every node.
+    for (j, m) in f.money_by_node.iter().enumerate() {
+        let paid = m[money::TRAINING_PUBLIC]
+            + m[money::TRAINING_FUNDS]
+            + m[money::TRAINING_POLICY]
+            + m[money::TRAINING_PRIVATE];
+        prop_assert!(
+            (m[money::TRAINING_COST] - paid).abs() <= 1e-9 * paid.max(1.0),
+            "node {}: training cost {} but paid {}",
+            j,
+            m[money::TRAINING_COST],
+            paid
+        );
+    }
     // Every hire fills exactly one vacancy that was open at the start of the step.
     let mut filled = 0;
     for j in 0..model.n_nodes {
@@ -266,9 +287,42 @@ proptest! {
         let agents = world.workers.len() as u64;
         let mut stepper = Stepper::new(&model);
         let mut before = stepper.initial_record(&model, &world);
+        let dual = model
+            .scenario
+            .policies
+            .iter()
+            .position(|p| p.kind.name() == "dual_qualification");
         for _ in 0..model.scenario.simulation.steps {
             let vacancies_at_start = world.vacancies.clone();
+            let w0 = world.workers.clone();
             let after = stepper.step(&model, &mut world);
+            // Qualifications only grow; a completed course adds the qualification of the
+            // sector it was for (the trainee's new node); a double qualification pays for
+            // exactly the completers whose recognitions it widened.
+            let w = &world.workers;
+            let training = Status::Training as u8;
+            let mut widened = 0u64;
+            for i in 0..w.len() {
+                prop_assert_eq!(w.quals[i] & w0.quals[i], w0.quals[i]);
+                if w0.status[i] == training && w.status[i] != training {
+                    let sector = model.node_sector[w.node[i] as usize];
+                    prop_assert!(w.quals[i] & (1 << sector) != 0, "worker {} completed without the qualification", i);
+                    if w.recognised[i] & !w0.recognised[i] != 0 {
+                        widened += 1;
+                    }
+                }
+            }
+            if let Some(p) = dual {
+                let cost = model.scenario.policies[p].cost_per_participant * model.scenario.persons_per_agent();
+                let spent = after.policy.by_policy[p][policy_flow::SPENDING];
+                prop_assert!(
+                    (spent - widened as f64 * cost).abs() <= 1e-6 * spent.max(1.0),
+                    "double qualification spent {} for {} recognitions at {} each",
+                    spent,
+                    widened,
+                    cost
+                );
+            }
             // No worker is hired twice, no node hires more than it had vacancies.
             let hires = &stepper.matching.hires;
             let unique: HashSet<u32> = hires.iter().map(|h| h.worker).collect();
