@@ -181,14 +181,7 @@ pub fn transitions(
         };
         census.tally(model, before, false);
         let shares = &s.sectors[to_sector as usize].contract_shares;
-        let u = crate::rng::unit_f64(hire_key.word(id));
-        let contract = if u < shares[0] {
-            0
-        } else if u < shares[0] + shares[1] {
-            1
-        } else {
-            2
-        };
+        let contract = contract_of(shares, crate::rng::unit_f64(hire_key.word(id)));
         let after = Entry {
             status: Status::Employed as u8,
             node: k_us,
@@ -249,5 +242,46 @@ pub fn transitions(
                 w.recog_until[i] = now.saturating_add(rule.duration_steps as u16);
             }
         }
+    }
+}
+
+/// The contract of a hire, from a uniform draw `u` in [0, 1) and the sector's contract shares
+/// (permanent, flexible, self-employed): 0 below the first share, 1 below the first two, else 2.
+fn contract_of(shares: &[f64], u: f64) -> u8 {
+    if u < shares[0] {
+        0
+    } else if u < shares[0] + shares[1] {
+        1
+    } else {
+        2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contract_of;
+
+    #[test]
+    fn a_hire_s_contract_follows_the_sector_s_shares() {
+        let shares = [0.6, 0.3, 0.1];
+        for (u, contract) in [
+            (0.0, 0),
+            (0.3, 0),
+            (0.599, 0),
+            (0.6, 1),
+            (0.75, 1),
+            (0.899, 1),
+            (0.9, 2),
+            (0.999, 2),
+        ] {
+            assert_eq!(contract_of(&shares, u), contract, "u = {u}");
+        }
+        // Over a fine grid of draws each contract gets its share.
+        let n = 10_000;
+        let mut count = [0usize; 3];
+        for k in 0..n {
+            count[contract_of(&shares, (k as f64 + 0.5) / n as f64) as usize] += 1;
+        }
+        assert_eq!(count, [6000, 3000, 1000]);
     }
 }
