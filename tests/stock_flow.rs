@@ -312,6 +312,45 @@ proptest! {
                     }
                 }
             }
+            // Participation is a bit per policy: inside a policy's window, the workers with its
+            // bit are its participants (a hire clears the bit as the book counts the placement).
+            for (p, policy) in model.scenario.policies.iter().enumerate() {
+                if policy.kind.enrols() && policy.active(after.step) {
+                    let flagged = w.flags.iter().filter(|&&f| f & (1 << p) != 0).count();
+                    prop_assert_eq!(
+                        flagged as f64,
+                        after.policy.by_policy[p][policy_flow::PARTICIPANTS],
+                        "policy {} at step {}",
+                        p,
+                        after.step
+                    );
+                }
+            }
+            // A recognition procedure that ends grants its target country or nothing, and
+            // always grants it where the rule succeeds with certainty.
+            let mut granted = 0u64;
+            for i in 0..w.len() {
+                let c = w0.recog_target[i];
+                if c == labsim::agent::NONE_U8 || w.recog_target[i] != labsim::agent::NONE_U8 {
+                    continue;
+                }
+                let gained = w.recognised[i] & !w0.recognised[i];
+                let completed = w0.status[i] == training && w.status[i] != training;
+                if !completed {
+                    prop_assert!(gained == 0 || gained == 1 << c, "worker {} gained {:b} for {}", i, gained, c);
+                }
+                if gained & (1 << c) != 0 {
+                    granted += 1;
+                }
+                let rule = model.scenario.recognition
+                    [w0.diploma[i] as usize * model.n_countries + c as usize]
+                    .as_ref();
+                if rule.is_some_and(|r| r.success_probability >= 1.0) {
+                    prop_assert!(gained & (1 << c) != 0, "worker {}: a certain recognition failed", i);
+                }
+            }
+            let recognitions: u64 = after.flows.by_home.iter().map(|x| x[flow::RECOGNITIONS]).sum();
+            prop_assert_eq!(recognitions, granted);
             if let Some(p) = dual {
                 let cost = model.scenario.policies[p].cost_per_participant * model.scenario.persons_per_agent();
                 let spent = after.policy.by_policy[p][policy_flow::SPENDING];
