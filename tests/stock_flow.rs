@@ -384,6 +384,12 @@ proptest! {
                     prop_assert_eq!(is == none, now >= w0.recog_until[i], "worker {} at {}", i, now);
                 }
                 if was == none && is != none {
+                    // Nobody applies where a policy removed the barrier: the random scenarios'
+                    // diploma recognition removes it both ways, for every regulated sector.
+                    let free = model.scenario.policies.iter().any(|p| {
+                        p.kind.name() == "diploma_recognition" && p.active(after.step)
+                    });
+                    prop_assert!(!free, "worker {}: a procedure started where no barrier is left", i);
                     let c = is as usize;
                     let h = w0.home[i] as usize;
                     prop_assert!(w0.quals[i] & model.regulated_mask != 0, "worker {}: no regulated qualification", i);
