@@ -325,6 +325,25 @@ proptest! {
                     }
                 }
             }
+            // Enrolment: only in an active policy with participants, only of a worker not in a
+            // course whose situation did not change this step; a language is learnt only by a
+            // participant of an active language course.
+            let active = |p: &labsim::scenario::policy::Policy| p.active(after.step);
+            let courses = model.scenario.policies.iter().enumerate().fold(0u8, |m, (k, p)| {
+                if p.kind.name() == "language_course" && active(p) { m | 1 << k } else { m }
+            });
+            for i in 0..w.len() {
+                let joined = w.flags[i] & !w0.flags[i];
+                for (p, policy) in model.scenario.policies.iter().enumerate() {
+                    if joined & (1 << p) != 0 {
+                        prop_assert!(policy.kind.enrols() && active(policy), "worker {} joined policy {}", i, p);
+                        prop_assert!(w0.status[i] != training && w.spell_start[i] == w0.spell_start[i], "worker {} joined while changing", i);
+                    }
+                }
+                if w.langs[i] & !w0.langs[i] != 0 {
+                    prop_assert!(w0.flags[i] & courses != 0, "worker {} learnt a language outside a course", i);
+                }
+            }
             // Participation is a bit per policy: inside a policy's window, the workers with its
             // bit are its participants (a hire clears the bit as the book counts the placement).
             for (p, policy) in model.scenario.policies.iter().enumerate() {
@@ -445,6 +464,15 @@ proptest! {
 /// procedures (the properties above hold vacuously when none start).
 #[test]
 fn recognition_procedures_start_where_they_can() {
+    assert!(recognition_starts(0.5).iter().all(|&n| n > 50));
+    // Each direction under its own rule: none from r1 where its rule never starts one.
+    let one_way = recognition_starts(0.0);
+    assert!(one_way[0] > 50 && one_way[1] == 0, "{one_way:?}");
+}
+
+/// Procedures started from r0 (AA) and r1 (BB) in six steps, the rule from BB to AA starting
+/// one with probability `back`.
+fn recognition_starts(back: f64) -> [u64; 2] {
     let text = r#"
 [simulation]
 steps = 6
@@ -482,9 +510,10 @@ start_probability = 0.5
 from = "BB"
 to = "AA"
 duration_months = 2
-start_probability = 0.5
+start_probability = BACK
 "#;
-    let s = scenario::from_toml_str(text, "recognition").unwrap();
+    let s =
+        scenario::from_toml_str(&text.replace("BACK", &back.to_string()), "recognition").unwrap();
     let model = Model::new(s);
     let mut world = World::new(&model, 0);
     let mut stepper = Stepper::new(&model);
@@ -495,8 +524,5 @@ start_probability = 0.5
             *n += r.flows.by_home[h][flow::RECOGNITION_STARTS];
         }
     }
-    assert!(
-        starts.iter().all(|&n| n > 50),
-        "recognition procedures started from r0 and r1: {starts:?}"
-    );
+    starts
 }
