@@ -304,6 +304,8 @@ proptest! {
             let mut widened = 0u64;
             for i in 0..w.len() {
                 prop_assert_eq!(w.quals[i] & w0.quals[i], w0.quals[i]);
+                // Recognitions are of the scenario's countries only.
+                prop_assert_eq!(u32::from(w.recognised[i]) >> model.n_countries, 0, "worker {}", i);
                 let now = labsim::agent::CLOCK_ORIGIN + after.step as u16;
                 // A course lasts exactly its sector's training steps; one taken up from
                 // unemployment follows at least the minimum unemployment spell.
