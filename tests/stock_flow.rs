@@ -307,6 +307,11 @@ proptest! {
                 // Recognitions are of the scenario's countries only.
                 prop_assert_eq!(u32::from(w.recognised[i]) >> model.n_countries, 0, "worker {}", i);
                 let now = labsim::agent::CLOCK_ORIGIN + after.step as u16;
+                // An employee starts a course only where the node is at risk (demand below
+                // employment at the start of the step).
+                if w0.status[i] == Status::Employed as u8 && w.status[i] == training {
+                    prop_assert!(stepper.rules.at_risk[w0.node[i] as usize], "worker {} trained from a node not at risk", i);
+                }
                 // A course lasts exactly its sector's training steps; one taken up from
                 // unemployment follows at least the minimum unemployment spell.
                 if w0.status[i] == Status::Unemployed as u8 && w.status[i] == training {
@@ -527,4 +532,59 @@ start_probability = BACK
         }
     }
     starts
+}
+
+/// Course participants learn: a language course listed second (behind a dormant policy, so
+/// that its bit is the second of every mask) teaches its language to some of its participants
+/// within four steps.
+#[test]
+fn a_language_course_listed_second_teaches() {
+    let text = r#"
+[simulation]
+steps = 4
+seed = 3
+[[country]]
+code = "AA"
+languages = ["a"]
+[[country]]
+code = "BB"
+languages = ["b"]
+[[region]]
+name = "r0"
+country = "AA"
+labour_force = 3000
+unemployment_rate = 0.1
+[[region]]
+name = "r1"
+country = "BB"
+labour_force = 1000
+unemployment_rate = 0.1
+[[sector]]
+name = "s"
+vacancy_rate = 0.05
+[[travel]]
+between = ["r0", "r1"]
+car = 20
+public_transport = 30
+[[policy]]
+kind = "matching_events"
+start = 10
+end = 12
+[[policy]]
+kind = "language_course"
+language = "b"
+months = 1
+coverage = 0.5
+"#;
+    let s = scenario::from_toml_str(text, "course").unwrap();
+    let model = Model::new(s);
+    let mut world = World::new(&model, 0);
+    let b = 1u8 << 1;
+    let before = world.workers.langs.iter().filter(|&&l| l & b != 0).count();
+    let mut stepper = Stepper::new(&model);
+    for _ in 0..model.scenario.simulation.steps {
+        stepper.step(&model, &mut world);
+    }
+    let after = world.workers.langs.iter().filter(|&&l| l & b != 0).count();
+    assert!(after > before + 50, "speakers of b: {before} before, {after} after");
 }
