@@ -586,5 +586,8 @@ coverage = 0.5
         stepper.step(&model, &mut world);
     }
     let after = world.workers.langs.iter().filter(|&&l| l & b != 0).count();
-    assert!(after > before + 50, "speakers of b: {before} before, {after} after");
+    assert!(
+        after > before + 50,
+        "speakers of b: {before} before, {after} after"
+    );
 }
