@@ -89,11 +89,11 @@ fn stages(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("stage/{name}"));
         group.sample_size(10);
         for size in SIZES {
-            let (model, world, mut stepper) = setup(file, size);
+            let (model, mut world, mut stepper) = setup(file, size);
             group.throughput(Throughput::Elements(world.workers.len() as u64));
             // Stages before the one measured are run once in setup; the measured stage reads
             // only the world and its own inputs, so it can be repeated on the same state.
-            stepper.stage_demand(&model, &world);
+            stepper.stage_demand(&model, &mut world);
             group.bench_function(BenchmarkId::new("scan", size), |b| {
                 b.iter(|| stepper.stage_scan(&model, &world))
             });

@@ -16,7 +16,9 @@ pub mod node {
     pub const LONG_TERM: usize = 6;
     /// Jobs at this node held by residents of another country.
     pub const CROSS_BORDER_IN: usize = 7;
-    pub const N: usize = 8;
+    /// Employed under notice of dismissal (with `[employers]`).
+    pub const UNDER_NOTICE: usize = 8;
+    pub const N: usize = 9;
 }
 
 /// Stocks per home region.
@@ -27,7 +29,9 @@ pub mod home {
     pub const LONG_TERM: usize = 3;
     /// Employed residents working in another country.
     pub const CROSS_BORDER_OUT: usize = 4;
-    pub const N: usize = 5;
+    /// Employed residents under notice of dismissal.
+    pub const UNDER_NOTICE: usize = 5;
+    pub const N: usize = 6;
 }
 
 /// Flow counters, kept both by node and by home region.
@@ -49,7 +53,16 @@ pub mod flow {
     /// Employer changes counted at the node left (the other flows of a hire count where the
     /// job is).
     pub const JOB_TO_JOB_OUT: usize = 13;
-    pub const N: usize = 14;
+    /// Notices of dismissal given (with `[employers]`).
+    pub const NOTICES: usize = 14;
+    /// Separations at the end of a notice (or without notice, for a contract with none): the
+    /// economic dismissals among [`SEPARATIONS`].
+    pub const DISMISSALS: usize = 15;
+    /// Gross job creation and destruction: the sum over employers of the rise, and of the
+    /// fall, of their demand during the step (by node only).
+    pub const JOB_CREATION: usize = 16;
+    pub const JOB_DESTRUCTION: usize = 17;
+    pub const N: usize = 18;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).

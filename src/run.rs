@@ -62,6 +62,7 @@ pub fn run(
         for rep in 0..sim.replications {
             let mut world = World::new(model, rep);
             let mut stepper = Stepper::new(model);
+            stepper.burn_in(model, &mut world);
             let mut series = Vec::with_capacity(sim.steps as usize + 1);
             series.push(stepper.initial_record(model, &world));
             for _ in 0..sim.steps {

@@ -72,11 +72,16 @@ stages! {
         Init = 1,
         /// The initial vacancies (step 0 only, so it shares its number with `Openings`).
         InitialVacancies = 3,
+        /// Which employer of its node each initial job and vacancy belongs to.
+        InitialEmployers = 12,
     }
     /// Open the policies' books of the step and set the levers of the active instruments.
     Policy "policy" {}
     /// Target demand per node, and the per-node rules that follow from the state at the start.
-    Demand "demand" {}
+    Demand "demand" {
+        /// Jobs destroyed and created at employers (gross job flows), per node.
+        JobFlows = 13,
+    }
     /// One parallel pass over the workers: separations, who searches, training starts and
     /// completions, recognition procedures, policy enrolment and courses.
     Scan "scan" {
@@ -87,6 +92,8 @@ stages! {
         Recognition = 8,
         /// Policy enrolment (a sub-stream per policy) and language learning.
         Enrolment = 9,
+        /// The order in which an employer whose demand fell gives notice, and withdraws it.
+        Notice = 14,
     }
     /// Vacancy openings per node.
     Openings "openings" {

@@ -117,6 +117,14 @@ metrics! {
     job_to_job_out: Persons,
     /// Moves from a job into unemployment (persons per step).
     separations: Persons,
+    /// Of `separations`, economic dismissals: the end of a notice, or a job without notice
+    /// ended because its employer's demand fell (persons per step; with `[employers]`).
+    dismissals: Persons,
+    /// Notices of dismissal given during the step (persons per step; with `[employers]`).
+    notices: Persons,
+    /// Employed persons under notice of dismissal at the end of the step: the workers at risk
+    /// (persons; with `[employers]`).
+    under_notice: Persons,
     /// Hires into a sector other than the worker's last (persons per step).
     cross_sector_moves: Persons,
     /// Hires into a job in another country than the worker's home (persons per step).
@@ -126,11 +134,18 @@ metrics! {
     long_term_unemployed: Persons,
     /// Vacancies opened during the step, where the job is (vacancies per step).
     vacancies_opened: Persons,
-    /// Vacancies that expired unfilled during the step (vacancies per step).
+    /// Vacancies that expired unfilled during the step, or (with `[employers]`) were closed
+    /// because demand fell (vacancies per step).
     vacancies_expired: Persons,
     /// Vacancies filled during the step (vacancies per step; hires from unemployment plus
     /// job-to-job moves).
     vacancies_filled: Persons,
+    /// Gross job creation: the sum over employers of the rise in their demand during the step,
+    /// where the job is (jobs per step; with `[employers]`).
+    job_creation: Persons,
+    /// Gross job destruction: the sum over employers of the fall in their demand (jobs per
+    /// step; with `[employers]`).
+    job_destruction: Persons,
     /// Training courses started (persons per step).
     training_starts: Persons,
     /// Of `training_starts`, those started by employed workers (persons per step).

@@ -425,7 +425,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            message.contains("line 2 has 37 fields, the header 38"),
+            message.contains("line 2 has 42 fields, the header 43"),
             "{message}"
         );
     }

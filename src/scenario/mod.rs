@@ -207,6 +207,9 @@ pub struct Scenario {
     pub hash: String,
     pub simulation: Simulation,
     pub mechanics: Mechanics,
+    /// `[employers]`: employers within each node ([`EmployerParams`]); `None` keeps the published
+    /// node-level rules of del Rio-Chanona et al. (2021).
+    pub employers: Option<EmployerParams>,
     pub demand: Demand,
     pub contracts: [ContractParams; 3],
     pub ages: [AgeParams; 3],
@@ -241,6 +244,9 @@ pub struct Simulation {
     pub replications: u32,
     /// Agents per person.
     pub scale: f64,
+    /// Steps run before step 1 and not reported, so that step 1 starts from the model's own
+    /// stationary state (`simulation.burn_in_months`).
+    pub burn_in_steps: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -355,6 +361,23 @@ pub enum Contract {
 pub struct ContractParams {
     pub separation_multiplier: f64,
     pub downsizing_weight: f64,
+    /// Steps of notice before an economic dismissal takes effect (with `[employers]`); 0 is a
+    /// dismissal in the step it is decided.
+    pub notice_steps: u32,
+}
+
+/// `[employers]`: each node's jobs belong to employers whose demand moves with idiosyncratic
+/// shocks; vacancies are the demanded jobs not filled, a departure opens a replacement
+/// vacancy while demand holds, and a fall in demand gives notice (docs/MODEL.md, labour demand).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmployerParams {
+    /// Mean jobs per employer at the start, in agents.
+    pub mean_size: f64,
+    /// Share of a node's jobs destroyed, and the same share created, at employers drawn in
+    /// proportion to their size, per step (the monthly rate converted to the step).
+    pub reallocation: f64,
+    /// Probability that a worker under notice searches in a step.
+    pub notice_search: f64,
 }
 
 /// Age groups, in the order of [`Scenario::ages`].

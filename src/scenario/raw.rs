@@ -17,6 +17,7 @@ pub struct RawScenario {
     pub description: Option<String>,
     pub simulation: Option<RawSimulation>,
     pub mechanics: Option<RawMechanics>,
+    pub employers: Option<RawEmployers>,
     pub demand: Option<RawDemand>,
     pub contracts: Option<RawContracts>,
     pub ages: Option<RawAges>,
@@ -48,6 +49,7 @@ pub struct RawSimulation {
     pub seed: Option<i64>,
     pub replications: Option<i64>,
     pub scale: Option<f64>,
+    pub burn_in_months: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +120,15 @@ pub struct RawContracts {
 pub struct RawContract {
     pub separation_multiplier: Option<f64>,
     pub downsizing_weight: Option<f64>,
+    pub notice_months: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEmployers {
+    pub mean_size: Option<f64>,
+    pub reallocation_rate: Option<f64>,
+    pub notice_search: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

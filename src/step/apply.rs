@@ -11,12 +11,13 @@ use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::{Draw, StageKey};
 use crate::step::census::Entry;
+use crate::step::employers::{Plan, Staffing};
 use crate::step::matching::Hire;
 use crate::step::scan::Events;
 use crate::step::search::SearcherInfo;
 use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
-use crate::world::World;
+use crate::world::{World, NO_EMPLOYER};
 
 #[allow(clippy::too_many_arguments)]
 pub fn transitions(
@@ -31,8 +32,10 @@ pub fn transitions(
     flows: &mut Flows,
     levers: &Levers,
     at_risk: &[bool],
+    plan: &mut Plan,
 ) {
     let s = &model.scenario;
+    let employers = s.employers.is_some();
     let nc = model.n_countries;
     let seed = s.simulation.seed;
     let rep = world.replication;
@@ -48,12 +51,27 @@ pub fn transitions(
         let f = &mut flows.by_node[j];
         f[flow::VACANCIES_OPENED] += opened;
         f[flow::VACANCIES_EXPIRED] += expired;
+        if employers {
+            // What stage `demand` did at the employers: vacancies opened for new demand and
+            // closed where demand fell (counted as expired), and the gross job flows.
+            f[flow::VACANCIES_OPENED] += plan.opened[j];
+            f[flow::VACANCIES_EXPIRED] += plan.closed[j];
+            f[flow::JOB_CREATION] += plan.created[j];
+            f[flow::JOB_DESTRUCTION] += plan.destroyed[j];
+        }
     }
 
     let long_term = s.mechanics.long_term_steps;
     let w = &mut world.workers;
     let book = &mut world.book;
     let census = &mut world.census;
+    let mut staffing = Staffing {
+        employers: &mut world.employers,
+        plan,
+    };
+    if employers {
+        staffing.start();
+    }
     // The census entry of worker i as it stands.
     let entry = |w: &crate::world::Workers, i: usize| Entry {
         status: w.status[i],
@@ -62,23 +80,67 @@ pub fn transitions(
         contract: w.contract[i],
         long_term: w.status[i] == Status::Unemployed as u8
             && u32::from(now - w.spell_start[i]) >= long_term,
+        notice: w.notice_until[i] != 0,
     };
+    // Employers whose demand rose withdraw notices first (before anyone leaves, so that a
+    // notice that ends this step can still be withdrawn).
+    if employers && !events.withdrawal_candidates.is_empty() {
+        let mut candidates = std::mem::take(&mut staffing.plan.candidates);
+        candidates.clear();
+        candidates.extend_from_slice(&events.withdrawal_candidates);
+        staffing.notices(&mut candidates, true, |id, f, e| {
+            let i = id as usize;
+            if w.employer[i] != f || w.notice_until[i] == 0 {
+                return false;
+            }
+            census.tally(model, entry(w, i), false);
+            w.notice_until[i] = 0;
+            e.notices[f as usize] -= 1;
+            census.tally(model, entry(w, i), true);
+            true
+        });
+        staffing.plan.candidates = candidates;
+    }
     // Separations and hires use what the scan and search read of the worker, and only write.
     for sep in &events.separations {
         let i = sep.id as usize;
+        let noticed = employers && w.notice_until[i] != 0;
         let mut e = Entry {
             status: Status::Employed as u8,
             node: sep.node as usize,
             home: sep.home as usize,
             contract: sep.contract,
             long_term: false,
+            notice: noticed,
         };
         census.tally(model, e, false);
         e.status = Status::Unemployed as u8;
+        e.notice = false;
         census.tally(model, e, true);
+        if employers {
+            staffing.depart(w.employer[i], noticed, flows);
+            w.employer[i] = NO_EMPLOYER;
+            w.notice_until[i] = 0;
+        }
         w.status[i] = Status::Unemployed as u8;
         w.spell_start[i] = now;
         flows.count(flow::SEPARATIONS, e.home, e.node);
+    }
+
+    // Notices that end this step and were not withdrawn: the job was destroyed, so no
+    // replacement vacancy opens.
+    for &id in &events.dismissals {
+        let i = id as usize;
+        if w.notice_until[i] == 0 {
+            continue;
+        }
+        census.tally(model, entry(w, i), false);
+        staffing.depart(w.employer[i], true, flows);
+        dismiss(w, i, now);
+        census.tally(model, entry(w, i), true);
+        let (h, j) = (w.home[i] as usize, w.node[i] as usize);
+        flows.count(flow::SEPARATIONS, h, j);
+        flows.count(flow::DISMISSALS, h, j);
     }
 
     for &(id, target) in &events.training_starts {
@@ -92,7 +154,12 @@ pub fn transitions(
             status: w.status[i],
             contract: w.contract[i],
             age: w.age[i],
-            at_risk: at_risk[w.node[i] as usize],
+            at_risk: employed
+                && if employers {
+                    w.notice_until[i] != 0
+                } else {
+                    at_risk[w.node[i] as usize]
+                },
             flags: w.flags[i],
             quals: w.quals[i],
         };
@@ -115,6 +182,11 @@ pub fn transitions(
         flows.spend(money::TRAINING_POLICY, h, at, pay.policy);
         flows.spend(money::TRAINING_PRIVATE, h, at, pay.private);
         census.tally(model, entry(w, i), false);
+        if employers && employed {
+            staffing.depart(w.employer[i], w.notice_until[i] != 0, flows);
+            w.employer[i] = NO_EMPLOYER;
+            w.notice_until[i] = 0;
+        }
         w.status[i] = Status::Training as u8;
         w.train_target[i] = target;
         w.spell_start[i] = now;
@@ -172,14 +244,27 @@ pub fn transitions(
             flows.count(flow::CROSS_BORDER_HIRES, h, k_us);
         }
         flows.pair_hires[ch * nc + ck] += 1;
+        let noticed = employers && w.notice_until[i] != 0;
         let before = Entry {
             status: me.status,
             node: me.node as usize,
             home: h,
             contract: me.contract,
             long_term: me.long_term,
+            notice: noticed,
         };
         census.tally(model, before, false);
+        if employers {
+            // The vacancy filled is the one the application landed on; the job left (a
+            // job-to-job move) is replaced while its demand holds.
+            let to = staffing.employer_of_slot(hire.slot);
+            if me.status == Status::Employed as u8 {
+                staffing.depart(w.employer[i], noticed, flows);
+            }
+            staffing.hire(to);
+            w.employer[i] = to;
+            w.notice_until[i] = 0;
+        }
         let shares = &s.sectors[to_sector as usize].contract_shares;
         let contract = contract_of(shares, crate::rng::unit_f64(hire_key.word(id)));
         let after = Entry {
@@ -188,6 +273,7 @@ pub fn transitions(
             home: h,
             contract,
             long_term: false,
+            notice: false,
         };
         census.tally(model, after, true);
         // A hire ends policy participation; policies still running count a placement.
@@ -204,6 +290,41 @@ pub fn transitions(
         w.status[i] = Status::Employed as u8;
         w.node[i] = k;
         w.spell_start[i] = now;
+    }
+
+    // Employers whose demand fell give notice, flexible contracts first (the scan's keys), as
+    // many as their staff still exceeds their demand; then what demand is left unstaffed is
+    // opened as vacancies.
+    if employers {
+        if !events.notice_candidates.is_empty() {
+            let mut candidates = std::mem::take(&mut staffing.plan.candidates);
+            candidates.clear();
+            candidates.extend_from_slice(&events.notice_candidates);
+            staffing.notices(&mut candidates, false, |id, f, e| {
+                let i = id as usize;
+                if w.employer[i] != f || w.notice_until[i] != 0 {
+                    return false;
+                }
+                let (h, j) = (w.home[i] as usize, w.node[i] as usize);
+                census.tally(model, entry(w, i), false);
+                let steps = s.contracts[w.contract[i] as usize].notice_steps;
+                if steps == 0 {
+                    // No notice: the job ends in this step and is not replaced.
+                    e.staff[f as usize] -= 1;
+                    dismiss(w, i, now);
+                    flows.count(flow::SEPARATIONS, h, j);
+                    flows.count(flow::DISMISSALS, h, j);
+                } else {
+                    w.notice_until[i] = now + steps as u16;
+                    e.notices[f as usize] += 1;
+                }
+                census.tally(model, entry(w, i), true);
+                flows.count(flow::NOTICES, h, j);
+                true
+            });
+            staffing.plan.candidates = candidates;
+        }
+        staffing.finish(&mut world.vacancies, flows);
     }
 
     // Enrolments, in worker order, each only if the policy's budget allows. A worker whose
@@ -243,6 +364,15 @@ pub fn transitions(
             }
         }
     }
+}
+
+/// Worker `i` loses its job to a dismissal (with `[employers]`): unemployed from `now`,
+/// without employer or notice.
+fn dismiss(w: &mut crate::world::Workers, i: usize, now: u16) {
+    w.status[i] = Status::Unemployed as u8;
+    w.spell_start[i] = now;
+    w.employer[i] = NO_EMPLOYER;
+    w.notice_until[i] = 0;
 }
 
 /// The contract of a hire, from a uniform draw `u` in [0, 1) and the sector's contract shares

@@ -27,6 +27,8 @@ pub struct Entry {
     pub home: usize,
     pub contract: u8,
     pub long_term: bool,
+    /// Employed under notice of dismissal.
+    pub notice: bool,
 }
 
 impl Census {
@@ -51,6 +53,10 @@ impl Census {
             step(&mut self.by_node[j][node::EMPLOYED_BY_CONTRACT + e.contract as usize]);
             step(&mut self.by_home[h][home::EMPLOYED]);
             step(&mut self.commuters[ch * nc + cw]);
+            if e.notice {
+                step(&mut self.by_node[j][node::UNDER_NOTICE]);
+                step(&mut self.by_home[h][home::UNDER_NOTICE]);
+            }
             if ch != cw {
                 step(&mut self.by_node[j][node::CROSS_BORDER_IN]);
                 step(&mut self.by_home[h][home::CROSS_BORDER_OUT]);

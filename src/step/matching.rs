@@ -13,7 +13,6 @@
 use crate::agent::Status;
 use crate::model::Model;
 use crate::step::search::SearchBuffers;
-use crate::step::separations::NodeRules;
 
 const NOBODY: u32 = u32::MAX;
 
@@ -23,6 +22,8 @@ pub struct Hire {
     pub worker: u32,
     pub searcher: u32,
     pub node: u32,
+    /// The vacancy slot filled (its employer, with `[employers]`).
+    pub slot: u32,
 }
 
 #[derive(Default, Clone)]
@@ -31,6 +32,7 @@ pub struct MatchBuffers {
     slot_app: Vec<u32>,
     offer_utility: Vec<f64>,
     offer_node: Vec<u32>,
+    offer_slot: Vec<u32>,
     /// Accepted offers of the step, by ascending worker id.
     pub hires: Vec<Hire>,
 }
@@ -41,6 +43,7 @@ impl MatchBuffers {
             + self.slot_app.capacity() * 4
             + self.offer_utility.capacity() * 8
             + self.offer_node.capacity() * 4
+            + self.offer_slot.capacity() * 4
             + self.hires.capacity() * std::mem::size_of::<Hire>()
     }
 }
@@ -48,7 +51,6 @@ impl MatchBuffers {
 pub fn run(
     model: &Model,
     levers: &crate::policy::Levers,
-    rules: &NodeRules,
     searchers: &[u32],
     search: &mut SearchBuffers,
     buf: &mut MatchBuffers,
@@ -71,6 +73,8 @@ pub fn run(
     buf.offer_utility.resize(searchers.len(), f64::NEG_INFINITY);
     buf.offer_node.clear();
     buf.offer_node.resize(searchers.len(), NOBODY);
+    buf.offer_slot.clear();
+    buf.offer_slot.resize(searchers.len(), NOBODY);
     let info = &search.info;
     let nn = model.n_nodes;
     let utility = &levers.geo(model).utility;
@@ -90,6 +94,7 @@ pub fn run(
             if u > buf.offer_utility[s] {
                 buf.offer_utility[s] = u;
                 buf.offer_node[s] = k as u32;
+                buf.offer_slot[s] = slot as u32;
             }
         }
     }
@@ -105,7 +110,7 @@ pub fn run(
             let own = me.node as usize;
             let h = me.home as usize;
             let at_least_as_good = buf.offer_utility[s] >= utility[h * nn + own];
-            if !(at_least_as_good || rules.at_risk[own]) {
+            if !(at_least_as_good || me.at_risk) {
                 continue;
             }
         }
@@ -113,6 +118,7 @@ pub fn run(
             worker: id,
             searcher: s as u32,
             node: k,
+            slot: buf.offer_slot[s],
         });
     }
 }

@@ -19,6 +19,7 @@
 pub mod apply;
 pub mod census;
 pub mod demand;
+pub mod employers;
 pub mod matching;
 pub mod scan;
 pub mod search;
@@ -48,12 +49,21 @@ pub struct Stepper {
     pub search: search::SearchBuffers,
     pub matching: matching::MatchBuffers,
     pub openings: Vec<u64>,
+    /// The employers' plan of the step (with `[employers]`).
+    pub plan: employers::Plan,
     pub flows: Flows,
     /// What the active policies change this step.
     pub levers: Levers,
     /// Seconds spent in each stage, by [`Stage::index`], summed over steps.
     pub timers: [f64; Stage::COUNT],
+    /// Inside the burn-in ([`Stepper::burn_in`]): demand stays at its level of step 0 and no
+    /// policy acts.
+    burning: bool,
 }
+
+/// Marks the replication number of the burn-in's random numbers, so that they differ from the
+/// reported steps' (replications are at most 10 000).
+const BURN_IN: u32 = 1 << 31;
 
 impl Stepper {
     /// Scratch for stepping any world of `model`; holds no state of a replication, so one
@@ -70,10 +80,32 @@ impl Stepper {
             search: search::SearchBuffers::new(model),
             matching: matching::MatchBuffers::default(),
             openings: vec![0; nn],
+            plan: employers::Plan::default(),
             flows: Flows::new(nn, nr, nc),
             levers: Levers::new(model),
             timers: [0.0; Stage::COUNT],
+            burning: false,
         }
+    }
+
+    /// Run the scenario's burn-in (`simulation.burn_in_months`): that many steps before step 1,
+    /// with demand held at its level of step 0, no policy, and random numbers of their own;
+    /// then the clock is set back, so that step 1 starts from the state the model reached by
+    /// itself rather than from the one it was built with. Nothing of the burn-in is recorded.
+    pub fn burn_in(&mut self, model: &Model, world: &mut World) {
+        let steps = model.scenario.simulation.burn_in_steps;
+        if steps == 0 {
+            return;
+        }
+        let replication = world.replication;
+        world.replication = replication | BURN_IN;
+        self.burning = true;
+        for _ in 0..steps {
+            self.step(model, world);
+        }
+        self.burning = false;
+        world.replication = replication;
+        world.rewind();
     }
 
     /// Advance `world` by one step and return what the step recorded.
@@ -110,20 +142,33 @@ impl Stepper {
         (t, CLOCK_ORIGIN + t as u16)
     }
 
+    /// The step of the scenario's demand path and policies: step 0's during the burn-in.
+    fn scenario_step(&self, world: &World) -> u32 {
+        if self.burning {
+            0
+        } else {
+            world.step + 1
+        }
+    }
+
     /// Stage `policy`: open the books of the step (running costs, new policy years) and set the
     /// levers of the instruments active in it.
     pub fn stage_policy(&mut self, model: &Model, world: &mut World) {
-        let (t, _) = Self::when(world);
-        if !model.scenario.policies.is_empty() {
+        let t = self.scenario_step(world);
+        if !model.scenario.policies.is_empty() && !self.burning {
             world.book.begin_step(model, t);
         }
         self.levers.update(model, &world.book, t);
     }
 
-    /// Stage `demand`: target demand, and the per-node rules that follow from the state at the start.
-    pub fn stage_demand(&mut self, model: &Model, world: &World) {
+    /// Stage `demand`: target demand, the employers' job flows and plans (with `[employers]`),
+    /// and the per-node rules that follow from the state at the start.
+    pub fn stage_demand(&mut self, model: &Model, world: &mut World) {
         let (t, _) = Self::when(world);
-        demand::target(model, world, t, &mut self.demand);
+        demand::target(model, world, self.scenario_step(world), &mut self.demand);
+        if model.scenario.employers.is_some() {
+            employers::adjust(model, world, t, &self.demand, &mut self.plan);
+        }
         self.rules
             .update(model, &world.census, &world.vacancies, &self.demand);
         self.shortage.update(model, &world.census, &world.vacancies);
@@ -138,6 +183,7 @@ impl Stepper {
             t,
             now,
             &self.rules,
+            &self.plan.notices,
             &self.shortage,
             &self.levers,
             &mut self.chunk_events,
@@ -178,7 +224,6 @@ impl Stepper {
         matching::run(
             model,
             &self.levers,
-            &self.rules,
             &self.events.searchers,
             &mut self.search,
             &mut self.matching,
@@ -203,6 +248,7 @@ impl Stepper {
             &mut self.flows,
             &self.levers,
             &self.rules.at_risk,
+            &mut self.plan,
         );
         world.book.end_step();
         world.step += 1;
@@ -220,6 +266,9 @@ impl Stepper {
                 "census kept in apply differs from a recount at step {}",
                 world.step
             );
+            if let Err(why) = world.employers.check(&world.workers, &world.vacancies) {
+                panic!("employers at step {}: {why}", world.step);
+            }
         }
         #[cfg(not(debug_assertions))]
         let _ = (model, world, &self.chunk_census);
@@ -250,5 +299,6 @@ impl Stepper {
             + self.chunk_events.iter().map(|e| e.bytes()).sum::<usize>()
             + self.search.bytes()
             + self.matching.bytes()
+            + self.plan.bytes()
     }
 }

@@ -11,6 +11,7 @@ use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::{unit_f64, Draw, StageKey};
 use crate::scenario::policy::Effect;
+use crate::step::employers::NoticeCandidate;
 use crate::step::separations::NodeRules;
 use crate::step::training::{self, Candidate, Shortage};
 use crate::world::World;
@@ -34,6 +35,12 @@ pub struct Events {
     pub completions: Vec<u32>,
     pub recognition_starts: Vec<(u32, u8)>,
     pub recognition_ends: Vec<u32>,
+    /// Workers whose notice ends this step (dismissed unless it is withdrawn first).
+    pub dismissals: Vec<u32>,
+    /// Employees of employers that must give notice, not under notice themselves.
+    pub notice_candidates: Vec<NoticeCandidate>,
+    /// Workers under notice at employers that may withdraw notices.
+    pub withdrawal_candidates: Vec<NoticeCandidate>,
     /// Workers reached by a policy with participants: (worker, policy).
     pub enrolments: Vec<(u32, u8)>,
     /// Course participants who learn a language this step: (worker, language bit).
@@ -52,6 +59,9 @@ impl Events {
         self.completions.clear();
         self.recognition_starts.clear();
         self.recognition_ends.clear();
+        self.dismissals.clear();
+        self.notice_candidates.clear();
+        self.withdrawal_candidates.clear();
         self.enrolments.clear();
         self.languages.clear();
         self.long_term_by_node.iter_mut().for_each(|x| *x = 0);
@@ -76,6 +86,11 @@ impl Events {
             .extend_from_slice(&other.recognition_starts);
         self.recognition_ends
             .extend_from_slice(&other.recognition_ends);
+        self.dismissals.extend_from_slice(&other.dismissals);
+        self.notice_candidates
+            .extend_from_slice(&other.notice_candidates);
+        self.withdrawal_candidates
+            .extend_from_slice(&other.withdrawal_candidates);
         self.enrolments.extend_from_slice(&other.enrolments);
         self.languages.extend_from_slice(&other.languages);
         for (a, b) in self
@@ -98,8 +113,11 @@ impl Events {
         self.separations.capacity() * std::mem::size_of::<Separation>()
             + (self.searchers.capacity()
                 + self.completions.capacity()
-                + self.recognition_ends.capacity())
+                + self.recognition_ends.capacity()
+                + self.dismissals.capacity())
                 * 4
+            + (self.notice_candidates.capacity() + self.withdrawal_candidates.capacity())
+                * std::mem::size_of::<NoticeCandidate>()
             + (self.training_starts.capacity()
                 + self.recognition_starts.capacity()
                 + self.enrolments.capacity()
@@ -115,6 +133,7 @@ pub fn decide(
     t: u32,
     now: u16,
     rules: &NodeRules,
+    notice_plan: &[i32],
     shortage: &Shortage,
     levers: &Levers,
     chunk_events: &mut Vec<Events>,
@@ -128,6 +147,10 @@ pub fn decide(
     let train_key = StageKey::new(seed, rep, t, Draw::Training);
     let recog_key = StageKey::new(seed, rep, t, Draw::Recognition);
     let policy_key = StageKey::new(seed, rep, t, Draw::Enrolment);
+    let notice_key = StageKey::new(seed, rep, t, Draw::Notice);
+    let employers = s.employers.is_some();
+    let notice_search = s.employers.as_ref().map_or(0.0, |e| e.notice_search);
+    let downsizing = s.contracts.each_ref().map(|c| c.downsizing_weight);
     let ojs = s.mechanics.on_the_job_search;
     let ojs_threshold = crate::rng::threshold(ojs);
     let search_p = s.mechanics.search_probability;
@@ -155,6 +178,11 @@ pub fn decide(
         train_key,
         recog_key,
         policy_key,
+        notice_key,
+        employers,
+        notice_plan,
+        notice_search,
+        downsizing,
         ojs,
         ojs_threshold,
         search_p,
@@ -207,6 +235,12 @@ struct Scan<'a> {
     train_key: StageKey,
     recog_key: StageKey,
     policy_key: StageKey,
+    notice_key: StageKey,
+    /// `[employers]` is on: at risk means under notice, and notices are planned.
+    employers: bool,
+    notice_plan: &'a [i32],
+    notice_search: f64,
+    downsizing: [f64; 3],
     ojs: f64,
     ojs_threshold: u64,
     search_p: f64,
@@ -237,6 +271,11 @@ impl Scan<'_> {
             train_key,
             recog_key,
             policy_key,
+            notice_key,
+            employers,
+            notice_plan,
+            notice_search,
+            downsizing,
             ojs,
             ojs_threshold,
             search_p,
@@ -285,6 +324,9 @@ impl Scan<'_> {
                     }
                 }
             }
+            // Under notice (with `[employers]`): the worker is at risk of losing the job.
+            let noticed = employers && status == Status::Employed as u8 && w.notice_until[i] != 0;
+            let at_risk = if employers { noticed } else { rules.at_risk[j] };
             // Policies: enrolment of eligible workers not yet taking part, and courses.
             if POLICIES && levers.enrolling != 0 && status != Status::Training as u8 {
                 let open = levers.enrolling & !flags;
@@ -294,14 +336,7 @@ impl Scan<'_> {
                     for (p, policy) in s.policies.iter().enumerate() {
                         if open & (1 << p) != 0
                             && policy.offers(w.langs[i])
-                            && policy.targets(
-                                h,
-                                sector,
-                                status,
-                                w.contract[i],
-                                w.age[i],
-                                rules.at_risk[j],
-                            )
+                            && policy.targets(h, sector, status, w.contract[i], w.age[i], at_risk)
                             && unit_f64(policy_key.substream(p as u64).word(id)) < policy.coverage
                         {
                             ev.enrolments.push((id, p as u8));
@@ -343,13 +378,41 @@ impl Scan<'_> {
                     });
                     continue;
                 }
-                if p_train_risk > 0.0 && rules.at_risk[j] {
+                if employers {
+                    let f = w.employer[i];
+                    let plan = notice_plan[f as usize];
+                    if noticed {
+                        if plan < 0 {
+                            ev.withdrawal_candidates.push(NoticeCandidate {
+                                id,
+                                employer: f,
+                                key: notice_key.word(id),
+                            });
+                        }
+                        // A notice that ends this step ends the job (unless withdrawn first).
+                        if now >= w.notice_until[i] {
+                            ev.dismissals.push(id);
+                            continue;
+                        }
+                    } else if plan > 0 {
+                        // An exponential race weighted by the contract's downsizing weight:
+                        // flexible contracts (heavier) tend to get notice first.
+                        let u = unit_f64(notice_key.word(id));
+                        let race = -libm::log(1.0 - u) / downsizing[c as usize];
+                        ev.notice_candidates.push(NoticeCandidate {
+                            id,
+                            employer: f,
+                            key: race.to_bits(),
+                        });
+                    }
+                }
+                if p_train_risk > 0.0 && at_risk {
                     let mut rs = train_key.stream(id);
                     if let Some(target) = training::choose(
                         model,
                         levers,
                         shortage,
-                        &candidate(model, w, rules, i, flags),
+                        &candidate(model, w, at_risk, i, flags),
                         p_train_risk,
                         &mut rs,
                     ) {
@@ -357,6 +420,13 @@ impl Scan<'_> {
                         continue;
                     }
                 }
+                // A worker under notice searches as the notice rule says, or more if a policy
+                // makes it.
+                let p_ojs = if noticed {
+                    p_ojs.max(notice_search)
+                } else {
+                    p_ojs
+                };
                 if p_ojs > 0.0 {
                     let threshold = if p_ojs == ojs {
                         ojs_threshold
@@ -378,7 +448,7 @@ impl Scan<'_> {
                         model,
                         levers,
                         shortage,
-                        &candidate(model, w, rules, i, flags),
+                        &candidate(model, w, false, i, flags),
                         p_train_u,
                         &mut rs,
                     ) {
@@ -410,7 +480,7 @@ impl Scan<'_> {
 fn candidate(
     model: &Model,
     w: &crate::world::Workers,
-    rules: &NodeRules,
+    at_risk: bool,
     i: usize,
     flags: u8,
 ) -> Candidate {
@@ -421,7 +491,7 @@ fn candidate(
         status: w.status[i],
         contract: w.contract[i],
         age: w.age[i],
-        at_risk: rules.at_risk[j],
+        at_risk,
         flags,
         quals: w.quals[i],
     }

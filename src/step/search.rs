@@ -11,8 +11,9 @@
 //!
 //! An employed searcher looks for a better job: it applies only where the offer would be at
 //! least as good as its current job (wage minus commuting and border costs), its own node
-//! included (another employer in the same region and sector), unless its job is at risk, in
-//! which case it applies anywhere. Each application lands on a uniformly
+//! included (another employer in the same region and sector), unless its job is at risk (under
+//! notice with `[employers]`, else at a node whose demand is below its employment), in which
+//! case it applies anywhere. Each application lands on a uniformly
 //! chosen vacancy of its node and carries the key with which employers rank applicants
 //! (uniform, or an exponential race weighted by age group). With one node and one application
 //! this is the published model: each searcher applies to one uniformly chosen vacancy.
@@ -46,6 +47,9 @@ pub struct SearcherInfo {
     pub long_term: bool,
     /// Policy participation.
     pub flags: u8,
+    /// Employed and at risk of losing the job (under notice with `[employers]`, else at a
+    /// node whose demand is below its employment): accepts any offer.
+    pub at_risk: bool,
 }
 
 /// Search scratch: per-step weights and the applications of the step.
@@ -135,6 +139,7 @@ pub fn applications(
     let nc_u = model.n_countries;
 
     let long_term = s.mechanics.long_term_steps;
+    let employers = s.employers.is_some();
     let chunks = searchers.len().div_ceil(crate::chunks::CHUNK);
     if buf.chunk_apps.len() < chunks {
         buf.chunk_apps.resize_with(chunks, Vec::new);
@@ -156,6 +161,12 @@ pub fn applications(
                 let own = w.node[i];
                 let status = w.status[i];
                 let flags = if participants { w.flags[i] } else { 0 };
+                let risky = status == Status::Employed as u8
+                    && if employers {
+                        w.notice_until[i] != 0
+                    } else {
+                        at_risk[own as usize]
+                    };
                 info[idx] = SearcherInfo {
                     node: own,
                     home: h as u16,
@@ -164,6 +175,7 @@ pub fn applications(
                     long_term: status == Status::Unemployed as u8
                         && u32::from(now - w.spell_start[i]) >= long_term,
                     flags,
+                    at_risk: risky,
                 };
                 // Whether a policy helps this searcher; the common case skips all policy terms.
                 let helped = participants && flags & levers.active != 0;
@@ -175,7 +187,7 @@ pub fn applications(
                 let nn = model.n_nodes;
                 // The utility an offer must reach: the current job's, for employed searchers
                 // whose job is not at risk.
-                let floor = if status == Status::Employed as u8 && !at_risk[own as usize] {
+                let floor = if status == Status::Employed as u8 && !risky {
                     geo.utility[h * nn + own as usize]
                 } else {
                     f64::NEG_INFINITY

@@ -7,6 +7,9 @@
 //! weight and `w_j` the employment-weighted mean of `w_c` at the node, so that downsizing falls
 //! on flexible contracts and the self-employed first while the expected number of downsizing
 //! separations stays the published one. With `m_c = w_c = 1` this is exactly the published rule.
+//!
+//! With `[employers]` the downsizing term is replaced by the employers' notices
+//! ([`super::employers`]): `p = delta_u,s * m_c`, and no node is at risk as a whole.
 
 use crate::metrics::{node, Census};
 use crate::model::Model;
@@ -39,8 +42,13 @@ impl NodeRules {
             let delta = (s.sectors[model.node_sector[j] as usize].separation_rate
                 * s.countries[model.node_country[j] as usize].separation_multiplier)
                 .min(1.0);
-            self.at_risk[j] = d < e;
-            let (extra, mean_weight) = if e > 0.0 {
+            // With employers, downsizing is their notices and being at risk is being under
+            // notice (`employers.rs`): only the baseline separations remain here.
+            let employers = s.employers.is_some();
+            self.at_risk[j] = !employers && d < e;
+            let (extra, mean_weight) = if employers {
+                (0.0, 1.0)
+            } else if e > 0.0 {
                 let mean_weight = (0..3)
                     .map(|c| {
                         stock[node::EMPLOYED_BY_CONTRACT + c] as f64

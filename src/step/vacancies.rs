@@ -3,7 +3,8 @@
 //! (probability capped at 1). A node with no employment opens
 //! `gamma_v * max(0, d_j - v_j)` vacancies (stochastically rounded) so that an emptied node can
 //! recover; the published model never reaches that case. Unfilled vacancies expire with
-//! probability `mechanics.vacancy_expiry` per step.
+//! probability `mechanics.vacancy_expiry` per step. With `[employers]` none of this applies:
+//! vacancies are the demanded jobs not filled ([`super::employers`]).
 
 use crate::metrics::{node, Census};
 use crate::model::Model;
@@ -19,6 +20,11 @@ pub fn open(
     out: &mut [u64],
 ) {
     let m = &model.scenario.mechanics;
+    // With employers, vacancies are opened by the employers themselves (`employers.rs`).
+    if model.scenario.employers.is_some() {
+        out.fill(0);
+        return;
+    }
     let key = StageKey::new(
         model.scenario.simulation.seed,
         world.replication,
@@ -42,7 +48,8 @@ pub fn open(
 /// How many of `unfilled` vacancies at node j expire this step.
 pub fn expire(model: &Model, world: &World, t: u32, j: usize, unfilled: u64) -> u64 {
     let p = model.scenario.mechanics.vacancy_expiry;
-    if p <= 0.0 || unfilled == 0 {
+    // An employer's vacancy stays open while its demand holds.
+    if p <= 0.0 || unfilled == 0 || model.scenario.employers.is_some() {
         return 0;
     }
     let key = StageKey::new(

@@ -18,6 +18,7 @@ struct Run {
     unemployed: u64,
     training: u64,
     long_term: u64,
+    notice: u64,
 }
 
 impl Run {
@@ -32,11 +33,13 @@ impl Run {
         n[node::UNEMPLOYED] += self.unemployed;
         n[node::TRAINING] += self.training;
         n[node::LONG_TERM] += self.long_term;
+        n[node::UNDER_NOTICE] += self.notice;
         let hh = &mut c.by_home[h];
         hh[home::EMPLOYED] += employed;
         hh[home::UNEMPLOYED] += self.unemployed;
         hh[home::TRAINING] += self.training;
         hh[home::LONG_TERM] += self.long_term;
+        hh[home::UNDER_NOTICE] += self.notice;
         let (ch, cw) = (
             model.region_country[h] as usize,
             model.node_country[j] as usize,
@@ -83,6 +86,7 @@ pub fn count(model: &Model, world: &World, now: u16, chunks: &mut Vec<Census>, t
                 run.training += u64::from(status == Status::Training as u8);
                 let spell = u32::from(now.wrapping_sub(w.spell_start[i]));
                 run.long_term += u64::from(unemployed & (spell >= long_term));
+                run.notice += u64::from(employed & (w.notice_until[i] != 0));
             }
             if j != u32::MAX {
                 run.flush(model, j as usize, h as usize, c);

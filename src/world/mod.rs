@@ -6,8 +6,10 @@
 
 pub mod book;
 pub mod census;
+pub mod employers;
 
 pub use book::Book;
+pub use employers::{Employers, NO_EMPLOYER};
 
 use crate::agent::{Status, CLOCK_ORIGIN, NONE_U8};
 use crate::metrics::Census;
@@ -15,7 +17,7 @@ use crate::model::{Model, NodeId};
 use crate::rng::{stochastic_round, Draw, StageKey};
 use crate::scenario::DemandBase;
 
-/// Every worker agent, one entry per agent in each array (23 bytes per worker).
+/// Every worker agent, one entry per agent in each array (29 bytes per worker).
 #[derive(Clone, Debug, Default)]
 pub struct Workers {
     pub status: Vec<u8>,
@@ -42,6 +44,11 @@ pub struct Workers {
     pub recog_until: Vec<u16>,
     /// Policy participation: bit p set while the worker takes part in policy p.
     pub flags: Vec<u8>,
+    /// Employer of an employed worker ([`NO_EMPLOYER`] otherwise, and always without
+    /// `[employers]`).
+    pub employer: Vec<u32>,
+    /// Clock at which a notice of dismissal takes effect, or 0 when the worker has none.
+    pub notice_until: Vec<u16>,
 }
 
 impl Workers {
@@ -55,7 +62,7 @@ impl Workers {
 
     /// Bytes of one worker's columns: what [`Workers::bytes`] holds per worker of a world built
     /// with exactly its workers (a test checks it).
-    pub const BYTES_PER_WORKER: usize = 23;
+    pub const BYTES_PER_WORKER: usize = 29;
 
     /// Heap bytes held by the worker arrays.
     pub fn bytes(&self) -> usize {
@@ -73,6 +80,14 @@ impl Workers {
             + self.recog_target.capacity()
             + self.recog_until.capacity() * 2
             + self.flags.capacity()
+            + self.employer.capacity() * 4
+            + self.notice_until.capacity() * 2
+    }
+
+    /// Whether worker `i` is under notice of dismissal.
+    #[inline]
+    pub fn under_notice(&self, i: usize) -> bool {
+        self.notice_until[i] != 0
     }
 
     fn reserve_exact(&mut self, n: usize) {
@@ -90,6 +105,8 @@ impl Workers {
         self.recog_target.reserve_exact(n);
         self.recog_until.reserve_exact(n);
         self.flags.reserve_exact(n);
+        self.employer.reserve_exact(n);
+        self.notice_until.reserve_exact(n);
     }
 }
 
@@ -104,6 +121,8 @@ pub struct World {
     pub vacancies: Vec<u64>,
     /// Base demand per node, in agent units; the demand path multiplies it.
     pub demand_base: Vec<f64>,
+    /// The employers of each node (empty without `[employers]`).
+    pub employers: Employers,
     /// The stocks as they stand (end of the last step). The step keeps it up to date event by
     /// event; [`census::count`] recounts it from the workers.
     pub census: Census,
@@ -190,6 +209,8 @@ impl World {
                     w.recog_target.push(NONE_U8);
                     w.recog_until.push(0);
                     w.flags.push(0);
+                    w.employer.push(NO_EMPLOYER);
+                    w.notice_until.push(0);
                 }
             }
         }
@@ -219,12 +240,25 @@ impl World {
                 DemandBase::Jobs => (employed[j] + vacancies[j]) as f64,
             })
             .collect();
+        let employers = match &s.employers {
+            Some(params) => {
+                let nodes: Vec<Option<NodeId>> = (0..w.len())
+                    .map(|i| (w.status[i] == Status::Employed as u8).then_some(w.node[i]))
+                    .collect();
+                let (employers, employer) =
+                    Employers::initial(model, replication, params.mean_size, &nodes, &vacancies);
+                w.employer = employer;
+                employers
+            }
+            None => Employers::default(),
+        };
         let mut world = World {
             replication,
             step: 0,
             workers: w,
             vacancies,
             demand_base,
+            employers,
             census: Census::new(model.n_nodes, model.n_regions, model.n_countries),
             book: Book::new(model),
         };
@@ -237,6 +271,21 @@ impl World {
         let mut total = std::mem::take(&mut self.census);
         census::count(model, self, self.clock(), chunks, &mut total);
         self.census = total;
+    }
+
+    /// Set the clock back to step 0 after a burn-in of `self.step` steps: every clock a worker
+    /// holds moves back by as many steps (spells that began before the oldest clock keep
+    /// their start at the oldest), so that spells, notices and procedures keep their length.
+    pub fn rewind(&mut self) {
+        let steps = self.step as u16;
+        let w = &mut self.workers;
+        for x in w.spell_start.iter_mut().chain(w.recog_until.iter_mut()) {
+            *x = x.saturating_sub(steps);
+        }
+        for x in w.notice_until.iter_mut().filter(|x| **x != 0) {
+            *x -= steps;
+        }
+        self.step = 0;
     }
 
     pub fn clock(&self) -> u16 {

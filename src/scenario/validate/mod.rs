@@ -16,6 +16,7 @@ use super::*;
 mod border;
 mod countries;
 mod demand;
+mod employers;
 mod mechanics;
 mod mobility;
 mod people;
@@ -134,6 +135,11 @@ fn months_to_steps(months: u32, step_months: u32) -> u32 {
     months.div_ceil(step_months).max(1)
 }
 
+/// A duration in months as whole steps of `step_months`, where 0 months is no step.
+fn months_to_steps_or_none(months: u32, step_months: u32) -> u32 {
+    months.div_ceil(step_months)
+}
+
 /// Check the sections in this order and return the first error found. What a section needs from
 /// an earlier one (id maps, counts, the step length) it is given as a parameter.
 pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<Scenario> {
@@ -174,7 +180,8 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
     )?;
     let mechanics = mechanics::mechanics(&v, &raw_mechanics, separation_rate, step_months)?;
     let demand = demand::demand(&v, raw.demand.unwrap_or_default(), &sector_ids, &region_ids)?;
-    let contracts = people::contracts(&v, raw.contracts.unwrap_or_default())?;
+    let contracts = people::contracts(&v, raw.contracts.unwrap_or_default(), step_months)?;
+    let employers = employers::employers(&v, raw.employers, &mechanics, step_months)?;
     let ages = people::ages(&v, raw.ages.unwrap_or_default())?;
     let travel = travel::travel(
         &v,
@@ -213,6 +220,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         resolved,
         simulation,
         mechanics,
+        employers,
         demand,
         contracts,
         ages,

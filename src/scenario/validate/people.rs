@@ -1,13 +1,18 @@
-//! `[contracts]` and `[ages]`: how each contract type separates and is chosen for downsizing,
-//! and the share and employer weight of each age group.
+//! `[contracts]` and `[ages]`: how each contract type separates, is chosen for downsizing and
+//! how much notice it gets, and the share and employer weight of each age group.
 
 use super::{R, V};
 use crate::scenario::raw::{RawAge, RawAges, RawContract, RawContracts};
 use crate::scenario::{AgeParams, ContractParams};
 
 /// The three contract types, in the order of [`crate::scenario::Contract`].
-pub(super) fn contracts(v: &V, c: RawContracts) -> R<[ContractParams; 3]> {
-    let contract = |name: &str, x: Option<RawContract>, sep: f64, down: f64| -> R<ContractParams> {
+pub(super) fn contracts(v: &V, c: RawContracts, step_months: u32) -> R<[ContractParams; 3]> {
+    let contract = |name: &str,
+                    x: Option<RawContract>,
+                    sep: f64,
+                    down: f64,
+                    notice: i64|
+     -> R<ContractParams> {
         let x = x.unwrap_or_default();
         Ok(ContractParams {
             separation_multiplier: v.nonneg(
@@ -20,12 +25,26 @@ pub(super) fn contracts(v: &V, c: RawContracts) -> R<[ContractParams; 3]> {
                 x.downsizing_weight,
                 down,
             )?,
+            notice_steps: super::months_to_steps_or_none(
+                v.int(
+                    &format!("contracts.{name}.notice_months"),
+                    x.notice_months,
+                    notice,
+                    0,
+                    60,
+                )?,
+                step_months,
+            ),
         })
     };
+    // Notice before an economic dismissal takes effect (docs/DATA.md): a permanent Dutch
+    // contract about 2 months (the UWV procedure, about 4 weeks, then at least 1 month of
+    // notice, BW 7:672), a flexible one about 1 (it ends with its term or assignment), the
+    // self-employed none.
     Ok([
-        contract("permanent", c.permanent, 1.0, 1.0)?,
-        contract("flexible", c.flexible, 1.0, 1.0)?,
-        contract("self_employed", c.self_employed, 1.0, 1.0)?,
+        contract("permanent", c.permanent, 1.0, 1.0, 2)?,
+        contract("flexible", c.flexible, 1.0, 1.0, 1)?,
+        contract("self_employed", c.self_employed, 1.0, 1.0, 0)?,
     ])
 }
 

@@ -25,6 +25,7 @@ pub(super) fn simulation(v: &V, s: RawSimulation) -> R<Simulation> {
             "must be a whole number of at least 0",
         ));
     }
+    let step_months = v.int("simulation.step_months", s.step_months, 1, 1, 12)?;
     Ok(Simulation {
         steps: v.int(
             "simulation.steps",
@@ -34,10 +35,14 @@ pub(super) fn simulation(v: &V, s: RawSimulation) -> R<Simulation> {
             i64::from(crate::agent::MAX_STEPS),
         )?,
         start,
-        step_months: v.int("simulation.step_months", s.step_months, 1, 1, 12)?,
+        step_months,
         seed: seed as u64,
         replications: v.int("simulation.replications", s.replications, 1, 1, 10_000)?,
         scale: v.range("simulation.scale", s.scale, 1.0, 1e-6, 1000.0)?,
+        burn_in_steps: super::months_to_steps_or_none(
+            v.int("simulation.burn_in_months", s.burn_in_months, 0, 0, 1200)?,
+            step_months,
+        ),
     })
 }
 

@@ -1,0 +1,392 @@
+//! Labour demand at the employers (with `[employers]`; docs/MODEL.md, "Labour demand"):
+//!
+//! - stage `demand` ([`adjust`]): gross job flows. Each step a share `rho` of a node's jobs is
+//!   destroyed at employers drawn in proportion to their demand, and as many jobs are created
+//!   at employers drawn in proportion to their demand plus one (so that an employer whose
+//!   demand fell to zero can grow again); then jobs are created or destroyed the same way until
+//!   the node's demand is its target on the demand path. Each employer then closes the
+//!   vacancies its demand no longer holds, plans the notices it must give (staff beyond
+//!   demand) or the notices it can withdraw (demand beyond staff), and opens vacancies for the
+//!   rest of its demand.
+//! - stage `apply` ([`Staffing`]): every departure (separation, dismissal, job-to-job move,
+//!   training start) of a worker whose job demand still holds opens one replacement vacancy;
+//!   a hire fills the vacancy its application landed on; notices are withdrawn (in the order
+//!   of a uniform key) and given (flexible contracts first: an exponential race weighted by
+//!   the contract's `downsizing_weight`) among the candidates the scan collected; and what
+//!   demand is left unstaffed is opened as vacancies.
+//!
+//! After the step `staff - notices + vacancies == demand` for every employer (see
+//! [`crate::world::employers`]); no hire makes an employer exceed its demand, so no one is
+//! dismissed because someone else was hired.
+
+use crate::metrics::{flow, Flows};
+use crate::model::Model;
+use crate::rng::{binomial, Draw, StageKey, Stream};
+use crate::world::{Employers, World};
+
+/// The plan of each employer for the step, and the job flows of stage `demand` by node.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Per employer: notices to give (> 0) or that may be withdrawn (< 0).
+    pub notices: Vec<i32>,
+    /// Per node: vacancies opened and closed by stage `demand`, gross job creation and
+    /// destruction.
+    pub opened: Vec<u64>,
+    pub closed: Vec<u64>,
+    pub created: Vec<u64>,
+    pub destroyed: Vec<u64>,
+    /// Cumulative vacancies over employers, as the search laid out its slots.
+    slots: Vec<u64>,
+    /// The candidates of the step, sorted by employer.
+    pub candidates: Vec<NoticeCandidate>,
+    before: Vec<u32>,
+    prefix: Vec<u64>,
+}
+
+impl Plan {
+    pub fn bytes(&self) -> usize {
+        self.notices.capacity() * 4
+            + (self.opened.capacity()
+                + self.closed.capacity()
+                + self.created.capacity()
+                + self.destroyed.capacity()
+                + self.slots.capacity()
+                + self.prefix.capacity())
+                * 8
+            + self.before.capacity() * 4
+            + self.candidates.capacity() * std::mem::size_of::<NoticeCandidate>()
+    }
+
+    /// Whether any employer gives or withdraws notices this step.
+    pub fn any(&self) -> bool {
+        self.notices.iter().any(|&n| n != 0)
+    }
+}
+
+/// Stage `demand`: job flows at the employers, and each employer's vacancies and notice plan
+/// for the step. `demand` is each node's target in agents.
+pub fn adjust(model: &Model, world: &mut World, t: u32, demand: &[f64], plan: &mut Plan) {
+    let nn = model.n_nodes;
+    let rho = model
+        .scenario
+        .employers
+        .as_ref()
+        .map_or(0.0, |p| p.reallocation);
+    let e = &mut world.employers;
+    plan.notices.clear();
+    plan.notices.resize(e.len(), 0);
+    for v in [
+        &mut plan.opened,
+        &mut plan.closed,
+        &mut plan.created,
+        &mut plan.destroyed,
+    ] {
+        v.clear();
+        v.resize(nn, 0);
+    }
+    let key = StageKey::new(
+        model.scenario.simulation.seed,
+        world.replication,
+        t,
+        Draw::JobFlows,
+    );
+    for (j, &target) in demand.iter().enumerate() {
+        let range = e.of_node(j);
+        let mut rs = key.stream(j as u32);
+        plan.before.clear();
+        plan.before.extend_from_slice(&e.demand[range.clone()]);
+        reallocate(
+            &mut rs,
+            &mut e.demand[range.clone()],
+            &plan.before,
+            &mut plan.prefix,
+            rho,
+            target.round().max(0.0) as u64,
+        );
+        let mut vacancies = 0u64;
+        for (k, f) in range.enumerate() {
+            let (d, b) = (e.demand[f], plan.before[k]);
+            plan.created[j] += u64::from(d.saturating_sub(b));
+            plan.destroyed[j] += u64::from(b.saturating_sub(d));
+            let staffed = e.staff[f] - e.notices[f];
+            let v = e.vacancies[f];
+            if staffed + v > d {
+                let keep = d.saturating_sub(staffed);
+                plan.closed[j] += u64::from(v - keep);
+                e.vacancies[f] = keep;
+                plan.notices[f] = staffed.saturating_sub(d) as i32;
+            } else {
+                let gap = d - staffed - v;
+                let withdraw = gap.min(e.notices[f]);
+                plan.notices[f] = -(withdraw as i32);
+                e.vacancies[f] += gap - withdraw;
+                plan.opened[j] += u64::from(gap - withdraw);
+            }
+            vacancies += u64::from(e.vacancies[f]);
+        }
+        world.vacancies[j] = vacancies;
+    }
+}
+
+/// One node's gross job flows: `destroy ~ Binomial(D, rho)` jobs are destroyed and
+/// `create ~ Binomial(D, rho)` created, then jobs are created or destroyed until the total is
+/// `target`. Destruction picks an employer in proportion to its demand at the start (`before`),
+/// creation in proportion to that demand plus one; a pick of an employer with no job left is
+/// drawn again.
+fn reallocate(
+    rs: &mut Stream,
+    demand: &mut [u32],
+    before: &[u32],
+    prefix: &mut Vec<u64>,
+    rho: f64,
+    target: u64,
+) {
+    let n = demand.len();
+    if n == 0 {
+        return;
+    }
+    // prefix[0..n]: cumulative demand; prefix[n..2n]: cumulative demand plus one.
+    prefix.clear();
+    let mut sum = 0u64;
+    for &d in before {
+        sum += u64::from(d);
+        prefix.push(sum);
+    }
+    let mut weight = 0u64;
+    for &d in before {
+        weight += u64::from(d) + 1;
+        prefix.push(weight);
+    }
+    let (by_size, by_size_plus_one) = prefix.split_at(n);
+    let destroy = binomial(rs, sum, rho);
+    let create = binomial(rs, sum, rho);
+    let mut current: u64 = demand.iter().map(|&d| u64::from(d)).sum();
+    for _ in 0..destroy {
+        current -= destroy_one(rs, demand, by_size, sum);
+    }
+    for _ in 0..create {
+        demand[pick(rs, by_size_plus_one, weight)] += 1;
+        current += 1;
+    }
+    while current < target {
+        demand[pick(rs, by_size_plus_one, weight)] += 1;
+        current += 1;
+    }
+    while current > target {
+        current -= destroy_one(rs, demand, by_size, sum);
+    }
+}
+
+/// Destroy one job at an employer drawn in proportion to `by_size` (cumulative, total `sum`),
+/// drawing again while the one drawn has no job left (at most 64 times, then the largest
+/// employer). Returns the jobs destroyed: 1, or 0 when there are none.
+fn destroy_one(rs: &mut Stream, demand: &mut [u32], by_size: &[u64], sum: u64) -> u64 {
+    if sum > 0 {
+        for _ in 0..64 {
+            let f = pick(rs, by_size, sum);
+            if demand[f] > 0 {
+                demand[f] -= 1;
+                return 1;
+            }
+        }
+    }
+    match demand
+        .iter()
+        .enumerate()
+        .max_by_key(|&(k, d)| (*d, usize::MAX - k))
+    {
+        Some((f, &d)) if d > 0 => {
+            demand[f] -= 1;
+            1
+        }
+        _ => 0,
+    }
+}
+
+/// The index drawn in proportion to the weights whose cumulative sums are `cumulative`
+/// (total `total > 0`).
+#[inline]
+fn pick(rs: &mut Stream, cumulative: &[u64], total: u64) -> usize {
+    let x = (rs.unit() * total as f64) as u64;
+    cumulative
+        .partition_point(|&c| c <= x)
+        .min(cumulative.len() - 1)
+}
+
+/// A worker an employer may give notice to, or withdraw a notice from: drawn by the scan, in
+/// worker order; the lowest keys go first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoticeCandidate {
+    pub id: u32,
+    pub employer: u32,
+    pub key: u64,
+}
+
+/// The employers' side of stage `apply`: departures, hires, notices, and the vacancies that
+/// follow.
+pub struct Staffing<'a> {
+    pub employers: &'a mut Employers,
+    pub plan: &'a mut Plan,
+}
+
+impl Staffing<'_> {
+    /// Lay out the vacancy slots as the search did (node by node, employer by employer), before
+    /// any vacancy changes in this step.
+    pub fn start(&mut self) {
+        self.plan.slots.clear();
+        let mut total = 0u64;
+        for &v in &self.employers.vacancies {
+            total += u64::from(v);
+            self.plan.slots.push(total);
+        }
+    }
+
+    /// The employer of vacancy slot `slot`.
+    pub fn employer_of_slot(&self, slot: u32) -> u32 {
+        self.plan.slots.partition_point(|&c| c <= u64::from(slot)) as u32
+    }
+
+    /// A worker of employer `f` leaves it (`noticed`: the worker was under notice). Returns
+    /// whether a replacement vacancy opened: it does when the job is still demanded.
+    pub fn depart(&mut self, f: u32, noticed: bool, flows: &mut Flows) -> bool {
+        let f = f as usize;
+        let e = &mut *self.employers;
+        let staffed = e.staff[f] - e.notices[f];
+        e.staff[f] -= 1;
+        if noticed {
+            e.notices[f] -= 1;
+            return false;
+        }
+        if staffed + e.vacancies[f] <= e.demand[f] {
+            e.vacancies[f] += 1;
+            flows.by_node[e.node[f] as usize][flow::VACANCIES_OPENED] += 1;
+            return true;
+        }
+        false
+    }
+
+    /// A hire fills one vacancy of employer `f`.
+    pub fn hire(&mut self, f: u32) {
+        let f = f as usize;
+        self.employers.vacancies[f] -= 1;
+        self.employers.staff[f] += 1;
+    }
+
+    /// Notices of the step to withdraw (`withdraw`) or to give, among `candidates` (sorted
+    /// here by employer and key), as many as each employer needs as things stand now.
+    /// `act(id, employer, employers)` withdraws or gives the candidate's notice if it is still
+    /// at the employer (with, or without, a notice), updating the employer's counts, and says
+    /// whether it did. Returns how many were withdrawn or given.
+    pub fn notices(
+        &mut self,
+        candidates: &mut [NoticeCandidate],
+        withdraw: bool,
+        mut act: impl FnMut(u32, u32, &mut Employers) -> bool,
+    ) -> u64 {
+        candidates.sort_unstable_by_key(|c| (c.employer, c.key, c.id));
+        let mut done = 0;
+        let mut k = 0;
+        while k < candidates.len() {
+            let f = candidates[k].employer;
+            let end = k + candidates[k..].partition_point(|c| c.employer == f);
+            let fu = f as usize;
+            let e = &mut *self.employers;
+            let staffed = e.staff[fu] - e.notices[fu];
+            // What the employer still needs, as things stand now.
+            let mut need = if withdraw {
+                e.demand[fu]
+                    .saturating_sub(staffed + e.vacancies[fu])
+                    .min(e.notices[fu])
+            } else {
+                staffed.saturating_sub(e.demand[fu])
+            };
+            for c in &candidates[k..end] {
+                if need == 0 {
+                    break;
+                }
+                if act(c.id, f, e) {
+                    need -= 1;
+                    done += 1;
+                }
+            }
+            k = end;
+        }
+        done
+    }
+
+    /// Open what demand is left unstaffed as vacancies, and set each node's vacancies to the
+    /// sum of its employers'.
+    pub fn finish(&mut self, vacancies: &mut [u64], flows: &mut Flows) {
+        let e = &mut *self.employers;
+        for (j, total) in vacancies.iter_mut().enumerate() {
+            let mut sum = 0u64;
+            for f in e.of_node(j) {
+                let staffed = e.staff[f] - e.notices[f];
+                debug_assert!(
+                    staffed <= e.demand[f],
+                    "employer {f}: {staffed} staffed beyond demand {}",
+                    e.demand[f]
+                );
+                let gap = e.demand[f].saturating_sub(staffed + e.vacancies[f]);
+                e.vacancies[f] += gap;
+                flows.by_node[j][flow::VACANCIES_OPENED] += u64::from(gap);
+                sum += u64::from(e.vacancies[f]);
+            }
+            *total = sum;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reallocation_reaches_the_target_and_never_goes_negative() {
+        let mut rs = StageKey::new(1, 0, 1, Draw::JobFlows).stream(0);
+        let mut prefix = Vec::new();
+        for (start, target, rho) in [
+            (vec![10u32, 0, 5, 1], 16u64, 0.1),
+            (vec![10, 0, 5, 1], 30, 0.0),
+            (vec![10, 0, 5, 1], 2, 0.5),
+            (vec![3, 3], 0, 0.2),
+            (vec![0, 0, 0], 4, 0.2),
+        ] {
+            let mut demand = start.clone();
+            reallocate(&mut rs, &mut demand, &start, &mut prefix, rho, target);
+            assert_eq!(
+                demand.iter().map(|&d| u64::from(d)).sum::<u64>(),
+                target,
+                "{start:?} -> {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn reallocation_creates_and_destroys_about_rho_of_the_jobs() {
+        let mut rs = StageKey::new(2, 0, 1, Draw::JobFlows).stream(0);
+        let mut prefix = Vec::new();
+        let start = vec![20u32; 5000];
+        let total: u64 = 100_000;
+        let (mut created, mut destroyed) = (0u64, 0u64);
+        let steps = 20;
+        for _ in 0..steps {
+            let mut demand = start.clone();
+            reallocate(&mut rs, &mut demand, &start, &mut prefix, 0.01, total);
+            for (d, b) in demand.iter().zip(&start) {
+                created += u64::from(d.saturating_sub(*b));
+                destroyed += u64::from(b.saturating_sub(*d));
+            }
+        }
+        // With 20 jobs an employer and 1 % drawn each way, an employer rarely gets both a
+        // creation and a destruction (a chance of about 0.2 x 0.2), so the net flows measured
+        // per employer are close to 1 %.
+        let rate = |x: u64| x as f64 / (total * steps) as f64;
+        assert!(
+            (0.0085..0.0102).contains(&rate(created)),
+            "{}",
+            rate(created)
+        );
+        assert_eq!(created, destroyed, "the node's total is unchanged");
+    }
+}

@@ -1,0 +1,181 @@
+//! The employers of every node: each one's demand (jobs), staff, staff under notice and open
+//! vacancies, in agent units. Employers of node j are `first[j]..first[j + 1]`, so that a
+//! node's vacancy slots are its employers' vacancies in employer order.
+//!
+//! Invariant at the end of every step (checked in debug builds by stage `census`):
+//! `staff - notices + vacancies == demand` for every employer: every demanded job is filled or
+//! vacant, and the jobs staffed beyond demand are exactly the ones under notice (destroyed
+//! jobs whose holders are still there).
+
+use crate::model::{Model, NodeId};
+use crate::rng::{Draw, StageKey};
+
+/// No employer: the unemployed and those in a course.
+pub const NO_EMPLOYER: u32 = u32::MAX;
+
+/// The employers of one replication (empty without `[employers]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Employers {
+    /// First employer of each node, and one past the last (`n_nodes + 1` entries).
+    pub first: Vec<u32>,
+    /// Node of each employer.
+    pub node: Vec<NodeId>,
+    /// Jobs the employer wants: filled plus vacant.
+    pub demand: Vec<u32>,
+    /// Workers employed, those under notice included.
+    pub staff: Vec<u32>,
+    /// Workers under notice: staffed jobs that demand no longer holds.
+    pub notices: Vec<u32>,
+    /// Open vacancies.
+    pub vacancies: Vec<u32>,
+}
+
+impl Employers {
+    pub fn len(&self) -> usize {
+        self.demand.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.demand.is_empty()
+    }
+
+    /// Employers of node `j`.
+    pub fn of_node(&self, j: usize) -> std::ops::Range<usize> {
+        self.first[j] as usize..self.first[j + 1] as usize
+    }
+
+    /// Heap bytes held.
+    pub fn bytes(&self) -> usize {
+        (self.first.capacity()
+            + self.node.capacity()
+            + self.demand.capacity()
+            + self.staff.capacity()
+            + self.notices.capacity()
+            + self.vacancies.capacity())
+            * 4
+    }
+
+    /// Check the employers against their workers: each employer's staff and notices are the
+    /// employed workers it has and those of them under notice, every employer has
+    /// `staff - notices + vacancies == demand`, and each node's `vacancies` are its employers'.
+    /// Debug builds check it after every step.
+    pub fn check(&self, w: &crate::world::Workers, vacancies: &[u64]) -> Result<(), String> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        for (j, &v) in vacancies.iter().enumerate() {
+            let sum: u64 = self.of_node(j).map(|f| u64::from(self.vacancies[f])).sum();
+            if sum != v {
+                return Err(format!("node {j}: {v} vacancies, its employers hold {sum}"));
+            }
+        }
+        let mut staff = vec![0u32; self.len()];
+        let mut notices = vec![0u32; self.len()];
+        for i in 0..w.len() {
+            let employed = w.status[i] == crate::agent::Status::Employed as u8;
+            let f = w.employer[i];
+            if employed != (f != NO_EMPLOYER) {
+                return Err(format!("worker {i}: employed {employed}, employer {f}"));
+            }
+            if !employed && w.notice_until[i] != 0 {
+                return Err(format!("worker {i} is not employed but under notice"));
+            }
+            if employed {
+                if self.node[f as usize] != w.node[i] {
+                    return Err(format!(
+                        "worker {i} works at node {} but its employer {f} is at node {}",
+                        w.node[i], self.node[f as usize]
+                    ));
+                }
+                staff[f as usize] += 1;
+                notices[f as usize] += u32::from(w.notice_until[i] != 0);
+            }
+        }
+        for f in 0..self.len() {
+            if staff[f] != self.staff[f] || notices[f] != self.notices[f] {
+                return Err(format!(
+                    "employer {f}: staff {} and notices {} kept, {} and {} counted",
+                    self.staff[f], self.notices[f], staff[f], notices[f]
+                ));
+            }
+            if self.staff[f] - self.notices[f] + self.vacancies[f] != self.demand[f] {
+                return Err(format!(
+                    "employer {f}: staff {} - notices {} + vacancies {} != demand {}",
+                    self.staff[f], self.notices[f], self.vacancies[f], self.demand[f]
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Employers for the initial world: node j gets `max(1, round((e_j + v_j) / mean_size))`
+    /// employers; each employed worker (`workers`: the node of each, `None` if not employed)
+    /// and each of the node's `vacancies[j]` goes to one of them drawn uniformly, and an
+    /// employer's demand is its staff plus its vacancies. Returns the employers and each
+    /// worker's employer.
+    pub fn initial(
+        model: &Model,
+        replication: u32,
+        mean_size: f64,
+        workers: &[Option<NodeId>],
+        vacancies: &[u64],
+    ) -> (Employers, Vec<u32>) {
+        let nn = model.n_nodes;
+        let mut jobs = vacancies.to_vec();
+        for j in workers.iter().flatten() {
+            jobs[*j as usize] += 1;
+        }
+        let mut first = Vec::with_capacity(nn + 1);
+        let mut node = Vec::new();
+        let mut total = 0u32;
+        for (j, &n) in jobs.iter().enumerate() {
+            first.push(total);
+            let count = ((n as f64 / mean_size).round() as u32).max(1);
+            node.extend(std::iter::repeat_n(j as NodeId, count as usize));
+            total += count;
+        }
+        first.push(total);
+        let n = total as usize;
+        let mut e = Employers {
+            first,
+            node,
+            demand: vec![0; n],
+            staff: vec![0; n],
+            notices: vec![0; n],
+            vacancies: vec![0; n],
+        };
+        let key = StageKey::new(
+            model.scenario.simulation.seed,
+            replication,
+            0,
+            Draw::InitialEmployers,
+        );
+        let employer: Vec<u32> = workers
+            .iter()
+            .enumerate()
+            .map(|(i, j)| match j {
+                Some(j) => {
+                    let range = e.of_node(*j as usize);
+                    let f = range.start as u32 + key.stream(i as u32).below(range.len() as u32);
+                    e.staff[f as usize] += 1;
+                    f
+                }
+                None => NO_EMPLOYER,
+            })
+            .collect();
+        // The vacancies' streams are numbered after the workers'.
+        let vkey = key.substream(1);
+        for (j, &v) in vacancies.iter().enumerate() {
+            let range = e.of_node(j);
+            let mut rs = vkey.stream(j as u32);
+            for _ in 0..v {
+                let f = range.start + rs.below(range.len() as u32) as usize;
+                e.vacancies[f] += 1;
+            }
+        }
+        for f in 0..n {
+            e.demand[f] = e.staff[f] + e.vacancies[f];
+        }
+        (e, employer)
+    }
+}
