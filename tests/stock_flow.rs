@@ -35,6 +35,9 @@ struct Params {
     weights: (f64, f64),
     /// Which policy blocks to add (bit per entry of `POLICIES`).
     policies: u8,
+    /// `[employers]`: mean size, monthly reallocation rate, notice months of permanent and
+    /// flexible contracts.
+    employers: Option<(f64, f64, u32, u32)>,
 }
 
 /// Policy blocks for random scenarios, with small budgets so that caps bind.
@@ -80,6 +83,7 @@ fn params() -> impl Strategy<Value = Params> {
             any::<u64>(),
             (0.2..2.0f64, 0.2..2.0f64),
             any::<u8>(),
+            prop::option::of((1.0..30.0f64, 0.0..0.1f64, 0u32..4, 0u32..3)),
         ),
     )
         .prop_map(|(a, b)| Params {
@@ -101,6 +105,7 @@ fn params() -> impl Strategy<Value = Params> {
             seed: b.7 >> 1,
             weights: b.8,
             policies: b.9,
+            employers: b.10,
         })
 }
 
@@ -159,6 +164,13 @@ fn toml_of(p: &Params) -> String {
         if p.policies & (1 << k) != 0 && !needs_s3 {
             t += &format!("[[policy]]\n{block}\n\n");
         }
+    }
+    if let Some((size, rho, permanent, flexible)) = p.employers {
+        t += &format!(
+            "[employers]\nmean_size = {size}\nreallocation_rate = {rho}\n\n\
+             [contracts.permanent]\nnotice_months = {permanent}\n\
+             [contracts.flexible]\nnotice_months = {flexible}\ndownsizing_weight = 3\n\n"
+        );
     }
     if let Some((depth, start, len)) = p.shock {
         t += &format!(
@@ -227,12 +239,19 @@ fn check_step(
             paid
         );
     }
-    // Every hire fills exactly one vacancy that was open at the start of the step.
+    // Every hire fills exactly one vacancy that was open at the start of the step (with
+    // employers: or that stage `demand` opened before the search).
     let mut filled = 0;
     for j in 0..model.n_nodes {
         let fl = &f.by_node[j];
+        let opened_before_search = if model.scenario.employers.is_some() {
+            fl[flow::VACANCIES_OPENED]
+        } else {
+            0
+        };
         prop_assert!(
-            fl[flow::VACANCIES_FILLED] + fl[flow::VACANCIES_EXPIRED] <= before.vacancies[j]
+            fl[flow::VACANCIES_FILLED] + fl[flow::VACANCIES_EXPIRED]
+                <= before.vacancies[j] + opened_before_search
         );
         prop_assert_eq!(
             after.vacancies[j],
@@ -276,6 +295,78 @@ fn check_step(
     Ok(())
 }
 
+/// The employers' rules over one step, from the employers and workers before (`e0`, `w0`)
+/// and the world after it.
+fn check_employers(
+    model: &Model,
+    e0: &labsim::world::Employers,
+    w0: &labsim::world::Workers,
+    world: &World,
+    after: &StepRecord,
+) -> Result<(), TestCaseError> {
+    let (e, w) = (&world.employers, &world.workers);
+    // Every job is filled, vacant or destroyed (held under notice), and each node's vacancies
+    // are its employers'; staff and notices are the workers' own.
+    prop_assert_eq!(e.check(w, &world.vacancies), Ok(()));
+    let employed = Status::Employed as u8;
+    let mut hires_in = vec![0u32; e.len()];
+    let mut departures = vec![0u32; e.len()];
+    for i in 0..w.len() {
+        let (was, is) = (w0.employer[i], w.employer[i]);
+        let stayed = w0.status[i] == employed && w.status[i] == employed && was == is;
+        if w0.status[i] == employed && !stayed {
+            departures[was as usize] += 1;
+        }
+        if w.status[i] == employed && !stayed {
+            hires_in[is as usize] += 1;
+        }
+        // No one is given notice (or dismissed without one) unless the employer's demand fell
+        // in this step: in particular never because someone else was hired.
+        let noticed_now = stayed && w0.notice_until[i] == 0 && w.notice_until[i] != 0;
+        let dismissed_unnoticed = w0.status[i] == employed
+            && w.status[i] == Status::Unemployed as u8
+            && w0.notice_until[i] == 0
+            && after.flows.by_node[w0.node[i] as usize][flow::DISMISSALS] > 0;
+        if noticed_now {
+            prop_assert!(
+                e.demand[was as usize] < e0.demand[was as usize],
+                "worker {} got notice at employer {} whose demand went {} -> {}",
+                i,
+                was,
+                e0.demand[was as usize],
+                e.demand[was as usize]
+            );
+        }
+        if dismissed_unnoticed && e.demand[was as usize] >= e0.demand[was as usize] {
+            // A separation, not a dismissal: the separations flow covers it.
+            prop_assert!(after.flows.by_node[w0.node[i] as usize][flow::SEPARATIONS] > 0);
+        }
+    }
+    for f in 0..e.len() {
+        // Where demand held and nobody was under notice, every departure opened exactly one
+        // replacement vacancy and every hire filled one.
+        if e.demand[f] == e0.demand[f] && e0.notices[f] == 0 {
+            prop_assert_eq!(
+                i64::from(e.vacancies[f]),
+                i64::from(e0.vacancies[f]) - i64::from(hires_in[f]) + i64::from(departures[f]),
+                "employer {}",
+                f
+            );
+        }
+    }
+    // Gross job creation and destruction are the rises and falls of the employers' demand.
+    for j in 0..model.n_nodes {
+        let (mut up, mut down) = (0u64, 0u64);
+        for f in e.of_node(j) {
+            up += u64::from(e.demand[f].saturating_sub(e0.demand[f]));
+            down += u64::from(e0.demand[f].saturating_sub(e.demand[f]));
+        }
+        prop_assert_eq!(after.flows.by_node[j][flow::JOB_CREATION], up);
+        prop_assert_eq!(after.flows.by_node[j][flow::JOB_DESTRUCTION], down);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
@@ -295,7 +386,11 @@ proptest! {
         for _ in 0..model.scenario.simulation.steps {
             let vacancies_at_start = world.vacancies.clone();
             let w0 = world.workers.clone();
+            let e0 = world.employers.clone();
             let after = stepper.step(&model, &mut world);
+            if model.scenario.employers.is_some() {
+                check_employers(&model, &e0, &w0, &world, &after)?;
+            }
             // Qualifications only grow; a completed course adds the qualification of the
             // sector it was for (the trainee's new node); a double qualification pays for
             // exactly the completers whose recognitions it widened (checked below).
@@ -307,10 +402,15 @@ proptest! {
                 // Recognitions are of the scenario's countries only.
                 prop_assert_eq!(u32::from(w.recognised[i]) >> model.n_countries, 0, "worker {}", i);
                 let now = labsim::agent::CLOCK_ORIGIN + after.step as u16;
-                // An employee starts a course only where the node is at risk (demand below
-                // employment at the start of the step).
+                // An employee starts a course only when at risk at the start of the step: under
+                // notice with employers, else at a node whose demand is below its employment.
                 if w0.status[i] == Status::Employed as u8 && w.status[i] == training {
-                    prop_assert!(stepper.rules.at_risk[w0.node[i] as usize], "worker {} trained from a node not at risk", i);
+                    let at_risk = if model.scenario.employers.is_some() {
+                        w0.notice_until[i] != 0
+                    } else {
+                        stepper.rules.at_risk[w0.node[i] as usize]
+                    };
+                    prop_assert!(at_risk, "worker {} trained while not at risk", i);
                 }
                 // A course lasts exactly its sector's training steps; one taken up from
                 // unemployment follows at least the minimum unemployment spell.
@@ -449,7 +549,8 @@ proptest! {
                     cost
                 );
             }
-            // No worker is hired twice, no node hires more than it had vacancies.
+            // No worker is hired twice, no node hires more than the vacancies the search saw
+            // (those at the start of the step; with employers, after stage `demand`).
             let hires = &stepper.matching.hires;
             let unique: HashSet<u32> = hires.iter().map(|h| h.worker).collect();
             prop_assert_eq!(unique.len(), hires.len());
@@ -457,8 +558,12 @@ proptest! {
             for h in hires {
                 per_node[h.node as usize] += 1;
             }
+            let slots = &stepper.search.slot_start;
             for j in 0..model.n_nodes {
-                prop_assert!(per_node[j] <= vacancies_at_start[j]);
+                prop_assert!(per_node[j] <= slots[j + 1] - slots[j]);
+                if model.scenario.employers.is_none() {
+                    prop_assert_eq!(slots[j + 1] - slots[j], vacancies_at_start[j]);
+                }
             }
             check_step(&model, &before, &after, agents)?;
             before = after;

@@ -118,7 +118,7 @@ pub fn transitions(
         e.notice = false;
         census.tally(model, e, true);
         if employers {
-            staffing.depart(w.employer[i], noticed, flows);
+            staffing.depart(w.employer[i], noticed);
             w.employer[i] = NO_EMPLOYER;
             w.notice_until[i] = 0;
         }
@@ -135,7 +135,7 @@ pub fn transitions(
             continue;
         }
         census.tally(model, entry(w, i), false);
-        staffing.depart(w.employer[i], true, flows);
+        staffing.depart(w.employer[i], true);
         dismiss(w, i, now);
         census.tally(model, entry(w, i), true);
         let (h, j) = (w.home[i] as usize, w.node[i] as usize);
@@ -183,7 +183,7 @@ pub fn transitions(
         flows.spend(money::TRAINING_PRIVATE, h, at, pay.private);
         census.tally(model, entry(w, i), false);
         if employers && employed {
-            staffing.depart(w.employer[i], w.notice_until[i] != 0, flows);
+            staffing.depart(w.employer[i], w.notice_until[i] != 0);
             w.employer[i] = NO_EMPLOYER;
             w.notice_until[i] = 0;
         }
@@ -259,7 +259,7 @@ pub fn transitions(
             // job-to-job move) is replaced while its demand holds.
             let to = staffing.employer_of_slot(hire.slot);
             if me.status == Status::Employed as u8 {
-                staffing.depart(w.employer[i], noticed, flows);
+                staffing.depart(w.employer[i], noticed);
             }
             staffing.hire(to);
             w.employer[i] = to;

@@ -8,12 +8,13 @@
 //!   vacancies its demand no longer holds, plans the notices it must give (staff beyond
 //!   demand) or the notices it can withdraw (demand beyond staff), and opens vacancies for the
 //!   rest of its demand.
-//! - stage `apply` ([`Staffing`]): every departure (separation, dismissal, job-to-job move,
-//!   training start) of a worker whose job demand still holds opens one replacement vacancy;
-//!   a hire fills the vacancy its application landed on; notices are withdrawn (in the order
-//!   of a uniform key) and given (flexible contracts first: an exponential race weighted by
-//!   the contract's `downsizing_weight`) among the candidates the scan collected; and what
-//!   demand is left unstaffed is opened as vacancies.
+//! - stage `apply` ([`Staffing`]): a hire fills the vacancy its application landed on;
+//!   notices are withdrawn (in the order of a uniform key) and given (flexible contracts
+//!   first: an exponential race weighted by the contract's `downsizing_weight`) among the
+//!   candidates the scan collected; and, at the end, what demand is left unstaffed is opened
+//!   as vacancies, so that every departure (separation, dismissal, job-to-job move, training
+//!   start) of a worker whose job is still demanded opens one replacement vacancy, and a
+//!   departure from a job under notice (or beyond demand) opens none.
 //!
 //! After the step `staff - notices + vacancies == demand` for every employer (see
 //! [`crate::world::employers`]); no hire makes an employer exceed its demand, so no one is
@@ -246,23 +247,14 @@ impl Staffing<'_> {
         self.plan.slots.partition_point(|&c| c <= u64::from(slot)) as u32
     }
 
-    /// A worker of employer `f` leaves it (`noticed`: the worker was under notice). Returns
-    /// whether a replacement vacancy opened: it does when the job is still demanded.
-    pub fn depart(&mut self, f: u32, noticed: bool, flows: &mut Flows) -> bool {
+    /// A worker of employer `f` leaves it (`noticed`: the worker was under notice). Its job,
+    /// if still demanded, is opened again as a vacancy by [`Staffing::finish`].
+    pub fn depart(&mut self, f: u32, noticed: bool) {
         let f = f as usize;
-        let e = &mut *self.employers;
-        let staffed = e.staff[f] - e.notices[f];
-        e.staff[f] -= 1;
+        self.employers.staff[f] -= 1;
         if noticed {
-            e.notices[f] -= 1;
-            return false;
+            self.employers.notices[f] -= 1;
         }
-        if staffed + e.vacancies[f] <= e.demand[f] {
-            e.vacancies[f] += 1;
-            flows.by_node[e.node[f] as usize][flow::VACANCIES_OPENED] += 1;
-            return true;
-        }
-        false
     }
 
     /// A hire fills one vacancy of employer `f`.
@@ -314,8 +306,9 @@ impl Staffing<'_> {
         done
     }
 
-    /// Open what demand is left unstaffed as vacancies, and set each node's vacancies to the
-    /// sum of its employers'.
+    /// Open what demand is left unstaffed as vacancies (the replacement vacancies of the
+    /// step's departures, and any notice that could not be withdrawn because its holder left),
+    /// and set each node's vacancies to the sum of its employers'.
     pub fn finish(&mut self, vacancies: &mut [u64], flows: &mut Flows) {
         let e = &mut *self.employers;
         for (j, total) in vacancies.iter_mut().enumerate() {
