@@ -484,7 +484,7 @@ fn cell(t: &Target, x: f64) -> String {
     }
     match t.metric {
         UnemploymentRate | VacancyRate | UnemploymentToJob | JobToUnemployment | JobToJob
-        | SectorChangePerYear => format!("{:.2} %", x * 100.0),
+        | JobCreation | JobDestruction | SectorChangePerYear => format!("{:.2} %", x * 100.0),
         Tightness | VacancyDurationMonths => format!("{x:.2}"),
         CrossBorderCommuters => format!("{x:.0}"),
     }

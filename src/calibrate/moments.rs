@@ -1,6 +1,7 @@
 //! Moments of a run, computed from its step records the way `series.csv` reports them: rates
 //! are the mean of the per-step rate over the window, flow rates the ratio of the window's
-//! summed flow to its summed stock (per month), commuters the mean stock (persons).
+//! summed flow to its summed stock (per month; gross job flows per filled job), commuters the
+//! mean stock (persons).
 
 use super::targets::{Metric, Target};
 use crate::metrics::StepRecord;
@@ -93,6 +94,8 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
                 Metric::VacancyDurationMonths => {
                     (m.vacancies, m.vacancies_filled + m.vacancies_expired)
                 }
+                Metric::JobCreation => (m.job_creation, m.jobs),
+                Metric::JobDestruction => (m.job_destruction, m.jobs),
                 Metric::CrossBorderCommuters => unreachable!("handled above"),
             };
             a.0 += num;
@@ -108,9 +111,11 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
             }
             let ratio = num / den;
             match t.metric {
-                Metric::UnemploymentToJob | Metric::JobToUnemployment | Metric::JobToJob => {
-                    ratio / months
-                }
+                Metric::UnemploymentToJob
+                | Metric::JobToUnemployment
+                | Metric::JobToJob
+                | Metric::JobCreation
+                | Metric::JobDestruction => ratio / months,
                 Metric::SectorChangePerYear => ratio * 12.0 / months,
                 Metric::VacancyDurationMonths => ratio * months,
                 _ => ratio,

@@ -35,10 +35,14 @@ pub enum Metric {
     /// Employed persons living in one country and working in another (`level = "pair"`,
     /// `key = "DE-NL"`: home-work).
     CrossBorderCommuters,
+    /// Gross job creation per filled job per month (with `[employers]`).
+    JobCreation,
+    /// Gross job destruction per filled job per month (with `[employers]`).
+    JobDestruction,
 }
 
 /// Every metric with its name in a targets file.
-pub const METRICS: [(&str, Metric); 9] = [
+pub const METRICS: [(&str, Metric); 11] = [
     ("unemployment_rate", Metric::UnemploymentRate),
     ("vacancy_rate", Metric::VacancyRate),
     ("tightness", Metric::Tightness),
@@ -48,6 +52,8 @@ pub const METRICS: [(&str, Metric); 9] = [
     ("sector_change_per_year", Metric::SectorChangePerYear),
     ("vacancy_duration_months", Metric::VacancyDurationMonths),
     ("cross_border_commuters", Metric::CrossBorderCommuters),
+    ("job_creation", Metric::JobCreation),
+    ("job_destruction", Metric::JobDestruction),
 ];
 
 impl Metric {
@@ -60,7 +66,9 @@ impl Metric {
             | Metric::VacancyRate
             | Metric::UnemploymentToJob
             | Metric::JobToUnemployment
-            | Metric::JobToJob => 1.0,
+            | Metric::JobToJob
+            | Metric::JobCreation
+            | Metric::JobDestruction => 1.0,
             Metric::SectorChangePerYear => 12.0,
             Metric::Tightness => 1e6,
             Metric::VacancyDurationMonths => 1e6,
