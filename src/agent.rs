@@ -17,4 +17,7 @@ pub enum Status {
     Employed = 0,
     Unemployed = 1,
     Training = 2,
+    /// Outside the labour force (with `[population]`): retired, or a school leaver still to
+    /// enter.
+    Inactive = 3,
 }

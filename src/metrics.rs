@@ -18,7 +18,11 @@ pub mod node {
     pub const CROSS_BORDER_IN: usize = 7;
     /// Employed under notice of dismissal (with `[employers]`).
     pub const UNDER_NOTICE: usize = 8;
-    pub const N: usize = 9;
+    /// Outside the labour force (with `[population]`).
+    pub const INACTIVE: usize = 9;
+    /// Unemployed by age group: `UNEMPLOYED_BY_AGE + age`.
+    pub const UNEMPLOYED_BY_AGE: usize = 10;
+    pub const N: usize = 13;
 }
 
 /// Stocks per home region.
@@ -31,7 +35,11 @@ pub mod home {
     pub const CROSS_BORDER_OUT: usize = 4;
     /// Employed residents under notice of dismissal.
     pub const UNDER_NOTICE: usize = 5;
-    pub const N: usize = 6;
+    /// Residents outside the labour force.
+    pub const INACTIVE: usize = 6;
+    /// Unemployed residents by age group: `UNEMPLOYED_BY_AGE + age`.
+    pub const UNEMPLOYED_BY_AGE: usize = 7;
+    pub const N: usize = 10;
 }
 
 /// Flow counters, kept both by node and by home region.
@@ -62,7 +70,13 @@ pub mod flow {
     /// fall, of their demand during the step (by node only).
     pub const JOB_CREATION: usize = 16;
     pub const JOB_DESTRUCTION: usize = 17;
-    pub const N: usize = 18;
+    /// Retirements out of the labour force, and school leavers entering it (with
+    /// `[population]`).
+    pub const RETIREMENTS: usize = 18;
+    pub const ENTRIES: usize = 19;
+    /// Of [`RETIREMENTS`], those who retired from a job.
+    pub const RETIREMENTS_EMPLOYED: usize = 20;
+    pub const N: usize = 21;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).
@@ -120,7 +134,9 @@ impl Census {
     pub fn workers(&self) -> u64 {
         self.by_home
             .iter()
-            .map(|h| h[home::EMPLOYED] + h[home::UNEMPLOYED] + h[home::TRAINING])
+            .map(|h| {
+                h[home::EMPLOYED] + h[home::UNEMPLOYED] + h[home::TRAINING] + h[home::INACTIVE]
+            })
             .sum()
     }
 }

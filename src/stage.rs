@@ -94,6 +94,8 @@ stages! {
         Enrolment = 9,
         /// The order in which an employer whose demand fell gives notice, and withdraws it.
         Notice = 14,
+        /// Ageing, retirement, and school leavers' entry and qualification (sub-streams).
+        Population = 15,
     }
     /// Vacancy openings per node.
     Openings "openings" {

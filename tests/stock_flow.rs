@@ -38,6 +38,8 @@ struct Params {
     /// `[employers]`: mean size, monthly reallocation rate, notice months of permanent and
     /// flexible contracts.
     employers: Option<(f64, f64, u32, u32)>,
+    /// `[population]`: yearly retirement rate, school leavers' rate, summer share.
+    population: Option<(f64, f64, f64)>,
 }
 
 /// Policy blocks for random scenarios, with small budgets so that caps bind.
@@ -84,6 +86,7 @@ fn params() -> impl Strategy<Value = Params> {
             (0.2..2.0f64, 0.2..2.0f64),
             any::<u8>(),
             prop::option::of((1.0..30.0f64, 0.0..0.1f64, 0u32..4, 0u32..3)),
+            prop::option::of((0.0..0.5f64, 0.0..0.5f64, 0.0..1.0f64)),
         ),
     )
         .prop_map(|(a, b)| Params {
@@ -106,6 +109,7 @@ fn params() -> impl Strategy<Value = Params> {
             weights: b.8,
             policies: b.9,
             employers: b.10,
+            population: b.11,
         })
 }
 
@@ -172,6 +176,12 @@ fn toml_of(p: &Params) -> String {
              [contracts.flexible]\nnotice_months = {flexible}\ndownsizing_weight = 3\n\n"
         );
     }
+    if let Some((retirement, leavers, summer)) = p.population {
+        t += &format!(
+            "[population]\nretirement_rate = {retirement}\nschool_leavers_rate = {leavers}\n\
+             summer_share = {summer}\n\n"
+        );
+    }
     if let Some((depth, start, len)) = p.shock {
         t += &format!(
             "[[demand.shock]]\nsectors = [\"s0\"]\ndepth = {depth}\nstart = {start}\nend = {}\nrecovery = 3\n\n",
@@ -193,7 +203,7 @@ fn check_step(
     let by_node: u64 = a
         .by_node
         .iter()
-        .map(|n| n[node::EMPLOYED] + n[node::UNEMPLOYED] + n[node::TRAINING])
+        .map(|n| n[node::EMPLOYED] + n[node::UNEMPLOYED] + n[node::TRAINING] + n[node::INACTIVE])
         .sum();
     prop_assert_eq!(by_node, agents);
     let contracts: u64 = a.by_node.iter().map(|n| n[1] + n[2] + n[3]).sum();
@@ -203,22 +213,39 @@ fn check_step(
     // Flows reconcile the stocks of every home region.
     for h in 0..model.n_regions {
         let fl = &f.by_home[h];
-        let (e0, u0, t0) = (
+        let (e0, u0, t0, i0) = (
             b.by_home[h][home::EMPLOYED] as i64,
             b.by_home[h][home::UNEMPLOYED] as i64,
             b.by_home[h][home::TRAINING] as i64,
+            b.by_home[h][home::INACTIVE] as i64,
         );
         let g = |k: usize| fl[k] as i64;
         let train_from_u = g(flow::TRAINING_STARTS) - g(flow::TRAINING_STARTS_EMPLOYED);
+        let retired_employed = g(flow::RETIREMENTS_EMPLOYED);
+        let retired_unemployed = g(flow::RETIREMENTS) - retired_employed;
         prop_assert_eq!(
             a.by_home[h][home::EMPLOYED] as i64,
             e0 - g(flow::SEPARATIONS) - g(flow::TRAINING_STARTS_EMPLOYED)
                 + g(flow::HIRES_FROM_UNEMPLOYMENT)
+                - retired_employed
         );
         prop_assert_eq!(
             a.by_home[h][home::UNEMPLOYED] as i64,
             u0 + g(flow::SEPARATIONS) - g(flow::HIRES_FROM_UNEMPLOYMENT) - train_from_u
                 + g(flow::TRAINING_COMPLETIONS)
+                - retired_unemployed
+                + g(flow::ENTRIES)
+        );
+        prop_assert_eq!(
+            a.by_home[h][home::INACTIVE] as i64,
+            i0 + g(flow::RETIREMENTS) - g(flow::ENTRIES)
+        );
+        // Unemployment by age group adds up to unemployment.
+        prop_assert_eq!(
+            (0..3)
+                .map(|k| a.by_home[h][home::UNEMPLOYED_BY_AGE + k])
+                .sum::<u64>(),
+            a.by_home[h][home::UNEMPLOYED]
         );
         prop_assert_eq!(
             a.by_home[h][home::TRAINING] as i64,
@@ -293,6 +320,14 @@ fn check_step(
             .all(|(x, name)| x.is_finite() || name == "tightness"));
     }
     Ok(())
+}
+
+/// Whether worker `i` was or is outside the labour force over the step (with `[population]`):
+/// a retiree, or a school leaver who entered as a new person in a recycled slot, to whom the
+/// rules for one person's history do not apply.
+fn outside(w0: &labsim::world::Workers, w: &labsim::world::Workers, i: usize) -> bool {
+    let inactive = Status::Inactive as u8;
+    w0.status[i] == inactive || w.status[i] == inactive
 }
 
 /// The employers' rules over one step, from the employers and workers before (`e0`, `w0`)
@@ -398,6 +433,9 @@ proptest! {
             let training = Status::Training as u8;
             let mut widened = 0u64;
             for i in 0..w.len() {
+                if outside(&w0, w, i) {
+                    continue;
+                }
                 prop_assert_eq!(w.quals[i] & w0.quals[i], w0.quals[i]);
                 // Recognitions are of the scenario's countries only.
                 prop_assert_eq!(u32::from(w.recognised[i]) >> model.n_countries, 0, "worker {}", i);
@@ -440,6 +478,9 @@ proptest! {
                 if p.kind.name() == "language_course" && active(p) { m | 1 << k } else { m }
             });
             for i in 0..w.len() {
+                if outside(&w0, w, i) {
+                    continue;
+                }
                 let joined = w.flags[i] & !w0.flags[i];
                 for (p, policy) in model.scenario.policies.iter().enumerate() {
                     if joined & (1 << p) != 0 {
@@ -469,6 +510,9 @@ proptest! {
             // always grants it where the rule succeeds with certainty.
             let (mut granted, mut ambiguous, mut both) = (0u64, 0u64, 0u64);
             for i in 0..w.len() {
+                if outside(&w0, w, i) {
+                    continue;
+                }
                 let c = w0.recog_target[i];
                 if c == labsim::agent::NONE_U8 || w.recog_target[i] != labsim::agent::NONE_U8 {
                     continue;
@@ -505,6 +549,9 @@ proptest! {
             let now = labsim::agent::CLOCK_ORIGIN + after.step as u16;
             let none = labsim::agent::NONE_U8;
             for i in 0..w.len() {
+                if outside(&w0, w, i) {
+                    continue;
+                }
                 let (was, is) = (w0.recog_target[i], w.recog_target[i]);
                 if was != none {
                     prop_assert_eq!(is == none, now >= w0.recog_until[i], "worker {} at {}", i, now);

@@ -129,6 +129,20 @@ metrics! {
     cross_sector_moves: Persons,
     /// Hires into a job in another country than the worker's home (persons per step).
     cross_border_hires: Persons,
+    /// Unemployed persons under 27 (persons).
+    unemployed_under_27: Persons,
+    /// Unemployed persons aged 27-49 (persons).
+    unemployed_27_49: Persons,
+    /// Unemployed persons aged 50 and over (persons).
+    unemployed_50_plus: Persons,
+    /// Persons outside the labour force in the population (with `[population]`: the retired
+    /// and the school leavers still to enter) (persons).
+    inactive: Persons,
+    /// Retirements out of the labour force (persons per step; with `[population]`).
+    retirements: Persons,
+    /// School leavers entering the labour force, unemployed (persons per step; with
+    /// `[population]`).
+    entries: Persons,
     /// Unemployed persons whose spell has reached `mechanics.long_term_months` (12 by default)
     /// (persons).
     long_term_unemployed: Persons,

@@ -210,6 +210,9 @@ pub struct Scenario {
     /// `[employers]`: employers within each node ([`EmployerParams`]); `None` keeps the published
     /// node-level rules of del Rio-Chanona et al. (2021).
     pub employers: Option<EmployerParams>,
+    /// `[population]`: retirement, school leavers and ageing ([`Population`]); `None` keeps
+    /// the population closed.
+    pub population: Option<Population>,
     pub demand: Demand,
     pub contracts: [ContractParams; 3],
     pub ages: [AgeParams; 3],
@@ -366,6 +369,24 @@ pub struct ContractParams {
     pub notice_steps: u32,
 }
 
+/// `[population]`: workers of the oldest age group retire, school leavers enter the labour
+/// force (with a summer peak) through the pool of those outside it, and workers age from one
+/// group to the next at rates that keep the age shares stationary (docs/MODEL.md 2b).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Population {
+    /// Probability per step that a worker aged 50+ in the labour force retires.
+    pub retirement: f64,
+    /// School leavers entering per year, as a share of the labour force.
+    pub school_leavers_per_year: f64,
+    /// Share of a year's school leavers who enter in June, July and August.
+    pub summer_share: f64,
+    /// Probability per step of moving to the next age group, for the two younger groups.
+    pub ageing: [f64; 2],
+    /// Agents outside the labour force at the start, as a share of the labour force (one
+    /// year's school leavers: the pool they enter from).
+    pub pool_share: f64,
+}
+
 /// `[employers]`: each node's jobs belong to employers whose demand moves with idiosyncratic
 /// shocks; vacancies are the demanded jobs not filled, a departure opens a replacement
 /// vacancy while demand holds, and a fall in demand gives notice (docs/MODEL.md, labour demand).
@@ -491,6 +512,15 @@ impl Scenario {
     pub fn n_workers(&self) -> u64 {
         self.regions.iter().fold(0, |n: u64, r| {
             n.saturating_add((r.labour_force * self.simulation.scale).round() as u64)
+                .saturating_add(self.pool_agents(r.labour_force))
+        })
+    }
+
+    /// Agents outside the labour force at the start in a region of `labour_force` persons
+    /// (with `[population]`).
+    pub fn pool_agents(&self, labour_force: f64) -> u64 {
+        self.population.as_ref().map_or(0, |p| {
+            (labour_force * p.pool_share * self.simulation.scale).round() as u64
         })
     }
 

@@ -18,6 +18,7 @@ pub struct RawScenario {
     pub simulation: Option<RawSimulation>,
     pub mechanics: Option<RawMechanics>,
     pub employers: Option<RawEmployers>,
+    pub population: Option<RawPopulation>,
     pub demand: Option<RawDemand>,
     pub contracts: Option<RawContracts>,
     pub ages: Option<RawAges>,
@@ -121,6 +122,14 @@ pub struct RawContract {
     pub separation_multiplier: Option<f64>,
     pub downsizing_weight: Option<f64>,
     pub notice_months: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    pub retirement_rate: Option<f64>,
+    pub school_leavers_rate: Option<f64>,
+    pub summer_share: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

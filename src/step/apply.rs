@@ -81,6 +81,7 @@ pub fn transitions(
         long_term: w.status[i] == Status::Unemployed as u8
             && u32::from(now - w.spell_start[i]) >= long_term,
         notice: w.notice_until[i] != 0,
+        age: w.age[i],
     };
     // Employers whose demand rose withdraw notices first (before anyone leaves, so that a
     // notice that ends this step can still be withdrawn).
@@ -112,6 +113,7 @@ pub fn transitions(
             contract: sep.contract,
             long_term: false,
             notice: noticed,
+            age: w.age[i],
         };
         census.tally(model, e, false);
         e.status = Status::Unemployed as u8;
@@ -125,6 +127,37 @@ pub fn transitions(
         w.status[i] = Status::Unemployed as u8;
         w.spell_start[i] = now;
         flows.count(flow::SEPARATIONS, e.home, e.node);
+    }
+
+    // Retirements (with `[population]`): out of the labour force; a job left is replaced
+    // while its demand holds.
+    for &id in &events.retirements {
+        let i = id as usize;
+        census.tally(model, entry(w, i), false);
+        if w.status[i] == Status::Employed as u8 {
+            flows.count(
+                flow::RETIREMENTS_EMPLOYED,
+                w.home[i] as usize,
+                w.node[i] as usize,
+            );
+            if employers {
+                staffing.depart(w.employer[i], w.notice_until[i] != 0);
+            }
+        }
+        w.status[i] = Status::Inactive as u8;
+        w.spell_start[i] = now;
+        w.employer[i] = NO_EMPLOYER;
+        w.notice_until[i] = 0;
+        // Retirement ends policy participation, without a placement.
+        let leaving = w.flags[i] & levers.active & levers.enrolling;
+        for p in 0..s.policies.len() {
+            if leaving & (1 << p) != 0 {
+                book.leave(p);
+            }
+        }
+        w.flags[i] = 0;
+        census.tally(model, entry(w, i), true);
+        flows.count(flow::RETIREMENTS, w.home[i] as usize, w.node[i] as usize);
     }
 
     // Notices that end this step and were not withdrawn: the job was destroyed, so no
@@ -252,6 +285,7 @@ pub fn transitions(
             contract: me.contract,
             long_term: me.long_term,
             notice: noticed,
+            age: w.age[i],
         };
         census.tally(model, before, false);
         if employers {
@@ -274,6 +308,7 @@ pub fn transitions(
             contract,
             long_term: false,
             notice: false,
+            age: w.age[i],
         };
         census.tally(model, after, true);
         // A hire ends policy participation; policies still running count a placement.
@@ -327,6 +362,38 @@ pub fn transitions(
         staffing.finish(&mut world.vacancies, flows);
     }
 
+    // School leavers enter the labour force, unemployed, qualified for a sector drawn from
+    // their home region's employment shares, with a diploma of their home country; and
+    // workers move to the next age group.
+    if s.population.is_some() {
+        let key = StageKey::new(seed, rep, t, Draw::Population).substream(3);
+        for &id in &events.entries {
+            let i = id as usize;
+            let h = w.home[i] as usize;
+            let country = model.region_country[h];
+            let shares = &s.regions[h].sector_shares;
+            let sector = pick_share(shares, crate::rng::unit_f64(key.word(id)));
+            census.tally(model, entry(w, i), false);
+            w.status[i] = Status::Unemployed as u8;
+            w.age[i] = 0;
+            w.node[i] = model.node(h, sector);
+            w.quals[i] = 1 << sector;
+            w.diploma[i] = country;
+            w.recognised[i] = 1 << country;
+            w.train_target[i] = NONE_U8;
+            w.recog_target[i] = NONE_U8;
+            w.spell_start[i] = now;
+            census.tally(model, entry(w, i), true);
+            flows.count(flow::ENTRIES, h, w.node[i] as usize);
+        }
+        for &id in &events.ageing {
+            let i = id as usize;
+            census.tally(model, entry(w, i), false);
+            w.age[i] += 1;
+            census.tally(model, entry(w, i), true);
+        }
+    }
+
     // Enrolments, in worker order, each only if the policy's budget allows. A worker whose
     // situation changed this step (hired, separated, in a course) is not enrolled.
     for &(id, p) in &events.enrolments {
@@ -373,6 +440,19 @@ fn dismiss(w: &mut crate::world::Workers, i: usize, now: u16) {
     w.spell_start[i] = now;
     w.employer[i] = NO_EMPLOYER;
     w.notice_until[i] = 0;
+}
+
+/// The index of the bucket `u` (uniform in [0, 1)) falls in, for shares summing to about 1.
+fn pick_share(shares: &[f64], mut u: f64) -> usize {
+    let total: f64 = shares.iter().sum();
+    u *= total;
+    for (k, x) in shares.iter().enumerate() {
+        if u < *x {
+            return k;
+        }
+        u -= x;
+    }
+    shares.iter().rposition(|x| *x > 0.0).unwrap_or(0)
 }
 
 /// The contract of a hire, from a uniform draw `u` in [0, 1) and the sector's contract shares

@@ -29,6 +29,8 @@ pub struct Entry {
     pub long_term: bool,
     /// Employed under notice of dismissal.
     pub notice: bool,
+    /// Age group.
+    pub age: u8,
 }
 
 impl Census {
@@ -64,13 +66,18 @@ impl Census {
         } else if e.status == Status::Unemployed as u8 {
             step(&mut self.by_node[j][node::UNEMPLOYED]);
             step(&mut self.by_home[h][home::UNEMPLOYED]);
+            step(&mut self.by_node[j][node::UNEMPLOYED_BY_AGE + e.age as usize]);
+            step(&mut self.by_home[h][home::UNEMPLOYED_BY_AGE + e.age as usize]);
             if e.long_term {
                 step(&mut self.by_node[j][node::LONG_TERM]);
                 step(&mut self.by_home[h][home::LONG_TERM]);
             }
-        } else {
+        } else if e.status == Status::Training as u8 {
             step(&mut self.by_node[j][node::TRAINING]);
             step(&mut self.by_home[h][home::TRAINING]);
+        } else {
+            step(&mut self.by_node[j][node::INACTIVE]);
+            step(&mut self.by_home[h][home::INACTIVE]);
         }
     }
 }

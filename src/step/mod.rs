@@ -21,6 +21,7 @@ pub mod census;
 pub mod demand;
 pub mod employers;
 pub mod matching;
+pub mod population;
 pub mod scan;
 pub mod search;
 pub mod separations;
@@ -51,6 +52,9 @@ pub struct Stepper {
     pub openings: Vec<u64>,
     /// The employers' plan of the step (with `[employers]`).
     pub plan: employers::Plan,
+    /// Per home region, the threshold of an inactive worker's entry this step (with
+    /// `[population]`).
+    pub entry: Vec<u64>,
     pub flows: Flows,
     /// What the active policies change this step.
     pub levers: Levers,
@@ -59,6 +63,9 @@ pub struct Stepper {
     /// Inside the burn-in ([`Stepper::burn_in`]): demand stays at its level of step 0 and no
     /// policy acts.
     burning: bool,
+    /// Steps from the step being taken to step 1 of the reported run: the burn-in's steps come
+    /// before it, so that the calendar (school leavers' summer) runs through the burn-in too.
+    calendar_offset: i64,
 }
 
 /// Marks the replication number of the burn-in's random numbers, so that they differ from the
@@ -81,10 +88,12 @@ impl Stepper {
             matching: matching::MatchBuffers::default(),
             openings: vec![0; nn],
             plan: employers::Plan::default(),
+            entry: vec![0; nr],
             flows: Flows::new(nn, nr, nc),
             levers: Levers::new(model),
             timers: [0.0; Stage::COUNT],
             burning: false,
+            calendar_offset: 0,
         }
     }
 
@@ -100,10 +109,12 @@ impl Stepper {
         let replication = world.replication;
         world.replication = replication | BURN_IN;
         self.burning = true;
+        self.calendar_offset = -i64::from(steps);
         for _ in 0..steps {
             self.step(model, world);
         }
         self.burning = false;
+        self.calendar_offset = 0;
         world.replication = replication;
         world.rewind();
     }
@@ -169,6 +180,10 @@ impl Stepper {
         if model.scenario.employers.is_some() {
             employers::adjust(model, world, t, &self.demand, &mut self.plan);
         }
+        if let Some(p) = &model.scenario.population {
+            let calendar = i64::from(t) + self.calendar_offset;
+            population::entry_thresholds(model, p, &world.census, calendar, &mut self.entry);
+        }
         self.rules
             .update(model, &world.census, &world.vacancies, &self.demand);
         self.shortage.update(model, &world.census, &world.vacancies);
@@ -184,6 +199,7 @@ impl Stepper {
             now,
             &self.rules,
             &self.plan.notices,
+            &self.entry,
             &self.shortage,
             &self.levers,
             &mut self.chunk_events,

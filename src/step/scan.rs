@@ -41,6 +41,11 @@ pub struct Events {
     pub notice_candidates: Vec<NoticeCandidate>,
     /// Workers under notice at employers that may withdraw notices.
     pub withdrawal_candidates: Vec<NoticeCandidate>,
+    /// Workers who retire, move to the next age group, or enter the labour force from
+    /// outside it (with `[population]`).
+    pub retirements: Vec<u32>,
+    pub ageing: Vec<u32>,
+    pub entries: Vec<u32>,
     /// Workers reached by a policy with participants: (worker, policy).
     pub enrolments: Vec<(u32, u8)>,
     /// Course participants who learn a language this step: (worker, language bit).
@@ -60,6 +65,9 @@ impl Events {
         self.recognition_starts.clear();
         self.recognition_ends.clear();
         self.dismissals.clear();
+        self.retirements.clear();
+        self.ageing.clear();
+        self.entries.clear();
         self.notice_candidates.clear();
         self.withdrawal_candidates.clear();
         self.enrolments.clear();
@@ -87,6 +95,9 @@ impl Events {
         self.recognition_ends
             .extend_from_slice(&other.recognition_ends);
         self.dismissals.extend_from_slice(&other.dismissals);
+        self.retirements.extend_from_slice(&other.retirements);
+        self.ageing.extend_from_slice(&other.ageing);
+        self.entries.extend_from_slice(&other.entries);
         self.notice_candidates
             .extend_from_slice(&other.notice_candidates);
         self.withdrawal_candidates
@@ -114,7 +125,10 @@ impl Events {
             + (self.searchers.capacity()
                 + self.completions.capacity()
                 + self.recognition_ends.capacity()
-                + self.dismissals.capacity())
+                + self.dismissals.capacity()
+                + self.retirements.capacity()
+                + self.ageing.capacity()
+                + self.entries.capacity())
                 * 4
             + (self.notice_candidates.capacity() + self.withdrawal_candidates.capacity())
                 * std::mem::size_of::<NoticeCandidate>()
@@ -134,6 +148,7 @@ pub fn decide(
     now: u16,
     rules: &NodeRules,
     notice_plan: &[i32],
+    entry: &[u64],
     shortage: &Shortage,
     levers: &Levers,
     chunk_events: &mut Vec<Events>,
@@ -148,6 +163,13 @@ pub fn decide(
     let recog_key = StageKey::new(seed, rep, t, Draw::Recognition);
     let policy_key = StageKey::new(seed, rep, t, Draw::Enrolment);
     let notice_key = StageKey::new(seed, rep, t, Draw::Notice);
+    let population_key = StageKey::new(seed, rep, t, Draw::Population);
+    let (ageing, retirement) = s.population.as_ref().map_or(([0, 0], 0), |p| {
+        (
+            p.ageing.map(crate::rng::threshold),
+            crate::rng::threshold(p.retirement),
+        )
+    });
     let employers = s.employers.is_some();
     let notice_search = s.employers.as_ref().map_or(0.0, |e| e.notice_search);
     let downsizing = s.contracts.each_ref().map(|c| c.downsizing_weight);
@@ -179,6 +201,11 @@ pub fn decide(
         recog_key,
         policy_key,
         notice_key,
+        population_key,
+        population: s.population.is_some(),
+        ageing,
+        retirement,
+        entry,
         employers,
         notice_plan,
         notice_search,
@@ -236,6 +263,13 @@ struct Scan<'a> {
     recog_key: StageKey,
     policy_key: StageKey,
     notice_key: StageKey,
+    population_key: StageKey,
+    /// `[population]` is on: workers age and retire, school leavers enter.
+    population: bool,
+    ageing: [u64; 2],
+    retirement: u64,
+    /// Per home region: the threshold of an inactive worker's entry this step.
+    entry: &'a [u64],
     /// `[employers]` is on: at risk means under notice, and notices are planned.
     employers: bool,
     notice_plan: &'a [i32],
@@ -272,6 +306,11 @@ impl Scan<'_> {
             recog_key,
             policy_key,
             notice_key,
+            population_key,
+            population,
+            ageing,
+            retirement,
+            entry,
             employers,
             notice_plan,
             notice_search,
@@ -294,6 +333,34 @@ impl Scan<'_> {
             let j = w.node[i] as usize;
             let status = w.status[i];
             let flags = if POLICIES { w.flags[i] } else { 0 };
+            if population {
+                if status == Status::Inactive as u8 {
+                    // A school leaver enters the labour force (the rate of its home region).
+                    if population_key.substream(2).word(id) < entry[w.home[i] as usize] {
+                        ev.entries.push(id);
+                    }
+                    continue;
+                }
+                let age = w.age[i] as usize;
+                if age < 2 {
+                    if population_key.substream(0).word(id) < ageing[age] {
+                        ev.ageing.push(id);
+                    }
+                } else if status != Status::Training as u8
+                    && population_key.substream(1).word(id) < retirement
+                {
+                    // Retirement ends everything else the worker would do this step; a long-term
+                    // unemployed retiree is counted as such until it leaves (as in `apply`).
+                    if status == Status::Unemployed as u8
+                        && u32::from(now - w.spell_start[i]) >= long_term
+                    {
+                        ev.long_term_by_node[j] += 1;
+                        ev.long_term_by_home[w.home[i] as usize] += 1;
+                    }
+                    ev.retirements.push(id);
+                    continue;
+                }
+            }
             // Recognition procedures run beside whatever else the worker does this step.
             if model.any_recognition {
                 if w.recog_target[i] != NONE_U8 {
@@ -464,7 +531,7 @@ impl Scan<'_> {
                 if searches {
                     ev.searchers.push(id);
                 }
-            } else {
+            } else if status == Status::Training as u8 {
                 let target = w.train_target[i] as usize;
                 if u32::from(start + 1 - w.spell_start[i]) >= s.sectors[target].training_steps {
                     ev.completions.push(id);

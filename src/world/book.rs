@@ -116,6 +116,11 @@ impl Book {
         true
     }
 
+    /// A participant of `p` left the labour force (retired) without being placed.
+    pub fn leave(&mut self, p: usize) {
+        self.participants[p] = self.participants[p].saturating_sub(1);
+    }
+
     /// A participant of `p` was hired: count the placement and pay its fee if the caps allow
     /// (a fee that does not fit is refused and counted, never paid past the cap).
     pub fn place(&mut self, model: &Model, p: usize) {

@@ -19,6 +19,8 @@ struct Run {
     training: u64,
     long_term: u64,
     notice: u64,
+    inactive: u64,
+    unemployed_by_age: [u64; 3],
 }
 
 impl Run {
@@ -34,12 +36,20 @@ impl Run {
         n[node::TRAINING] += self.training;
         n[node::LONG_TERM] += self.long_term;
         n[node::UNDER_NOTICE] += self.notice;
+        n[node::INACTIVE] += self.inactive;
+        for a in 0..3 {
+            n[node::UNEMPLOYED_BY_AGE + a] += self.unemployed_by_age[a];
+        }
         let hh = &mut c.by_home[h];
         hh[home::EMPLOYED] += employed;
         hh[home::UNEMPLOYED] += self.unemployed;
         hh[home::TRAINING] += self.training;
         hh[home::LONG_TERM] += self.long_term;
         hh[home::UNDER_NOTICE] += self.notice;
+        hh[home::INACTIVE] += self.inactive;
+        for a in 0..3 {
+            hh[home::UNEMPLOYED_BY_AGE + a] += self.unemployed_by_age[a];
+        }
         let (ch, cw) = (
             model.region_country[h] as usize,
             model.node_country[j] as usize,
@@ -87,6 +97,11 @@ pub fn count(model: &Model, world: &World, now: u16, chunks: &mut Vec<Census>, t
                 let spell = u32::from(now.wrapping_sub(w.spell_start[i]));
                 run.long_term += u64::from(unemployed & (spell >= long_term));
                 run.notice += u64::from(employed & (w.notice_until[i] != 0));
+                run.inactive += u64::from(status == Status::Inactive as u8);
+                let age = w.age[i];
+                for a in 0..3 {
+                    run.unemployed_by_age[a] += u64::from(unemployed & (age == a as u8));
+                }
             }
             if j != u32::MAX {
                 run.flush(model, j as usize, h as usize, c);

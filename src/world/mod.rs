@@ -146,6 +146,9 @@ impl World {
             let n = (region.labour_force * s.simulation.scale).round() as u64;
             let country = region.country;
             let per_sector = largest_remainder(n, &region.sector_shares);
+            // Those outside the labour force (with `[population]`): retired, the pool school
+            // leavers enter from.
+            let pool = largest_remainder(s.pool_agents(region.labour_force), &region.sector_shares);
             // Commuting destinations of this region's employed, with cumulative shares.
             let dests: Vec<(usize, f64)> = s
                 .commuting
@@ -156,12 +159,13 @@ impl World {
                 .collect();
             for (sector, &count) in per_sector.iter().enumerate() {
                 let unemployed = (count as f64 * region.unemployment_rate).round() as u64;
-                for k in 0..count {
+                for k in 0..count + pool[sector] {
                     let id = w.len() as u32;
                     let mut rs = key.stream(id);
+                    let is_inactive = k >= count;
                     let is_unemployed = k < unemployed;
                     let mut work_region = h;
-                    if !is_unemployed {
+                    if !is_unemployed && !is_inactive {
                         let mut u = rs.unit();
                         for &(dest, share) in &dests {
                             if u < share {
@@ -177,6 +181,7 @@ impl World {
                         rs.unit(),
                         &[s.ages[0].share, s.ages[1].share, s.ages[2].share],
                     );
+                    let age = if is_inactive { 2 } else { age };
                     let mut langs = 0u8;
                     for (li, share) in s.countries[country].language_skills.iter().enumerate() {
                         if *share >= 1.0 || rs.chance(*share) {
@@ -191,7 +196,9 @@ impl World {
                     } else {
                         1 + rs.below(60) as u16
                     };
-                    w.status.push(if is_unemployed {
+                    w.status.push(if is_inactive {
+                        Status::Inactive as u8
+                    } else if is_unemployed {
                         Status::Unemployed as u8
                     } else {
                         Status::Employed as u8
@@ -222,7 +229,7 @@ impl World {
             let j = w.node[i] as usize;
             if w.status[i] == Status::Employed as u8 {
                 employed[j] += 1;
-            } else {
+            } else if w.status[i] != Status::Inactive as u8 {
                 attached[j] += 1;
             }
         }

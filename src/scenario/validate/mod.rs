@@ -21,6 +21,7 @@ mod mechanics;
 mod mobility;
 mod people;
 mod policies;
+mod population;
 mod regions;
 mod sectors;
 mod simulation;
@@ -183,6 +184,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
     let contracts = people::contracts(&v, raw.contracts.unwrap_or_default(), step_months)?;
     let employers = employers::employers(&v, raw.employers, &mechanics, step_months)?;
     let ages = people::ages(&v, raw.ages.unwrap_or_default())?;
+    let population = population::population(&v, raw.population, &ages, step_months)?;
     let travel = travel::travel(
         &v,
         raw.commuting.unwrap_or_default(),
@@ -221,6 +223,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         simulation,
         mechanics,
         employers,
+        population,
         demand,
         contracts,
         ages,

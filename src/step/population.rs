@@ -1,0 +1,78 @@
+//! Entries and exits of the labour force (with `[population]`; docs/MODEL.md 2b): the rate at
+//! which those outside it enter as school leavers, by home region and calendar month. The
+//! scan draws who retires, ages and enters; `apply.rs` carries it out.
+
+use crate::metrics::{home, Census};
+use crate::model::Model;
+use crate::scenario::Population;
+
+/// Share of a year's school leavers who enter in calendar month `month` (1-12): the summer
+/// share spread over June, July and August, the rest over the other nine months.
+pub fn month_weight(p: &Population, month: u32) -> f64 {
+    if (6..=8).contains(&month) {
+        p.summer_share / 3.0
+    } else {
+        (1.0 - p.summer_share) / 9.0
+    }
+}
+
+/// Share of a year's school leavers who enter during step `step` (which may be before step 1,
+/// in the burn-in): the weights of the months it covers, or `step_months / 12` when the
+/// scenario has no start date.
+pub fn step_share(model: &Model, p: &Population, step: i64) -> f64 {
+    let sim = &model.scenario.simulation;
+    let months = i64::from(sim.step_months);
+    match &sim.start {
+        None => months as f64 / 12.0,
+        Some(start) => (0..months)
+            .map(|k| {
+                let m = (i64::from(start.month) - 1 + (step - 1) * months + k).rem_euclid(12);
+                month_weight(p, m as u32 + 1)
+            })
+            .sum(),
+    }
+}
+
+/// Per home region, the threshold ([`crate::rng::threshold`]) of the probability that a worker
+/// outside the labour force enters it in step `step`: the region's expected school leavers
+/// (a share of its labour force at the start, in agents) over the workers outside it now.
+pub fn entry_thresholds(
+    model: &Model,
+    p: &Population,
+    census: &Census,
+    step: i64,
+    out: &mut [u64],
+) {
+    let s = &model.scenario;
+    let share = p.school_leavers_per_year * step_share(model, p, step);
+    for (h, t) in out.iter_mut().enumerate() {
+        let labour_force = (s.regions[h].labour_force * s.simulation.scale).round();
+        let outside = census.by_home[h][home::INACTIVE] as f64;
+        let chance = if outside > 0.0 {
+            (labour_force * share / outside).min(1.0)
+        } else {
+            0.0
+        };
+        *t = crate::rng::threshold(chance);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_of_months_sums_to_one_with_the_summer_share_in_summer() {
+        let p = Population {
+            retirement: 0.0,
+            school_leavers_per_year: 0.02,
+            summer_share: 0.6,
+            ageing: [0.0, 0.0],
+            pool_share: 0.02,
+        };
+        let year: f64 = (1..=12).map(|m| month_weight(&p, m)).sum();
+        assert!((year - 1.0).abs() < 1e-12);
+        let summer: f64 = (6..=8).map(|m| month_weight(&p, m)).sum();
+        assert!((summer - 0.6).abs() < 1e-12);
+    }
+}
