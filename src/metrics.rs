@@ -76,7 +76,10 @@ pub mod flow {
     pub const ENTRIES: usize = 19;
     /// Of [`RETIREMENTS`], those who retired from a job.
     pub const RETIREMENTS_EMPLOYED: usize = 20;
-    pub const N: usize = 21;
+    /// Of [`JOB_TO_JOB`], moves of workers under notice (work-to-work from a shrinking
+    /// employer, with `[employers]`).
+    pub const JOB_TO_JOB_FROM_NOTICE: usize = 21;
+    pub const N: usize = 22;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).

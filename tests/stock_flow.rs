@@ -290,6 +290,8 @@ fn check_step(
             fl[flow::VACANCIES_FILLED],
             fl[flow::HIRES_FROM_UNEMPLOYMENT] + fl[flow::JOB_TO_JOB]
         );
+        prop_assert!(fl[flow::JOB_TO_JOB_FROM_NOTICE] <= fl[flow::JOB_TO_JOB]);
+        prop_assert!(fl[flow::DISMISSALS] <= fl[flow::SEPARATIONS]);
         filled += fl[flow::VACANCIES_FILLED];
     }
     let hires: u64 = f

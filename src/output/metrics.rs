@@ -115,6 +115,9 @@ metrics! {
     job_to_job: Persons,
     /// The same employer changes counted where the old job was (persons per step).
     job_to_job_out: Persons,
+    /// Of `job_to_job`, moves of workers under notice: work to work out of a shrinking
+    /// employer (persons per step; with `[employers]`).
+    job_to_job_from_notice: Persons,
     /// Moves from a job into unemployment (persons per step).
     separations: Persons,
     /// Of `separations`, economic dismissals: the end of a notice, or a job without notice

@@ -161,6 +161,7 @@ fn row(
         hires_from_unemployment: flows_of(flow::HIRES_FROM_UNEMPLOYMENT) * ppa,
         job_to_job: flows_of(flow::JOB_TO_JOB) * ppa,
         job_to_job_out: flows_of(flow::JOB_TO_JOB_OUT) * ppa,
+        job_to_job_from_notice: flows_of(flow::JOB_TO_JOB_FROM_NOTICE) * ppa,
         separations: flows_of(flow::SEPARATIONS) * ppa,
         dismissals: flows_of(flow::DISMISSALS) * ppa,
         notices: flows_of(flow::NOTICES) * ppa,

@@ -294,6 +294,9 @@ pub fn transitions(
             let to = staffing.employer_of_slot(hire.slot);
             if me.status == Status::Employed as u8 {
                 staffing.depart(w.employer[i], noticed);
+                if noticed {
+                    flows.count(flow::JOB_TO_JOB_FROM_NOTICE, h, k_us);
+                }
             }
             staffing.hire(to);
             w.employer[i] = to;
