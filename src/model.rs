@@ -130,6 +130,11 @@ pub struct Model {
     pub employer_weights: Option<[f64; 3]>,
     /// Whether any diploma recognition procedure is defined.
     pub any_recognition: bool,
+    /// Search weight of each sector for a worker not qualified for it (unregulated sectors).
+    pub unqualified: Vec<f64>,
+    /// Per region, the weight of each sector among school leavers' qualifications: the
+    /// region's employment share times the sector's `school_leavers_weight`.
+    pub school_leavers: Vec<Vec<f64>>,
 }
 
 impl Model {
@@ -164,6 +169,18 @@ impl Model {
             || s.policies
                 .iter()
                 .any(|p| matches!(p.kind, crate::scenario::policy::Kind::DiplomaRecognition(_)));
+        let unqualified = (0..ns).map(|k| s.unqualified_weight(k)).collect();
+        let school_leavers = s
+            .regions
+            .iter()
+            .map(|r| {
+                r.sector_shares
+                    .iter()
+                    .zip(&s.sectors)
+                    .map(|(share, sector)| share * sector.school_leavers_weight)
+                    .collect()
+            })
+            .collect();
         Model {
             n_regions: nr,
             n_sectors: ns,
@@ -179,6 +196,8 @@ impl Model {
             mobility: s.mobility.clone(),
             employer_weights,
             any_recognition,
+            unqualified,
+            school_leavers,
             scenario,
         }
     }

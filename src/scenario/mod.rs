@@ -371,7 +371,7 @@ pub struct ContractParams {
 
 /// `[population]`: workers of the oldest age group retire, school leavers enter the labour
 /// force (with a summer peak) through the pool of those outside it, and workers age from one
-/// group to the next at rates that keep the age shares stationary (docs/MODEL.md 2b).
+/// group to the next at rates that keep the age shares stationary (docs/MODEL.md 2a, "Entries and exits").
 #[derive(Clone, Debug, PartialEq)]
 pub struct Population {
     /// Probability per step that a worker aged 50+ in the labour force retires.
@@ -483,6 +483,12 @@ pub struct Sector {
     pub training_cost: f64,
     pub training_fund: bool,
     pub fund_share: f64,
+    /// Search weight for a worker not qualified for this (unregulated) sector; `None`:
+    /// `mechanics.unqualified_weight`. Use [`Scenario::unqualified_weight`].
+    pub unqualified_weight: Option<f64>,
+    /// Relative weight of this sector among the qualifications of school leavers (times the
+    /// region's employment share; with `[population]`).
+    pub school_leavers_weight: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -522,6 +528,13 @@ impl Scenario {
         self.population.as_ref().map_or(0, |p| {
             (labour_force * p.pool_share * self.simulation.scale).round() as u64
         })
+    }
+
+    /// The search weight of sector `s` for a worker not qualified for it (unregulated sectors).
+    pub fn unqualified_weight(&self, s: usize) -> f64 {
+        self.sectors[s]
+            .unqualified_weight
+            .unwrap_or(self.mechanics.unqualified_weight)
     }
 
     /// Persons each agent stands for.

@@ -269,6 +269,8 @@ pub struct RawSector {
     pub training_cost: Option<f64>,
     pub training_fund: Option<bool>,
     pub fund_share: Option<f64>,
+    pub unqualified_weight: Option<f64>,
+    pub school_leavers_weight: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -374,8 +374,8 @@ pub fn transitions(
             let i = id as usize;
             let h = w.home[i] as usize;
             let country = model.region_country[h];
-            let shares = &s.regions[h].sector_shares;
-            let sector = pick_share(shares, crate::rng::unit_f64(key.word(id)));
+            let u = crate::rng::unit_f64(key.word(id));
+            let sector = pick_share(&model.school_leavers[h], u);
             census.tally(model, entry(w, i), false);
             w.status[i] = Status::Unemployed as u8;
             w.age[i] = 0;

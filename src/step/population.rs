@@ -1,4 +1,4 @@
-//! Entries and exits of the labour force (with `[population]`; docs/MODEL.md 2b): the rate at
+//! Entries and exits of the labour force (with `[population]`; docs/MODEL.md 2a, "Entries and exits"): the rate at
 //! which those outside it enter as school leavers, by home region and calendar month. The
 //! scan draws who retires, ages and enters; `apply.rs` carries it out.
 

@@ -2,7 +2,8 @@
 //! node k with probability proportional to `A(worker, k) * v_k` (MODEL.md section 3.4), where
 //! `A` multiplies
 //! - sector mobility `M[s -> s_k]`, times 1 if the worker is qualified for `s_k`, else
-//!   `mechanics.unqualified_weight` (and 0 for a regulated sector: no job there without the
+//!   the sector's `unqualified_weight` (default `mechanics.unqualified_weight`; 0 for a
+//!   regulated sector: no job there without the
 //!   qualification);
 //! - commuting `C[home -> r_k]` (exponential decay in travel time, zero beyond the maximum);
 //! - for a node in another country: `(1 - admin friction) * awareness` for the country pair,
@@ -123,7 +124,7 @@ pub fn applications(
 
     let key = StageKey::new(s.simulation.seed, world.replication, t, Draw::Applications);
     let applications = s.mechanics.applications as usize;
-    let unqualified = s.mechanics.unqualified_weight;
+    let unqualified = &model.unqualified;
     let language_weight = s.border.language_weight;
     let unrecognised = s.border.unrecognised_weight;
     let ns = model.n_sectors;
@@ -214,7 +215,7 @@ pub fn applications(
                             }
                         }
                         if quals & (1 << sk) == 0 {
-                            x *= if regulated { 0.0 } else { unqualified };
+                            x *= if regulated { 0.0 } else { unqualified[sk] };
                         }
                         if ck != ch {
                             // Read only here: every array read per searcher is a cache miss.

@@ -1,5 +1,6 @@
 //! `[[sector]]`: names, employment shares, contract mixes, wages, separation and vacancy rates,
-//! and the training each sector's qualification takes.
+//! the training each sector's qualification takes, how open it is to the unqualified, and its
+//! weight among school leavers' qualifications.
 
 use std::collections::HashMap;
 
@@ -74,6 +75,15 @@ pub(super) fn sectors(
             training_cost: v.nonneg(&k("training_cost"), s.training_cost, 5000.0)?,
             training_fund: s.training_fund.unwrap_or(false),
             fund_share: v.prob(&k("fund_share"), s.fund_share, 0.0)?,
+            unqualified_weight: match s.unqualified_weight {
+                None => None,
+                Some(x) => Some(v.nonneg(&k("unqualified_weight"), Some(x), 0.0)?),
+            },
+            school_leavers_weight: v.nonneg(
+                &k("school_leavers_weight"),
+                s.school_leavers_weight,
+                1.0,
+            )?,
         });
     }
     if employment_shares.iter().sum::<f64>() <= 0.0 {
