@@ -400,6 +400,8 @@ fn check_employers(
         }
         prop_assert_eq!(after.flows.by_node[j][flow::JOB_CREATION], up);
         prop_assert_eq!(after.flows.by_node[j][flow::JOB_DESTRUCTION], down);
+        // Notices follow job destruction only.
+        prop_assert!(after.flows.by_node[j][flow::NOTICES] <= down);
     }
     Ok(())
 }
