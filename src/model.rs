@@ -130,8 +130,9 @@ pub struct Model {
     pub employer_weights: Option<[f64; 3]>,
     /// Whether any diploma recognition procedure is defined.
     pub any_recognition: bool,
-    /// Search weight of each sector for a worker not qualified for it (unregulated sectors).
-    pub unqualified: Vec<f64>,
+    /// Search weight of each sector for a worker not qualified for it (unregulated sectors),
+    /// by sector id (at most 32 sectors: indexed `& 31`, without a bounds check).
+    pub unqualified: [f64; 32],
     /// Per region, the weight of each sector among school leavers' qualifications: the
     /// region's employment share times the sector's `school_leavers_weight`.
     pub school_leavers: Vec<Vec<f64>>,
@@ -169,7 +170,10 @@ impl Model {
             || s.policies
                 .iter()
                 .any(|p| matches!(p.kind, crate::scenario::policy::Kind::DiplomaRecognition(_)));
-        let unqualified = (0..ns).map(|k| s.unqualified_weight(k)).collect();
+        let mut unqualified = [0.0; 32];
+        for (k, u) in unqualified.iter_mut().enumerate().take(ns) {
+            *u = s.unqualified_weight(k);
+        }
         let school_leavers = s
             .regions
             .iter()

@@ -22,7 +22,8 @@ pub struct RunResult {
     pub wall_seconds: f64,
     /// Seconds per stage, summed over steps and replications.
     pub stage_seconds: [f64; Stage::COUNT],
-    /// Heap bytes of one world's workers plus the step scratch, at the end of the run.
+    /// Heap bytes of one world's workers and employers plus the step scratch, at the end of
+    /// the run.
     pub state_bytes: usize,
 }
 
@@ -73,7 +74,7 @@ pub fn run(
                 *total += s;
             }
             agents = world.workers.len() as u64;
-            state_bytes = world.workers.bytes() + stepper.bytes();
+            state_bytes = world.workers.bytes() + world.employers.bytes() + stepper.bytes();
             records.push(series);
         }
         (records, stage_seconds, agents, state_bytes)

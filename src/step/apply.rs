@@ -1,6 +1,12 @@
 //! Stage `apply`: carry out every decision of the step, count the flows, and update the
 //! vacancies (`v <- v - filled - expired + opened`).
 //!
+//! Order: notice withdrawals, separations, retirements, dismissals at the end of a notice,
+//! training starts and completions, hires, new notices and the employers' replacement
+//! vacancies ([`super::employers::Staffing`]), school leavers' entries and ageing, policy
+//! enrolment and language learning, recognition procedures. Each event reads the worker as it
+//! stands, so the census is kept exact whatever the order.
+//!
 //! Attribution: flows are counted by the worker's home region and by a node: the origin node
 //! for separations and employed training starts, the destination node for hires, the node of
 //! (home region, target sector) for training, the worker's node for recognitions.
@@ -25,7 +31,7 @@ pub fn transitions(
     world: &mut World,
     t: u32,
     now: u16,
-    events: &Events,
+    events: &mut Events,
     hires: &[Hire],
     searchers: &[SearcherInfo],
     openings: &[u64],
@@ -86,10 +92,7 @@ pub fn transitions(
     // Employers whose demand rose withdraw notices first (before anyone leaves, so that a
     // notice that ends this step can still be withdrawn).
     if employers && !events.withdrawal_candidates.is_empty() {
-        let mut candidates = std::mem::take(&mut staffing.plan.candidates);
-        candidates.clear();
-        candidates.extend_from_slice(&events.withdrawal_candidates);
-        staffing.notices(&mut candidates, true, |id, f, e| {
+        staffing.notices(&mut events.withdrawal_candidates, true, |id, f, e| {
             let i = id as usize;
             if w.employer[i] != f || w.notice_until[i] == 0 {
                 return false;
@@ -100,7 +103,6 @@ pub fn transitions(
             census.tally(model, entry(w, i), true);
             true
         });
-        staffing.plan.candidates = candidates;
     }
     // Separations and hires use what the scan and search read of the worker, and only write.
     for sep in &events.separations {
@@ -113,7 +115,7 @@ pub fn transitions(
             contract: sep.contract,
             long_term: false,
             notice: noticed,
-            age: w.age[i],
+            age: sep.age,
         };
         census.tally(model, e, false);
         e.status = Status::Unemployed as u8;
@@ -285,7 +287,7 @@ pub fn transitions(
             contract: me.contract,
             long_term: me.long_term,
             notice: noticed,
-            age: w.age[i],
+            age: me.age,
         };
         census.tally(model, before, false);
         if employers {
@@ -311,7 +313,7 @@ pub fn transitions(
             contract,
             long_term: false,
             notice: false,
-            age: w.age[i],
+            age: me.age,
         };
         census.tally(model, after, true);
         // A hire ends policy participation; policies still running count a placement.
@@ -335,10 +337,7 @@ pub fn transitions(
     // opened as vacancies.
     if employers {
         if !events.notice_candidates.is_empty() {
-            let mut candidates = std::mem::take(&mut staffing.plan.candidates);
-            candidates.clear();
-            candidates.extend_from_slice(&events.notice_candidates);
-            staffing.notices(&mut candidates, false, |id, f, e| {
+            staffing.notices(&mut events.notice_candidates, false, |id, f, e| {
                 let i = id as usize;
                 if w.employer[i] != f || w.notice_until[i] != 0 {
                     return false;
@@ -360,7 +359,6 @@ pub fn transitions(
                 flows.count(flow::NOTICES, h, j);
                 true
             });
-            staffing.plan.candidates = candidates;
         }
         staffing.finish(&mut world.vacancies, flows);
     }

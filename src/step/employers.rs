@@ -36,10 +36,8 @@ pub struct Plan {
     pub closed: Vec<u64>,
     pub created: Vec<u64>,
     pub destroyed: Vec<u64>,
-    /// Cumulative vacancies over employers, as the search laid out its slots.
-    slots: Vec<u64>,
-    /// The candidates of the step, sorted by employer.
-    pub candidates: Vec<NoticeCandidate>,
+    /// The employer of each vacancy slot, as the search laid the slots out.
+    slots: Vec<u32>,
     before: Vec<u32>,
     prefix: Vec<u64>,
 }
@@ -51,11 +49,9 @@ impl Plan {
                 + self.closed.capacity()
                 + self.created.capacity()
                 + self.destroyed.capacity()
-                + self.slots.capacity()
                 + self.prefix.capacity())
                 * 8
-            + self.before.capacity() * 4
-            + self.candidates.capacity() * std::mem::size_of::<NoticeCandidate>()
+            + (self.before.capacity() + self.slots.capacity()) * 4
     }
 
     /// Whether any employer gives or withdraws notices this step.
@@ -220,7 +216,9 @@ fn pick(rs: &mut Stream, cumulative: &[u64], total: u64) -> usize {
 pub struct NoticeCandidate {
     pub id: u32,
     pub employer: u32,
-    pub key: u64,
+    /// The order key: the bits of a non-negative `f32` (exponential race) or a uniform `u32`;
+    /// both sort as unsigned integers.
+    pub key: u32,
 }
 
 /// The employers' side of stage `apply`: departures, hires, notices, and the vacancies that
@@ -235,16 +233,16 @@ impl Staffing<'_> {
     /// any vacancy changes in this step.
     pub fn start(&mut self) {
         self.plan.slots.clear();
-        let mut total = 0u64;
-        for &v in &self.employers.vacancies {
-            total += u64::from(v);
-            self.plan.slots.push(total);
+        for (f, &v) in self.employers.vacancies.iter().enumerate() {
+            self.plan
+                .slots
+                .extend(std::iter::repeat_n(f as u32, v as usize));
         }
     }
 
     /// The employer of vacancy slot `slot`.
     pub fn employer_of_slot(&self, slot: u32) -> u32 {
-        self.plan.slots.partition_point(|&c| c <= u64::from(slot)) as u32
+        self.plan.slots[slot as usize]
     }
 
     /// A worker of employer `f` leaves it (`noticed`: the worker was under notice). Its job,

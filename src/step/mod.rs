@@ -257,7 +257,7 @@ impl Stepper {
             world,
             t,
             now,
-            &self.events,
+            &mut self.events,
             &self.matching.hires,
             &self.search.info,
             &self.openings,

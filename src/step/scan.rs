@@ -24,6 +24,7 @@ pub struct Separation {
     pub node: u32,
     pub home: u16,
     pub contract: u8,
+    pub age: u8,
 }
 
 /// The decisions of one step (or of one chunk of workers), worker ids in ascending order.
@@ -164,6 +165,11 @@ pub fn decide(
     let policy_key = StageKey::new(seed, rep, t, Draw::Enrolment);
     let notice_key = StageKey::new(seed, rep, t, Draw::Notice);
     let population_key = StageKey::new(seed, rep, t, Draw::Population);
+    let (ageing_key, retirement_key, entry_key) = (
+        population_key.substream(0),
+        population_key.substream(1),
+        population_key.substream(2),
+    );
     let (ageing, retirement) = s.population.as_ref().map_or(([0, 0], 0), |p| {
         (
             p.ageing.map(crate::rng::threshold),
@@ -201,7 +207,9 @@ pub fn decide(
         recog_key,
         policy_key,
         notice_key,
-        population_key,
+        ageing_key,
+        retirement_key,
+        entry_key,
         population: s.population.is_some(),
         ageing,
         retirement,
@@ -223,18 +231,21 @@ pub fn decide(
         nc,
         long_term,
     };
-    // Without policies the per-worker policy code is compiled out.
+    // Without policies the per-worker policy code is compiled out; without employers and
+    // population, their code is (the published rules' scan is as it was).
     let with_policies = levers.enrolling != 0 || !levers.step.courses.is_empty();
+    let with_demand = scan.employers || scan.population;
     crate::chunks::for_each_chunk(
         w.len(),
         chunk_events,
         || Events::sized(nn, nr),
         |range, ev| {
             ev.clear();
-            if with_policies {
-                scan.chunk::<true>(range, ev);
-            } else {
-                scan.chunk::<false>(range, ev);
+            match (with_policies, with_demand) {
+                (true, true) => scan.chunk::<true, true>(range, ev),
+                (true, false) => scan.chunk::<true, false>(range, ev),
+                (false, true) => scan.chunk::<false, true>(range, ev),
+                (false, false) => scan.chunk::<false, false>(range, ev),
             }
         },
     );
@@ -263,7 +274,10 @@ struct Scan<'a> {
     recog_key: StageKey,
     policy_key: StageKey,
     notice_key: StageKey,
-    population_key: StageKey,
+    /// Sub-streams of [`Draw::Population`]: ageing, retirement, entry.
+    ageing_key: StageKey,
+    retirement_key: StageKey,
+    entry_key: StageKey,
     /// `[population]` is on: workers age and retire, school leavers enter.
     population: bool,
     ageing: [u64; 2],
@@ -290,9 +304,14 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    /// Decide for the workers in `range`. `POLICIES` false compiles the policy code out.
+    /// Decide for the workers in `range`. `POLICIES` false compiles the policy code out,
+    /// `DEMAND` false the code of `[employers]` and `[population]`.
     #[inline(always)]
-    fn chunk<const POLICIES: bool>(&self, range: std::ops::Range<usize>, ev: &mut Events) {
+    fn chunk<const POLICIES: bool, const DEMAND: bool>(
+        &self,
+        range: std::ops::Range<usize>,
+        ev: &mut Events,
+    ) {
         let Scan {
             model,
             s,
@@ -306,7 +325,9 @@ impl Scan<'_> {
             recog_key,
             policy_key,
             notice_key,
-            population_key,
+            ageing_key,
+            retirement_key,
+            entry_key,
             population,
             ageing,
             retirement,
@@ -333,22 +354,20 @@ impl Scan<'_> {
             let j = w.node[i] as usize;
             let status = w.status[i];
             let flags = if POLICIES { w.flags[i] } else { 0 };
-            if population {
+            if DEMAND && population {
                 if status == Status::Inactive as u8 {
                     // A school leaver enters the labour force (the rate of its home region).
-                    if population_key.substream(2).word(id) < entry[w.home[i] as usize] {
+                    if entry_key.word(id) < entry[w.home[i] as usize] {
                         ev.entries.push(id);
                     }
                     continue;
                 }
                 let age = w.age[i] as usize;
                 if age < 2 {
-                    if population_key.substream(0).word(id) < ageing[age] {
+                    if ageing_key.word(id) < ageing[age] {
                         ev.ageing.push(id);
                     }
-                } else if status != Status::Training as u8
-                    && population_key.substream(1).word(id) < retirement
-                {
+                } else if status != Status::Training as u8 && retirement_key.word(id) < retirement {
                     // Retirement ends everything else the worker would do this step; a long-term
                     // unemployed retiree is counted as such until it leaves (as in `apply`).
                     if status == Status::Unemployed as u8
@@ -392,8 +411,13 @@ impl Scan<'_> {
                 }
             }
             // Under notice (with `[employers]`): the worker is at risk of losing the job.
-            let noticed = employers && status == Status::Employed as u8 && w.notice_until[i] != 0;
-            let at_risk = if employers { noticed } else { rules.at_risk[j] };
+            let noticed =
+                DEMAND && employers && status == Status::Employed as u8 && w.notice_until[i] != 0;
+            let at_risk = if DEMAND && employers {
+                noticed
+            } else {
+                rules.at_risk[j]
+            };
             // Policies: enrolment of eligible workers not yet taking part, and courses.
             if POLICIES && levers.enrolling != 0 && status != Status::Training as u8 {
                 let open = levers.enrolling & !flags;
@@ -442,10 +466,11 @@ impl Scan<'_> {
                         node: j as u32,
                         home: w.home[i],
                         contract: c,
+                        age: w.age[i],
                     });
                     continue;
                 }
-                if employers {
+                if DEMAND && employers {
                     let f = w.employer[i];
                     let plan = notice_plan[f as usize];
                     if noticed {
@@ -453,7 +478,7 @@ impl Scan<'_> {
                             ev.withdrawal_candidates.push(NoticeCandidate {
                                 id,
                                 employer: f,
-                                key: notice_key.word(id),
+                                key: (notice_key.word(id) >> 32) as u32,
                             });
                         }
                         // A notice that ends this step ends the job (unless withdrawn first).
@@ -469,7 +494,7 @@ impl Scan<'_> {
                         ev.notice_candidates.push(NoticeCandidate {
                             id,
                             employer: f,
-                            key: race.to_bits(),
+                            key: (race as f32).to_bits(),
                         });
                     }
                 }
@@ -489,7 +514,7 @@ impl Scan<'_> {
                 }
                 // A worker under notice searches as the notice rule says, or more if a policy
                 // makes it.
-                let p_ojs = if noticed {
+                let p_ojs = if DEMAND && noticed {
                     p_ojs.max(notice_search)
                 } else {
                     p_ojs

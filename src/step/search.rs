@@ -44,6 +44,7 @@ pub struct SearcherInfo {
     pub home: u16,
     pub status: u8,
     pub contract: u8,
+    pub age: u8,
     /// Long-term unemployed by the end of this step if not hired.
     pub long_term: bool,
     /// Policy participation.
@@ -173,6 +174,7 @@ pub fn applications(
                     home: h as u16,
                     status,
                     contract: w.contract[i],
+                    age: w.age[i],
                     long_term: status == Status::Unemployed as u8
                         && u32::from(now - w.spell_start[i]) >= long_term,
                     flags,
@@ -215,7 +217,7 @@ pub fn applications(
                             }
                         }
                         if quals & (1 << sk) == 0 {
-                            x *= if regulated { 0.0 } else { unqualified[sk] };
+                            x *= if regulated { 0.0 } else { unqualified[sk & 31] };
                         }
                         if ck != ch {
                             // Read only here: every array read per searcher is a cache miss.
