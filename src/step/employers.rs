@@ -54,10 +54,6 @@ impl Plan {
             + (self.before.capacity() + self.slots.capacity()) * 4
     }
 
-    /// Whether any employer gives or withdraws notices this step.
-    pub fn any(&self) -> bool {
-        self.notices.iter().any(|&n| n != 0)
-    }
 }
 
 /// Stage `demand`: job flows at the employers, and each employer's vacancies and notice plan
