@@ -190,3 +190,38 @@ fn vacancy_chains_remove_most_of_the_crowding_out_by_on_the_job_search() {
         "unemployment change: published rules {published:+.4}, employers {employers:+.4}"
     );
 }
+
+/// A dip in demand that is over before the notices end: the employers give notice when their
+/// demand falls and withdraw it when it comes back, so nobody is dismissed. (Without the
+/// withdrawals every notice would end in a dismissal three months later.)
+#[test]
+fn notices_are_withdrawn_when_demand_comes_back_before_they_end() {
+    let extra = "[employers]\nreallocation_rate = 0.0\n\n\
+                 [contracts.permanent]\nnotice_months = 3\n\
+                 [contracts.flexible]\nnotice_months = 3\n\
+                 [contracts.self_employed]\nnotice_months = 3\n\n\
+                 [[demand.shock]]\nsectors = [\"s0\"]\ndepth = 0.2\nstart = 3\nend = 3\nrecovery = 1\n";
+    let (_, runs) = records(scenario(extra, &[]), 1);
+    let series = &runs[0];
+    let notices: u64 = series.iter().map(|r| total(r, flow::NOTICES)).sum();
+    let dismissals: u64 = series.iter().map(|r| total(r, flow::DISMISSALS)).sum();
+    assert!(notices > 500, "the dip gave {notices} notices");
+    assert_eq!(total(&series[3], flow::NOTICES), notices, "all at the dip");
+    assert_eq!(
+        dismissals, 0,
+        "{dismissals} dismissed after demand came back"
+    );
+    let under_notice = |r: &StepRecord| -> u64 {
+        r.census
+            .by_node
+            .iter()
+            .map(|n| n[labsim::metrics::node::UNDER_NOTICE])
+            .sum()
+    };
+    assert!(under_notice(&series[3]) > 0);
+    assert_eq!(
+        under_notice(&series[4]),
+        0,
+        "every notice withdrawn at step 4"
+    );
+}

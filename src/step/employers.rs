@@ -1,10 +1,12 @@
 //! Labour demand at the employers (with `[employers]`; docs/MODEL.md, "Labour demand"):
 //!
-//! - stage `demand` ([`adjust`]): gross job flows. Each step a share `rho` of a node's jobs is
-//!   destroyed at employers drawn in proportion to their demand, and as many jobs are created
-//!   at employers drawn in proportion to their demand plus one (so that an employer whose
-//!   demand fell to zero can grow again); then jobs are created or destroyed the same way until
-//!   the node's demand is its target on the demand path. Each employer then closes the
+//! - stage `demand` ([`adjust`]): gross job flows. Each employer has its own level of demand.
+//!   Each step a share `rho` of a node's levels is destroyed at employers drawn in proportion
+//!   to their level, and as many jobs are created at employers drawn in proportion to their
+//!   level plus one (so that an employer whose level fell to zero can grow again). The node's
+//!   target on the demand path is then split over its employers in proportion to their levels
+//!   (largest remainder), so a shock or trend of the node scales every employer alike and a
+//!   dip that ends gives each employer its jobs back. Each employer then closes the
 //!   vacancies its demand no longer holds, plans the notices it must give (staff beyond
 //!   demand) or the notices it can withdraw (demand beyond staff), and opens vacancies for the
 //!   rest of its demand.
@@ -40,6 +42,7 @@ pub struct Plan {
     slots: Vec<u32>,
     before: Vec<u32>,
     prefix: Vec<u64>,
+    order: Vec<(f64, u32)>,
 }
 
 impl Plan {
@@ -53,7 +56,6 @@ impl Plan {
                 * 8
             + (self.before.capacity() + self.slots.capacity()) * 4
     }
-
 }
 
 /// Stage `demand`: job flows at the employers, and each employer's vacancies and notice plan
@@ -86,15 +88,27 @@ pub fn adjust(model: &Model, world: &mut World, t: u32, demand: &[f64], plan: &m
     for (j, &target) in demand.iter().enumerate() {
         let range = e.of_node(j);
         let mut rs = key.stream(j as u32);
+        // Idiosyncratic job flows move the employers' own levels (their total is kept).
         plan.before.clear();
-        plan.before.extend_from_slice(&e.demand[range.clone()]);
+        plan.before.extend_from_slice(&e.level[range.clone()]);
+        let total: u64 = plan.before.iter().map(|&l| u64::from(l)).sum();
         reallocate(
             &mut rs,
-            &mut e.demand[range.clone()],
+            &mut e.level[range.clone()],
             &plan.before,
             &mut plan.prefix,
             rho,
+            total,
+        );
+        // The node's demand path scales every employer alike: the node's target is split in
+        // proportion to the levels.
+        plan.before.clear();
+        plan.before.extend_from_slice(&e.demand[range.clone()]);
+        split(
             target.round().max(0.0) as u64,
+            &e.level[range.clone()],
+            &mut e.demand[range.clone()],
+            &mut plan.order,
         );
         let mut vacancies = 0u64;
         for (k, f) in range.enumerate() {
@@ -118,6 +132,44 @@ pub fn adjust(model: &Model, world: &mut World, t: u32, demand: &[f64], plan: &m
             vacancies += u64::from(e.vacancies[f]);
         }
         world.vacancies[j] = vacancies;
+    }
+}
+
+/// Split `target` jobs over employers in proportion to `levels` (largest remainder: each
+/// gets the floor of its exact share, and the employers with the largest fractional parts,
+/// ties to the lower index, one more), so that the total is exact and an employer's demand
+/// follows its level times the node's factor. All equal when every level is zero.
+fn split(target: u64, levels: &[u32], demand: &mut [u32], order: &mut Vec<(f64, u32)>) {
+    let n = levels.len();
+    if n == 0 {
+        return;
+    }
+    let sum: u64 = levels.iter().map(|&l| u64::from(l)).sum();
+    let share = |k: usize| -> f64 {
+        if sum == 0 {
+            target as f64 / n as f64
+        } else {
+            target as f64 * f64::from(levels[k]) / sum as f64
+        }
+    };
+    let mut given = 0u64;
+    order.clear();
+    for (k, d) in demand.iter_mut().enumerate() {
+        let exact = share(k);
+        let floor = exact.floor();
+        *d = floor as u32;
+        given += floor as u64;
+        order.push((exact - floor, k as u32));
+    }
+    let left = (target.saturating_sub(given) as usize).min(n);
+    if left > 0 {
+        let by_remainder = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if left < n {
+            order.select_nth_unstable_by(left - 1, by_remainder);
+        }
+        for &(_, k) in &order[..left] {
+            demand[k as usize] += 1;
+        }
     }
 }
 
@@ -347,6 +399,25 @@ mod tests {
                 "{start:?} -> {target}"
             );
         }
+    }
+
+    #[test]
+    fn the_split_is_exact_proportional_and_follows_a_dip_back() {
+        let mut order = Vec::new();
+        let levels = [10u32, 0, 5, 5];
+        let mut demand = [0u32; 4];
+        split(20, &levels, &mut demand, &mut order);
+        assert_eq!(demand, [10, 0, 5, 5]);
+        split(16, &levels, &mut demand, &mut order);
+        assert_eq!(demand.iter().sum::<u32>(), 16);
+        assert_eq!(demand, [8, 0, 4, 4]);
+        split(17, &levels, &mut demand, &mut order);
+        // 8.5, 0, 4.25, 4.25: the largest remainder gets the extra job.
+        assert_eq!(demand, [9, 0, 4, 4]);
+        split(20, &levels, &mut demand, &mut order);
+        assert_eq!(demand, [10, 0, 5, 5], "back to the levels after the dip");
+        split(3, &[0, 0, 0], &mut demand[..3], &mut order);
+        assert_eq!(&demand[..3], &[1, 1, 1]);
     }
 
     #[test]

@@ -20,7 +20,10 @@ pub struct Employers {
     pub first: Vec<u32>,
     /// Node of each employer.
     pub node: Vec<NodeId>,
-    /// Jobs the employer wants: filled plus vacant.
+    /// The employer's own level of demand (jobs at the node's demand factor of step 0): it
+    /// moves only with the idiosyncratic job flows; the node's demand path scales it.
+    pub level: Vec<u32>,
+    /// Jobs the employer wants this step: filled plus vacant.
     pub demand: Vec<u32>,
     /// Workers employed, those under notice included.
     pub staff: Vec<u32>,
@@ -48,6 +51,7 @@ impl Employers {
     pub fn bytes(&self) -> usize {
         (self.first.capacity()
             + self.node.capacity()
+            + self.level.capacity()
             + self.demand.capacity()
             + self.staff.capacity()
             + self.notices.capacity()
@@ -139,6 +143,7 @@ impl Employers {
         let mut e = Employers {
             first,
             node,
+            level: vec![0; n],
             demand: vec![0; n],
             staff: vec![0; n],
             notices: vec![0; n],
@@ -175,6 +180,7 @@ impl Employers {
         }
         for f in 0..n {
             e.demand[f] = e.staff[f] + e.vacancies[f];
+            e.level[f] = e.demand[f];
         }
         (e, employer)
     }
