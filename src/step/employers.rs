@@ -314,15 +314,14 @@ impl Staffing<'_> {
     /// here by employer and key), as many as each employer needs as things stand now.
     /// `act(id, employer, employers)` withdraws or gives the candidate's notice if it is still
     /// at the employer (with, or without, a notice), updating the employer's counts, and says
-    /// whether it did. Returns how many were withdrawn or given.
+    /// whether it did.
     pub fn notices(
         &mut self,
         candidates: &mut [NoticeCandidate],
         withdraw: bool,
         mut act: impl FnMut(u32, u32, &mut Employers) -> bool,
-    ) -> u64 {
+    ) {
         candidates.sort_unstable_by_key(|c| (c.employer, c.key, c.id));
-        let mut done = 0;
         let mut k = 0;
         while k < candidates.len() {
             let f = candidates[k].employer;
@@ -344,12 +343,10 @@ impl Staffing<'_> {
                 }
                 if act(c.id, f, e) {
                     need -= 1;
-                    done += 1;
                 }
             }
             k = end;
         }
-        done
     }
 
     /// Open what demand is left unstaffed as vacancies (the replacement vacancies of the
