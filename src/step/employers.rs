@@ -1,4 +1,4 @@
-//! Labour demand at the employers (with `[employers]`; docs/MODEL.md, "Labour demand"):
+//! Labour demand at the employers (with `[employers]`; docs/MODEL.md section 2a):
 //!
 //! - stage `demand` ([`adjust`]): gross job flows. Each employer has its own level of demand.
 //!   Each step a share `rho` of a node's levels is destroyed at employers drawn in proportion
@@ -55,6 +55,7 @@ impl Plan {
                 + self.prefix.capacity())
                 * 8
             + (self.before.capacity() + self.slots.capacity()) * 4
+            + self.order.capacity() * std::mem::size_of::<(f64, u32)>()
     }
 }
 
