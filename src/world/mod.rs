@@ -1,5 +1,6 @@
 //! The state of one replication: the workers (struct-of-arrays, `u32` ids), the per-node
-//! vacancies and demand base, the employers (with `[employers]`) and the policies' books. Plain data; the step's scratch lives in [`crate::step::Stepper`].
+//! vacancies and demand base, the employers (with `[employers]`) and the policies' books.
+//! Plain data; the step's scratch lives in [`crate::step::Stepper`].
 //!
 //! Time inside the world is a `u16` clock ([`crate::agent`]) that starts at [`CLOCK_ORIGIN`], so
 //! that initial unemployment spells can have begun before the first step.
