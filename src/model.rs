@@ -133,8 +133,9 @@ pub struct Model {
     /// Search weight of each sector for a worker not qualified for it (unregulated sectors),
     /// by sector id (at most 32 sectors: indexed `& 31`, without a bounds check).
     pub unqualified: [f64; 32],
-    /// Per region, the weight of each sector among school leavers' qualifications: the
-    /// region's employment share times the sector's `school_leavers_weight`.
+    /// Per region, the share of each sector among school leavers' qualifications: the
+    /// region's employment share times the sector's `school_leavers_weight`, normalised to
+    /// sum to 1 (all equal if every product is 0).
     pub school_leavers: Vec<Vec<f64>>,
 }
 
@@ -178,11 +179,18 @@ impl Model {
             .regions
             .iter()
             .map(|r| {
-                r.sector_shares
+                let w: Vec<f64> = r
+                    .sector_shares
                     .iter()
                     .zip(&s.sectors)
                     .map(|(share, sector)| share * sector.school_leavers_weight)
-                    .collect()
+                    .collect();
+                let total: f64 = w.iter().sum();
+                if total > 0.0 {
+                    w.iter().map(|x| x / total).collect()
+                } else {
+                    vec![1.0 / ns as f64; ns]
+                }
             })
             .collect();
         Model {

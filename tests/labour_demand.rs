@@ -116,8 +116,7 @@ fn with_flat_demand_and_no_reallocation_nobody_gets_notice() {
             assert_eq!(total(rec, what), 0, "step {}: flow {what}", rec.step);
         }
     }
-    // Separations are the baseline quits alone, and every one is replaced: vacancies are
-    // exactly the jobs demanded but not filled, at every step.
+    // The run is not idle: the baseline quits go on (and none of them is a dismissal, above).
     let separations: u64 = series[1..]
         .iter()
         .map(|r| total(r, flow::SEPARATIONS))

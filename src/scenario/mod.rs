@@ -517,17 +517,22 @@ impl Scenario {
     /// more than [`MAX_WORKERS`]).
     pub fn n_workers(&self) -> u64 {
         self.regions.iter().fold(0, |n: u64, r| {
-            n.saturating_add((r.labour_force * self.simulation.scale).round() as u64)
+            n.saturating_add(self.agents(r.labour_force))
                 .saturating_add(self.pool_agents(r.labour_force))
         })
+    }
+
+    /// Agents for `persons` persons at this scenario's scale.
+    pub fn agents(&self, persons: f64) -> u64 {
+        (persons * self.simulation.scale).round() as u64
     }
 
     /// Agents outside the labour force at the start in a region of `labour_force` persons
     /// (with `[population]`).
     pub fn pool_agents(&self, labour_force: f64) -> u64 {
-        self.population.as_ref().map_or(0, |p| {
-            (labour_force * p.pool_share * self.simulation.scale).round() as u64
-        })
+        self.population
+            .as_ref()
+            .map_or(0, |p| self.agents(labour_force * p.pool_share))
     }
 
     /// The search weight of sector `s` for a worker not qualified for it (unregulated sectors).

@@ -104,7 +104,8 @@ pub fn transitions(
             true
         });
     }
-    // Separations and hires use what the scan and search read of the worker, and only write.
+    // Separations and hires use what the scan and search read of the worker; besides writing,
+    // they read only the employer and notice of a worker (with `[employers]`).
     for sep in &events.separations {
         let i = sep.id as usize;
         let noticed = employers && w.notice_until[i] != 0;
@@ -364,8 +365,8 @@ pub fn transitions(
     }
 
     // School leavers enter the labour force, unemployed, qualified for a sector drawn from
-    // their home region's employment shares, with a diploma of their home country; and
-    // workers move to the next age group.
+    // their home region's school-leaver shares (`Model::school_leavers`), with a diploma of
+    // their home country; and workers move to the next age group.
     if s.population.is_some() {
         let key = StageKey::new(seed, rep, t, Draw::Population).substream(3);
         for &id in &events.entries {
@@ -373,7 +374,7 @@ pub fn transitions(
             let h = w.home[i] as usize;
             let country = model.region_country[h];
             let u = crate::rng::unit_f64(key.word(id));
-            let sector = pick_share(&model.school_leavers[h], u);
+            let sector = crate::world::pick(u, &model.school_leavers[h]);
             census.tally(model, entry(w, i), false);
             w.status[i] = Status::Unemployed as u8;
             w.age[i] = 0;
@@ -441,19 +442,6 @@ fn dismiss(w: &mut crate::world::Workers, i: usize, now: u16) {
     w.spell_start[i] = now;
     w.employer[i] = NO_EMPLOYER;
     w.notice_until[i] = 0;
-}
-
-/// The index of the bucket `u` (uniform in [0, 1)) falls in, for shares summing to about 1.
-fn pick_share(shares: &[f64], mut u: f64) -> usize {
-    let total: f64 = shares.iter().sum();
-    u *= total;
-    for (k, x) in shares.iter().enumerate() {
-        if u < *x {
-            return k;
-        }
-        u -= x;
-    }
-    shares.iter().rposition(|x| *x > 0.0).unwrap_or(0)
 }
 
 /// The contract of a hire, from a uniform draw `u` in [0, 1) and the sector's contract shares

@@ -46,7 +46,7 @@ pub fn entry_thresholds(
     let s = &model.scenario;
     let share = p.school_leavers_per_year * step_share(model, p, step);
     for (h, t) in out.iter_mut().enumerate() {
-        let labour_force = (s.regions[h].labour_force * s.simulation.scale).round();
+        let labour_force = s.agents(s.regions[h].labour_force) as f64;
         let outside = census.by_home[h][home::INACTIVE] as f64;
         let chance = if outside > 0.0 {
             (labour_force * share / outside).min(1.0)

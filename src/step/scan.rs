@@ -354,6 +354,13 @@ impl Scan<'_> {
             let j = w.node[i] as usize;
             let status = w.status[i];
             let flags = if POLICIES { w.flags[i] } else { 0 };
+            // The unemployed whose spell reaches the long-term threshold by the end of the step
+            // (counted until they leave unemployment, whatever else they do: `apply`).
+            if status == Status::Unemployed as u8 && u32::from(now - w.spell_start[i]) >= long_term
+            {
+                ev.long_term_by_node[j] += 1;
+                ev.long_term_by_home[w.home[i] as usize] += 1;
+            }
             if DEMAND && population {
                 if status == Status::Inactive as u8 {
                     // A school leaver enters the labour force (the rate of its home region).
@@ -368,14 +375,7 @@ impl Scan<'_> {
                         ev.ageing.push(id);
                     }
                 } else if status != Status::Training as u8 && retirement_key.word(id) < retirement {
-                    // Retirement ends everything else the worker would do this step; a long-term
-                    // unemployed retiree is counted as such until it leaves (as in `apply`).
-                    if status == Status::Unemployed as u8
-                        && u32::from(now - w.spell_start[i]) >= long_term
-                    {
-                        ev.long_term_by_node[j] += 1;
-                        ev.long_term_by_home[w.home[i] as usize] += 1;
-                    }
+                    // Retirement ends everything else the worker would do this step.
                     ev.retirements.push(id);
                     continue;
                 }
@@ -530,10 +530,6 @@ impl Scan<'_> {
                     }
                 }
             } else if status == Status::Unemployed as u8 {
-                if u32::from(now - w.spell_start[i]) >= long_term {
-                    ev.long_term_by_node[j] += 1;
-                    ev.long_term_by_home[w.home[i] as usize] += 1;
-                }
                 if p_train_u > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
                     let mut rs = train_key.stream(id);
                     if let Some(target) = training::choose(

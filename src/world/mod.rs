@@ -144,7 +144,7 @@ impl World {
         let long_term = f64::from(s.mechanics.long_term_steps);
 
         for (h, region) in s.regions.iter().enumerate() {
-            let n = (region.labour_force * s.simulation.scale).round() as u64;
+            let n = s.agents(region.labour_force);
             let country = region.country;
             let per_sector = largest_remainder(n, &region.sector_shares);
             // Those outside the labour force (with `[population]`): retired, the pool school
@@ -302,7 +302,7 @@ impl World {
 }
 
 /// Index of the bucket `u` (uniform in [0, 1)) falls in, for weights summing to about 1.
-fn pick(mut u: f64, weights: &[f64]) -> usize {
+pub fn pick(mut u: f64, weights: &[f64]) -> usize {
     for (i, w) in weights.iter().enumerate() {
         if u < *w {
             return i;
