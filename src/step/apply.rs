@@ -21,6 +21,7 @@ use crate::step::employers::{Plan, Staffing};
 use crate::step::matching::Hire;
 use crate::step::scan::Events;
 use crate::step::search::SearcherInfo;
+use crate::step::separations::worker_at_risk;
 use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
 use crate::world::{World, NO_EMPLOYER};
@@ -190,12 +191,7 @@ pub fn transitions(
             status: w.status[i],
             contract: w.contract[i],
             age: w.age[i],
-            at_risk: employed
-                && if employers {
-                    w.notice_until[i] != 0
-                } else {
-                    at_risk[w.node[i] as usize]
-                },
+            at_risk: employed && worker_at_risk(employers, w, at_risk, i),
             flags: w.flags[i],
             quals: w.quals[i],
         };

@@ -12,7 +12,7 @@ use crate::policy::Levers;
 use crate::rng::{unit_f64, Draw, StageKey};
 use crate::scenario::policy::Effect;
 use crate::step::employers::NoticeCandidate;
-use crate::step::separations::NodeRules;
+use crate::step::separations::{worker_at_risk, NodeRules};
 use crate::step::training::{self, Candidate, Shortage};
 use crate::world::World;
 
@@ -413,11 +413,7 @@ impl Scan<'_> {
             // Under notice (with `[employers]`): the worker is at risk of losing the job.
             let noticed =
                 DEMAND && employers && status == Status::Employed as u8 && w.notice_until[i] != 0;
-            let at_risk = if DEMAND && employers {
-                noticed
-            } else {
-                rules.at_risk[j]
-            };
+            let at_risk = worker_at_risk(DEMAND && employers, w, &rules.at_risk, i);
             // Policies: enrolment of eligible workers not yet taking part, and courses.
             if POLICIES && levers.enrolling != 0 && status != Status::Training as u8 {
                 let open = levers.enrolling & !flags;

@@ -26,6 +26,7 @@ use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::{Draw, StageKey};
 use crate::scenario::policy::Effect;
+use crate::step::separations::worker_at_risk;
 use crate::world::World;
 
 /// One application: who sent it, to which vacancy slot, and the employer's ranking key
@@ -163,12 +164,8 @@ pub fn applications(
                 let own = w.node[i];
                 let status = w.status[i];
                 let flags = if participants { w.flags[i] } else { 0 };
-                let risky = status == Status::Employed as u8
-                    && if employers {
-                        w.notice_until[i] != 0
-                    } else {
-                        at_risk[own as usize]
-                    };
+                let risky =
+                    status == Status::Employed as u8 && worker_at_risk(employers, w, at_risk, i);
                 info[idx] = SearcherInfo {
                     node: own,
                     home: h as u16,

@@ -14,6 +14,22 @@
 use crate::metrics::{node, Census};
 use crate::model::Model;
 
+/// Whether worker `i`'s job is at risk: under notice with `[employers]` (`employers`), else at
+/// a node whose demand is below its employment (`node_at_risk`). Meaningful for the employed.
+#[inline]
+pub fn worker_at_risk(
+    employers: bool,
+    w: &crate::world::Workers,
+    node_at_risk: &[bool],
+    i: usize,
+) -> bool {
+    if employers {
+        w.notice_until[i] != 0
+    } else {
+        node_at_risk[w.node[i] as usize]
+    }
+}
+
 /// Per-node rules of the step, computed from the state at its start.
 #[derive(Clone)]
 pub struct NodeRules {
