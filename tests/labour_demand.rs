@@ -80,21 +80,12 @@ fn scenario(extra: &str, sets: &[(&str, toml::Value)]) -> Scenario {
     scenario::load_with(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// `records[replication][step]` of a run (burn-in included, as `labsim run` does it).
-fn records(s: Scenario, replications: u32) -> (Model, Vec<Vec<StepRecord>>) {
+/// `records[replication][step]` of a run of every replication, as `labsim run` does it
+/// (burn-in included).
+fn records(s: Scenario) -> (Model, Vec<Vec<StepRecord>>) {
     let model = Model::new(s);
-    let mut out = Vec::new();
-    for rep in 0..replications {
-        let mut world = labsim::world::World::new(&model, rep);
-        let mut stepper = labsim::step::Stepper::new(&model);
-        stepper.burn_in(&model, &mut world);
-        let mut series = vec![stepper.initial_record(&model, &world)];
-        for _ in 0..model.scenario.simulation.steps {
-            series.push(stepper.step(&model, &mut world));
-        }
-        out.push(series);
-    }
-    (model, out)
+    let result = labsim::run::run(&model, 0, &|| {}).unwrap();
+    (model, result.records)
 }
 
 fn total(rec: &StepRecord, what: usize) -> u64 {
@@ -103,7 +94,7 @@ fn total(rec: &StepRecord, what: usize) -> u64 {
 
 #[test]
 fn with_flat_demand_and_no_reallocation_nobody_gets_notice() {
-    let (_, runs) = records(scenario("[employers]\nreallocation_rate = 0.0", &[]), 1);
+    let (_, runs) = records(scenario("[employers]\nreallocation_rate = 0.0", &[]));
     let series = &runs[0];
     for rec in &series[1..] {
         for what in [
@@ -126,7 +117,7 @@ fn with_flat_demand_and_no_reallocation_nobody_gets_notice() {
 
 #[test]
 fn notices_follow_job_destruction_only() {
-    let (_, runs) = records(scenario("[employers]\nreallocation_rate = 0.02", &[]), 1);
+    let (_, runs) = records(scenario("[employers]\nreallocation_rate = 0.02", &[]));
     let (mut notices, mut destroyed) = (0u64, 0u64);
     for rec in &runs[0][1..] {
         for f in &rec.flows.by_node {
@@ -176,8 +167,9 @@ fn vacancy_chains_remove_most_of_the_crowding_out_by_on_the_job_search() {
             let sets = [
                 ("mechanics.on_the_job_search", toml::Value::from(ojs)),
                 ("simulation.burn_in_months", toml::Value::from(12)),
+                ("simulation.replications", toml::Value::from(3)),
             ];
-            unemployment(&records(scenario(extra, &sets), 3).1)
+            unemployment(&records(scenario(extra, &sets)).1)
         };
         let (u0, u1) = (run(0.02), run(0.06));
         (u1 - u0) / u0
@@ -200,7 +192,7 @@ fn notices_are_withdrawn_when_demand_comes_back_before_they_end() {
                  [contracts.flexible]\nnotice_months = 3\n\
                  [contracts.self_employed]\nnotice_months = 3\n\n\
                  [[demand.shock]]\nsectors = [\"s0\"]\ndepth = 0.2\nstart = 3\nend = 3\nrecovery = 1\n";
-    let (_, runs) = records(scenario(extra, &[]), 1);
+    let (_, runs) = records(scenario(extra, &[]));
     let series = &runs[0];
     let notices: u64 = series.iter().map(|r| total(r, flow::NOTICES)).sum();
     let dismissals: u64 = series.iter().map(|r| total(r, flow::DISMISSALS)).sum();
