@@ -324,6 +324,59 @@ fn country_separation_multiplier_out_of_range_is_refused() {
     }
 }
 
+/// The keys of labour demand, entries and exits: each out-of-range value exits 2 naming the
+/// file, the key, the value and the rule.
+#[test]
+fn labour_demand_and_population_keys_out_of_range_are_refused() {
+    let cases = [
+        (
+            "[employers]\nmean_size = 0.5",
+            "employers.mean_size",
+            "from 1 to",
+        ),
+        (
+            "[employers]\nreallocation_rate = 0.7",
+            "employers.reallocation_rate",
+            "from 0 to 0.5",
+        ),
+        (
+            "[employers]\nnotice_search = -1",
+            "employers.notice_search",
+            "from 0 to 1",
+        ),
+        (
+            "[population]\nretirement_rate = 1.5",
+            "population.retirement_rate",
+            "from 0 to 1",
+        ),
+        (
+            "[population]\nschool_leavers_rate = nan",
+            "population.school_leavers_rate",
+            "from 0 to 1",
+        ),
+        (
+            "[population]\nsummer_share = 2",
+            "population.summer_share",
+            "from 0 to 1",
+        ),
+        (
+            "[contracts.permanent]\nnotice_months = 61",
+            "contracts.permanent.notice_months",
+            "whole number from 0 to 60",
+        ),
+        ("[employers]\nsize = 3", "size", "unknown field"),
+    ];
+    for (table, key, rule) in cases {
+        let text = with(table);
+        assert_bad_scenario(&text, &["bad.toml", key, rule]);
+    }
+    // `[simulation]` is in the fixture already: the burn-in is set on the command line.
+    assert_bad_run_args(
+        &["--set", "simulation.burn_in_months=-1"],
+        &["simulation.burn_in_months", "whole number from 0 to 1200"],
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Policies.
 
