@@ -133,10 +133,12 @@ pub struct Model {
     /// Search weight of each sector for a worker not qualified for it (unregulated sectors),
     /// by sector id (at most 32 sectors: indexed `& 31`, without a bounds check).
     pub unqualified: [f64; 32],
-    /// Per region, the share of each sector among school leavers' qualifications: the
-    /// region's employment share times the sector's `school_leavers_weight`, normalised to
-    /// sum to 1 (all equal if every product is 0).
-    pub school_leavers: Vec<Vec<f64>>,
+    /// Per region, the share of each sector among school leavers' qualifications, normalised
+    /// to sum to 1 (all equal if every weight is 0). `[0]` at rest (the burn-in): the region's
+    /// employment share times the sector's `school_leavers_weight`. `[1]` from step 1: that
+    /// times the node's replacement and growth need, the yearly leavers at rest plus the
+    /// node's demand trend, so that a growing sector gets the entrants its growth needs.
+    pub school_leavers: [Vec<Vec<f64>>; 2],
 }
 
 impl Model {
@@ -175,24 +177,35 @@ impl Model {
         for (k, u) in unqualified.iter_mut().enumerate().take(ns) {
             *u = s.unqualified_weight(k);
         }
-        let school_leavers = s
-            .regions
-            .iter()
-            .map(|r| {
-                let w: Vec<f64> = r
-                    .sector_shares
-                    .iter()
-                    .zip(&s.sectors)
-                    .map(|(share, sector)| share * sector.school_leavers_weight)
-                    .collect();
-                let total: f64 = w.iter().sum();
-                if total > 0.0 {
-                    w.iter().map(|x| x / total).collect()
-                } else {
-                    vec![1.0 / ns as f64; ns]
-                }
-            })
-            .collect();
+        let at_rest = s
+            .population
+            .as_ref()
+            .map_or(0.0, |p| p.school_leavers_per_year);
+        let leavers = |growing: bool| -> Vec<Vec<f64>> {
+            s.regions
+                .iter()
+                .enumerate()
+                .map(|(h, r)| {
+                    let w: Vec<f64> = (0..ns)
+                        .map(|k| {
+                            let need = if growing {
+                                (at_rest + s.demand.trend_per_year(h, k)).max(0.0)
+                            } else {
+                                1.0
+                            };
+                            r.sector_shares[k] * s.sectors[k].school_leavers_weight * need
+                        })
+                        .collect();
+                    let total: f64 = w.iter().sum();
+                    if total > 0.0 {
+                        w.iter().map(|x| x / total).collect()
+                    } else {
+                        vec![1.0 / ns as f64; ns]
+                    }
+                })
+                .collect()
+        };
+        let school_leavers = [leavers(false), leavers(true)];
         Model {
             n_regions: nr,
             n_sectors: ns,

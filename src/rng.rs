@@ -1,7 +1,7 @@
 //! Keyed random streams: every draw is a pure function of (seed, replication, step, stage, agent or node).
 //!
 //! This is what makes output independent of the thread count and what gives two scenarios run
-//! with the same seed common random numbers wherever their states agree (MODEL.md section 7).
+//! with the same seed common random numbers wherever their states agree (MODEL.md section 7.15).
 //! A stream is SplitMix64 (Steele, Lea & Flood 2014) started from a hash of its key; a single
 //! draw per agent is one hash, with no generator state at all. Never use an entropy-seeded
 //! generator anywhere in simulation code.

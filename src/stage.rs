@@ -81,6 +81,9 @@ stages! {
     Demand "demand" {
         /// Jobs destroyed and created at employers (gross job flows), per node.
         JobFlows = 13,
+        /// Whether an employer takes up a job-retention scheme: a sub-stream per policy, the
+        /// same every step, so that an employer decides once.
+        JobRetention = 16,
     }
     /// One parallel pass over the workers: separations, who searches, training starts and
     /// completions, recognition procedures, policy enrolment and courses.

@@ -1,4 +1,4 @@
-//! The economics of labour demand at employers (`[employers]`, docs/MODEL.md 2a): with flat
+//! The economics of labour demand at employers (`[employers]`, docs/MODEL.md 7.10): with flat
 //! demand and no job reallocation nobody gets notice and no job is destroyed; notices follow
 //! only job destruction; and on-the-job search no longer takes jobs from the unemployed one for
 //! one, because a job left is refilled (a vacancy chain), where under the published node-level
@@ -215,4 +215,159 @@ fn notices_are_withdrawn_when_demand_comes_back_before_they_end() {
         0,
         "every notice withdrawn at step 4"
     );
+}
+
+/// Sector s0 loses 30 % of its demand from step 3 to step 12, then recovers in a month; no
+/// job reallocation and large employers, so every employer of s0 falls by 30 % (to within
+/// rounding). `policy` is appended.
+fn dip(policy: &str) -> String {
+    format!(
+        "[employers]\nreallocation_rate = 0.0\nmean_size = 200\n\n\
+         [[demand.shock]]\nsectors = [\"s0\"]\ndepth = 0.3\nstart = 3\nend = 12\nrecovery = 1\n\n{policy}"
+    )
+}
+
+fn retention(extra: &str) -> String {
+    format!("[[policy]]\nkind = \"job_retention\"\nsectors = [\"s0\"]\n{extra}\n")
+}
+
+fn sum_over(series: &[StepRecord], what: usize) -> u64 {
+    series.iter().map(|r| total(r, what)).sum()
+}
+
+/// The NOW: with a scheme covering s0 over the whole dip, its employers keep their staff
+/// instead of giving notice, nobody is dismissed, and the scheme pays 90 % of the wage cost
+/// (wage plus 30 % employer's costs) of exactly the staff it keeps, every month.
+#[test]
+fn a_job_retention_scheme_keeps_the_staff_of_employers_whose_demand_fell() {
+    let (_, without) = records(scenario(&dip(""), &[]));
+    let (model, with) = records(scenario(&dip(&retention("start = 1\nend = 24")), &[]));
+    let (without, with) = (&without[0], &with[0]);
+    assert!(sum_over(without, flow::DISMISSALS) > 1000);
+    assert_eq!(sum_over(with, flow::NOTICES), 0);
+    assert_eq!(sum_over(with, flow::DISMISSALS), 0);
+    let ppa = model.scenario.persons_per_agent();
+    let per_agent = 0.9 * 1.3 * 3000.0 * ppa;
+    let mut kept_months = 0.0;
+    for rec in &with[1..] {
+        let p = rec.policy.by_policy[0];
+        let kept = p[labsim::metrics::policy_flow::PARTICIPANTS];
+        assert!(
+            (p[labsim::metrics::policy_flow::SPENDING] - kept * per_agent).abs() < 1e-6,
+            "step {}: paid {} for {kept} kept",
+            rec.step,
+            p[labsim::metrics::policy_flow::SPENDING]
+        );
+        kept_months += kept;
+        if !(3..=12).contains(&rec.step) {
+            assert_eq!(kept, 0.0, "step {}: nobody to keep", rec.step);
+        }
+    }
+    // About 30 % of s0's 15 000 jobs for ten months, less those who leave by themselves.
+    assert!(kept_months > 30_000.0, "{kept_months} agent-months kept");
+}
+
+/// A scheme that ends while demand is still low only delays the notices: they are given the
+/// month after it ends (the "cliff" of a scheme withdrawn too early).
+#[test]
+fn notices_follow_when_a_job_retention_scheme_ends_before_demand_recovers() {
+    let (_, with) = records(scenario(&dip(&retention("start = 1\nend = 6")), &[]));
+    let series = &with[0];
+    assert_eq!(
+        series[..=6]
+            .iter()
+            .map(|r| total(r, flow::NOTICES))
+            .sum::<u64>(),
+        0
+    );
+    assert!(
+        total(&series[7], flow::NOTICES) > 500,
+        "no notices at step 7"
+    );
+}
+
+/// An employer qualifies only when its demand fell by at least `threshold` of its staff: a
+/// 30 % dip under a 40 % threshold gives the scheme nobody, and the run is the run without it
+/// (common random numbers: the scheme's own draws change nothing else).
+#[test]
+fn a_fall_below_the_threshold_does_not_qualify() {
+    let (model, without) = records(scenario(&dip(""), &[]));
+    let (_, with) = records(scenario(
+        &dip(&retention("start = 1\nend = 24\nthreshold = 0.4")),
+        &[],
+    ));
+    let csv = |runs: &[Vec<StepRecord>]| labsim::output::series_csv(&model, runs);
+    assert!(csv(&with) == csv(&without), "the scheme changed the run");
+    assert!(with[0]
+        .iter()
+        .all(|r| r.policy.by_policy[0][labsim::metrics::policy_flow::SPENDING] == 0.0));
+}
+
+/// Take-up is decided once per employer: at 50 % about half the staff of the full scheme is
+/// kept, and the rest get notice.
+#[test]
+fn take_up_keeps_the_staff_of_that_share_of_employers() {
+    let kept = |take_up: f64| -> f64 {
+        let (_, runs) = records(scenario(
+            &dip(&retention(&format!(
+                "start = 1\nend = 24\ntake_up = {take_up}"
+            ))),
+            &[],
+        ));
+        runs[0][3].policy.by_policy[0][labsim::metrics::policy_flow::PARTICIPANTS]
+    };
+    let (full, half) = (kept(1.0), kept(0.5));
+    assert!(
+        (half / full - 0.5).abs() < 0.1,
+        "kept {half} at 50 % take-up, {full} at 100 %"
+    );
+}
+
+/// A budget caps the scheme: it never pays past it, and once the money is gone the employers
+/// it can no longer pay give notice.
+#[test]
+fn a_job_retention_budget_is_never_passed() {
+    let budget = 5_000_000.0;
+    let (_, runs) = records(scenario(
+        &dip(&retention(&format!(
+            "start = 1\nend = 24\nbudget = {budget}"
+        ))),
+        &[],
+    ));
+    let series = &runs[0];
+    let spent: f64 = series
+        .iter()
+        .map(|r| r.policy.by_policy[0][labsim::metrics::policy_flow::SPENDING])
+        .sum();
+    assert!(spent <= budget && spent > 0.5 * budget, "spent {spent}");
+    assert!(sum_over(series, flow::NOTICES) > 0, "nobody got notice");
+}
+
+/// With `[population]` the labour force grows as demand does by default: sector s1 (30 % of
+/// jobs) grows 3 % a year, so demand and the labour force grow 0.9 % a year; over four years
+/// the labour force is 3.6 % larger, and the school leavers qualified for s1 are more than its
+/// 30 % share of jobs (its replacement need plus its growth).
+#[test]
+fn the_labour_force_grows_with_demand() {
+    let extra = "[population]\n\n[[demand.trend]]\nsector = \"s1\"\nrate_per_year = 0.03\n";
+    let (model, runs) = records(scenario(extra, &[]));
+    let series = &runs[0];
+    let labour_force = |r: &StepRecord| -> f64 {
+        use labsim::metrics::home;
+        r.census
+            .by_home
+            .iter()
+            .map(|h| (h[home::EMPLOYED] + h[home::UNEMPLOYED] + h[home::TRAINING]) as f64)
+            .sum()
+    };
+    let growth = labour_force(&series[48]) / labour_force(&series[0]) - 1.0;
+    assert!(
+        (growth - 0.036).abs() < 0.006,
+        "labour force grew {growth:.4}"
+    );
+    let p = model.scenario.population.as_ref().unwrap();
+    assert!((p.growth[0] - 0.009).abs() < 1e-9, "{:?}", p.growth);
+    let s1 = model.school_leavers[1][0][1];
+    let at_rest = model.school_leavers[0][0][1];
+    assert!((at_rest - 0.3).abs() < 1e-9 && s1 > 0.4, "{at_rest} {s1}");
 }

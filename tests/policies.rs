@@ -342,6 +342,7 @@ const EVERY_KIND_SWITCHED_OFF: &[&str] = &[
     "kind = \"coaching_50plus\"",
     "kind = \"youth_guarantee\"",
     "kind = \"dual_qualification\"\ncountries = [\"NL\", \"DE\"]",
+    "kind = \"job_retention\"",
 ];
 
 #[test]
@@ -350,17 +351,19 @@ fn a_policy_switched_off_leaves_the_output_byte_identical() {
         EVERY_KIND_SWITCHED_OFF.len(),
         labsim::scenario::policy::KINDS.len()
     );
-    let base = run(with_policies("baseline.toml", "", 12, 0.02), 1);
+    // With employers and a shock, so that a job-retention scheme would have work to do.
+    let setting = "[employers]\n[[demand.shock]]\nsectors = [\"hospitality\"]\ndepth = 0.4\nstart = 2\nend = 12\n";
+    let base = run(with_policies("baseline.toml", setting, 12, 0.02), 1);
     let reference = output::series_csv(&base.model, &base.records);
     for block in EVERY_KIND_SWITCHED_OFF {
-        let policy = format!("[[policy]]\n{block}\nstart = 13\nend = 20");
+        let policy = format!("{setting}[[policy]]\n{block}\nstart = 13\nend = 20");
         let with = run(with_policies("baseline.toml", &policy, 12, 0.02), 1);
         assert!(
             output::series_csv(&with.model, &with.records) == reference,
             "series.csv changed with a switched-off policy: {block}"
         );
         // Switched on for the same run, it is really there (it changes something or spends).
-        let on = format!("[[policy]]\n{block}\nstart = 1\ncost_per_year = 1000");
+        let on = format!("{setting}[[policy]]\n{block}\nstart = 1\ncost_per_year = 1000");
         let active = run(with_policies("baseline.toml", &on, 12, 0.02), 1);
         assert!(spending(&active) > 0.0, "{block}: no spending while active");
     }

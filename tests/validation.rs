@@ -365,6 +365,21 @@ fn labour_demand_and_population_keys_out_of_range_are_refused() {
             "whole number from 0 to 60",
         ),
         ("[employers]\nsize = 3", "size", "unknown field"),
+        (
+            "[population]\nlabour_force_growth = 0.2",
+            "population.labour_force_growth",
+            "from -0.1 to 0.1",
+        ),
+        (
+            "[[policy]]\nkind = \"job_retention\"",
+            "policy[0].kind",
+            "needs `[employers]`",
+        ),
+        (
+            "[employers]\n[[policy]]\nkind = \"job_retention\"\nthreshold = 1.5",
+            "policy[0].threshold",
+            "from 0 to 1",
+        ),
     ];
     for (table, key, rule) in cases {
         let text = with(table);

@@ -8,7 +8,7 @@
 //!
 //! At the total, country and region levels people (stocks and worker flows) are counted where
 //! they live, jobs and vacancies where the job is; at the sector level everything is by sector
-//! (docs/MODEL.md section 4). Stocks are at the end of the step, flows during it (per step of
+//! (docs/MODEL.md section 7.14). Stocks are at the end of the step, flows during it (per step of
 //! `step_months` months); persons are agents x persons per agent.
 
 use super::cell::Format;

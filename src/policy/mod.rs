@@ -8,7 +8,7 @@
 //! yearly cost that would pass the cap is refused. Instruments with participants (sector plans,
 //! mobility teams, language courses, matching events, coaching, youth guarantee) reach eligible
 //! workers at `coverage` per step; participation is a bit per policy in each worker and ends at
-//! placement (a hire). The levers, by stage (MODEL.md section 5):
+//! placement (a hire). The levers, by stage (MODEL.md section 7.12):
 //!
 //! - scan: enrolment; on-the-job search and search probability of participants; training
 //!   take-up of participants; who pays for a course (subsidy, opened funds, plan or team
@@ -73,8 +73,10 @@ impl Levers {
         let s = &model.scenario;
         let policies = &s.policies;
         let mut active = 0u8;
+        // Step 0 is never taken after the burn-in: it stands for the burn-in's steps, in
+        // which no policy acts (not even one whose window starts at 0).
         for (p, policy) in policies.iter().enumerate() {
-            if policy.active(t) && !book.exhausted(p) {
+            if t > 0 && policy.active(t) && !book.exhausted(p) {
                 active |= 1 << p;
             }
         }

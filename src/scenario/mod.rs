@@ -274,7 +274,7 @@ pub struct Mechanics {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DemandBase {
-    /// Employment plus the unemployed attached to the node (MODEL.md section 3.1).
+    /// Employment plus the unemployed attached to the node (MODEL.md section 7.1).
     LabourForce,
     /// Employment plus open vacancies: the initial state is on its demand path.
     Jobs,
@@ -336,6 +336,20 @@ impl Demand {
     }
 }
 
+impl Demand {
+    /// The yearly growth of node (region, sector)'s demand from the trends that apply to it
+    /// (compounded when several do).
+    pub fn trend_per_year(&self, region: RegionId, sector: SectorId) -> f64 {
+        self.trends
+            .iter()
+            .filter(|t| {
+                t.sector.is_none_or(|s| s == sector) && t.region.is_none_or(|r| r == region)
+            })
+            .fold(1.0, |f, t| f * (1.0 + t.rate_per_year))
+            - 1.0
+    }
+}
+
 impl Shock {
     /// 0 before the shock, 1 from `start` to `end`, then falling linearly to 0 over `recovery`.
     pub fn intensity(&self, step: u32) -> f64 {
@@ -371,25 +385,31 @@ pub struct ContractParams {
 
 /// `[population]`: workers of the oldest age group retire, school leavers enter the labour
 /// force (with a summer peak) through the pool of those outside it, and workers age from one
-/// group to the next at rates that keep the age shares stationary (docs/MODEL.md 2a, "Entries and exits").
+/// group to the next at rates that keep the age shares stationary (docs/MODEL.md 7.11, "Entries and exits").
 #[derive(Clone, Debug, PartialEq)]
 pub struct Population {
     /// Probability per step that a worker aged 50+ in the labour force retires.
     pub retirement: f64,
-    /// School leavers entering per year, as a share of the labour force.
+    /// School leavers entering per year at rest, as a share of the labour force at the start:
+    /// by default as many as retire.
     pub school_leavers_per_year: f64,
+    /// Per home region, the yearly growth of the labour force from step 1 on (not in the
+    /// burn-in), as a share of it at the start: school leavers enter at
+    /// `school_leavers_per_year + growth[region]`. By default the growth of the region's demand.
+    pub growth: Vec<f64>,
     /// Share of a year's school leavers who enter in June, July and August.
     pub summer_share: f64,
     /// Probability per step of moving to the next age group, for the two younger groups.
     pub ageing: [f64; 2],
-    /// Agents outside the labour force at the start, as a share of the labour force (one
-    /// year's school leavers: the pool they enter from).
-    pub pool_share: f64,
+    /// Per home region, agents outside the labour force at the start, as a share of the
+    /// labour force: the pool school leavers enter from, one year's leavers plus the run's
+    /// growth, so that it never runs dry.
+    pub pool_share: Vec<f64>,
 }
 
 /// `[employers]`: each node's jobs belong to employers whose demand moves with idiosyncratic
 /// shocks; vacancies are the demanded jobs not filled, a departure opens a replacement
-/// vacancy while demand holds, and a fall in demand gives notice (docs/MODEL.md, labour demand).
+/// vacancy while demand holds, and a fall in demand gives notice (docs/MODEL.md 7.10, labour demand at employers).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EmployerParams {
     /// Mean jobs per employer at the start, in agents.
@@ -516,9 +536,9 @@ impl Scenario {
     /// Number of agents this scenario creates at its scale (saturating: validation refuses
     /// more than [`MAX_WORKERS`]).
     pub fn n_workers(&self) -> u64 {
-        self.regions.iter().fold(0, |n: u64, r| {
+        self.regions.iter().enumerate().fold(0, |n: u64, (h, r)| {
             n.saturating_add(self.agents(r.labour_force))
-                .saturating_add(self.pool_agents(r.labour_force))
+                .saturating_add(self.pool_agents(h))
         })
     }
 
@@ -527,12 +547,12 @@ impl Scenario {
         (persons * self.simulation.scale).round() as u64
     }
 
-    /// Agents outside the labour force at the start in a region of `labour_force` persons
-    /// (with `[population]`).
-    pub fn pool_agents(&self, labour_force: f64) -> u64 {
-        self.population
-            .as_ref()
-            .map_or(0, |p| self.agents(labour_force * p.pool_share))
+    /// Agents outside the labour force at the start in home region `region` (with
+    /// `[population]`).
+    pub fn pool_agents(&self, region: usize) -> u64 {
+        self.population.as_ref().map_or(0, |p| {
+            self.agents(self.regions[region].labour_force * p.pool_share[region])
+        })
     }
 
     /// The search weight of sector `s` for a worker not qualified for it (unregulated sectors).

@@ -129,6 +129,7 @@ pub struct RawContract {
 pub struct RawPopulation {
     pub retirement_rate: Option<f64>,
     pub school_leavers_rate: Option<f64>,
+    pub labour_force_growth: Option<f64>,
     pub summer_share: Option<f64>,
 }
 

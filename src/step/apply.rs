@@ -40,6 +40,7 @@ pub fn transitions(
     levers: &Levers,
     at_risk: &[bool],
     plan: &mut Plan,
+    leavers: &[Vec<f64>],
 ) {
     let s = &model.scenario;
     let employers = s.employers.is_some();
@@ -361,7 +362,7 @@ pub fn transitions(
     }
 
     // School leavers enter the labour force, unemployed, qualified for a sector drawn from
-    // their home region's school-leaver shares (`Model::school_leavers`), with a diploma of
+    // their home region's school-leaver shares (`leavers`, from `Model::school_leavers`), with a diploma of
     // their home country; and workers move to the next age group.
     if s.population.is_some() {
         let key = StageKey::new(seed, rep, t, Draw::Population).substream(3);
@@ -370,7 +371,7 @@ pub fn transitions(
             let h = w.home[i] as usize;
             let country = model.region_country[h];
             let u = crate::rng::unit_f64(key.word(id));
-            let sector = crate::world::pick(u, &model.school_leavers[h]);
+            let sector = crate::world::pick(u, &leavers[h]);
             census.tally(model, entry(w, i), false);
             w.status[i] = Status::Unemployed as u8;
             w.age[i] = 0;

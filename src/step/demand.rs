@@ -1,5 +1,5 @@
 //! Stage `demand`: each node's target demand `d_j(t)` = base level x the scenario's demand path
-//! (level, business cycle, trends, shocks) at step t (MODEL.md section 3.1), in agent units.
+//! (level, business cycle, trends, shocks) at step t (MODEL.md section 7.1), in agent units.
 
 use crate::model::Model;
 use crate::world::World;

@@ -1,4 +1,4 @@
-//! Labour demand at the employers (with `[employers]`; docs/MODEL.md section 2a):
+//! Labour demand at the employers (with `[employers]`; docs/MODEL.md section 7.10):
 //!
 //! - stage `demand` ([`adjust`]): gross job flows. Each employer has its own level of demand.
 //!   Each step a share `rho` of a node's levels is destroyed at employers drawn in proportion
@@ -25,7 +25,8 @@
 use crate::metrics::{flow, Flows};
 use crate::model::Model;
 use crate::rng::{binomial, Draw, StageKey, Stream};
-use crate::world::{Employers, World};
+use crate::scenario::policy::StepLevers;
+use crate::world::{Book, Employers, World};
 
 /// The plan of each employer for the step, and the job flows of stage `demand` by node.
 #[derive(Clone, Debug, Default)]
@@ -60,15 +61,37 @@ impl Plan {
 }
 
 /// Stage `demand`: job flows at the employers, and each employer's vacancies and notice plan
-/// for the step. `demand` is each node's target in agents.
-pub fn adjust(model: &Model, world: &mut World, t: u32, demand: &[f64], plan: &mut Plan) {
+/// for the step. `demand` is each node's target in agents. An employer whose demand fell
+/// below its staff keeps them instead of giving notice when an active job-retention scheme
+/// (`levers.retention`) covers it and pays for them (see [`retains`]).
+pub fn adjust(
+    model: &Model,
+    world: &mut World,
+    t: u32,
+    demand: &[f64],
+    levers: &StepLevers,
+    plan: &mut Plan,
+) {
     let nn = model.n_nodes;
     let rho = model
         .scenario
         .employers
         .as_ref()
         .map_or(0.0, |p| p.reallocation);
-    let e = &mut world.employers;
+    let World {
+        employers: e,
+        book,
+        replication,
+        ..
+    } = world;
+    let retention = (!levers.retention.is_empty()).then(|| {
+        StageKey::new(
+            model.scenario.simulation.seed,
+            *replication,
+            0,
+            Draw::JobRetention,
+        )
+    });
     plan.notices.clear();
     plan.notices.resize(e.len(), 0);
     for v in [
@@ -82,7 +105,7 @@ pub fn adjust(model: &Model, world: &mut World, t: u32, demand: &[f64], plan: &m
     }
     let key = StageKey::new(
         model.scenario.simulation.seed,
-        world.replication,
+        *replication,
         t,
         Draw::JobFlows,
     );
@@ -116,13 +139,25 @@ pub fn adjust(model: &Model, world: &mut World, t: u32, demand: &[f64], plan: &m
             let (d, b) = (e.demand[f], plan.before[k]);
             plan.created[j] += u64::from(d.saturating_sub(b));
             plan.destroyed[j] += u64::from(b.saturating_sub(d));
+            // Last step's retained staff are staffed again until the scheme keeps them anew.
+            e.retained[f] = 0;
             let staffed = e.staff[f] - e.notices[f];
             let v = e.vacancies[f];
             if staffed + v > d {
                 let keep = d.saturating_sub(staffed);
                 plan.closed[j] += u64::from(v - keep);
                 e.vacancies[f] = keep;
-                plan.notices[f] = staffed.saturating_sub(d) as i32;
+                let excess = staffed.saturating_sub(d);
+                let kept = excess > 0
+                    && retention.is_some_and(|key| {
+                        let fall = e.level[f].saturating_sub(d);
+                        retains(model, levers, key, book, (j, f), (fall, e.level[f]), excess)
+                    });
+                if kept {
+                    e.retained[f] = excess;
+                } else {
+                    plan.notices[f] = excess as i32;
+                }
             } else {
                 let gap = d - staffed - v;
                 let withdraw = gap.min(e.notices[f]);
@@ -134,6 +169,44 @@ pub fn adjust(model: &Model, world: &mut World, t: u32, demand: &[f64], plan: &m
         }
         world.vacancies[j] = vacancies;
     }
+}
+
+/// Whether employer `f` of node `j`, with `excess` staff not under notice beyond its demand,
+/// keeps them under the first active job-retention scheme that covers its node (its regions
+/// and sectors), for which its demand has fallen by `fall` jobs, at least `threshold` of its
+/// `level` (its demand before any shock, moved only by its own job flows: the NOW compared
+/// turnover with 2019), that the employer took up (a draw of `key`'s sub-stream for the
+/// policy, the same every step), and that can pay this step's subsidy for them.
+fn retains(
+    model: &Model,
+    levers: &StepLevers,
+    key: StageKey,
+    book: &mut Book,
+    (j, f): (usize, usize),
+    (fall, level): (u32, u32),
+    excess: u32,
+) -> bool {
+    let s = &model.scenario;
+    let (region, sector) = (model.node_region[j] as usize, model.node_sector[j] as usize);
+    let months = f64::from(s.simulation.step_months);
+    for &(p, scheme) in &levers.retention {
+        let policy = &s.policies[p];
+        let covers = policy.sectors & (1 << sector) != 0
+            && policy.regions.as_ref().is_none_or(|r| r[region]);
+        if !covers || f64::from(fall) < scheme.threshold * f64::from(level) {
+            continue;
+        }
+        let u = crate::rng::unit_f64(key.substream(p as u64).word(f as u32));
+        if u >= scheme.take_up {
+            continue;
+        }
+        let per_person = scheme.cost_per_month(s.sectors[sector].wage) * months;
+        if book.spend(model, p, per_person * f64::from(excess)) {
+            book.retain(p, excess);
+            return true;
+        }
+    }
+    false
 }
 
 /// Split `target` jobs over employers in proportion to `levels` (largest remainder: each
@@ -296,11 +369,16 @@ impl Staffing<'_> {
 
     /// A worker of employer `f` leaves it (`noticed`: the worker was under notice). Its job,
     /// if still demanded, is opened again as a vacancy by [`Staffing::finish`].
+    /// A worker leaving an employer that keeps staff beyond demand under a job-retention
+    /// scheme leaves one of those jobs, which is not replaced either.
     pub fn depart(&mut self, f: u32, noticed: bool) {
         let f = f as usize;
-        self.employers.staff[f] -= 1;
+        let e = &mut *self.employers;
+        e.staff[f] -= 1;
         if noticed {
-            self.employers.notices[f] -= 1;
+            e.notices[f] -= 1;
+        } else if e.retained[f] > 0 {
+            e.retained[f] -= 1;
         }
     }
 
@@ -329,7 +407,7 @@ impl Staffing<'_> {
             let end = k + candidates[k..].partition_point(|c| c.employer == f);
             let fu = f as usize;
             let e = &mut *self.employers;
-            let staffed = e.staff[fu] - e.notices[fu];
+            let staffed = e.holding(fu);
             // What the employer still needs, as things stand now.
             let mut need = if withdraw {
                 e.demand[fu]
@@ -358,7 +436,7 @@ impl Staffing<'_> {
         for (j, total) in vacancies.iter_mut().enumerate() {
             let mut sum = 0u64;
             for f in e.of_node(j) {
-                let staffed = e.staff[f] - e.notices[f];
+                let staffed = e.holding(f);
                 debug_assert!(
                     staffed <= e.demand[f],
                     "employer {f}: {staffed} staffed beyond demand {}",

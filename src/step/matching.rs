@@ -1,4 +1,4 @@
-//! Stage `matching`, urn-ball matching (MODEL.md section 3.5): every vacancy slot that received
+//! Stage `matching`, urn-ball matching (MODEL.md section 7.8): every vacancy slot that received
 //! applications offers its job to the applicant with the lowest key (a uniform choice, or an
 //! exponential race weighted by the employer's preferences); a worker holding several offers
 //! takes the one with the highest utility (wage minus commuting and border costs), ties going to

@@ -178,11 +178,26 @@ impl Stepper {
         let (t, _) = Self::when(world);
         demand::target(model, world, self.scenario_step(world), &mut self.demand);
         if model.scenario.employers.is_some() {
-            employers::adjust(model, world, t, &self.demand, &mut self.plan);
+            employers::adjust(
+                model,
+                world,
+                t,
+                &self.demand,
+                &self.levers.step,
+                &mut self.plan,
+            );
         }
         if let Some(p) = &model.scenario.population {
             let calendar = i64::from(t) + self.calendar_offset;
-            population::entry_thresholds(model, p, &world.census, calendar, &mut self.entry);
+            let growing = !self.burning;
+            population::entry_thresholds(
+                model,
+                p,
+                &world.census,
+                calendar,
+                growing,
+                &mut self.entry,
+            );
         }
         self.rules
             .update(model, &world.census, &world.vacancies, &self.demand);
@@ -265,6 +280,7 @@ impl Stepper {
             &self.levers,
             &self.rules.at_risk,
             &mut self.plan,
+            &model.school_leavers[usize::from(!self.burning)],
         );
         world.book.end_step();
         world.step += 1;

@@ -1,4 +1,4 @@
-//! Entries and exits of the labour force (with `[population]`; docs/MODEL.md 2a, "Entries and exits"): the rate at
+//! Entries and exits of the labour force (with `[population]`; docs/MODEL.md 7.11, "Entries and exits"): the rate at
 //! which those outside it enter as school leavers, by home region and calendar month. The
 //! scan draws who retires, ages and enters; `apply.rs` carries it out.
 
@@ -36,16 +36,21 @@ pub fn step_share(model: &Model, p: &Population, step: i64) -> f64 {
 /// Per home region, the threshold ([`crate::rng::threshold`]) of the probability that a worker
 /// outside the labour force enters it in step `step`: the region's expected school leavers
 /// (a share of its labour force at the start, in agents) over the workers outside it now.
+/// In the burn-in (`growing` false) as many enter as at rest; afterwards the region's labour
+/// force also grows ([`Population::growth`]).
 pub fn entry_thresholds(
     model: &Model,
     p: &Population,
     census: &Census,
     step: i64,
+    growing: bool,
     out: &mut [u64],
 ) {
     let s = &model.scenario;
-    let share = p.school_leavers_per_year * step_share(model, p, step);
+    let month = step_share(model, p, step);
     for (h, t) in out.iter_mut().enumerate() {
+        let growth = if growing { p.growth[h] } else { 0.0 };
+        let share = (p.school_leavers_per_year + growth).max(0.0) * month;
         let labour_force = s.agents(s.regions[h].labour_force) as f64;
         let outside = census.by_home[h][home::INACTIVE] as f64;
         let chance = if outside > 0.0 {
@@ -66,9 +71,10 @@ mod tests {
         let p = Population {
             retirement: 0.0,
             school_leavers_per_year: 0.02,
+            growth: vec![0.0],
             summer_share: 0.6,
             ageing: [0.0, 0.0],
-            pool_share: 0.02,
+            pool_share: vec![0.02],
         };
         let year: f64 = (1..=12).map(|m| month_weight(&p, m)).sum();
         assert!((year - 1.0).abs() < 1e-12);

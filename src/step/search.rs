@@ -1,5 +1,5 @@
 //! Stage `search`: every searcher sends up to `mechanics.applications` applications, each to
-//! node k with probability proportional to `A(worker, k) * v_k` (MODEL.md section 3.4), where
+//! node k with probability proportional to `A(worker, k) * v_k` (MODEL.md section 7.7), where
 //! `A` multiplies
 //! - sector mobility `M[s -> s_k]`, times 1 if the worker is qualified for `s_k`, else
 //!   the sector's `unqualified_weight` (default `mechanics.unqualified_weight`; 0 for a

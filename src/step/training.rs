@@ -6,7 +6,7 @@
 //! sector a sector plan they take part in places into, that they are not yet qualified for; the
 //! target is drawn in proportion to its vacancies in the home country. Take-up per step is
 //! `takeup * exp(-private cost / cost_sensitivity)`, with the higher take-up a policy offers its
-//! participants. Funding (MODEL.md section 3.6), in this order: the public employment service
+//! participants. Funding (MODEL.md section 7.3), in this order: the public employment service
 //! pays `public_share_unemployed` of an unemployed worker's course; a sector training fund pays
 //! `fund_share` only for training inside its own sector and never for the self-employed, unless
 //! an `open_training_funds` policy opens it to training into other sectors; a sector plan or

@@ -48,6 +48,11 @@ impl Book {
         let steps_per_year = (12 / s.simulation.step_months).max(1);
         for (p, policy) in s.policies.iter().enumerate() {
             self.flows.by_policy[p] = [0.0; col::N];
+            // A job-retention scheme's participants are the staff it keeps, counted anew
+            // every step.
+            if matches!(policy.kind, crate::scenario::policy::Kind::JobRetention(_)) {
+                self.participants[p] = 0;
+            }
             if t > policy.end {
                 self.participants[p] = 0;
                 continue;
@@ -114,6 +119,12 @@ impl Book {
         self.participants[p] += 1;
         self.flows.by_policy[p][col::NEW_PARTICIPANTS] += 1.0;
         true
+    }
+
+    /// Policy `p` (a job-retention scheme) keeps `agents` staff beyond demand this step: they
+    /// are its participants of the step.
+    pub fn retain(&mut self, p: usize, agents: u32) {
+        self.participants[p] += u64::from(agents);
     }
 
     /// A participant of `p` left the labour force (retired) without being placed.

@@ -3,9 +3,9 @@
 //! node's vacancy slots are its employers' vacancies in employer order.
 //!
 //! Invariant at the end of every step (checked in debug builds by stage `census`):
-//! `staff - notices + vacancies == demand` for every employer: every demanded job is filled or
-//! vacant, and the jobs staffed beyond demand are exactly the ones under notice (destroyed
-//! jobs whose holders are still there).
+//! `staff - notices - retained + vacancies == demand` for every employer: every demanded job
+//! is filled or vacant, and the jobs staffed beyond demand are exactly the ones under notice
+//! (destroyed jobs whose holders are still there) or kept under a job-retention scheme.
 
 use crate::model::{Model, NodeId};
 use crate::rng::{Draw, StageKey};
@@ -31,6 +31,8 @@ pub struct Employers {
     pub notices: Vec<u32>,
     /// Open vacancies.
     pub vacancies: Vec<u32>,
+    /// Staff kept beyond demand under a job-retention scheme this step (not under notice).
+    pub retained: Vec<u32>,
 }
 
 impl Employers {
@@ -47,6 +49,13 @@ impl Employers {
         self.first[j] as usize..self.first[j + 1] as usize
     }
 
+    /// Staff of employer `f` holding a demanded job: neither under notice nor kept beyond
+    /// demand by a job-retention scheme.
+    #[inline]
+    pub fn holding(&self, f: usize) -> u32 {
+        self.staff[f] - self.notices[f] - self.retained[f]
+    }
+
     /// Heap bytes held.
     pub fn bytes(&self) -> usize {
         (self.first.capacity()
@@ -55,7 +64,8 @@ impl Employers {
             + self.demand.capacity()
             + self.staff.capacity()
             + self.notices.capacity()
-            + self.vacancies.capacity())
+            + self.vacancies.capacity()
+            + self.retained.capacity())
             * 4
     }
 
@@ -102,10 +112,23 @@ impl Employers {
                     self.staff[f], self.notices[f], staff[f], notices[f]
                 ));
             }
-            if self.staff[f] - self.notices[f] + self.vacancies[f] != self.demand[f] {
+            if self.notices[f] + self.retained[f] > self.staff[f]
+                || self.holding(f) + self.vacancies[f] != self.demand[f]
+            {
                 return Err(format!(
-                    "employer {f}: staff {} - notices {} + vacancies {} != demand {}",
-                    self.staff[f], self.notices[f], self.vacancies[f], self.demand[f]
+                    "employer {f}: staff {} - notices {} - retained {} + vacancies {} != demand {}",
+                    self.staff[f],
+                    self.notices[f],
+                    self.retained[f],
+                    self.vacancies[f],
+                    self.demand[f]
+                ));
+            }
+            // (Notices given before the employer was covered stand.)
+            if self.retained[f] > 0 && self.vacancies[f] > 0 {
+                return Err(format!(
+                    "employer {f} keeps {} staff under job retention but has {} vacancies",
+                    self.retained[f], self.vacancies[f]
                 ));
             }
         }
@@ -148,6 +171,7 @@ impl Employers {
             staff: vec![0; n],
             notices: vec![0; n],
             vacancies: vec![0; n],
+            retained: vec![0; n],
         };
         let key = StageKey::new(
             model.scenario.simulation.seed,

@@ -149,7 +149,7 @@ impl World {
             let per_sector = largest_remainder(n, &region.sector_shares);
             // Those outside the labour force (with `[population]`): retired, the pool school
             // leavers enter from.
-            let pool = largest_remainder(s.pool_agents(region.labour_force), &region.sector_shares);
+            let pool = largest_remainder(s.pool_agents(h), &region.sector_shares);
             // Commuting destinations of this region's employed, with cumulative shares.
             let dests: Vec<(usize, f64)> = s
                 .commuting

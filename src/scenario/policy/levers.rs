@@ -3,6 +3,7 @@
 //! Instruments write these through [`super::Instrument`]; the stages read them through
 //! [`crate::policy::Levers`]. Plain data: nothing here knows about workers or the world.
 
+use crate::scenario::policy::kinds::JobRetention;
 use crate::scenario::RecognitionRule;
 
 /// What being a participant of a set of active policies changes for one worker. Neutral
@@ -77,6 +78,8 @@ pub struct StepLevers {
     /// Active dual qualifications: (policy, by country of residence the countries where a
     /// course completed there is recognised too, as a bit set).
     pub dual: Vec<(usize, Vec<u8>)>,
+    /// Active job-retention schemes: (policy, its terms).
+    pub retention: Vec<(usize, JobRetention)>,
 }
 
 impl StepLevers {
@@ -92,6 +95,7 @@ impl StepLevers {
         self.subsidies.clear();
         self.courses.clear();
         self.dual.clear();
+        self.retention.clear();
     }
 }
 

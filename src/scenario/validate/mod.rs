@@ -184,7 +184,8 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
     let contracts = people::contracts(&v, raw.contracts.unwrap_or_default(), step_months)?;
     let employers = employers::employers(&v, raw.employers, &mechanics, step_months)?;
     let ages = people::ages(&v, raw.ages.unwrap_or_default())?;
-    let population = population::population(&v, raw.population, &ages, step_months)?;
+    let population =
+        population::population(&v, raw.population, &ages, &simulation, &regions, &demand)?;
     let travel = travel::travel(
         &v,
         raw.commuting.unwrap_or_default(),
@@ -210,6 +211,19 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         &sectors.list,
         step_months,
     )?;
+    // A job-retention scheme acts on employers: without them it would silently do nothing.
+    if employers.is_none() {
+        if let Some(i) = policies
+            .iter()
+            .position(|p| matches!(p.kind, crate::scenario::policy::Kind::JobRetention(_)))
+        {
+            return Err(v.err(
+                &format!("policy[{i}].kind"),
+                "job_retention",
+                "a job-retention scheme needs `[employers]` (it keeps the staff of employers whose demand fell)",
+            ));
+        }
+    }
     // `[benefits]` is checked after the policies, as it always was.
     let name = name(&v, raw.name, file)?;
     let benefit_per_month = policies::benefits(&v, raw.benefits)?;

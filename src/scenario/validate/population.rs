@@ -3,15 +3,18 @@
 
 use super::{R, V};
 use crate::scenario::raw::RawPopulation;
-use crate::scenario::{AgeParams, Population};
+use crate::scenario::{AgeParams, Demand, Population, Region, Simulation};
 
 /// The `[population]` table, or `None` (a closed population) when the scenario has none.
 pub(super) fn population(
     v: &V,
     p: Option<RawPopulation>,
     ages: &[AgeParams; 3],
-    step_months: u32,
+    simulation: &Simulation,
+    regions: &[Region],
+    demand: &Demand,
 ) -> R<Option<Population>> {
+    let step_months = simulation.step_months;
     let Some(p) = p else {
         return Ok(None);
     };
@@ -24,13 +27,52 @@ pub(super) fn population(
         p.school_leavers_rate,
         balance,
     )?;
+    // By default each region's labour force grows as its demand does (its employment-weighted
+    // demand trends), so that a baseline with growing sectors keeps its unemployment and
+    // vacancy rates: the Dutch labour force and employment both grew about 1 % a year in
+    // 2013-2023 (CBS), with unemployment back at its level.
+    let growth: Vec<f64> = match p.labour_force_growth {
+        Some(g) => {
+            let g = v.range("population.labour_force_growth", Some(g), 0.0, -0.1, 0.1)?;
+            vec![g; regions.len()]
+        }
+        None => regions
+            .iter()
+            .enumerate()
+            .map(|(h, r)| {
+                r.sector_shares
+                    .iter()
+                    .enumerate()
+                    .map(|(k, share)| share * demand.trend_per_year(h, k))
+                    .sum()
+            })
+            .collect(),
+    };
     let summer_share = v.prob("population.summer_share", p.summer_share, 0.6)?;
+    // The pool must hold one year's leavers plus the net entries of the whole run.
+    let years = f64::from(simulation.steps * step_months) / 12.0;
+    let pool_share = growth
+        .iter()
+        .map(|g| school_leavers + g.max(0.0) * years)
+        .collect();
+    let labour_force: f64 = regions.iter().map(|r| r.labour_force).sum();
+    let mean_growth = if labour_force > 0.0 {
+        regions
+            .iter()
+            .zip(&growth)
+            .map(|(r, g)| r.labour_force * g)
+            .sum::<f64>()
+            / labour_force
+    } else {
+        0.0
+    };
+    let entering = (school_leavers + mean_growth).max(0.0);
     let per_step = |yearly: f64| 1.0 - (1.0 - yearly).powf(f64::from(step_months) / 12.0);
     // Stationary age shares: each year as many move up from a group as enter it, i.e. the
     // school leavers' share of the labour force.
     let ageing = |share: f64| {
         if share > 0.0 {
-            per_step((school_leavers / share).min(1.0))
+            per_step((entering / share).min(1.0))
         } else {
             0.0
         }
@@ -38,8 +80,9 @@ pub(super) fn population(
     Ok(Some(Population {
         retirement: per_step(retirement),
         school_leavers_per_year: school_leavers,
+        growth,
         summer_share,
         ageing: [ageing(ages[0].share), ageing(ages[1].share)],
-        pool_share: school_leavers,
+        pool_share,
     }))
 }

@@ -1,5 +1,5 @@
 //! The registry of policy kinds: one module per instrument, listed once in [`kinds!`] below, in
-//! the order MODEL.md lists them. The list generates the [`Kind`] enum, the names of
+//! the order MODEL.md 7.12 lists them. The list generates the [`Kind`] enum, the names of
 //! [`KINDS`], and the dispatch from a kind to its module's [`Instrument`] implementation.
 //!
 //! To add an instrument: write its module (a struct of its typed keys and an `impl Instrument`
@@ -93,4 +93,5 @@ kinds! {
     coaching_50plus::Coaching50Plus,
     youth_guarantee::YouthGuarantee,
     dual_qualification::DualQualification,
+    job_retention::JobRetention,
 }
