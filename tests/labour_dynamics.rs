@@ -1,0 +1,268 @@
+//! The labour market's dynamics against the stylised facts issue 12 names, on a small
+//! scenario with employers and an open population: a baseline that starts at rest, the split
+//! of unemployment's variance between inflows and outflows (Elsby, Hobijn and Sahin 2013),
+//! and the elasticity of the matching function (Petrongolo and Pissarides 2001).
+
+use labsim::model::Model;
+use labsim::output::Metrics;
+use labsim::scenario::{self, Override, Scenario};
+
+/// Two regions, three sectors with different wages, flat demand, employers, an open
+/// population and a long burn-in.
+const SCENARIO: &str = r#"
+name = "dynamics"
+
+[simulation]
+steps = 36
+seed = 11
+start = "2022-01"
+burn_in_months = 120
+
+[mechanics]
+separation_rate = 0.004
+applications = 2
+on_the_job_search = 0.02
+search_probability = 0.3
+unqualified_weight = 0.3
+
+[demand]
+base = "jobs"
+
+[employers]
+[population]
+
+[[country]]
+code = "NL"
+languages = ["nl"]
+
+[[region]]
+name = "A"
+country = "NL"
+labour_force = 30000
+unemployment_rate = 0.04
+
+[[region]]
+name = "B"
+country = "NL"
+labour_force = 20000
+unemployment_rate = 0.05
+
+[[travel]]
+between = ["A", "B"]
+car = 30
+public_transport = 45
+
+[[sector]]
+name = "s0"
+employment_share = 0.5
+vacancy_rate = 0.04
+flexible_share = 0.3
+wage = 3000
+
+[[sector]]
+name = "s1"
+employment_share = 0.3
+vacancy_rate = 0.05
+wage = 3300
+
+[[sector]]
+name = "s2"
+employment_share = 0.2
+vacancy_rate = 0.03
+wage = 2800
+"#;
+
+fn scenario(extra: &str, sets: &[(&str, toml::Value)]) -> Scenario {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dynamics.toml");
+    std::fs::write(&path, format!("{SCENARIO}\n{extra}\n")).unwrap();
+    let overrides: Vec<Override> = sets
+        .iter()
+        .map(|(k, v)| Override::at(k, v.clone(), "test").unwrap())
+        .collect();
+    scenario::load_with(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One line of `series.csv`.
+struct Line {
+    replication: u32,
+    step: u32,
+    level: &'static str,
+    key: String,
+    metrics: Metrics,
+}
+
+/// The lines of `series.csv` of every replication, as `labsim run` writes them.
+fn lines(s: Scenario) -> Vec<Line> {
+    let model = Model::new(s);
+    let result = labsim::run::run(&model, 0, &|| {}).unwrap();
+    let mut out = Vec::new();
+    for (r, series) in result.records.iter().enumerate() {
+        for rec in series {
+            for row in labsim::output::rows(&model, rec) {
+                out.push(Line {
+                    replication: r as u32,
+                    step: rec.step,
+                    level: row.level,
+                    key: row.key,
+                    metrics: row.metrics,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Months 1-6 of the run against the same calendar months a year and two years later (13-18
+/// and 25-30, so that the school leavers' summer does not count as drift): for every rate the
+/// run reports (total, per region, per sector), the mean difference over replications must be
+/// within three of its standard errors, or within 0.1 percentage point, a quarter of the
+/// sampling error of a Dutch provincial unemployment rate (0.3-0.5 point, CBS) and so too small
+/// to matter. Without the burn-in the same test fails: the low-wage sector's vacancy rate still
+/// climbs by 0.6 point a year after 24 months of burn-in (measured), as the sectors' labour
+/// forces settle with a time constant of about ten years.
+#[test]
+fn the_baseline_starts_at_rest() {
+    let replications = 8;
+    let all = lines(scenario(
+        "",
+        &[("simulation.replications", toml::Value::from(replications))],
+    ));
+    let mut checked = 0;
+    let series: std::collections::BTreeSet<(String, String)> = all
+        .iter()
+        .map(|l| (l.level.to_string(), l.key.clone()))
+        .collect();
+    for (level, key) in &series {
+        for (name, rate) in [
+            (
+                "unemployment_rate",
+                (|l: &Line| l.metrics.unemployment_rate) as fn(&Line) -> f64,
+            ),
+            ("vacancy_rate", |l: &Line| l.metrics.vacancy_rate),
+        ] {
+            let diffs: Vec<f64> = (0..replications)
+                .map(|r| {
+                    let at = |steps: &[u32]| -> f64 {
+                        let v: Vec<f64> = all
+                            .iter()
+                            .filter(|l| {
+                                l.replication == r
+                                    && l.level == level
+                                    && &l.key == key
+                                    && steps.contains(&l.step)
+                            })
+                            .map(rate)
+                            .collect();
+                        assert_eq!(v.len(), steps.len());
+                        v.iter().sum::<f64>() / v.len() as f64
+                    };
+                    let later: Vec<u32> = (13..=18).chain(25..=30).collect();
+                    at(&[1, 2, 3, 4, 5, 6]) - at(&later)
+                })
+                .collect();
+            let n = diffs.len() as f64;
+            let mean = diffs.iter().sum::<f64>() / n;
+            let sd = (diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            let tolerance = (3.0 * sd / n.sqrt()).max(0.001);
+            assert!(
+                mean.abs() <= tolerance,
+                "{level} {key} {name}: months 1-6 differ from a year later by {mean:+.5} \
+                 (tolerance {tolerance:.5})"
+            );
+            checked += 1;
+        }
+    }
+    // total, one country, two regions, three sectors; two rates each.
+    assert_eq!(checked, 14);
+}
+
+/// Total-level monthly series of a 20-year run through a business cycle (demand 3 % above
+/// and below its path, a period of eight years), one replication: (unemployed, employed,
+/// vacancies, hires from unemployment, separations into unemployment), steps 1-240.
+fn cycle() -> Vec<[f64; 5]> {
+    let s = scenario(
+        "[demand.cycle]\namplitude = 0.03\nperiod = 96\n",
+        &[("simulation.steps", toml::Value::from(240))],
+    );
+    lines(s)
+        .into_iter()
+        .filter(|l| l.level == "total" && l.step >= 1)
+        .map(|l| {
+            let m = &l.metrics;
+            [
+                m.unemployed,
+                m.employed,
+                m.vacancies,
+                m.hires_from_unemployment,
+                m.separations,
+            ]
+        })
+        .collect()
+}
+
+fn mean(x: &[f64]) -> f64 {
+    x.iter().sum::<f64>() / x.len() as f64
+}
+
+fn cov(x: &[f64], y: &[f64]) -> f64 {
+    let (mx, my) = (mean(x), mean(y));
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| (a - mx) * (b - my))
+        .sum::<f64>()
+        / x.len() as f64
+}
+
+/// Elsby, Hobijn and Sahin (2013, REStat 95(2)): in continental Europe inflows and outflows
+/// account for unemployment's variance in about a 45:55 split. With the monthly inflow rate
+/// `s` (separations into unemployment over the employed) and outflow rate `f` (hires from
+/// unemployment over the unemployed), quarterly averaged, steady-state unemployment is
+/// `u* = s / (s + f)` and `d ln u* = (1 - u*) (d ln s - d ln f)`; the inflow share is
+/// `cov(ln u*, (1 - u) ln s) / var(ln u*)`. Accepted: 0.30-0.60, the continental range of the
+/// paper's countries around 45 % (its Anglo-Saxon economies, at 15 %, would fail).
+#[test]
+fn inflows_and_outflows_share_unemployments_variance_as_in_continental_europe() {
+    let rows = cycle();
+    let rate = |k: usize, stock: usize| -> Vec<f64> {
+        let monthly: Vec<f64> = rows.windows(2).map(|w| w[1][k] / w[0][stock]).collect();
+        monthly.chunks_exact(3).map(mean).collect()
+    };
+    let (s, f) = (rate(4, 1), rate(3, 0));
+    let star: Vec<f64> = s.iter().zip(&f).map(|(s, f)| s / (s + f)).collect();
+    let u_bar = mean(&star);
+    let ln_u: Vec<f64> = star.iter().map(|x| x.ln()).collect();
+    let ln_s: Vec<f64> = s.iter().map(|x| (1.0 - u_bar) * x.ln()).collect();
+    let ln_f: Vec<f64> = f.iter().map(|x| -(1.0 - u_bar) * x.ln()).collect();
+    let var = cov(&ln_u, &ln_u);
+    let (inflow, outflow) = (cov(&ln_u, &ln_s) / var, cov(&ln_u, &ln_f) / var);
+    assert!(
+        (0.30..=0.60).contains(&inflow) && (inflow + outflow - 1.0).abs() < 0.05,
+        "inflow share {inflow:.3}, outflow share {outflow:.3}"
+    );
+}
+
+/// Petrongolo and Pissarides (2001, JEL 39(2)): the matching function's elasticity with
+/// respect to unemployment is 0.5-0.7. Estimated as they mostly do, with constant returns:
+/// `ln(H_t / U_{t-1}) = c + (1 - alpha) ln(V_{t-1} / U_{t-1})` by least squares over the cycle.
+///
+/// Known gap: the model gives about 0.76 here (0.78 on the border baseline). Its urn-ball
+/// matching is one round a month; a vacancy filled with probability `1 - e^-y` a month, with
+/// `y` applications per vacancy, gives `1 - alpha = 1 - y e^-y / (1 - e^-y)`, and CBS's vacancy
+/// duration of about three months (a fill rate near 0.33, `y` near 0.4) puts that at 0.2.
+/// An elasticity of 0.5-0.7 needs more congestion among applicants than one round of
+/// applications to vacancies that mostly fill slowly can give (docs/MODEL.md 9).
+#[test]
+#[ignore = "known gap: the urn-ball gives about 0.76 (docs/MODEL.md 9)"]
+fn the_matching_elasticity_on_unemployment_is_within_petrongolo_and_pissarides() {
+    let rows = cycle();
+    let (x, y): (Vec<f64>, Vec<f64>) = rows
+        .windows(2)
+        .map(|w| ((w[0][2] / w[0][0]).ln(), (w[1][3] / w[0][0]).ln()))
+        .unzip();
+    let alpha = 1.0 - cov(&x, &y) / cov(&x, &x);
+    assert!(
+        (0.5..=0.7).contains(&alpha),
+        "alpha on unemployment {alpha:.3}"
+    );
+}
