@@ -349,7 +349,7 @@ fn check_employers(
     let mut hires_in = vec![0u32; e.len()];
     let mut departures = vec![0u32; e.len()];
     for i in 0..w.len() {
-        let (was, is) = (w0.employer[i], w.employer[i]);
+        let (was, is) = (e0.of_worker(w0, i), e.of_worker(w, i));
         let stayed = w0.status[i] == employed && w.status[i] == employed && was == is;
         if w0.status[i] == employed && !stayed {
             departures[was as usize] += 1;

@@ -24,7 +24,7 @@ use crate::step::search::SearcherInfo;
 use crate::step::separations::worker_at_risk;
 use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
-use crate::world::{World, NO_EMPLOYER};
+use crate::world::{World, NO_LOCAL};
 
 #[allow(clippy::too_many_arguments)]
 pub fn transitions(
@@ -96,7 +96,7 @@ pub fn transitions(
     if employers && !events.withdrawal_candidates.is_empty() {
         staffing.notices(&mut events.withdrawal_candidates, true, |id, f, e| {
             let i = id as usize;
-            if w.employer[i] != f || w.notice_until[i] == 0 {
+            if e.of_worker(w, i) != f || w.notice_until[i] == 0 {
                 return false;
             }
             census.tally(model, entry(w, i), false);
@@ -125,8 +125,8 @@ pub fn transitions(
         e.notice = false;
         census.tally(model, e, true);
         if employers {
-            staffing.depart(w.employer[i], noticed);
-            w.employer[i] = NO_EMPLOYER;
+            staffing.depart(staffing.employer_of(w, i), noticed);
+            w.employer[i] = NO_LOCAL;
             w.notice_until[i] = 0;
         }
         w.status[i] = Status::Unemployed as u8;
@@ -146,12 +146,12 @@ pub fn transitions(
                 w.node[i] as usize,
             );
             if employers {
-                staffing.depart(w.employer[i], w.notice_until[i] != 0);
+                staffing.depart(staffing.employer_of(w, i), w.notice_until[i] != 0);
             }
         }
         w.status[i] = Status::Inactive as u8;
         w.spell_start[i] = now;
-        w.employer[i] = NO_EMPLOYER;
+        w.employer[i] = NO_LOCAL;
         w.notice_until[i] = 0;
         // Retirement ends policy participation, without a placement.
         let leaving = w.flags[i] & levers.active & levers.enrolling;
@@ -173,7 +173,7 @@ pub fn transitions(
             continue;
         }
         census.tally(model, entry(w, i), false);
-        staffing.depart(w.employer[i], true);
+        staffing.depart(staffing.employer_of(w, i), true);
         dismiss(w, i, now);
         census.tally(model, entry(w, i), true);
         let (h, j) = (w.home[i] as usize, w.node[i] as usize);
@@ -216,8 +216,8 @@ pub fn transitions(
         flows.spend(money::TRAINING_PRIVATE, h, at, pay.private);
         census.tally(model, entry(w, i), false);
         if employers && employed {
-            staffing.depart(w.employer[i], w.notice_until[i] != 0);
-            w.employer[i] = NO_EMPLOYER;
+            staffing.depart(staffing.employer_of(w, i), w.notice_until[i] != 0);
+            w.employer[i] = NO_LOCAL;
             w.notice_until[i] = 0;
         }
         w.status[i] = Status::Training as u8;
@@ -293,13 +293,13 @@ pub fn transitions(
             // job-to-job move) is replaced while its demand holds.
             let to = staffing.employer_of_slot(hire.slot);
             if me.status == Status::Employed as u8 {
-                staffing.depart(w.employer[i], noticed);
+                staffing.depart(staffing.employer_of(w, i), noticed);
                 if noticed {
                     flows.count(flow::JOB_TO_JOB_FROM_NOTICE, h, k_us);
                 }
             }
             staffing.hire(to);
-            w.employer[i] = to;
+            w.employer[i] = staffing.local(to);
             w.notice_until[i] = 0;
         }
         let shares = &s.sectors[to_sector as usize].contract_shares;
@@ -337,7 +337,7 @@ pub fn transitions(
         if !events.notice_candidates.is_empty() {
             staffing.notices(&mut events.notice_candidates, false, |id, f, e| {
                 let i = id as usize;
-                if w.employer[i] != f || w.notice_until[i] != 0 {
+                if e.of_worker(w, i) != f || w.notice_until[i] != 0 {
                     return false;
                 }
                 let (h, j) = (w.home[i] as usize, w.node[i] as usize);
@@ -437,7 +437,7 @@ pub fn transitions(
 fn dismiss(w: &mut crate::world::Workers, i: usize, now: u16) {
     w.status[i] = Status::Unemployed as u8;
     w.spell_start[i] = now;
-    w.employer[i] = NO_EMPLOYER;
+    w.employer[i] = NO_LOCAL;
     w.notice_until[i] = 0;
 }
 

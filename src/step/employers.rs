@@ -18,7 +18,7 @@
 //!   start) of a worker whose job is still demanded opens one replacement vacancy, and a
 //!   departure from a job under notice (or beyond demand) opens none.
 //!
-//! After the step `staff - notices + vacancies == demand` for every employer (see
+//! After the step `staff - notices - retained + vacancies == demand` for every employer (see
 //! [`crate::world::employers`]); no hire makes an employer exceed its demand, so no one is
 //! dismissed because someone else was hired.
 
@@ -360,6 +360,16 @@ impl Staffing<'_> {
                 .slots
                 .extend(std::iter::repeat_n(f as u32, v as usize));
         }
+    }
+
+    /// The employer of worker `i` ([`crate::world::Employers::of_worker`]).
+    pub fn employer_of(&self, w: &crate::world::Workers, i: usize) -> u32 {
+        self.employers.of_worker(w, i)
+    }
+
+    /// What a worker of employer `f` stores ([`crate::world::Employers::local`]).
+    pub fn local(&self, f: u32) -> u16 {
+        self.employers.local(f)
     }
 
     /// The employer of vacancy slot `slot`.

@@ -60,12 +60,13 @@ pub fn run(
     buf.slot_key.resize(slots, u64::MAX);
     buf.slot_app.clear();
     buf.slot_app.resize(slots, NOBODY);
-    // Each slot keeps its lowest-key applicant; on equal keys the earlier application wins.
-    for (a, app) in search.applications.iter().enumerate() {
+    // Each slot keeps its lowest-key applicant (the searcher's index); on equal keys the
+    // earlier application wins.
+    for app in search.applications() {
         let slot = app.slot as usize;
         if app.key < buf.slot_key[slot] || buf.slot_app[slot] == NOBODY {
             buf.slot_key[slot] = app.key;
-            buf.slot_app[slot] = a as u32;
+            buf.slot_app[slot] = app.searcher;
         }
     }
 
@@ -84,11 +85,11 @@ pub fn run(
             search.slot_start[k + 1] as usize,
         );
         for slot in lo..hi {
-            let a = buf.slot_app[slot];
-            if a == NOBODY {
+            let s = buf.slot_app[slot];
+            if s == NOBODY {
                 continue;
             }
-            let s = search.applications[a as usize].searcher as usize;
+            let s = s as usize;
             let h = info[s].home as usize;
             let u = utility[h * nn + k];
             if u > buf.offer_utility[s] {

@@ -215,6 +215,7 @@ pub fn decide(
         retirement,
         entry,
         employers,
+        first: &world.employers.first,
         notice_plan,
         notice_search,
         downsizing,
@@ -286,6 +287,9 @@ struct Scan<'a> {
     entry: &'a [u64],
     /// `[employers]` is on: at risk means under notice, and notices are planned.
     employers: bool,
+    /// First employer of each node: a worker's employer is its node's first plus the index
+    /// it stores.
+    first: &'a [u32],
     notice_plan: &'a [i32],
     notice_search: f64,
     downsizing: [f64; 3],
@@ -333,6 +337,7 @@ impl Scan<'_> {
             retirement,
             entry,
             employers,
+            first,
             notice_plan,
             notice_search,
             downsizing,
@@ -467,7 +472,7 @@ impl Scan<'_> {
                     continue;
                 }
                 if DEMAND && employers {
-                    let f = w.employer[i];
+                    let f = first[w.node[i] as usize] + u32::from(w.employer[i]);
                     let plan = notice_plan[f as usize];
                     if noticed {
                         if plan < 0 {

@@ -62,8 +62,10 @@ pub struct SearchBuffers {
     pub base: Vec<Vec<f64>>,
     /// First vacancy slot of each node; `slot_start[N]` is the total number of open vacancies.
     pub slot_start: Vec<u64>,
+    /// The step's applications, chunk by chunk of searchers (in searcher order when read in
+    /// chunk order); only the first `chunks` are the step's.
     chunk_apps: Vec<Vec<Application>>,
-    pub applications: Vec<Application>,
+    chunks: usize,
     /// One entry per searcher, in the order of the searchers.
     pub info: Vec<SearcherInfo>,
 }
@@ -74,19 +76,22 @@ impl SearchBuffers {
             base: vec![Vec::new(); model.n_regions],
             slot_start: vec![0; model.n_nodes + 1],
             chunk_apps: Vec::new(),
-            applications: Vec::new(),
+            chunks: 0,
             info: Vec::new(),
         }
     }
 
+    /// The step's applications, in the order the searchers sent them.
+    pub fn applications(&self) -> impl Iterator<Item = &Application> {
+        self.chunk_apps[..self.chunks].iter().flatten()
+    }
+
     pub fn bytes(&self) -> usize {
         let app = std::mem::size_of::<Application>();
-        self.applications.capacity() * app
-            + self
-                .chunk_apps
-                .iter()
-                .map(|a| a.capacity() * app)
-                .sum::<usize>()
+        self.chunk_apps
+            .iter()
+            .map(|a| a.capacity() * app)
+            .sum::<usize>()
             + self.info.capacity() * std::mem::size_of::<SearcherInfo>()
     }
 }
@@ -273,8 +278,5 @@ pub fn applications(
                 }
             }
         });
-    buf.applications.clear();
-    for apps in &buf.chunk_apps[..chunks] {
-        buf.applications.extend_from_slice(apps);
-    }
+    buf.chunks = chunks;
 }

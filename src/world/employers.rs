@@ -13,6 +13,13 @@ use crate::rng::{Draw, StageKey};
 /// No employer: the unemployed and those in a course.
 pub const NO_EMPLOYER: u32 = u32::MAX;
 
+/// No employer, in a worker's own column ([`crate::world::Workers::employer`]).
+pub const NO_LOCAL: u16 = u16::MAX;
+
+/// Most employers a node may have: a worker stores its employer as an index among its
+/// node's employers in two bytes, [`NO_LOCAL`] excluded.
+pub const MAX_PER_NODE: u32 = NO_LOCAL as u32;
+
 /// The employers of one replication (empty without `[employers]`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Employers {
@@ -49,6 +56,22 @@ impl Employers {
         self.first[j] as usize..self.first[j + 1] as usize
     }
 
+    /// The employer of worker `i` ([`NO_EMPLOYER`] if it has none): its node's first employer
+    /// plus the index the worker stores.
+    #[inline]
+    pub fn of_worker(&self, w: &crate::world::Workers, i: usize) -> u32 {
+        match w.employer[i] {
+            NO_LOCAL => NO_EMPLOYER,
+            local => self.first[w.node[i] as usize] + u32::from(local),
+        }
+    }
+
+    /// What a worker of employer `f` stores: its index among its node's employers.
+    #[inline]
+    pub fn local(&self, f: u32) -> u16 {
+        (f - self.first[self.node[f as usize] as usize]) as u16
+    }
+
     /// Staff of employer `f` holding a demanded job: neither under notice nor kept beyond
     /// demand by a job-retention scheme.
     #[inline]
@@ -71,7 +94,8 @@ impl Employers {
 
     /// Check the employers against their workers: each employer's staff and notices are the
     /// employed workers it has and those of them under notice, every employer has
-    /// `staff - notices + vacancies == demand`, and each node's `vacancies` are its employers'.
+    /// `staff - notices - retained + vacancies == demand`, and each node's `vacancies` are its
+    /// employers'.
     /// Debug builds check it after every step.
     pub fn check(&self, w: &crate::world::Workers, vacancies: &[u64]) -> Result<(), String> {
         if self.is_empty() {
@@ -87,12 +111,21 @@ impl Employers {
         let mut notices = vec![0u32; self.len()];
         for i in 0..w.len() {
             let employed = w.status[i] == crate::agent::Status::Employed as u8;
-            let f = w.employer[i];
+            let f = self.of_worker(w, i);
             if employed != (f != NO_EMPLOYER) {
                 return Err(format!("worker {i}: employed {employed}, employer {f}"));
             }
             if !employed && w.notice_until[i] != 0 {
                 return Err(format!("worker {i} is not employed but under notice"));
+            }
+            if employed
+                && u32::from(w.employer[i])
+                    >= self.first[w.node[i] as usize + 1] - self.first[w.node[i] as usize]
+            {
+                return Err(format!(
+                    "worker {i} stores employer {} of node {}, which has fewer",
+                    w.employer[i], w.node[i]
+                ));
             }
             if employed {
                 if self.node[f as usize] != w.node[i] {
@@ -135,8 +168,8 @@ impl Employers {
         Ok(())
     }
 
-    /// Employers for the initial world: node j gets `max(1, round((e_j + v_j) / mean_size))`
-    /// employers; each employed worker (`workers`: the node of each, `None` if not employed)
+    /// Employers for the initial world: node j gets `round((e_j + v_j) / mean_size)` employers,
+    /// at least 1 and at most [`MAX_PER_NODE`]; each employed worker (`workers`: the node of each, `None` if not employed)
     /// and each of the node's `vacancies[j]` goes to one of them drawn uniformly, and an
     /// employer's demand is its staff plus its vacancies. Returns the employers and each
     /// worker's employer.
@@ -157,7 +190,7 @@ impl Employers {
         let mut total = 0u32;
         for (j, &n) in jobs.iter().enumerate() {
             first.push(total);
-            let count = ((n as f64 / mean_size).round() as u32).max(1);
+            let count = ((n as f64 / mean_size).round() as u32).clamp(1, MAX_PER_NODE);
             node.extend(std::iter::repeat_n(j as NodeId, count as usize));
             total += count;
         }

@@ -10,7 +10,7 @@ pub mod census;
 pub mod employers;
 
 pub use book::Book;
-pub use employers::{Employers, NO_EMPLOYER};
+pub use employers::{Employers, NO_EMPLOYER, NO_LOCAL};
 
 use crate::agent::{Status, CLOCK_ORIGIN, NONE_U8};
 use crate::metrics::Census;
@@ -18,7 +18,7 @@ use crate::model::{Model, NodeId};
 use crate::rng::{stochastic_round, Draw, StageKey};
 use crate::scenario::DemandBase;
 
-/// Every worker agent, one entry per agent in each array (29 bytes per worker).
+/// Every worker agent, one entry per agent in each array (27 bytes per worker).
 #[derive(Clone, Debug, Default)]
 pub struct Workers {
     pub status: Vec<u8>,
@@ -45,9 +45,11 @@ pub struct Workers {
     pub recog_until: Vec<u16>,
     /// Policy participation: bit p set while the worker takes part in policy p.
     pub flags: Vec<u8>,
-    /// Employer of an employed worker ([`NO_EMPLOYER`] otherwise, and always without
-    /// `[employers]`).
-    pub employer: Vec<u32>,
+    /// Employer of an employed worker, as its index among the employers of the worker's node
+    /// ([`NO_LOCAL`] otherwise, and always without `[employers]`): read and write it through
+    /// [`Employers::of_worker`] and [`Employers::local`]. Two bytes instead of four keeps a
+    /// worker within its memory budget.
+    pub employer: Vec<u16>,
     /// Clock at which a notice of dismissal takes effect, or 0 when the worker has none.
     pub notice_until: Vec<u16>,
 }
@@ -63,7 +65,7 @@ impl Workers {
 
     /// Bytes of one worker's columns: what [`Workers::bytes`] holds per worker of a world built
     /// with exactly its workers (a test checks it).
-    pub const BYTES_PER_WORKER: usize = 29;
+    pub const BYTES_PER_WORKER: usize = 27;
 
     /// Heap bytes held by the worker arrays.
     pub fn bytes(&self) -> usize {
@@ -81,7 +83,7 @@ impl Workers {
             + self.recog_target.capacity()
             + self.recog_until.capacity() * 2
             + self.flags.capacity()
-            + self.employer.capacity() * 4
+            + self.employer.capacity() * 2
             + self.notice_until.capacity() * 2
     }
 
@@ -217,7 +219,7 @@ impl World {
                     w.recog_target.push(NONE_U8);
                     w.recog_until.push(0);
                     w.flags.push(0);
-                    w.employer.push(NO_EMPLOYER);
+                    w.employer.push(NO_LOCAL);
                     w.notice_until.push(0);
                 }
             }
@@ -255,7 +257,16 @@ impl World {
                     .collect();
                 let (employers, employer) =
                     Employers::initial(model, replication, params.mean_size, &nodes, &vacancies);
-                w.employer = employer;
+                w.employer = employer
+                    .iter()
+                    .map(|&f| {
+                        if f == NO_EMPLOYER {
+                            NO_LOCAL
+                        } else {
+                            employers.local(f)
+                        }
+                    })
+                    .collect();
                 employers
             }
             None => Employers::default(),
