@@ -20,4 +20,7 @@ pub enum Status {
     /// Outside the labour force (with `[population]`): retired, or a school leaver still to
     /// enter.
     Inactive = 3,
+    /// Outside the labour force but attached to it (with `[population]`): left unemployment
+    /// without a job (stopped searching: discouraged, ill, caring) and returns to it.
+    Available = 4,
 }

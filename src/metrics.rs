@@ -39,7 +39,10 @@ pub mod home {
     pub const INACTIVE: usize = 6;
     /// Unemployed residents by age group: `UNEMPLOYED_BY_AGE + age`.
     pub const UNEMPLOYED_BY_AGE: usize = 7;
-    pub const N: usize = 10;
+    /// Of [`INACTIVE`], those attached to the labour force ([`crate::agent::Status::Available`]):
+    /// not in the pool school leavers enter from.
+    pub const AVAILABLE: usize = 10;
+    pub const N: usize = 11;
 }
 
 /// Flow counters, kept both by node and by home region.
@@ -79,7 +82,11 @@ pub mod flow {
     /// Of [`JOB_TO_JOB`], moves of workers under notice (work-to-work from a shrinking
     /// employer, with `[employers]`).
     pub const JOB_TO_JOB_FROM_NOTICE: usize = 21;
-    pub const N: usize = 22;
+    /// Unemployed who stop searching and leave the labour force, and those who come back to
+    /// unemployment (with `[population]`).
+    pub const UNEMPLOYED_TO_INACTIVE: usize = 22;
+    pub const INACTIVE_TO_UNEMPLOYED: usize = 23;
+    pub const N: usize = 24;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).

@@ -345,7 +345,7 @@ fn a_job_retention_budget_is_never_passed() {
 
 /// With `[population]` the labour force grows as demand does by default: sector s1 (30 % of
 /// jobs) grows 3 % a year, so demand and the labour force grow 0.9 % a year; over four years
-/// the labour force is 3.6 % larger, and the school leavers qualified for s1 are more than its
+/// the labour force (with those attached to it while out of it) is 3.6 % larger, and the school leavers qualified for s1 are more than its
 /// 30 % share of jobs (its replacement need plus its growth).
 #[test]
 fn the_labour_force_grows_with_demand() {
@@ -357,7 +357,10 @@ fn the_labour_force_grows_with_demand() {
         r.census
             .by_home
             .iter()
-            .map(|h| (h[home::EMPLOYED] + h[home::UNEMPLOYED] + h[home::TRAINING]) as f64)
+            .map(|h| {
+                (h[home::EMPLOYED] + h[home::UNEMPLOYED] + h[home::TRAINING] + h[home::AVAILABLE])
+                    as f64
+            })
             .sum()
     };
     let growth = labour_force(&series[48]) / labour_force(&series[0]) - 1.0;

@@ -213,11 +213,12 @@ fn check_step(
     // Flows reconcile the stocks of every home region.
     for h in 0..model.n_regions {
         let fl = &f.by_home[h];
-        let (e0, u0, t0, i0) = (
+        let (e0, u0, t0, i0, a0) = (
             b.by_home[h][home::EMPLOYED] as i64,
             b.by_home[h][home::UNEMPLOYED] as i64,
             b.by_home[h][home::TRAINING] as i64,
             b.by_home[h][home::INACTIVE] as i64,
+            b.by_home[h][home::AVAILABLE] as i64,
         );
         let g = |k: usize| fl[k] as i64;
         let train_from_u = g(flow::TRAINING_STARTS) - g(flow::TRAINING_STARTS_EMPLOYED);
@@ -235,11 +236,18 @@ fn check_step(
                 + g(flow::TRAINING_COMPLETIONS)
                 - retired_unemployed
                 + g(flow::ENTRIES)
+                - g(flow::UNEMPLOYED_TO_INACTIVE)
+                + g(flow::INACTIVE_TO_UNEMPLOYED)
+        );
+        let (out, back) = (
+            g(flow::UNEMPLOYED_TO_INACTIVE),
+            g(flow::INACTIVE_TO_UNEMPLOYED),
         );
         prop_assert_eq!(
             a.by_home[h][home::INACTIVE] as i64,
-            i0 + g(flow::RETIREMENTS) - g(flow::ENTRIES)
+            i0 + g(flow::RETIREMENTS) - g(flow::ENTRIES) + out - back
         );
+        prop_assert_eq!(a.by_home[h][home::AVAILABLE] as i64, a0 + out - back);
         // Unemployment by age group adds up to unemployment.
         prop_assert_eq!(
             (0..3)

@@ -366,6 +366,16 @@ fn labour_demand_and_population_keys_out_of_range_are_refused() {
         ),
         ("[employers]\nsize = 3", "size", "unknown field"),
         (
+            "[population]\nunemployed_to_inactive = -0.1",
+            "population.unemployed_to_inactive",
+            "from 0 to 1",
+        ),
+        (
+            "[population]\ninactive_to_unemployed = 1.2",
+            "population.inactive_to_unemployed",
+            "from 0 to 1",
+        ),
+        (
             "[population]\nlabour_force_growth = 0.2",
             "population.labour_force_growth",
             "from -0.1 to 0.1",

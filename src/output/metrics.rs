@@ -138,9 +138,16 @@ metrics! {
     unemployed_27_49: Persons,
     /// Unemployed persons aged 50 and over (persons).
     unemployed_50_plus: Persons,
-    /// Persons outside the labour force in the population (with `[population]`: the retired
-    /// and the school leavers still to enter) (persons).
+    /// Persons outside the labour force in the population (with `[population]`: the retired,
+    /// the school leavers still to enter, and those who left unemployment without a job)
+    /// (persons).
     inactive: Persons,
+    /// Unemployed who stopped searching and left the labour force (persons per step; with
+    /// `[population]`).
+    unemployed_to_inactive: Persons,
+    /// Persons who left unemployment without a job and come back to it (persons per step;
+    /// with `[population]`).
+    inactive_to_unemployed: Persons,
     /// Retirements out of the labour force (persons per step; with `[population]`).
     retirements: Persons,
     /// School leavers entering the labour force, unemployed (persons per step; with

@@ -425,7 +425,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            message.contains("line 2 has 49 fields, the header 50"),
+            message.contains("line 2 has 51 fields, the header 52"),
             "{message}"
         );
     }

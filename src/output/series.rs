@@ -172,6 +172,8 @@ fn row(
         unemployed_27_49: people(home::UNEMPLOYED_BY_AGE + 1, node::UNEMPLOYED_BY_AGE + 1) * ppa,
         unemployed_50_plus: people(home::UNEMPLOYED_BY_AGE + 2, node::UNEMPLOYED_BY_AGE + 2) * ppa,
         inactive: people(home::INACTIVE, node::INACTIVE) * ppa,
+        unemployed_to_inactive: flows_of(flow::UNEMPLOYED_TO_INACTIVE) * ppa,
+        inactive_to_unemployed: flows_of(flow::INACTIVE_TO_UNEMPLOYED) * ppa,
         retirements: flows_of(flow::RETIREMENTS) * ppa,
         entries: flows_of(flow::ENTRIES) * ppa,
         long_term_unemployed: people(home::LONG_TERM, node::LONG_TERM) * ppa,

@@ -399,6 +399,10 @@ pub struct Population {
     pub growth: Vec<f64>,
     /// Share of a year's school leavers who enter in June, July and August.
     pub summer_share: f64,
+    /// Probability per step that an unemployed worker leaves the labour force (attached to it),
+    /// and that an attached inactive one comes back to unemployment.
+    pub unemployed_to_inactive: f64,
+    pub inactive_to_unemployed: f64,
     /// Probability per step of moving to the next age group, for the two younger groups.
     pub ageing: [f64; 2],
     /// Per home region, agents outside the labour force at the start, as a share of the

@@ -131,6 +131,8 @@ pub struct RawPopulation {
     pub school_leavers_rate: Option<f64>,
     pub labour_force_growth: Option<f64>,
     pub summer_share: Option<f64>,
+    pub unemployed_to_inactive: Option<f64>,
+    pub inactive_to_unemployed: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

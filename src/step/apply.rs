@@ -165,6 +165,41 @@ pub fn transitions(
         flows.count(flow::RETIREMENTS, w.home[i] as usize, w.node[i] as usize);
     }
 
+    // Unemployed who stop searching leave the labour force, still attached to it (their node,
+    // qualifications and age stay), and those attached come back to unemployment, a new spell.
+    for &id in &events.withdrawals {
+        let i = id as usize;
+        census.tally(model, entry(w, i), false);
+        w.status[i] = Status::Available as u8;
+        w.spell_start[i] = now;
+        // Leaving the labour force ends policy participation, without a placement.
+        let leaving = w.flags[i] & levers.active & levers.enrolling;
+        for p in 0..s.policies.len() {
+            if leaving & (1 << p) != 0 {
+                book.leave(p);
+            }
+        }
+        w.flags[i] = 0;
+        census.tally(model, entry(w, i), true);
+        flows.count(
+            flow::UNEMPLOYED_TO_INACTIVE,
+            w.home[i] as usize,
+            w.node[i] as usize,
+        );
+    }
+    for &id in &events.returns {
+        let i = id as usize;
+        census.tally(model, entry(w, i), false);
+        w.status[i] = Status::Unemployed as u8;
+        w.spell_start[i] = now;
+        census.tally(model, entry(w, i), true);
+        flows.count(
+            flow::INACTIVE_TO_UNEMPLOYED,
+            w.home[i] as usize,
+            w.node[i] as usize,
+        );
+    }
+
     // Notices that end this step and were not withdrawn: the job was destroyed, so no
     // replacement vacancy opens.
     for &id in &events.dismissals {

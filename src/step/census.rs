@@ -78,6 +78,9 @@ impl Census {
         } else {
             step(&mut self.by_node[j][node::INACTIVE]);
             step(&mut self.by_home[h][home::INACTIVE]);
+            if e.status == Status::Available as u8 {
+                step(&mut self.by_home[h][home::AVAILABLE]);
+            }
         }
     }
 }

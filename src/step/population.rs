@@ -52,7 +52,8 @@ pub fn entry_thresholds(
         let growth = if growing { p.growth[h] } else { 0.0 };
         let share = (p.school_leavers_per_year + growth).max(0.0) * month;
         let labour_force = s.agents(s.regions[h].labour_force) as f64;
-        let outside = census.by_home[h][home::INACTIVE] as f64;
+        let outside =
+            (census.by_home[h][home::INACTIVE] - census.by_home[h][home::AVAILABLE]) as f64;
         let chance = if outside > 0.0 {
             (labour_force * share / outside).min(1.0)
         } else {
@@ -73,6 +74,8 @@ mod tests {
             school_leavers_per_year: 0.02,
             growth: vec![0.0],
             summer_share: 0.6,
+            unemployed_to_inactive: 0.0,
+            inactive_to_unemployed: 0.0,
             ageing: [0.0, 0.0],
             pool_share: vec![0.02],
         };

@@ -47,6 +47,10 @@ pub struct Events {
     pub retirements: Vec<u32>,
     pub ageing: Vec<u32>,
     pub entries: Vec<u32>,
+    /// Unemployed who leave the labour force, and attached inactive who come back to
+    /// unemployment (with `[population]`).
+    pub withdrawals: Vec<u32>,
+    pub returns: Vec<u32>,
     /// Workers reached by a policy with participants: (worker, policy).
     pub enrolments: Vec<(u32, u8)>,
     /// Course participants who learn a language this step: (worker, language bit).
@@ -69,6 +73,8 @@ impl Events {
         self.retirements.clear();
         self.ageing.clear();
         self.entries.clear();
+        self.withdrawals.clear();
+        self.returns.clear();
         self.notice_candidates.clear();
         self.withdrawal_candidates.clear();
         self.enrolments.clear();
@@ -99,6 +105,8 @@ impl Events {
         self.retirements.extend_from_slice(&other.retirements);
         self.ageing.extend_from_slice(&other.ageing);
         self.entries.extend_from_slice(&other.entries);
+        self.withdrawals.extend_from_slice(&other.withdrawals);
+        self.returns.extend_from_slice(&other.returns);
         self.notice_candidates
             .extend_from_slice(&other.notice_candidates);
         self.withdrawal_candidates
@@ -129,7 +137,9 @@ impl Events {
                 + self.dismissals.capacity()
                 + self.retirements.capacity()
                 + self.ageing.capacity()
-                + self.entries.capacity())
+                + self.entries.capacity()
+                + self.withdrawals.capacity()
+                + self.returns.capacity())
                 * 4
             + (self.notice_candidates.capacity() + self.withdrawal_candidates.capacity())
                 * std::mem::size_of::<NoticeCandidate>()
@@ -165,17 +175,22 @@ pub fn decide(
     let policy_key = StageKey::new(seed, rep, t, Draw::Enrolment);
     let notice_key = StageKey::new(seed, rep, t, Draw::Notice);
     let population_key = StageKey::new(seed, rep, t, Draw::Population);
-    let (ageing_key, retirement_key, entry_key) = (
+    // (Sub-stream 3 draws the school leavers' sectors in `apply`.)
+    let (ageing_key, retirement_key, entry_key, attachment_key) = (
         population_key.substream(0),
         population_key.substream(1),
         population_key.substream(2),
+        population_key.substream(4),
     );
-    let (ageing, retirement) = s.population.as_ref().map_or(([0, 0], 0), |p| {
-        (
-            p.ageing.map(crate::rng::threshold),
-            crate::rng::threshold(p.retirement),
-        )
-    });
+    let (ageing, retirement, withdrawal, comeback) =
+        s.population.as_ref().map_or(([0, 0], 0, 0, 0), |p| {
+            (
+                p.ageing.map(crate::rng::threshold),
+                crate::rng::threshold(p.retirement),
+                crate::rng::threshold(p.unemployed_to_inactive),
+                crate::rng::threshold(p.inactive_to_unemployed),
+            )
+        });
     let employers = s.employers.is_some();
     let notice_search = s.employers.as_ref().map_or(0.0, |e| e.notice_search);
     let downsizing = s.contracts.each_ref().map(|c| c.downsizing_weight);
@@ -210,9 +225,12 @@ pub fn decide(
         ageing_key,
         retirement_key,
         entry_key,
+        attachment_key,
         population: s.population.is_some(),
         ageing,
         retirement,
+        withdrawal,
+        comeback,
         entry,
         employers,
         first: &world.employers.first,
@@ -279,10 +297,16 @@ struct Scan<'a> {
     ageing_key: StageKey,
     retirement_key: StageKey,
     entry_key: StageKey,
+    /// Whether an unemployed worker leaves the labour force, or an attached inactive one
+    /// comes back (one draw: a worker is in one state or the other).
+    attachment_key: StageKey,
     /// `[population]` is on: workers age and retire, school leavers enter.
     population: bool,
     ageing: [u64; 2],
     retirement: u64,
+    /// Thresholds of leaving unemployment for inactivity, and of coming back.
+    withdrawal: u64,
+    comeback: u64,
     /// Per home region: the threshold of an inactive worker's entry this step.
     entry: &'a [u64],
     /// `[employers]` is on: at risk means under notice, and notices are planned.
@@ -332,9 +356,12 @@ impl Scan<'_> {
             ageing_key,
             retirement_key,
             entry_key,
+            attachment_key,
             population,
             ageing,
             retirement,
+            withdrawal,
+            comeback,
             entry,
             employers,
             first,
@@ -379,8 +406,10 @@ impl Scan<'_> {
                     if ageing_key.word(id) < ageing[age] {
                         ev.ageing.push(id);
                     }
-                } else if status != Status::Training as u8 && retirement_key.word(id) < retirement {
-                    // Retirement ends everything else the worker would do this step.
+                } else if status <= Status::Unemployed as u8 && retirement_key.word(id) < retirement
+                {
+                    // Retirement (from a job or unemployment; not during a course or while
+                    // out of the labour force) ends everything else the worker would do.
                     ev.retirements.push(id);
                     continue;
                 }
@@ -413,6 +442,20 @@ impl Scan<'_> {
                             }
                         }
                     }
+                }
+            }
+            // Out of the labour force but attached to it: comes back to unemployment, or stays
+            // out. An unemployed worker may stop searching and leave it.
+            if DEMAND && population {
+                if status == Status::Available as u8 {
+                    if attachment_key.word(id) < comeback {
+                        ev.returns.push(id);
+                    }
+                    continue;
+                }
+                if status == Status::Unemployed as u8 && attachment_key.word(id) < withdrawal {
+                    ev.withdrawals.push(id);
+                    continue;
                 }
             }
             // Under notice (with `[employers]`): the worker is at risk of losing the job.

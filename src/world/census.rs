@@ -20,6 +20,7 @@ struct Run {
     long_term: u64,
     notice: u64,
     inactive: u64,
+    available: u64,
     unemployed_by_age: [u64; 3],
 }
 
@@ -47,6 +48,7 @@ impl Run {
         hh[home::LONG_TERM] += self.long_term;
         hh[home::UNDER_NOTICE] += self.notice;
         hh[home::INACTIVE] += self.inactive;
+        hh[home::AVAILABLE] += self.available;
         for a in 0..3 {
             hh[home::UNEMPLOYED_BY_AGE + a] += self.unemployed_by_age[a];
         }
@@ -97,7 +99,8 @@ pub fn count(model: &Model, world: &World, now: u16, chunks: &mut Vec<Census>, t
                 let spell = u32::from(now.wrapping_sub(w.spell_start[i]));
                 run.long_term += u64::from(unemployed & (spell >= long_term));
                 run.notice += u64::from(employed & (w.notice_until[i] != 0));
-                run.inactive += u64::from(status == Status::Inactive as u8);
+                run.inactive += u64::from(status >= Status::Inactive as u8);
+                run.available += u64::from(status == Status::Available as u8);
                 let age = w.age[i];
                 for a in 0..3 {
                     run.unemployed_by_age[a] += u64::from(unemployed & (age == a as u8));

@@ -49,6 +49,21 @@ pub(super) fn population(
             .collect(),
     };
     let summer_share = v.prob("population.summer_share", p.summer_share, 0.6)?;
+    // Eurostat (lfsi_long_q), EU 2022Q3-Q4: 24.4 % of the unemployed are inactive a quarter
+    // later, 1 - (1 - 0.244)^(1/3) = 8.9 % a month. Coming back: as many a month as leave
+    // when the attached stock is as large as unemployment, which CBS's unused labour
+    // potential suggests (about as many available non-searchers as unemployed; A).
+    let monthly_per_step = |monthly: f64| 1.0 - (1.0 - monthly).powf(f64::from(step_months));
+    let unemployed_to_inactive = monthly_per_step(v.prob(
+        "population.unemployed_to_inactive",
+        p.unemployed_to_inactive,
+        0.089,
+    )?);
+    let inactive_to_unemployed = monthly_per_step(v.prob(
+        "population.inactive_to_unemployed",
+        p.inactive_to_unemployed,
+        0.089,
+    )?);
     // The pool must hold one year's leavers plus the net entries of the whole run.
     let years = f64::from(simulation.steps * step_months) / 12.0;
     let pool_share = growth
@@ -82,6 +97,8 @@ pub(super) fn population(
         school_leavers_per_year: school_leavers,
         growth,
         summer_share,
+        unemployed_to_inactive,
+        inactive_to_unemployed,
         ageing: [ageing(ages[0].share), ageing(ages[1].share)],
         pool_share,
     }))
