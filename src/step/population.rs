@@ -1,6 +1,7 @@
 //! Entries and exits of the labour force (with `[population]`; docs/MODEL.md 7.11, "Entries and exits"): the rate at
 //! which those outside it enter as school leavers, by home region and calendar month. The
-//! scan draws who retires, ages and enters; `apply.rs` carries it out.
+//! scan draws who retires, ages, enters, leaves unemployment for inactivity and comes back;
+//! `apply.rs` carries it out.
 
 use crate::metrics::{home, Census};
 use crate::model::Model;
