@@ -6,78 +6,16 @@
 
 use labsim::metrics::{flow, StepRecord};
 use labsim::model::Model;
-use labsim::scenario::{self, Override, Scenario};
+use labsim::scenario::Scenario;
 
-/// Two regions, three sectors, flat demand (`base = "jobs"`, no cycle, trend or shock), some
-/// on-the-job search and flexible contracts.
-const SCENARIO: &str = r#"
-name = "flat"
+mod common;
 
-[simulation]
-steps = 48
-seed = 3
+/// The fixture's name and `[simulation]`: four years, no burn-in.
+const HEAD: &str = "name = \"flat\"\n\n[simulation]\nsteps = 48\nseed = 3\n";
 
-[mechanics]
-separation_rate = 0.004
-applications = 2
-on_the_job_search = 0.02
-search_probability = 0.3
-unqualified_weight = 0.3
-
-[demand]
-base = "jobs"
-
-[[country]]
-code = "NL"
-languages = ["nl"]
-
-[[region]]
-name = "A"
-country = "NL"
-labour_force = 30000
-unemployment_rate = 0.04
-
-[[region]]
-name = "B"
-country = "NL"
-labour_force = 20000
-unemployment_rate = 0.05
-
-[[travel]]
-between = ["A", "B"]
-car = 30
-public_transport = 45
-
-[[sector]]
-name = "s0"
-employment_share = 0.5
-vacancy_rate = 0.04
-flexible_share = 0.3
-wage = 3000
-
-[[sector]]
-name = "s1"
-employment_share = 0.3
-vacancy_rate = 0.05
-wage = 3300
-
-[[sector]]
-name = "s2"
-employment_share = 0.2
-vacancy_rate = 0.03
-wage = 2800
-"#;
-
-/// The scenario with `extra` TOML appended and `sets` applied as overrides.
+/// [`common::TWO_REGIONS`] with `extra` TOML appended and `sets` applied as overrides.
 fn scenario(extra: &str, sets: &[(&str, toml::Value)]) -> Scenario {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("flat.toml");
-    std::fs::write(&path, format!("{SCENARIO}\n{extra}\n")).unwrap();
-    let overrides: Vec<Override> = sets
-        .iter()
-        .map(|(k, v)| Override::at(k, v.clone(), "test").unwrap())
-        .collect();
-    scenario::load_with(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
+    common::two_regions(HEAD, extra, sets)
 }
 
 /// `records[replication][step]` of a run of every replication, as `labsim run` does it

@@ -5,11 +5,13 @@
 
 use labsim::model::Model;
 use labsim::output::Metrics;
-use labsim::scenario::{self, Override, Scenario};
+use labsim::scenario::Scenario;
 
-/// Two regions, three sectors with different wages, flat demand, employers, an open
-/// population and a long burn-in.
-const SCENARIO: &str = r#"
+mod common;
+
+/// The fixture's name and `[simulation]` (three years from January 2022 after a ten-year
+/// burn-in), with employers and an open population.
+const HEAD: &str = r#"
 name = "dynamics"
 
 [simulation]
@@ -18,69 +20,14 @@ seed = 11
 start = "2022-01"
 burn_in_months = 120
 
-[mechanics]
-separation_rate = 0.004
-applications = 2
-on_the_job_search = 0.02
-search_probability = 0.3
-unqualified_weight = 0.3
-
-[demand]
-base = "jobs"
-
 [employers]
 [population]
-
-[[country]]
-code = "NL"
-languages = ["nl"]
-
-[[region]]
-name = "A"
-country = "NL"
-labour_force = 30000
-unemployment_rate = 0.04
-
-[[region]]
-name = "B"
-country = "NL"
-labour_force = 20000
-unemployment_rate = 0.05
-
-[[travel]]
-between = ["A", "B"]
-car = 30
-public_transport = 45
-
-[[sector]]
-name = "s0"
-employment_share = 0.5
-vacancy_rate = 0.04
-flexible_share = 0.3
-wage = 3000
-
-[[sector]]
-name = "s1"
-employment_share = 0.3
-vacancy_rate = 0.05
-wage = 3300
-
-[[sector]]
-name = "s2"
-employment_share = 0.2
-vacancy_rate = 0.03
-wage = 2800
 "#;
 
+/// [`common::TWO_REGIONS`] after [`HEAD`], with `extra` TOML appended and `sets` applied as
+/// overrides.
 fn scenario(extra: &str, sets: &[(&str, toml::Value)]) -> Scenario {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("dynamics.toml");
-    std::fs::write(&path, format!("{SCENARIO}\n{extra}\n")).unwrap();
-    let overrides: Vec<Override> = sets
-        .iter()
-        .map(|(k, v)| Override::at(k, v.clone(), "test").unwrap())
-        .collect();
-    scenario::load_with(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
+    common::two_regions(HEAD, extra, sets)
 }
 
 /// One line of `series.csv`.

@@ -24,7 +24,7 @@ use crate::step::search::SearcherInfo;
 use crate::step::separations::worker_at_risk;
 use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
-use crate::world::{World, NO_LOCAL};
+use crate::world::{Book, World, NO_LOCAL};
 
 #[allow(clippy::too_many_arguments)]
 pub fn transitions(
@@ -153,14 +153,7 @@ pub fn transitions(
         w.spell_start[i] = now;
         w.employer[i] = NO_LOCAL;
         w.notice_until[i] = 0;
-        // Retirement ends policy participation, without a placement.
-        let leaving = w.flags[i] & levers.active & levers.enrolling;
-        for p in 0..s.policies.len() {
-            if leaving & (1 << p) != 0 {
-                book.leave(p);
-            }
-        }
-        w.flags[i] = 0;
+        leave_policies(w, i, levers, book);
         census.tally(model, entry(w, i), true);
         flows.count(flow::RETIREMENTS, w.home[i] as usize, w.node[i] as usize);
     }
@@ -172,14 +165,7 @@ pub fn transitions(
         census.tally(model, entry(w, i), false);
         w.status[i] = Status::Available as u8;
         w.spell_start[i] = now;
-        // Leaving the labour force ends policy participation, without a placement.
-        let leaving = w.flags[i] & levers.active & levers.enrolling;
-        for p in 0..s.policies.len() {
-            if leaving & (1 << p) != 0 {
-                book.leave(p);
-            }
-        }
-        w.flags[i] = 0;
+        leave_policies(w, i, levers, book);
         census.tally(model, entry(w, i), true);
         flows.count(
             flow::UNEMPLOYED_TO_INACTIVE,
@@ -465,6 +451,19 @@ pub fn transitions(
             }
         }
     }
+}
+
+/// Worker `i` leaves the labour force (retires, or stops searching): its participation in the
+/// active policies ends, without a placement.
+fn leave_policies(w: &mut crate::world::Workers, i: usize, levers: &Levers, book: &mut Book) {
+    let leaving = w.flags[i] & levers.active & levers.enrolling;
+    // (A bit per policy in a `u8`: at most 8 policies.)
+    for p in 0..8 {
+        if leaving & (1 << p) != 0 {
+            book.leave(p);
+        }
+    }
+    w.flags[i] = 0;
 }
 
 /// Worker `i` loses its job to a dismissal (with `[employers]`): unemployed from `now`,
