@@ -57,6 +57,10 @@ pub struct CalibrateArgs {
     /// Only evaluate the scenario as it is; exit 1 when a fitted moment is outside its tolerance.
     #[arg(long)]
     pub check: bool,
+    /// Set a scenario key before validation, as in `run` (repeatable). A free parameter set
+    /// this way starts the search there; the calibrated scenario carries every key set.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Output directory [default: output/calibrate-<scenario name>/; with --check, none].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

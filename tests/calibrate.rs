@@ -242,6 +242,91 @@ fn check_exits_1_exactly_when_a_fitted_moment_is_outside_its_tolerance() {
     );
 }
 
+/// `--set KEY=VALUE` works as in `run`: a check with a key set on the command line gives the
+/// moments of the scenario file that sets it; a free parameter set this way starts the search
+/// there; the calibrated scenario carries every key set, so that it reproduces the fit; and a
+/// bad `--set` exits 2.
+#[test]
+fn set_on_the_command_line_is_part_of_the_scenario_checked_and_calibrated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = small_scenario(tmp.path(), "");
+    let sub = tmp.path().join("x");
+    std::fs::create_dir(&sub).unwrap();
+    let file_set = small_scenario(&sub, "[mechanics]\non_the_job_search = 0.012\n");
+    let t = tmp.path().join("t.toml");
+    std::fs::write(&t, targets(0.03, 0.014, 0.9)).unwrap();
+    let check = |scenario: &Path, sets: &[&str], out: &str| {
+        let mut cmd = labsim();
+        cmd.args(["calibrate", "--check", "--quiet", "--no-plots"])
+            .arg(scenario)
+            .arg("--targets")
+            .arg(&t)
+            .arg("--out")
+            .arg(tmp.path().join(out));
+        for set in sets {
+            cmd.args(["--set", set]);
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        simulated(&tmp.path().join(out))
+    };
+    let by_flag = check(&small, &["mechanics.on_the_job_search=0.012"], "flag");
+    let by_file = check(&file_set, &[], "file");
+    let as_is = check(&small, &[], "as_is");
+    assert_eq!(by_flag, by_file);
+    assert_ne!(by_flag, as_is);
+
+    // A search of two evaluations: the start is the value set, and the calibrated scenario
+    // carries the other key set (the scale) beside the fitted one.
+    let fit = tmp.path().join("fit.toml");
+    std::fs::write(
+        &fit,
+        format!(
+            "{}[[parameter]]\nkey = \"mechanics.on_the_job_search\"\nlower = 0.005\nupper = 0.08\n",
+            targets(0.03, 0.014, 0.9)
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("calibrated");
+    let o = labsim()
+        .args(["calibrate", "--quiet", "--no-plots", "--budget", "2"])
+        .arg(&small)
+        .arg("--targets")
+        .arg(&fit)
+        .args(["--set", "mechanics.on_the_job_search=0.012"])
+        .args(["--set", "simulation.scale=0.005"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
+    let first = history.lines().nth(1).unwrap();
+    assert!(
+        first.contains("0.012"),
+        "the search did not start at the value set: {first}"
+    );
+    let calibrated = std::fs::read_to_string(out.join("small_calibrated.toml")).unwrap();
+    let table: toml::Table = toml::from_str(&calibrated).unwrap();
+    assert_eq!(
+        table["simulation"]["scale"].as_float(),
+        Some(0.005),
+        "{calibrated}"
+    );
+
+    let o = labsim()
+        .args(["calibrate", "--check"])
+        .arg(&small)
+        .arg("--targets")
+        .arg(&t)
+        .args(["--set", "mechanics.on_the_job_search=2"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("mechanics.on_the_job_search"), "{stderr}");
+}
+
 #[test]
 fn bad_targets_files_exit_2_naming_the_problem() {
     let tmp = tempfile::tempdir().unwrap();

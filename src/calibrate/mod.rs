@@ -155,9 +155,14 @@ impl Problem {
                 overrides.push(o);
                 source.build(&overrides)?;
             }
-            let current = p
-                .key
-                .get(source.table())
+            // The start: the value a setting gives (the last one wins), else the file's.
+            let set = settings
+                .iter()
+                .rev()
+                .find(|o| o.key == p.key)
+                .map(|o| &o.value);
+            let current = set
+                .or_else(|| p.key.get(source.table()))
                 .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
             let x = current.unwrap_or((p.lower + p.upper) / 2.0);
             start.push(((x - p.lower) / (p.upper - p.lower)).clamp(0.0, 1.0));
@@ -561,8 +566,19 @@ pub fn calibrated_toml(
     let resolved: toml::Table = toml::from_str(&s.resolved)
         .map_err(|e| internal("reading back the resolved scenario", &e))?;
     let mut table = toml::Table::new();
-    for p in &problem.targets.parameters {
-        carry(&mut table, &resolved, p.key.segments());
+    // The fitted parameters and every key the command line set (`--set`), which the fit assumed.
+    let set = problem
+        .settings
+        .iter()
+        .filter(|o| o.origin == Path::new(crate::scenario::SET_ORIGIN));
+    for key in problem
+        .targets
+        .parameters
+        .iter()
+        .map(|p| &p.key)
+        .chain(set.map(|o| &o.key))
+    {
+        carry(&mut table, &resolved, key.segments());
     }
     let extends = relative_path(out_dir, &problem.scenario_path);
     let mut out = String::new();

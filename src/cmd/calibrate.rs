@@ -11,7 +11,11 @@ use crate::Failure;
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let fail = |e: CalibrateError| Failure::Calibrate(e);
     let t = targets::load(&args.targets).map_err(|e| fail(e.into()))?;
-    let flags = settings::seed_and_replications(args.seed, args.replications);
+    let mut flags = settings::parse_sets(&args.set)?;
+    flags.extend(settings::seed_and_replications(
+        args.seed,
+        args.replications,
+    ));
     let problem = Problem::new(&args.scenario, t, &flags).map_err(fail)?;
     let threads = args.threads.unwrap_or(0) as usize;
     let scenario_name = problem.name().to_string();

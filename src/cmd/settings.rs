@@ -55,7 +55,7 @@ fn flag(key: &str, value: toml::Value) -> Override {
 
 /// Parse `--set KEY=VALUE` arguments: the key is a key path, the value TOML (a bare word that
 /// is not TOML is taken as a string).
-fn parse_sets(sets: &[String]) -> Result<Vec<Override>, Failure> {
+pub fn parse_sets(sets: &[String]) -> Result<Vec<Override>, Failure> {
     sets.iter()
         .map(|full| {
             // Shown on one line and short, whatever was given.
@@ -87,7 +87,7 @@ fn parse_sets(sets: &[String]) -> Result<Vec<Override>, Failure> {
             Ok(Override {
                 key,
                 value,
-                origin: PathBuf::from("--set"),
+                origin: PathBuf::from(labsim::scenario::SET_ORIGIN),
             })
         })
         .collect()

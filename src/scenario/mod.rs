@@ -38,6 +38,9 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     validate::validate(path, resolved.table, &resolved.provenance)
 }
 
+/// The origin of an override given as `--set KEY=VALUE` on the command line.
+pub const SET_ORIGIN: &str = "--set";
+
 /// A value set at a key path after the scenario file was resolved, and who set it (the sweep
 /// or targets file, or the command line: `--set`, `--seed`, ...), for error messages.
 #[derive(Clone, Debug)]
