@@ -124,6 +124,109 @@ fn the_baseline_starts_at_rest() {
     assert_eq!(checked, 14);
 }
 
+/// Entries balance exits (docs/MODEL.md 7.11). A yearly rate is the year's flow as a share of
+/// the stock, so a month's probability is a twelfth of it, and with the fixture's demand trend
+/// (growth 0.9 % a year): as many school leavers enter as the oldest group retires, and as many
+/// move up from each younger group as enter it, at rest in the burn-in and with the growth from
+/// step 1. (With compounded monthly rates, or the run's ageing in the burn-in, the oldest group
+/// swelled and the labour force shrank by about 1 % over a ten-year burn-in: measured.)
+#[test]
+fn entries_balance_exits_in_the_burn_in_and_in_the_run() {
+    let s = scenario(
+        "[[demand.trend]]\nsector = \"s1\"\nrate_per_year = 0.03\n",
+        &[],
+    );
+    let p = s.population.as_ref().unwrap();
+    let growth = p.growth[0];
+    assert!((growth - 0.009).abs() < 1e-12, "{growth}");
+    let per_year = |per_step: f64| per_step * 12.0;
+    let shares = [s.ages[0].share, s.ages[1].share, s.ages[2].share];
+    let leavers = p.school_leavers_per_year;
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    assert!(close(per_year(p.retirement) * shares[2], leavers));
+    for (g, share) in shares.iter().take(2).enumerate() {
+        assert!(
+            close(per_year(p.ageing[0][g]) * share, leavers),
+            "at rest, group {g}"
+        );
+        assert!(
+            close(per_year(p.ageing[1][g]) * share, leavers + growth),
+            "growing, group {g}"
+        );
+    }
+}
+
+/// The initial state holds the attached inactive (*available*) at their stationary stock,
+/// `U p(u -> i) / p(i -> u)` per region, so the flows between unemployment and inactivity
+/// balance from the first step; and after a ten-year burn-in the labour force (with the
+/// attached) is still the size the scenario gives, within 1 %.
+#[test]
+fn the_attached_inactive_start_at_their_stationary_stock() {
+    use labsim::agent::Status;
+    use labsim::world::World;
+    let s = scenario("", &[("simulation.steps", 1.into())]);
+    let p = s.population.clone().unwrap();
+    let model = Model::new(s);
+    let world = World::new(&model, 0);
+    let w = &world.workers;
+    let s = &model.scenario;
+    for (h, region) in s.regions.iter().enumerate() {
+        let count = |status: Status| {
+            (0..w.status.len())
+                .filter(|&i| w.home[i] as usize == h && w.status[i] == status as u8)
+                .count() as f64
+        };
+        let (unemployed, available) = (count(Status::Unemployed), count(Status::Available));
+        let expected = region.labour_force
+            * s.simulation.scale
+            * region.unemployment_rate
+            * p.unemployed_to_inactive
+            / p.inactive_to_unemployed;
+        assert_eq!(available, s.available_agents(h) as f64);
+        assert!(
+            (available - expected).abs() <= 1.0,
+            "region {h}: {available} available, expected {expected}"
+        );
+        let (out, back) = (
+            unemployed * p.unemployed_to_inactive,
+            available * p.inactive_to_unemployed,
+        );
+        assert!(
+            (out - back).abs() <= p.inactive_to_unemployed.max(1.0),
+            "{out} {back}"
+        );
+    }
+
+    // After the burn-in (step 0 of the output) the attached population is the scenario's.
+    let model = Model::new(scenario(
+        "[[demand.trend]]\nsector = \"s1\"\nrate_per_year = 0.03\n",
+        &[("simulation.steps", 1.into())],
+    ));
+    let result = labsim::run::run(&model, 0, &|| {}).unwrap();
+    let first = &result.records[0][0];
+    use labsim::metrics::home;
+    let attached: u64 = first
+        .census
+        .by_home
+        .iter()
+        .map(|c| c[home::EMPLOYED] + c[home::UNEMPLOYED] + c[home::TRAINING] + c[home::AVAILABLE])
+        .sum();
+    let given: f64 = model
+        .scenario
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(h, r)| {
+            (model.scenario.agents(r.labour_force) + model.scenario.available_agents(h)) as f64
+        })
+        .sum();
+    let drift = attached as f64 / given - 1.0;
+    assert!(
+        drift.abs() < 0.01,
+        "attached population drifted {drift:+.4} over the burn-in"
+    );
+}
+
 /// Total-level monthly series of a 20-year run through a business cycle (demand 3 % above
 /// and below its path, a period of eight years), one replication: (unemployed, employed,
 /// vacancies, hires from unemployment, separations into unemployment), steps 1-240.

@@ -406,8 +406,10 @@ pub struct Population {
     /// and that an attached inactive one comes back to unemployment.
     pub unemployed_to_inactive: f64,
     pub inactive_to_unemployed: f64,
-    /// Probability per step of moving to the next age group, for the two younger groups.
-    pub ageing: [f64; 2],
+    /// Probability per step of moving to the next age group, for the two younger groups:
+    /// `[0]` in the burn-in (as many as school leavers enter), `[1]` from step 1 (with the
+    /// growth), so that the age shares stay as they are in both.
+    pub ageing: [[f64; 2]; 2],
     /// Per home region, agents outside the labour force at the start, as a share of the
     /// labour force: the pool school leavers enter from, one year's leavers plus the run's
     /// growth, so that it never runs dry.
@@ -545,6 +547,7 @@ impl Scenario {
     pub fn n_workers(&self) -> u64 {
         self.regions.iter().enumerate().fold(0, |n: u64, (h, r)| {
             n.saturating_add(self.agents(r.labour_force))
+                .saturating_add(self.available_agents(h))
                 .saturating_add(self.pool_agents(h))
         })
     }
@@ -562,11 +565,32 @@ impl Scenario {
         })
     }
 
-    /// The search weight of sector `s` for a worker not qualified for it (unregulated sectors).
+    /// Agents outside the labour force but attached to it (*available*) at the start in home
+    /// region `region` (with `[population]`): the stock at which as many come back to
+    /// unemployment each step as leave it, `U * p(u -> i) / p(i -> u)`, so that the flows
+    /// between unemployment and inactivity do not carve it out of the labour force.
+    pub fn available_agents(&self, region: usize) -> u64 {
+        self.population.as_ref().map_or(0, |p| {
+            if p.inactive_to_unemployed <= 0.0 {
+                return 0;
+            }
+            let r = &self.regions[region];
+            let ratio = p.unemployed_to_inactive / p.inactive_to_unemployed;
+            self.agents(r.labour_force * r.unemployment_rate * ratio)
+        })
+    }
+
+    /// The search weight of sector `s` for a worker not qualified for it: the sector's own
+    /// `unqualified_weight`, else `mechanics.unqualified_weight` for an unregulated sector and 0
+    /// for a regulated one (no job there without the qualification, unless the sector sets a
+    /// side-entry route: hired unqualified, the worker qualifies on the job).
     pub fn unqualified_weight(&self, s: usize) -> f64 {
-        self.sectors[s]
-            .unqualified_weight
-            .unwrap_or(self.mechanics.unqualified_weight)
+        let sector = &self.sectors[s];
+        match sector.unqualified_weight {
+            Some(x) => x,
+            None if sector.regulated => 0.0,
+            None => self.mechanics.unqualified_weight,
+        }
     }
 
     /// Persons each agent stands for.

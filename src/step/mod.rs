@@ -215,6 +215,7 @@ impl Stepper {
             &self.rules,
             &self.plan.notices,
             &self.entry,
+            !self.burning,
             &self.shortage,
             &self.levers,
             &mut self.chunk_events,

@@ -77,7 +77,7 @@ mod tests {
             summer_share: 0.6,
             unemployed_to_inactive: 0.0,
             inactive_to_unemployed: 0.0,
-            ageing: [0.0, 0.0],
+            ageing: [[0.0, 0.0]; 2],
             pool_share: vec![0.02],
         };
         let year: f64 = (1..=12).map(|m| month_weight(&p, m)).sum();

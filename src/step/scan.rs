@@ -151,6 +151,8 @@ impl Events {
     }
 }
 
+/// The scan of step `t`. `entry` holds each home region's entry threshold and `growing` says
+/// whether the labour force grows (from step 1; not in the burn-in), which sets the ageing.
 #[allow(clippy::too_many_arguments)]
 pub fn decide(
     model: &Model,
@@ -160,6 +162,7 @@ pub fn decide(
     rules: &NodeRules,
     notice_plan: &[i32],
     entry: &[u64],
+    growing: bool,
     shortage: &Shortage,
     levers: &Levers,
     chunk_events: &mut Vec<Events>,
@@ -185,7 +188,7 @@ pub fn decide(
     let (ageing, retirement, withdrawal, comeback) =
         s.population.as_ref().map_or(([0, 0], 0, 0, 0), |p| {
             (
-                p.ageing.map(crate::rng::threshold),
+                p.ageing[usize::from(growing)].map(crate::rng::threshold),
                 crate::rng::threshold(p.retirement),
                 crate::rng::threshold(p.unemployed_to_inactive),
                 crate::rng::threshold(p.inactive_to_unemployed),

@@ -152,6 +152,8 @@ impl World {
             // Those outside the labour force (with `[population]`): retired, the pool school
             // leavers enter from.
             let pool = largest_remainder(s.pool_agents(h), &region.sector_shares);
+            // Those attached to it (available), as the unemployed are spread over sectors.
+            let available = largest_remainder(s.available_agents(h), &region.sector_shares);
             // Commuting destinations of this region's employed, with cumulative shares.
             let dests: Vec<(usize, f64)> = s
                 .commuting
@@ -162,13 +164,15 @@ impl World {
                 .collect();
             for (sector, &count) in per_sector.iter().enumerate() {
                 let unemployed = (count as f64 * region.unemployment_rate).round() as u64;
-                for k in 0..count + pool[sector] {
+                let attached = count + available[sector];
+                for k in 0..attached + pool[sector] {
                     let id = w.len() as u32;
                     let mut rs = key.stream(id);
-                    let is_inactive = k >= count;
+                    let is_available = (count..attached).contains(&k);
+                    let is_inactive = k >= attached;
                     let is_unemployed = k < unemployed;
                     let mut work_region = h;
-                    if !is_unemployed && !is_inactive {
+                    if !is_unemployed && !is_available && !is_inactive {
                         let mut u = rs.unit();
                         for &(dest, share) in &dests {
                             if u < share {
@@ -201,6 +205,8 @@ impl World {
                     };
                     w.status.push(if is_inactive {
                         Status::Inactive as u8
+                    } else if is_available {
+                        Status::Available as u8
                     } else if is_unemployed {
                         Status::Unemployed as u8
                     } else {
@@ -232,7 +238,7 @@ impl World {
             let j = w.node[i] as usize;
             if w.status[i] == Status::Employed as u8 {
                 employed[j] += 1;
-            } else if w.status[i] != Status::Inactive as u8 {
+            } else if w.status[i] < Status::Inactive as u8 {
                 attached[j] += 1;
             }
         }

@@ -82,15 +82,25 @@ pub(super) fn population(
         0.0
     };
     let entering = (school_leavers + mean_growth).max(0.0);
-    let per_step = |yearly: f64| 1.0 - (1.0 - yearly).powf(f64::from(step_months) / 12.0);
+    // A yearly rate is a flow over a year as a share of the stock, so a step's probability is
+    // its share of the year: with the stock replenished, as the age groups are, the year's flow
+    // is then the rate exactly (compounding, 1 - (1 - r)^(1/12) a month, would retire and age
+    // 2-5 % more than enter each year, and the labour force would shrink).
+    let per_step = |yearly: f64| (yearly * f64::from(step_months) / 12.0).min(1.0);
     // Stationary age shares: each year as many move up from a group as enter it, i.e. the
     // school leavers' share of the labour force.
-    let ageing = |share: f64| {
+    let ageing = |entering: f64, share: f64| {
         if share > 0.0 {
             per_step((entering / share).min(1.0))
         } else {
             0.0
         }
+    };
+    let groups = |entering: f64| {
+        [
+            ageing(entering, ages[0].share),
+            ageing(entering, ages[1].share),
+        ]
     };
     Ok(Some(Population {
         retirement: per_step(retirement),
@@ -99,7 +109,7 @@ pub(super) fn population(
         summer_share,
         unemployed_to_inactive,
         inactive_to_unemployed,
-        ageing: [ageing(ages[0].share), ageing(ages[1].share)],
+        ageing: [groups(school_leavers), groups(entering)],
         pool_share,
     }))
 }
