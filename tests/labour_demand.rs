@@ -312,3 +312,106 @@ fn the_labour_force_grows_with_demand() {
     let at_rest = model.school_leavers[0][0][1];
     assert!((at_rest - 0.3).abs() < 1e-9 && s1 > 0.4, "{at_rest} {s1}");
 }
+
+/// Job-to-job moves over 24 steps with employers: how many went to a job worth less to the
+/// worker (lower wage net of commuting) than the one left, among movers not under notice, and
+/// how many moves there were in all.
+fn moves_down(non_wage: f64, side_entry: Option<f64>) -> (u32, u32, u32) {
+    use labsim::agent::Status;
+    use labsim::step::Stepper;
+    use labsim::world::World;
+    let mut extra = "[employers]\n".to_string();
+    if let Some(w) = side_entry {
+        extra.push_str(&format!(
+            "[[sector]]\nname = \"r\"\nemployment_share = 0.1\nvacancy_rate = 0.05\nregulated = true\nunqualified_weight = {w}\nwage = 3500\n"
+        ));
+    }
+    let s = scenario(
+        &extra,
+        &[
+            ("simulation.steps", 24.into()),
+            ("mechanics.non_wage_search", non_wage.into()),
+        ],
+    );
+    let model = Model::new(s);
+    let mut world = World::new(&model, 0);
+    let mut stepper = Stepper::new(&model);
+    let nn = model.n_nodes;
+    let regulated = model.scenario.sectors.iter().position(|s| s.regulated);
+    let (mut down, mut all, mut side) = (0, 0, 0);
+    for _ in 0..24 {
+        let before = world.workers.clone();
+        stepper.step(&model, &mut world);
+        let w = &world.workers;
+        for i in 0..w.status.len() {
+            let employed = Status::Employed as u8;
+            if before.status[i] != employed || w.status[i] != employed {
+                continue;
+            }
+            let (from, to) = (before.node[i] as usize, w.node[i] as usize);
+            let moved = from != to || before.employer[i] != w.employer[i];
+            if !moved || before.notice_until[i] != 0 {
+                continue;
+            }
+            all += 1;
+            let h = w.home[i] as usize;
+            if model.geo.utility[h * nn + to] < model.geo.utility[h * nn + from] {
+                down += 1;
+            }
+            if let Some(r) = regulated {
+                let sector = model.node_sector[to] as usize;
+                if sector == r && before.quals[i] & (1 << r) == 0 {
+                    side += 1;
+                    assert!(
+                        w.quals[i] & (1 << r) != 0,
+                        "hired unqualified, not qualified"
+                    );
+                }
+            }
+        }
+    }
+    (down, all, side)
+}
+
+/// The job ladder and its exceptions (docs/MODEL.md 7.7-7.8): an employed searcher whose job
+/// is not at risk only moves up (or sideways, to another employer at its node), unless it
+/// searches for a non-wage reason (`mechanics.non_wage_search`), when it applies anywhere and
+/// takes one of its offers at random: then a share of the moves goes down, more with a
+/// higher share of non-wage searchers.
+#[test]
+fn non_wage_searchers_move_down_the_ladder_and_nobody_else_does() {
+    let (down0, all0, _) = moves_down(0.0, None);
+    assert!(all0 > 200, "too few moves to test: {all0}");
+    assert_eq!(
+        down0, 0,
+        "{down0} of {all0} moves went down without a non-wage reason"
+    );
+    let (down_half, all_half, _) = moves_down(0.5, None);
+    let (down_all, all_all, _) = moves_down(1.0, None);
+    let share = |d: u32, a: u32| f64::from(d) / f64::from(a);
+    assert!(
+        share(down_half, all_half) > 0.1,
+        "{down_half} of {all_half} moves went down with half the searchers non-wage"
+    );
+    assert!(
+        share(down_all, all_all) > share(down_half, all_half),
+        "down moves {down_all}/{all_all} (all) against {down_half}/{all_half} (half)"
+    );
+}
+
+/// A regulated sector is closed to those without its qualification, unless it gives its own
+/// `unqualified_weight`, a side-entry route (zij-instroom, BBL): then workers without the
+/// qualification are hired there and qualify on the job.
+#[test]
+fn a_regulated_sector_hires_the_unqualified_only_through_its_side_entry() {
+    let (_, _, closed) = moves_down(0.0, Some(0.0));
+    assert_eq!(
+        closed, 0,
+        "a closed regulated sector hired {closed} unqualified"
+    );
+    let (_, _, open) = moves_down(0.0, Some(0.5));
+    assert!(
+        open > 5,
+        "the side entry hired only {open} unqualified movers"
+    );
+}

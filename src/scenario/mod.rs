@@ -266,6 +266,9 @@ pub struct Mechanics {
     pub vacancy_adjustment: f64,
     pub applications: u32,
     pub on_the_job_search: f64,
+    /// Probability that an employed searcher whose job is not at risk searches for a non-wage
+    /// reason in a step: it applies to any job, not only to one paying at least its own.
+    pub non_wage_search: f64,
     /// Probability an unemployed worker searches in a step.
     pub search_probability: f64,
     pub vacancy_expiry: f64,

@@ -62,6 +62,7 @@ pub struct RawMechanics {
     pub vacancy_adjustment: Option<f64>,
     pub applications: Option<i64>,
     pub on_the_job_search: Option<f64>,
+    pub non_wage_search: Option<f64>,
     pub search_probability: Option<f64>,
     pub vacancy_expiry: Option<f64>,
     pub unqualified_weight: Option<f64>,

@@ -345,6 +345,11 @@ pub fn transitions(
         if me.flags != 0 {
             w.flags[i] = 0;
         }
+        // Hired into a regulated sector without its qualification (a side-entry route): the
+        // worker qualifies on the job.
+        if model.regulated_mask & (1 << to_sector) != 0 {
+            w.quals[i] |= 1 << to_sector;
+        }
         w.contract[i] = contract;
         w.status[i] = Status::Employed as u8;
         w.node[i] = k;

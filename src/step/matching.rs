@@ -4,7 +4,8 @@
 //! takes the one with the highest utility (wage minus commuting and border costs), ties going to
 //! the lowest node id. An employed searcher accepts only an offer at least as good as the current
 //! job, unless the current job is at risk; an offer as good as the current job (another employer at the
-//! same node) is taken. A slot whose chosen applicant takes another offer stays
+//! same node) is taken. An employed searcher with a non-wage reason this step (see `search`)
+//! takes one of its offers at random, whatever it pays. A slot whose chosen applicant takes another offer stays
 //! open. In expectation a node with `s` applications and `v` vacancies fills
 //! `v (1 - exp(-s / v))` of them when offers are never declined.
 //!
@@ -30,6 +31,8 @@ pub struct Hire {
 pub struct MatchBuffers {
     slot_key: Vec<u64>,
     slot_app: Vec<u32>,
+    /// The best offer's utility so far, or for a searcher with a non-wage reason minus its key
+    /// (the offers' keys are independent uniform draws, so it takes one at random).
     offer_utility: Vec<f64>,
     offer_node: Vec<u32>,
     offer_slot: Vec<u32>,
@@ -91,7 +94,11 @@ pub fn run(
             }
             let s = s as usize;
             let h = info[s].home as usize;
-            let u = utility[h * nn + k];
+            let u = if info[s].non_wage {
+                -(buf.slot_key[slot] as f64)
+            } else {
+                utility[h * nn + k]
+            };
             if u > buf.offer_utility[s] {
                 buf.offer_utility[s] = u;
                 buf.offer_node[s] = k as u32;
@@ -111,7 +118,7 @@ pub fn run(
             let own = me.node as usize;
             let h = me.home as usize;
             let at_least_as_good = buf.offer_utility[s] >= utility[h * nn + own];
-            if !(at_least_as_good || me.at_risk) {
+            if !(at_least_as_good || me.at_risk || me.non_wage) {
                 continue;
             }
         }

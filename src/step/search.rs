@@ -2,9 +2,9 @@
 //! node k with probability proportional to `A(worker, k) * v_k` (MODEL.md section 7.7), where
 //! `A` multiplies
 //! - sector mobility `M[s -> s_k]`, times 1 if the worker is qualified for `s_k`, else
-//!   the sector's `unqualified_weight` (default `mechanics.unqualified_weight`; 0 for a
-//!   regulated sector: no job there without the
-//!   qualification);
+//!   the sector's `unqualified_weight` (default `mechanics.unqualified_weight`; for a
+//!   regulated sector 0, no job there without the qualification, unless the sector gives its
+//!   own weight: a side-entry route where the hired worker qualifies on the job);
 //! - commuting `C[home -> r_k]` (exponential decay in travel time, zero beyond the maximum);
 //! - for a node in another country: `(1 - admin friction) * awareness` for the country pair,
 //!   `border.language_weight` if the worker speaks none of its languages, and
@@ -13,7 +13,8 @@
 //! An employed searcher looks for a better job: it applies only where the offer would be at
 //! least as good as its current job (wage minus commuting and border costs), its own node
 //! included (another employer in the same region and sector), unless its job is at risk (under
-//! notice with `[employers]`, else at a node whose demand is below its employment), in which
+//! notice with `[employers]`, else at a node whose demand is below its employment) or it
+//! searches for a non-wage reason this step (probability `mechanics.non_wage_search`), in which
 //! case it applies anywhere. Each application lands on a uniformly
 //! chosen vacancy of its node and carries the key with which employers rank applicants
 //! (uniform, or an exponential race weighted by age group). With one node and one application
@@ -53,6 +54,9 @@ pub struct SearcherInfo {
     /// Employed and at risk of losing the job (under notice with `[employers]`, else at a
     /// node whose demand is below its employment): accepts any offer.
     pub at_risk: bool,
+    /// Employed, not at risk, and searching for a non-wage reason this step: it applies anywhere
+    /// and takes one of its offers at random, whatever it pays.
+    pub non_wage: bool,
 }
 
 /// Search scratch: per-step weights and the applications of the step.
@@ -147,6 +151,7 @@ pub fn applications(
     let nc_u = model.n_countries;
 
     let long_term = s.mechanics.long_term_steps;
+    let non_wage = s.mechanics.non_wage_search;
     let employers = s.employers.is_some();
     let chunks = searchers.len().div_ceil(crate::chunks::CHUNK);
     if buf.chunk_apps.len() < chunks {
@@ -181,6 +186,7 @@ pub fn applications(
                         && u32::from(now - w.spell_start[i]) >= long_term,
                     flags,
                     at_risk: risky,
+                    non_wage: false,
                 };
                 // Whether a policy helps this searcher; the common case skips all policy terms.
                 let helped = participants && flags & levers.active != 0;
@@ -190,9 +196,14 @@ pub fn applications(
                     &Effect::NONE
                 };
                 let nn = model.n_nodes;
+                let mut rs = key.stream(id);
                 // The utility an offer must reach: the current job's, for employed searchers
-                // whose job is not at risk.
-                let floor = if status == Status::Employed as u8 && !risky {
+                // whose job is not at risk, unless they search for a non-wage reason this step
+                // (drawn only when that can happen, so the published rules draw as before).
+                let on_the_job = status == Status::Employed as u8 && !risky;
+                let non_wage_reason = on_the_job && non_wage > 0.0 && rs.unit() < non_wage;
+                info[idx].non_wage = non_wage_reason;
+                let floor = if on_the_job && !non_wage_reason {
                     geo.utility[h * nn + own as usize]
                 } else {
                     f64::NEG_INFINITY
@@ -219,7 +230,7 @@ pub fn applications(
                             }
                         }
                         if quals & (1 << sk) == 0 {
-                            x *= if regulated { 0.0 } else { unqualified[sk & 31] };
+                            x *= unqualified[sk & 31];
                         }
                         if ck != ch {
                             // Read only here: every array read per searcher is a cache miss.
@@ -249,7 +260,6 @@ pub fn applications(
                 if sum <= 0.0 {
                     continue;
                 }
-                let mut rs = key.stream(id);
                 let employer_weight = if raced {
                     age_weights[w.age[i] as usize] * effect.employer_weight
                 } else {

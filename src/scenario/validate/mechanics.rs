@@ -28,6 +28,7 @@ pub(super) fn mechanics(
         vacancy_adjustment: v.prob("mechanics.vacancy_adjustment", m.vacancy_adjustment, 0.16)?,
         applications: v.int("mechanics.applications", m.applications, 1, 1, 64)?,
         on_the_job_search: v.prob("mechanics.on_the_job_search", m.on_the_job_search, 0.0)?,
+        non_wage_search: v.prob("mechanics.non_wage_search", m.non_wage_search, 0.0)?,
         search_probability: v.prob("mechanics.search_probability", m.search_probability, 1.0)?,
         vacancy_expiry: v.prob("mechanics.vacancy_expiry", m.vacancy_expiry, 0.0)?,
         unqualified_weight: v.nonneg("mechanics.unqualified_weight", m.unqualified_weight, 0.1)?,
