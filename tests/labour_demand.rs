@@ -415,3 +415,39 @@ fn a_regulated_sector_hires_the_unqualified_only_through_its_side_entry() {
         "the side entry hired only {open} unqualified movers"
     );
 }
+
+/// A sector's own `on_the_job_search` replaces the scenario's for its employees: at 0 nobody
+/// employed in it changes job (with flat demand and without employers nobody there is at
+/// risk either, in this fixture), while the other sectors' employees still do; at a higher
+/// rate than the scenario's its employees move more often.
+#[test]
+fn a_sectors_own_on_the_job_search_sets_how_often_its_employees_move() {
+    let moves_out = |rate: f64| -> (u64, u64) {
+        let extra = format!("[[sector]]\nname = \"r\"\nemployment_share = 0.2\nvacancy_rate = 0.04\nwage = 3000\non_the_job_search = {rate}\n");
+        let (model, runs) = records(scenario(&extra, &[("simulation.steps", 24.into())]));
+        let r = model.scenario.sectors.len() - 1;
+        let (mut own, mut others) = (0, 0);
+        for rec in &runs[0][1..] {
+            for (j, f) in rec.flows.by_node.iter().enumerate() {
+                if model.node_sector[j] as usize == r {
+                    own += f[flow::JOB_TO_JOB_OUT];
+                } else {
+                    others += f[flow::JOB_TO_JOB_OUT];
+                }
+            }
+        }
+        (own, others)
+    };
+    let (none, others) = moves_out(0.0);
+    assert_eq!(
+        none, 0,
+        "{none} moves out of a sector whose employees never search"
+    );
+    assert!(others > 100, "the other sectors moved {others}");
+    let (usual, _) = moves_out(0.02);
+    let (more, _) = moves_out(0.08);
+    assert!(
+        usual > 20 && more > 2 * usual,
+        "moves out at 0.02: {usual}, at 0.08: {more}"
+    );
+}

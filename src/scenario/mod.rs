@@ -518,6 +518,9 @@ pub struct Sector {
     /// Search weight for a worker not qualified for this (unregulated) sector; `None`:
     /// `mechanics.unqualified_weight`. Use [`Scenario::unqualified_weight`].
     pub unqualified_weight: Option<f64>,
+    /// Probability that an employed worker of this sector searches in a step; `None`:
+    /// `mechanics.on_the_job_search`. Use [`Scenario::on_the_job_search`].
+    pub on_the_job_search: Option<f64>,
     /// Relative weight of this sector among the qualifications of school leavers (times the
     /// region's employment share; with `[population]`).
     pub school_leavers_weight: f64,
@@ -581,6 +584,14 @@ impl Scenario {
             let ratio = p.unemployed_to_inactive / p.inactive_to_unemployed;
             self.agents(r.labour_force * r.unemployment_rate * ratio)
         })
+    }
+
+    /// The probability that an employed worker of sector `s` searches in a step: the sector's
+    /// own `on_the_job_search`, else `mechanics.on_the_job_search`.
+    pub fn on_the_job_search(&self, s: usize) -> f64 {
+        self.sectors[s]
+            .on_the_job_search
+            .unwrap_or(self.mechanics.on_the_job_search)
     }
 
     /// The search weight of sector `s` for a worker not qualified for it: the sector's own

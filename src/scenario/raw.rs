@@ -275,6 +275,7 @@ pub struct RawSector {
     pub fund_share: Option<f64>,
     pub unqualified_weight: Option<f64>,
     pub school_leavers_weight: Option<f64>,
+    pub on_the_job_search: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

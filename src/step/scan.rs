@@ -197,8 +197,18 @@ pub fn decide(
     let employers = s.employers.is_some();
     let notice_search = s.employers.as_ref().map_or(0.0, |e| e.notice_search);
     let downsizing = s.contracts.each_ref().map(|c| c.downsizing_weight);
-    let ojs = s.mechanics.on_the_job_search;
-    let ojs_threshold = crate::rng::threshold(ojs);
+    // On-the-job search by the worker's sector (the sector's rate, else the scenario's).
+    let mut ojs = [0.0; 32];
+    let mut ojs_threshold = [0u64; 32];
+    for (k, (p, t)) in ojs
+        .iter_mut()
+        .zip(&mut ojs_threshold)
+        .enumerate()
+        .take(model.n_sectors)
+    {
+        *p = s.on_the_job_search(k);
+        *t = crate::rng::threshold(*p);
+    }
     let search_p = s.mechanics.search_probability;
     let search_threshold = crate::rng::threshold(search_p);
     let takeup = s.training.takeup;
@@ -320,8 +330,9 @@ struct Scan<'a> {
     notice_plan: &'a [i32],
     notice_search: f64,
     downsizing: [f64; 3],
-    ojs: f64,
-    ojs_threshold: u64,
+    /// On-the-job search probability and its threshold, by sector.
+    ojs: [f64; 32],
+    ojs_threshold: [u64; 32],
     search_p: f64,
     search_threshold: u64,
     takeup: f64,
@@ -493,6 +504,8 @@ impl Scan<'_> {
                 }
             }
             // Per-worker rates: the scenario's, or the higher ones a policy gives its participants.
+            let sector = model.node_sector[j] as usize & 31;
+            let (ojs, ojs_threshold) = (ojs[sector], ojs_threshold[sector]);
             let (p_train_risk, p_train_u, p_ojs, p_search) =
                 if POLICIES && flags != 0 && levers.enrolling != 0 {
                     let e: &Effect = levers.effect(flags);

@@ -79,6 +79,10 @@ pub(super) fn sectors(
                 None => None,
                 Some(x) => Some(v.nonneg(&k("unqualified_weight"), Some(x), 0.0)?),
             },
+            on_the_job_search: match s.on_the_job_search {
+                None => None,
+                Some(x) => Some(v.prob(&k("on_the_job_search"), Some(x), 0.0)?),
+            },
             school_leavers_weight: v.nonneg(
                 &k("school_leavers_weight"),
                 s.school_leavers_weight,
