@@ -1,14 +1,15 @@
 //! Calibration: fit a scenario's free parameters to published moments, and say how well a
 //! scenario fits them.
 //!
-//! `targets.rs` reads a targets file, `moments.rs` computes a run's moments, `search.rs`
-//! minimises. Every candidate runs the same replications with the same seed (common random
+//! `targets.rs` reads a targets file, `moments.rs` computes a run's moments, `pairs.rs` solves
+//! the parameters paired with a target by a damped fixed point, `search.rs` minimises. Every candidate runs the same replications with the same seed (common random
 //! numbers), so the objective, the weighted sum of squared distances from the targets in units
 //! of their tolerances, is a deterministic function of the parameters. Candidates of a batch
 //! run in parallel. The result is a scenario that `extends` the original and overrides only the
 //! fitted parameters, a fit table and the search history.
 
 pub mod moments;
+pub mod pairs;
 pub mod search;
 pub mod targets;
 
@@ -194,6 +195,16 @@ impl Problem {
         self.seed
     }
 
+    /// The point of the unit cube of parameter values `values` (clamped to the bounds).
+    pub fn unit(&self, values: &[f64]) -> Vec<f64> {
+        self.targets
+            .parameters
+            .iter()
+            .zip(values)
+            .map(|(p, v)| ((v - p.lower) / (p.upper - p.lower)).clamp(0.0, 1.0))
+            .collect()
+    }
+
     /// Parameter values of a point of the unit cube.
     pub fn values(&self, x: &[f64]) -> Vec<f64> {
         self.targets
@@ -329,48 +340,100 @@ pub fn calibrate(
     // parameters round several points to one) is answered from here, and still counts as an
     // evaluation of the budget.
     let mut cache: Vec<(Vec<f64>, Vec<FitRow>)> = Vec::new();
-    let history = search::minimise(&problem.start, budget, seed, &mut |batch| {
-        if failure.is_some() {
-            return vec![f64::INFINITY; batch.len()];
-        }
-        let values: Vec<Vec<f64>> = batch.iter().map(|x| problem.values(x)).collect();
-        let mut fresh: Vec<Vec<f64>> = Vec::new();
-        for v in &values {
-            if !cache.iter().any(|(c, _)| c == v) && !fresh.contains(v) {
-                fresh.push(v.clone());
+    let params = &problem.targets.parameters;
+
+    // Phase 0: the paired parameters by a damped fixed point, with at most half the budget.
+    let mut steps: Vec<Step> = Vec::new();
+    let mut start = problem.start.clone();
+    if params.iter().any(|p| p.moves.is_some()) {
+        let mut values = problem.values(&start);
+        let mut best = (f64::INFINITY, values.clone());
+        let mut since_better = 0;
+        let mut secant = pairs::Secant::default();
+        for _ in 0..(budget / 2).max(1) {
+            let rows = problem.evaluate(&values, threads)?;
+            progress();
+            let objective = objective(&rows);
+            steps.push(Step {
+                evaluation: steps.len() + 1,
+                phase: "pairs",
+                values: values.clone(),
+                objective,
+            });
+            cache.push((values.clone(), rows.clone()));
+            if objective < best.0 {
+                best = (objective, values.clone());
+                since_better = 0;
+            } else {
+                since_better += 1;
             }
+            if pairs::all_within(params, &rows) || since_better >= pairs::PATIENCE {
+                break;
+            }
+            if secant.step(params, &rows, &mut values) < pairs::CONVERGED {
+                break;
+            }
+            values = problem.values(&problem.unit(&values));
         }
-        let inner = (threads / fresh.len().max(1)).max(1);
-        let results: Vec<Result<Vec<FitRow>, CalibrateError>> = pool.install(|| {
-            fresh
-                .par_iter()
-                .map(|v| problem.evaluate(v, inner))
-                .collect()
-        });
-        for (v, r) in fresh.into_iter().zip(results) {
-            match r {
-                Ok(rows) => cache.push((v, rows)),
-                Err(e) => {
-                    failure.get_or_insert(e);
+        start = problem.unit(&best.1);
+    }
+    let left = budget.saturating_sub(steps.len());
+    let searched = if left == 0 {
+        Vec::new()
+    } else {
+        search::minimise(&start, left, seed, &mut |batch| {
+            if failure.is_some() {
+                return vec![f64::INFINITY; batch.len()];
+            }
+            let values: Vec<Vec<f64>> = batch.iter().map(|x| problem.values(x)).collect();
+            let mut fresh: Vec<Vec<f64>> = Vec::new();
+            for v in &values {
+                if !cache.iter().any(|(c, _)| c == v) && !fresh.contains(v) {
+                    fresh.push(v.clone());
                 }
             }
-        }
-        values
-            .iter()
-            .map(|v| {
-                progress();
-                cache
-                    .iter()
-                    .find(|(c, _)| c == v)
-                    .map_or(f64::INFINITY, |(_, rows)| objective(rows))
-            })
-            .collect()
-    });
+            let inner = (threads / fresh.len().max(1)).max(1);
+            let results: Vec<Result<Vec<FitRow>, CalibrateError>> = pool.install(|| {
+                fresh
+                    .par_iter()
+                    .map(|v| problem.evaluate(v, inner))
+                    .collect()
+            });
+            for (v, r) in fresh.into_iter().zip(results) {
+                match r {
+                    Ok(rows) => cache.push((v, rows)),
+                    Err(e) => {
+                        failure.get_or_insert(e);
+                    }
+                }
+            }
+            values
+                .iter()
+                .map(|v| {
+                    progress();
+                    cache
+                        .iter()
+                        .find(|(c, _)| c == v)
+                        .map_or(f64::INFINITY, |(_, rows)| objective(rows))
+                })
+                .collect()
+        })
+    };
     if let Some(e) = failure {
         return Err(e);
     }
-    let best_eval = search::best(&history).filter(|e| e.objective.is_finite());
-    let Some(best_eval) = best_eval else {
+    let offset = steps.len();
+    steps.extend(searched.iter().enumerate().map(|(i, e)| Step {
+        evaluation: offset + i + 1,
+        phase: e.phase,
+        values: problem.values(&e.x),
+        objective: e.objective,
+    }));
+    let best_step = steps
+        .iter()
+        .filter(|s| s.objective.is_finite())
+        .min_by(|a, b| a.objective.total_cmp(&b.objective));
+    let Some(best_step) = best_step else {
         return Err(CalibrateError::Mismatch {
             file: problem.targets.file.clone(),
             message: "no candidate gave every fitted moment a value (a stock or flow they divide \
@@ -378,23 +441,14 @@ pub fn calibrate(
                 .into(),
         });
     };
-    let best = problem.values(&best_eval.x);
+    let best = best_step.values.clone();
     let fit = cache
         .iter()
         .find(|(c, _)| *c == best)
         .map(|(_, rows)| rows.clone())
         .unwrap_or_default();
     Ok(Outcome {
-        history: history
-            .iter()
-            .enumerate()
-            .map(|(i, e)| Step {
-                evaluation: i + 1,
-                phase: e.phase,
-                values: problem.values(&e.x),
-                objective: e.objective,
-            })
-            .collect(),
+        history: steps,
         best,
         fit,
         replications,

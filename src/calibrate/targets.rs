@@ -112,6 +112,10 @@ pub struct FreeParameter {
     pub upper: f64,
     /// Both bounds are TOML integers: the parameter takes whole values.
     pub integer: bool,
+    /// The fitted target this parameter moves most (its index in [`Targets::targets`]) and the
+    /// direction: +1 if raising the parameter raises the target's moment, -1 if it lowers it.
+    /// Paired parameters are first solved by a damped fixed point (`search::pairs`).
+    pub moves: Option<(usize, f64)>,
 }
 
 /// A targets file, checked (levels and keys are checked against a scenario later).
@@ -169,6 +173,8 @@ struct RawParameter {
     key: Option<String>,
     lower: Option<toml::Value>,
     upper: Option<toml::Value>,
+    moves: Option<String>,
+    raises: Option<bool>,
 }
 
 /// Smallest tolerance, as a share of the metric's largest value ([`Metric::max_value`]).
@@ -384,11 +390,60 @@ pub fn parse(path: &Path, text: &str) -> Result<Targets, TargetsError> {
                 &format!("must be below `upper` ({upper})"),
             ));
         }
+        let moves = match (p.moves, p.raises) {
+            (None, None) => None,
+            (None, Some(r)) => {
+                return Err(err(
+                    &at("raises"),
+                    &r,
+                    "says which way the parameter moves its target: give `moves` too",
+                ))
+            }
+            (Some(name), raises) => {
+                let shown = format!("\"{name}\"");
+                let named: Vec<usize> = (0..targets.len())
+                    .filter(|&t| targets[t].name == name)
+                    .collect();
+                let t = match named.as_slice() {
+                    [t] => *t,
+                    [] => {
+                        return Err(err(
+                            &at("moves"),
+                            &shown,
+                            "names no target (a target's name is its `name`, else \"metric level key\", as in fit.csv)",
+                        ))
+                    }
+                    _ => {
+                        return Err(err(
+                            &at("moves"),
+                            &shown,
+                            "names more than one target; give them distinct `name`s",
+                        ))
+                    }
+                };
+                if !targets[t].fit {
+                    return Err(err(
+                        &at("moves"),
+                        &shown,
+                        "names a target with fit = false; a parameter may only move a fitted target",
+                    ));
+                }
+                if parameters.iter().any(|q| q.moves.map(|m| m.0) == Some(t)) {
+                    return Err(err(
+                        &at("moves"),
+                        &shown,
+                        "is moved by another parameter already; pair each target with one parameter",
+                    ));
+                }
+                Some((t, if raises.unwrap_or(true) { 1.0 } else { -1.0 }))
+            }
+        };
         parameters.push(FreeParameter {
             key,
             lower,
             upper,
             integer: li && ui,
+            moves,
         });
     }
 
@@ -475,6 +530,26 @@ mod tests {
                 "not a key path",
             ),
             (&format!("{ONE}colour = 1"), "unknown field `colour`"),
+            (
+                &format!("{ONE}[[parameter]]\nkey = \"a.b\"\nlower = 0\nupper = 1\nmoves = \"u\"\n"),
+                "`parameter[0].moves` = \"u\": names no target",
+            ),
+            (
+                &format!("{ONE}{ONE}[[parameter]]\nkey = \"a.b\"\nlower = 0\nupper = 1\nmoves = \"unemployment_rate total all\"\n"),
+                "names more than one target",
+            ),
+            (
+                &format!("{ONE}name = \"u\"\n{ONE}name = \"v\"\nfit = false\n[[parameter]]\nkey = \"a.b\"\nlower = 0\nupper = 1\nmoves = \"v\"\n"),
+                "names a target with fit = false",
+            ),
+            (
+                &format!("{ONE}name = \"u\"\n[[parameter]]\nkey = \"a.b\"\nlower = 0\nupper = 1\nmoves = \"u\"\n[[parameter]]\nkey = \"a.c\"\nlower = 0\nupper = 1\nmoves = \"u\"\n"),
+                "`parameter[1].moves` = \"u\": is moved by another parameter already",
+            ),
+            (
+                &format!("{ONE}[[parameter]]\nkey = \"a.b\"\nlower = 0\nupper = 1\nraises = false\n"),
+                "`parameter[0].raises` = false: says which way",
+            ),
         ];
         for (text, expected) in cases {
             let e = err(text);
