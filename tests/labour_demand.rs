@@ -451,3 +451,30 @@ fn a_sectors_own_on_the_job_search_sets_how_often_its_employees_move() {
         "moves out at 0.02: {usual}, at 0.08: {more}"
     );
 }
+
+/// A country's `separation_multiplier` also scales its employers' reallocation (how often jobs
+/// end there): at half the multiplier about half as many jobs are destroyed, at 0 none.
+#[test]
+fn a_countrys_separation_multiplier_scales_its_job_destruction() {
+    let destroyed = |m: f64| -> u64 {
+        let (_, runs) = records(scenario(
+            "[employers]\n",
+            &[
+                ("simulation.steps", 24.into()),
+                ("country[0].separation_multiplier", m.into()),
+            ],
+        ));
+        runs[0][1..]
+            .iter()
+            .map(|r| total(r, flow::JOB_DESTRUCTION))
+            .sum()
+    };
+    let (full, half, none) = (destroyed(1.0), destroyed(0.5), destroyed(0.0));
+    assert!(full > 500, "{full} jobs destroyed at multiplier 1");
+    let ratio = half as f64 / full as f64;
+    assert!(
+        (0.4..=0.6).contains(&ratio),
+        "half the multiplier destroyed {ratio:.3} as many"
+    );
+    assert_eq!(none, 0);
+}
