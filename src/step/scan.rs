@@ -252,6 +252,7 @@ pub fn decide(
         downsizing,
         ojs,
         ojs_threshold,
+        ojs_by_sector: s.sectors.iter().any(|x| x.on_the_job_search.is_some()),
         search_p,
         search_threshold,
         takeup,
@@ -330,9 +331,11 @@ struct Scan<'a> {
     notice_plan: &'a [i32],
     notice_search: f64,
     downsizing: [f64; 3],
-    /// On-the-job search probability and its threshold, by sector.
+    /// On-the-job search probability and its threshold, by sector, and whether any sector has
+    /// its own (else every entry is the scenario's).
     ojs: [f64; 32],
     ojs_threshold: [u64; 32],
+    ojs_by_sector: bool,
     search_p: f64,
     search_threshold: u64,
     takeup: f64,
@@ -384,6 +387,7 @@ impl Scan<'_> {
             downsizing,
             ojs,
             ojs_threshold,
+            ojs_by_sector,
             search_p,
             search_threshold,
             takeup,
@@ -504,8 +508,13 @@ impl Scan<'_> {
                 }
             }
             // Per-worker rates: the scenario's, or the higher ones a policy gives its participants.
-            let sector = model.node_sector[j] as usize & 31;
-            let (ojs, ojs_threshold) = (ojs[sector], ojs_threshold[sector]);
+            // One rate for every sector (the common case) reads no sector.
+            let (ojs, ojs_threshold) = if ojs_by_sector {
+                let sector = model.node_sector[j] as usize & 31;
+                (ojs[sector], ojs_threshold[sector])
+            } else {
+                (ojs[0], ojs_threshold[0])
+            };
             let (p_train_risk, p_train_u, p_ojs, p_search) =
                 if POLICIES && flags != 0 && levers.enrolling != 0 {
                     let e: &Effect = levers.effect(flags);
