@@ -6,8 +6,8 @@
 //! where `e` is the elasticity of the moment with respect to `x`: at first `d` (+1 if raising
 //! `x` raises the moment, -1 if it lowers it), then the secant of the last two evaluations,
 //! `ln(m1 / m0) / ln(x1 / x0)`, when it has the declared sign (a diagonal quasi-Newton step);
-//! `gamma` = [`DAMPING`], the factor held within `[1 / MAX_RATIO, MAX_RATIO]`, and the result
-//! clamped to the parameter's bounds. When
+//! `gamma` = [`DAMPING`], the factor held within `[1 / MAX_RATIO, MAX_RATIO]`, the move within
+//! [`MAX_MOVE`] of the parameter's range, and the result clamped to its bounds. When
 //! each target depends mostly on its own parameter (a diagonally dominant Jacobian, as a
 //! country's unemployment rate on its separation rate) this converges in a handful of
 //! evaluations, where a global search in twenty dimensions needs hundreds; where it stalls, the
@@ -23,6 +23,11 @@ pub const DAMPING: f64 = 0.8;
 
 /// Largest factor by which one step multiplies or divides a parameter.
 pub const MAX_RATIO: f64 = 2.0;
+
+/// Largest move of one step, as a share of the parameter's range (a trust region): a level
+/// such as `demand.level` moves its moment twenty times as much as its own change, and a first
+/// step that assumes an elasticity of 1 would overshoot by as much before the secant knows.
+pub const MAX_MOVE: f64 = 0.1;
 
 /// The phase has converged when no paired parameter moves by more than this share of its
 /// range in a step.
@@ -76,7 +81,8 @@ impl Secant {
             } else {
                 *v
             };
-            let mut next = (from * ratio).clamp(p.lower, p.upper);
+            let step = (from * ratio - *v).clamp(-MAX_MOVE * range, MAX_MOVE * range);
+            let mut next = (*v + step).clamp(p.lower, p.upper);
             if p.integer {
                 next = next.round();
             }
@@ -139,18 +145,29 @@ mod tests {
             param(Some((1, -1.0)), 0.0, 1.0),
             param(None, 0.0, 1.0),
             param(Some((2, 1.0)), 0.0, 0.3),
+            param(Some((3, 1.0)), 0.0, 0.3),
         ];
         // Moment half its target: a raising parameter grows by 2^0.8, a lowering one shrinks
-        // by as much; the unpaired one stays; one pushed past its bound stops there.
-        let rows = [row(0.04, 0.02), row(0.04, 0.02), row(0.04, 0.01)];
-        let mut values = [0.1, 0.1, 0.1, 0.2];
+        // by as much; the unpaired one stays; one that would double moves a tenth of its
+        // range (the trust region); one pushed past its bound stops there.
+        let rows = [
+            row(0.04, 0.02),
+            row(0.04, 0.02),
+            row(0.04, 0.01),
+            row(0.04, 0.01),
+        ];
+        let mut values = [0.1, 0.1, 0.1, 0.2, 0.29];
         let largest = Secant::default().step(&params, &rows, &mut values);
         let f = 2f64.powf(DAMPING);
         assert!((values[0] - 0.1 * f).abs() < 1e-12, "{values:?}");
         assert!((values[1] - 0.1 / f).abs() < 1e-12, "{values:?}");
         assert_eq!(values[2], 0.1);
-        assert_eq!(values[3], 0.3, "clamped at the upper bound");
-        assert!((largest - (0.3 - 0.2) / 0.3).abs() < 1e-12, "{largest}");
+        assert!(
+            (values[3] - (0.2 + MAX_MOVE * 0.3)).abs() < 1e-12,
+            "{values:?}"
+        );
+        assert_eq!(values[4], 0.3, "clamped at the upper bound");
+        assert!((largest - MAX_MOVE).abs() < 1e-12, "{largest}");
     }
 
     #[test]
