@@ -1,12 +1,13 @@
 //! Calibration: fit a scenario's free parameters to published moments, and say how well a
 //! scenario fits them.
 //!
-//! `targets.rs` reads a targets file, `moments.rs` computes a run's moments, `pairs.rs` solves
-//! the parameters paired with a target by a damped fixed point, `search.rs` minimises. Every candidate runs the same replications with the same seed (common random
-//! numbers), so the objective, the weighted sum of squared distances from the targets in units
-//! of their tolerances, is a deterministic function of the parameters. Candidates of a batch
-//! run in parallel. The result is a scenario that `extends` the original and overrides only the
-//! fitted parameters, a fit table and the search history.
+//! `targets.rs` reads a targets file, `moments.rs` computes a run's moments, `pairs.rs` solves the
+//! parameters paired with a target by a damped fixed point, `search.rs` minimises. Every candidate
+//! runs the same replications with the same seed (common random numbers), so the objective, the
+//! weighted sum of squared distances from the targets in units of their tolerances, is a
+//! deterministic function of the parameters. Candidates of a batch run in parallel. The result is a
+//! scenario that `extends` the original and overrides only the fitted parameters, a fit table and
+//! the search history.
 
 pub mod moments;
 pub mod pairs;
