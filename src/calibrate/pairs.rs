@@ -192,10 +192,10 @@ mod tests {
         // at the target with damping: a fifth of the remaining log-gap is left.
         let params = [param(Some((0, 1.0)), 0.0, 100.0)];
         let mut secant = Secant::default();
-        let mut x: [f64; 1] = [1.0];
-        let target = 1.2;
+        let mut x: [f64; 1] = [4.0];
+        let target = 1.2 * 2.0;
         secant.step(&params, &[row(target, x[0].sqrt())], &mut x);
-        assert!((x[0] - 1.2f64.powf(DAMPING)).abs() < 1e-12);
+        assert!((x[0] - 4.0 * 1.2f64.powf(DAMPING)).abs() < 1e-12);
         let gap = (target / x[0].sqrt()).ln();
         secant.step(&params, &[row(target, x[0].sqrt())], &mut x);
         let left = (target / x[0].sqrt()).ln();
@@ -203,6 +203,48 @@ mod tests {
             (left - gap * (1.0 - DAMPING)).abs() < 1e-9,
             "{gap} -> {left}"
         );
+    }
+
+    #[test]
+    fn a_secant_of_the_wrong_sign_or_from_an_unmoved_parameter_is_not_used() {
+        let params = [param(Some((0, 1.0)), 0.0, 100.0)];
+        // Declared raising, but the moment fell as x rose (noise): the second step uses the
+        // declared elasticity of 1 again.
+        let mut secant = Secant::default();
+        let mut x: [f64; 1] = [4.0];
+        secant.step(&params, &[row(2.4, 2.0)], &mut x);
+        let x1 = x[0];
+        secant.step(&params, &[row(2.4, 1.9)], &mut x);
+        let expected = x1 * (2.4f64 / 1.9).powf(DAMPING);
+        assert!(
+            (x[0] - expected).abs() < 1e-12,
+            "{} against {expected}",
+            x[0]
+        );
+        // A parameter that did not move (held at its bound) gives no secant either: when its
+        // moment then changes, the step uses the declared elasticity.
+        let bounded = [param(Some((0, 1.0)), 0.0, 4.0)];
+        let mut secant = Secant::default();
+        let mut x: [f64; 1] = [4.0];
+        secant.step(&bounded, &[row(2.4, 2.0)], &mut x);
+        assert_eq!(x, [4.0]);
+        secant.step(&bounded, &[row(2.0, 2.2)], &mut x);
+        let expected = 4.0 * (2.0f64 / 2.2).powf(DAMPING);
+        assert!((x[0] - expected).abs() < 1e-12, "{x:?}");
+    }
+
+    #[test]
+    fn a_moment_or_target_at_zero_leaves_the_parameter_where_it_is() {
+        let params = [param(Some((0, 1.0)), 0.0, 1.0)];
+        for (target, mean) in [(0.04, 0.0), (0.0, 0.02), (0.04, -0.01)] {
+            let mut values = [0.2];
+            let moved = Secant::default().step(&params, &[row(target, mean)], &mut values);
+            assert_eq!(
+                (values, moved),
+                ([0.2], 0.0),
+                "target {target}, moment {mean}"
+            );
+        }
     }
 
     #[test]
