@@ -314,16 +314,17 @@ fn the_labour_force_grows_with_demand() {
 }
 
 /// Job-to-job moves over 24 steps with employers: how many went to a job worth less to the
-/// worker (lower wage net of commuting) than the one left, among movers not under notice, and
-/// how many moves there were in all.
-fn moves_down(non_wage: f64, side_entry: Option<f64>) -> (u32, u32, u32) {
+/// worker (lower wage net of commuting) than the one left, among movers not under notice, how
+/// many moves there were in all, and how many of them entered a regulated sector `r` without
+/// its qualification. `regulated`, if given, adds that sector with these extra keys.
+fn moves_down(non_wage: f64, regulated: Option<&str>) -> (u32, u32, u32) {
     use labsim::agent::Status;
     use labsim::step::Stepper;
     use labsim::world::World;
     let mut extra = "[employers]\n".to_string();
-    if let Some(w) = side_entry {
+    if let Some(keys) = regulated {
         extra.push_str(&format!(
-            "[[sector]]\nname = \"r\"\nemployment_share = 0.1\nvacancy_rate = 0.05\nregulated = true\nunqualified_weight = {w}\nwage = 3500\n"
+            "[[sector]]\nname = \"r\"\nemployment_share = 0.1\nvacancy_rate = 0.05\nregulated = true\nwage = 3500\n{keys}"
         ));
     }
     let s = scenario(
@@ -399,17 +400,18 @@ fn non_wage_searchers_move_down_the_ladder_and_nobody_else_does() {
     );
 }
 
-/// A regulated sector is closed to those without its qualification, unless it gives its own
+/// A regulated sector is closed to those without its qualification (whatever
+/// `mechanics.unqualified_weight` says: 0.3 in the fixture), unless it gives its own
 /// `unqualified_weight`, a side-entry route (zij-instroom, BBL): then workers without the
 /// qualification are hired there and qualify on the job.
 #[test]
 fn a_regulated_sector_hires_the_unqualified_only_through_its_side_entry() {
-    let (_, _, closed) = moves_down(0.0, Some(0.0));
+    let (_, _, closed) = moves_down(0.0, Some(""));
     assert_eq!(
         closed, 0,
         "a closed regulated sector hired {closed} unqualified"
     );
-    let (_, _, open) = moves_down(0.0, Some(0.5));
+    let (_, _, open) = moves_down(0.0, Some("unqualified_weight = 0.5\n"));
     assert!(
         open > 5,
         "the side entry hired only {open} unqualified movers"
