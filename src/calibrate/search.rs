@@ -329,7 +329,8 @@ fn symmetric_eigen(matrix: &[f64], n: usize) -> (Vec<f64>, Vec<f64>) {
     ((0..n).map(|i| a[i * n + i]).collect(), v)
 }
 
-/// The best evaluation of a history.
+/// The best evaluation of a history (the calibration takes the best over its phases itself).
+#[cfg(test)]
 pub fn best(history: &[Evaluation]) -> Option<&Evaluation> {
     history
         .iter()
