@@ -1,5 +1,6 @@
 //! Criterion benches of the step: each stage on its own and the full step, for the published
-//! one-node model and the baseline border scenario at 10 k, 100 k and 1 M workers.
+//! one-node model, the border regions under the published rules and the default baseline (with
+//! employers and an open population) at 10 k, 100 k and 1 M workers.
 //! Throughput is in workers, so criterion reports agent-steps per second (elem/s).
 //!
 //! `cargo bench --bench step` measures; `cargo bench -- --test` runs each once (CI).
@@ -50,6 +51,10 @@ fn setup(file: &str, workers: u64) -> (Model, World, Stepper) {
 fn full_step(c: &mut Criterion) {
     for (name, file) in [
         ("published", "scenarios/published_model.toml"),
+        (
+            "border_published_rules",
+            "scenarios/baseline_published_rules.toml",
+        ),
         ("baseline", "scenarios/baseline.toml"),
     ] {
         let mut group = c.benchmark_group(format!("step/{name}"));
@@ -84,6 +89,10 @@ fn full_step(c: &mut Criterion) {
 fn stages(c: &mut Criterion) {
     for (name, file) in [
         ("published", "scenarios/published_model.toml"),
+        (
+            "border_published_rules",
+            "scenarios/baseline_published_rules.toml",
+        ),
         ("baseline", "scenarios/baseline.toml"),
     ] {
         let mut group = c.benchmark_group(format!("stage/{name}"));

@@ -22,7 +22,7 @@ fn small_scenario(dir: &Path, extra: &str) -> PathBuf {
         &file,
         format!(
             "extends = \"{}\"\nname = \"small\"\n[simulation]\nscale = 0.01\nsteps = 36\nseed = 5\n{extra}",
-            repo("scenarios/baseline.toml").display()
+            repo("scenarios/baseline_published_rules.toml").display()
         ),
     )
     .unwrap();
@@ -231,8 +231,10 @@ fn paired_parameters_are_solved_by_the_fixed_point_in_a_few_evaluations() {
 
 /// The baseline's three countries with Belgium's separation multiplier set.
 fn countries_with_be_multiplier(m: f64) -> String {
-    let base: toml::Table =
-        toml::from_str(&std::fs::read_to_string(repo("scenarios/baseline.toml")).unwrap()).unwrap();
+    let base: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo("scenarios/baseline_published_rules.toml")).unwrap(),
+    )
+    .unwrap();
     let mut countries = base["country"].as_array().unwrap().clone();
     for c in &mut countries {
         if c["code"].as_str() == Some("BE") {

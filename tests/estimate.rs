@@ -17,7 +17,7 @@ use labsim::world::{Workers, World};
 fn baseline(scale: f64, steps: i64, replications: i64) -> scenario::Scenario {
     let set = |k: &str, v: toml::Value| Override::at(k, v, "test").unwrap();
     scenario::load_with(
-        Path::new("scenarios/baseline.toml"),
+        Path::new("scenarios/baseline_published_rules.toml"),
         &[
             set("simulation.scale", scale.into()),
             set("simulation.steps", steps.into()),
@@ -79,7 +79,7 @@ fn a_run_that_does_not_fit_is_refused_naming_the_keys_to_lower() {
     assert_eq!(refusal(&s, None), None, "unknown memory refuses nothing");
     let why = refusal(&s, Some(peak - 1)).expect("one byte short");
     assert!(
-        why.contains("baseline.toml") && why.contains("--force"),
+        why.contains("baseline_published_rules.toml") && why.contains("--force"),
         "{why}"
     );
 
@@ -111,7 +111,7 @@ fn the_binary_refuses_an_oversize_run_and_check_prints_the_estimate() {
         .current_dir(dir.path())
         .timeout(Duration::from_secs(60))
         .args(["run", "--quiet", "--out", "o", "--scale", "1000"])
-        .arg(root.join("scenarios/baseline.toml"))
+        .arg(root.join("scenarios/baseline_published_rules.toml"))
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -125,7 +125,7 @@ fn the_binary_refuses_an_oversize_run_and_check_prints_the_estimate() {
 
     let check = Command::cargo_bin("labsim")
         .unwrap()
-        .args(["check", "scenarios/baseline.toml"])
+        .args(["check", "scenarios/baseline_published_rules.toml"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&check.stdout);

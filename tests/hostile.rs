@@ -312,7 +312,8 @@ fn command_line_settings_and_syntax_errors_give_one_short_line() {
         "a 100 kB value is not echoed whole: {} bytes",
         err.len()
     );
-    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let baseline =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline_published_rules.toml");
     let out = labsim(dir.path())
         .args(["run", "--quiet", "--out", "o", "--set"])
         .arg("country.Nowhere.separation_multiplier=1")

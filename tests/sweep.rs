@@ -27,7 +27,7 @@ fn small_sweep(dir: &Path) -> PathBuf {
          seed = 11\n\
          [set]\n\"simulation.scale\" = 0.01\n\"simulation.steps\" = 18\n\
          [[parameter]]\nkey = \"mechanics.on_the_job_search\"\nvalues = [0.0, 0.05, 0.1]\n",
-        repo("scenarios/baseline.toml").display()
+        repo("scenarios/baseline_published_rules.toml").display()
     );
     std::fs::write(&file, text).unwrap();
     file
@@ -253,7 +253,11 @@ fn an_output_directory_of_another_sweep_is_refused() {
 
 /// Write `body` as a sweep file next to a copy of the baseline and return its path.
 fn sweep_file(dir: &Path, body: &str) -> PathBuf {
-    std::fs::copy(repo("scenarios/baseline.toml"), dir.join("baseline.toml")).unwrap();
+    std::fs::copy(
+        repo("scenarios/baseline_published_rules.toml"),
+        dir.join("baseline.toml"),
+    )
+    .unwrap();
     std::fs::copy(
         repo("scenarios/mobility_teams_2020.toml"),
         dir.join("teams.toml"),
@@ -531,7 +535,7 @@ fn a_latin_hypercube_with_a_whole_number_parameter_runs_and_merges() {
              [design]\nkind = \"latin_hypercube\"\npoints = 4\n\
              [[parameter]]\nkey = \"mechanics.applications\"\nrange = {{ from = 1, to = 4 }}\n\
              [[parameter]]\nkey = \"mechanics.on_the_job_search\"\nrange = {{ from = 0.0, to = 0.1 }}\n",
-            repo("scenarios/baseline.toml").display()
+            repo("scenarios/baseline_published_rules.toml").display()
         ),
     )
     .unwrap();

@@ -794,9 +794,9 @@ fn calibrate_flags_go_through_validation() {
     ] {
         let out = labsim(&dir)
             .arg("calibrate")
-            .arg(root.join("scenarios/baseline.toml"))
+            .arg(root.join("scenarios/baseline_published_rules.toml"))
             .arg("--targets")
-            .arg(root.join("calibration/nl_border_2022.toml"))
+            .arg(root.join("calibration/nl_border_2022_published_rules.toml"))
             .args(["--check", "--quiet", flag, value])
             .output()
             .unwrap();
