@@ -20,13 +20,19 @@ fn scenario_file(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// `parent` (a shipped scenario) with `policies` (TOML `[[policy]]` blocks) added, at a small
-/// scale and length.
+/// `parent` (a shipped scenario) with `policies` (TOML `[[policy]]` blocks) added to its own
+/// (a `[[policy]]` array replaces the parent's whole, so the parent's are restated: the 2020
+/// shock's job-retention schemes stay on in both runs of a pair), at a small scale and length.
 fn with_policies(parent: &str, policies: &str, steps: u32, scale: f64) -> Scenario {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("with_policies.toml");
+    let own = if policies.is_empty() {
+        String::new()
+    } else {
+        parent_policies(&scenario_file(parent))
+    };
     let text = format!(
-        "extends = {:?}\nname = \"with_policies\"\n{policies}\n",
+        "extends = {:?}\nname = \"with_policies\"\n{own}\n{policies}\n",
         scenario_file(parent).display().to_string()
     );
     std::fs::write(&path, text).unwrap();
@@ -35,6 +41,19 @@ fn with_policies(parent: &str, policies: &str, steps: u32, scale: f64) -> Scenar
         Override::at("simulation.scale", scale, "test").unwrap(),
     ];
     scenario::load_with(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The `[[policy]]` blocks written in the scenario file `path` itself, as TOML.
+fn parent_policies(path: &Path) -> String {
+    let table: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    match table.get("policy") {
+        Some(policies) => {
+            let mut t = toml::Table::new();
+            t.insert("policy".into(), policies.clone());
+            toml::to_string(&t).unwrap()
+        }
+        None => String::new(),
+    }
 }
 
 struct Run {
@@ -425,8 +444,10 @@ budget = 500000
                     total[p]
                 );
             }
+            // The shock's own job-retention schemes have no cap to bind.
+            let capped = policy.budget.is_some() || policy.budget_per_year.is_some();
             assert!(
-                refused[p] > 0.0,
+                !capped || refused[p] > 0.0,
                 "{}: the cap never bound, so the test proves nothing",
                 policy.name
             );

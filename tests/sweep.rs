@@ -253,11 +253,9 @@ fn an_output_directory_of_another_sweep_is_refused() {
 
 /// Write `body` as a sweep file next to a copy of the baseline and return its path.
 fn sweep_file(dir: &Path, body: &str) -> PathBuf {
-    std::fs::copy(
-        repo("scenarios/baseline_published_rules.toml"),
-        dir.join("baseline.toml"),
-    )
-    .unwrap();
+    for parent in ["baseline.toml", "baseline_published_rules.toml"] {
+        std::fs::copy(repo(&format!("scenarios/{parent}")), dir.join(parent)).unwrap();
+    }
     std::fs::copy(
         repo("scenarios/mobility_teams_2020.toml"),
         dir.join("teams.toml"),
@@ -289,7 +287,7 @@ fn bad_sweep_files_and_shards_exit_2_naming_the_problem() {
         ),
         (
             format!("{teams}[[parameter]]\nkey = \"policy.nobody.coverage\"\nvalues = [0.1]\n"),
-            "no entry named \"nobody\" (it has: regional mobility teams)",
+            "no entry named \"nobody\" (it has: regional mobility teams, NOW, Kurzarbeit, tijdelijke werkloosheid)",
         ),
         (
             format!("{teams}[[parameter]]\nkey = 'policy.\"regional mobility teams\".coverage'\nvalues = [1.5]\n"),
