@@ -113,6 +113,11 @@ impl Stepper {
         for _ in 0..steps {
             self.step(model, world);
         }
+        // The first step from the built state gives out far more notices than any step at
+        // rest (every employer whose drawn demand is below its staff: about four times as
+        // many candidates at scale 1); its lists would otherwise keep that capacity.
+        self.events.shrink();
+        self.chunk_events.iter_mut().for_each(scan::Events::shrink);
         self.burning = false;
         self.calendar_offset = 0;
         world.replication = replication;

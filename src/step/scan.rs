@@ -129,6 +129,26 @@ impl Events {
         }
     }
 
+    /// Release the lists' spare capacity (after the burn-in, whose first step is the busiest).
+    pub fn shrink(&mut self) {
+        self.separations.shrink_to_fit();
+        self.searchers.shrink_to_fit();
+        self.training_starts.shrink_to_fit();
+        self.completions.shrink_to_fit();
+        self.recognition_starts.shrink_to_fit();
+        self.recognition_ends.shrink_to_fit();
+        self.dismissals.shrink_to_fit();
+        self.notice_candidates.shrink_to_fit();
+        self.withdrawal_candidates.shrink_to_fit();
+        self.retirements.shrink_to_fit();
+        self.ageing.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.withdrawals.shrink_to_fit();
+        self.returns.shrink_to_fit();
+        self.enrolments.shrink_to_fit();
+        self.languages.shrink_to_fit();
+    }
+
     pub fn bytes(&self) -> usize {
         self.separations.capacity() * std::mem::size_of::<Separation>()
             + (self.searchers.capacity()
