@@ -5,8 +5,10 @@
 //! The terms are the structures of a run, sized as the code sizes them:
 //! - the model's travel matrices (regions x regions and regions x nodes);
 //! - one world (replications run one after another): [`Workers::BYTES_PER_WORKER`] per worker,
-//!   plus the step's event buffers, at most [`SCRATCH_PER_WORKER`] per worker (measured: 5.5
-//!   bytes per worker on the baseline, README), plus per-chunk counts by node;
+//!   plus the step's event buffers, at most [`SCRATCH_PER_WORKER`] per worker (measured at scale
+//!   1: 5.5 bytes per worker for the published rules' border baseline; 14 for the default
+//!   baseline, its employers' books included, at the burn-in's busiest step; README), plus
+//!   per-chunk counts by node;
 //! - every step's record of every replication ([`StepRecord::bytes_for`]), kept until written;
 //! - the output text: `series.csv`, at most [`ROW_BYTES`] per row, and `bands.csv`, at most
 //!   [`BAND_ROW_BYTES`] per metric and row;

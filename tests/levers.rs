@@ -28,8 +28,8 @@ impl Run {
 /// whole shock (the fixture says why the shipped shock, with employers, does not).
 const SHOCK_PUBLISHED_RULES: &str = "../tests/fixtures/shock_2020_published_rules.toml";
 
-/// Run the shipped scenario `parent` extended by one `[[policy]]` named `lever` with `policy`
-/// as its body (none if `None`), small: `scale`, `steps`, `replications`, one thread, no
+/// Run the scenario `parent` (a file in `scenarios/`, or a path from there) extended by one
+/// `[[policy]]` named `lever` with `policy` as its body (none if `None`), small: `scale`, `steps`, `replications`, one thread, no
 /// plots, the fixed seed, and `sets` as `--set KEY=VALUE`.
 fn run(
     parent: &str,

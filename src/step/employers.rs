@@ -177,7 +177,7 @@ pub fn adjust(
 /// Whether employer `f` of node `j`, with `excess` staff not under notice beyond its demand,
 /// keeps them under the first active job-retention scheme that covers its node (its regions
 /// and sectors), for which its demand has fallen by `fall` jobs, at least `threshold` of its
-/// `level` (its demand before any shock, moved only by its own job flows: the NOW compared
+/// `level` (its demand at step 0, moved only by its own job flows: the NOW compared
 /// turnover with 2019), that the employer took up (a draw of `key`'s sub-stream for the
 /// policy, the same every step), and that can pay this step's subsidy for them.
 fn retains(

@@ -37,7 +37,8 @@ use crate::policy::Levers;
 use crate::stage::Stage;
 use crate::world::World;
 
-/// Reusable scratch for stepping one world. Cleared each step, never reallocated once warm.
+/// Reusable scratch for stepping one world. Cleared each step, never reallocated once warm
+/// (the event lists are shrunk once, after the burn-in, whose first step is the busiest).
 #[derive(Clone)]
 pub struct Stepper {
     /// Per-chunk scratch of the debug recount.
@@ -101,6 +102,7 @@ impl Stepper {
     /// with demand held at its level of step 0, no policy, and random numbers of their own;
     /// then the clock is set back, so that step 1 starts from the state the model reached by
     /// itself rather than from the one it was built with. Nothing of the burn-in is recorded.
+    /// The event lists then give back the capacity of the burn-in's first step.
     pub fn burn_in(&mut self, model: &Model, world: &mut World) {
         let steps = model.scenario.simulation.burn_in_steps;
         if steps == 0 {
