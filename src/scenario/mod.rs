@@ -278,6 +278,11 @@ pub struct Mechanics {
     pub long_term_steps: u32,
 }
 
+/// The months at the end of a burn-in that run on the growth path (see
+/// [`Scenario::growth_lead_steps`]): three years take a growing sector's vacancies and the
+/// school leavers who fill them (three summers) to their balanced growth.
+pub const GROWTH_LEAD_MONTHS: u32 = 36;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DemandBase {
     /// Employment plus the unemployed attached to the node (MODEL.md section 7.1).
@@ -343,6 +348,12 @@ impl Demand {
 }
 
 impl Demand {
+    /// The factor by which the trends that apply to node (region, sector) raise its demand over
+    /// `months`.
+    pub fn trend_factor(&self, months: f64, region: RegionId, sector: SectorId) -> f64 {
+        libm::pow(1.0 + self.trend_per_year(region, sector), months / 12.0)
+    }
+
     /// The yearly growth of node (region, sector)'s demand from the trends that apply to it
     /// (compounded when several do).
     pub fn trend_per_year(&self, region: RegionId, sector: SectorId) -> f64 {
@@ -561,6 +572,44 @@ impl Scenario {
     /// Agents for `persons` persons at this scenario's scale.
     pub fn agents(&self, persons: f64) -> u64 {
         (persons * self.simulation.scale).round() as u64
+    }
+
+    /// Steps at the end of the burn-in that run on the scenario's growth path (demand trends and
+    /// the labour force's growth), so that step 1 continues a balanced growth rather than
+    /// switching it on: [`GROWTH_LEAD_MONTHS`] or the whole burn-in if shorter; 0 without
+    /// `[population]` (the labour force cannot grow) or without demand trends.
+    pub fn growth_lead_steps(&self) -> u32 {
+        if self.population.is_none() || self.demand.trends.is_empty() {
+            return 0;
+        }
+        (GROWTH_LEAD_MONTHS / self.simulation.step_months.max(1)).min(self.simulation.burn_in_steps)
+    }
+
+    /// How much node (region, sector)'s demand grows over the burn-in's growth lead: the world
+    /// is built this much smaller, so that the lead ends at the scenario's levels.
+    pub fn growth_lead_factor(&self, region: RegionId, sector: SectorId) -> f64 {
+        let months = self.growth_lead_steps() * self.simulation.step_months;
+        self.demand.trend_factor(f64::from(months), region, sector)
+    }
+
+    /// The share of home region `region`'s labour force the world is built with when the
+    /// burn-in ends in a growth lead: its sectors' shares, each shrunk by its growth over the
+    /// lead (1 without a lead).
+    pub fn growth_lead_kept(&self, region: RegionId) -> f64 {
+        if self.growth_lead_steps() == 0 {
+            return 1.0;
+        }
+        let shares = &self.regions[region].sector_shares;
+        let total: f64 = shares.iter().sum();
+        if total <= 0.0 {
+            return 1.0;
+        }
+        shares
+            .iter()
+            .enumerate()
+            .map(|(k, share)| share / self.growth_lead_factor(region, k))
+            .sum::<f64>()
+            / total
     }
 
     /// Agents outside the labour force at the start in home region `region` (with

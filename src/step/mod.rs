@@ -67,6 +67,9 @@ pub struct Stepper {
     /// Steps from the step being taken to step 1 of the reported run: the burn-in's steps come
     /// before it, so that the calendar (school leavers' summer) runs through the burn-in too.
     calendar_offset: i64,
+    /// Inside the burn-in's growth lead ([`crate::scenario::Scenario::growth_lead_steps`]): the
+    /// number of the lead's step being taken, from 1.
+    lead_step: Option<u32>,
 }
 
 /// Marks the replication number of the burn-in's random numbers, so that they differ from the
@@ -95,6 +98,7 @@ impl Stepper {
             timers: [0.0; Stage::COUNT],
             burning: false,
             calendar_offset: 0,
+            lead_step: None,
         }
     }
 
@@ -112,8 +116,20 @@ impl Stepper {
         world.replication = replication | BURN_IN;
         self.burning = true;
         self.calendar_offset = -i64::from(steps);
-        for _ in 0..steps {
+        let lead = model.scenario.growth_lead_steps();
+        for i in 0..steps {
+            self.lead_step = (i + lead >= steps).then(|| i + lead + 1 - steps);
             self.step(model, world);
+        }
+        self.lead_step = None;
+        if lead > 0 {
+            // The world was built smaller by the lead's growth (`World::new`) and has grown
+            // back; step 1 continues the path from the scenario's own level.
+            let s = &model.scenario;
+            for (j, base) in world.demand_base.iter_mut().enumerate() {
+                let (r, sec) = (j / model.n_sectors, j % model.n_sectors);
+                *base *= s.growth_lead_factor(r, sec);
+            }
         }
         // The first step from the built state gives out far more notices than any step at
         // rest (every employer whose drawn demand is below its staff: about four times as
@@ -154,6 +170,12 @@ impl Stepper {
         }
     }
 
+    /// Whether the labour force grows in the step being taken: in the run, and in the burn-in's
+    /// growth lead.
+    fn growing(&self) -> bool {
+        !self.burning || self.lead_step.is_some()
+    }
+
     /// The step being taken and its end clock.
     fn when(world: &World) -> (u32, u16) {
         let t = world.step + 1;
@@ -184,6 +206,14 @@ impl Stepper {
     pub fn stage_demand(&mut self, model: &Model, world: &mut World) {
         let (t, _) = Self::when(world);
         demand::target(model, world, self.scenario_step(world), &mut self.demand);
+        if let Some(k) = self.lead_step {
+            let s = &model.scenario;
+            let months = f64::from(k * s.simulation.step_months);
+            for (j, d) in self.demand.iter_mut().enumerate() {
+                let (r, sec) = (j / model.n_sectors, j % model.n_sectors);
+                *d *= s.demand.trend_factor(months, r, sec);
+            }
+        }
         if model.scenario.employers.is_some() {
             employers::adjust(
                 model,
@@ -196,13 +226,19 @@ impl Stepper {
         }
         if let Some(p) = &model.scenario.population {
             let calendar = i64::from(t) + self.calendar_offset;
-            let growing = !self.burning;
+            let growing = self.growing();
+            // How much of the burn-in's growth lead has passed (0 before it).
+            let lead = self.burning.then(|| {
+                let steps = model.scenario.growth_lead_steps().max(1);
+                f64::from(self.lead_step.unwrap_or(0)) / f64::from(steps)
+            });
             population::entry_thresholds(
                 model,
                 p,
                 &world.census,
                 calendar,
                 growing,
+                lead,
                 &mut self.entry,
             );
         }
@@ -222,7 +258,7 @@ impl Stepper {
             &self.rules,
             &self.plan.notices,
             &self.entry,
-            !self.burning,
+            self.growing(),
             &self.shortage,
             &self.levers,
             &mut self.chunk_events,
@@ -273,6 +309,7 @@ impl Stepper {
     /// advance the world's step.
     pub fn stage_apply(&mut self, model: &Model, world: &mut World) {
         let (t, now) = Self::when(world);
+        let growing = self.growing();
         self.flows.clear();
         census::set_long_term(&mut world.census, &self.events);
         apply::transitions(
@@ -288,7 +325,7 @@ impl Stepper {
             &self.levers,
             &self.rules.at_risk,
             &mut self.plan,
-            &model.school_leavers[usize::from(!self.burning)],
+            &model.school_leavers[usize::from(growing)],
         );
         world.book.end_step();
         world.step += 1;

@@ -37,26 +37,34 @@ pub fn step_share(model: &Model, p: &Population, step: i64) -> f64 {
 /// Per home region, the threshold ([`crate::rng::threshold`]) of the probability that a worker
 /// outside the labour force enters it in step `step`: the region's expected school leavers
 /// (a share of its labour force at the start, in agents) over the workers outside it now.
-/// In the burn-in (`growing` false) as many enter as at rest; afterwards the region's labour
-/// force also grows ([`Population::growth`]).
+/// In the burn-in (`growing` false) as many enter as at rest; afterwards, and in the burn-in's
+/// growth lead, the region's labour force also grows ([`Population::growth`]). `lead` is how
+/// much of the burn-in's growth lead has passed (0 before it, 1 at its end; `None` in the run):
+/// the world was built smaller by the lead's growth ([`crate::scenario::Scenario::growth_lead_kept`]), and the
+/// leavers who replace the retirees are sized on the labour force the world has on its path.
 pub fn entry_thresholds(
     model: &Model,
     p: &Population,
     census: &Census,
     step: i64,
     growing: bool,
+    lead: Option<f64>,
     out: &mut [u64],
 ) {
     let s = &model.scenario;
     let month = step_share(model, p, step);
     for (h, t) in out.iter_mut().enumerate() {
         let growth = if growing { p.growth[h] } else { 0.0 };
-        let share = (p.school_leavers_per_year + growth).max(0.0) * month;
-        let labour_force = s.agents(s.regions[h].labour_force) as f64;
+        let given = s.agents(s.regions[h].labour_force) as f64;
+        let path = lead.map_or(1.0, |x| {
+            let kept = s.growth_lead_kept(h);
+            kept + (1.0 - kept) * x
+        });
+        let entering = (given * path * p.school_leavers_per_year + given * growth).max(0.0);
         let outside =
             (census.by_home[h][home::INACTIVE] - census.by_home[h][home::AVAILABLE]) as f64;
         let chance = if outside > 0.0 {
-            (labour_force * share / outside).min(1.0)
+            (entering * month / outside).min(1.0)
         } else {
             0.0
         };

@@ -145,10 +145,20 @@ impl World {
         w.reserve_exact(s.n_workers() as usize);
         let long_term = f64::from(s.mechanics.long_term_steps);
 
+        let lead = s.growth_lead_steps() > 0;
         for (h, region) in s.regions.iter().enumerate() {
             let n = s.agents(region.labour_force);
             let country = region.country;
-            let per_sector = largest_remainder(n, &region.sector_shares);
+            // With a growth lead at the end of the burn-in, each sector starts as much smaller
+            // as its demand will grow over the lead, and the region's labour force with them.
+            let per_sector = if lead {
+                let shares: Vec<f64> = (region.sector_shares.iter().enumerate())
+                    .map(|(k, share)| share / s.growth_lead_factor(h, k))
+                    .collect();
+                largest_remainder((n as f64 * s.growth_lead_kept(h)).round() as u64, &shares)
+            } else {
+                largest_remainder(n, &region.sector_shares)
+            };
             // Those outside the labour force (with `[population]`): retired, the pool school
             // leavers enter from.
             let pool = largest_remainder(s.pool_agents(h), &region.sector_shares);
