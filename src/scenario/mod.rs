@@ -283,6 +283,14 @@ pub struct Mechanics {
 /// school leavers who fill them (three summers) to their balanced growth.
 pub const GROWTH_LEAD_MONTHS: u32 = 36;
 
+/// The steps of a burn-in of `burn_in_steps` that run on the growth path: [`GROWTH_LEAD_MONTHS`]
+/// in steps of `step_months`, or the whole burn-in if shorter. Validation sizes the pool outside
+/// the labour force with it before the scenario exists; [`Scenario::growth_lead_steps`] adds
+/// when there is growth at all.
+pub fn growth_lead_steps(step_months: u32, burn_in_steps: u32) -> u32 {
+    (GROWTH_LEAD_MONTHS / step_months.max(1)).min(burn_in_steps)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DemandBase {
     /// Employment plus the unemployed attached to the node (MODEL.md section 7.1).
@@ -582,7 +590,7 @@ impl Scenario {
         if self.population.is_none() || self.demand.trends.is_empty() {
             return 0;
         }
-        (GROWTH_LEAD_MONTHS / self.simulation.step_months.max(1)).min(self.simulation.burn_in_steps)
+        growth_lead_steps(self.simulation.step_months, self.simulation.burn_in_steps)
     }
 
     /// How much node (region, sector)'s demand grows over the burn-in's growth lead: the world
@@ -592,24 +600,23 @@ impl Scenario {
         self.demand.trend_factor(f64::from(months), region, sector)
     }
 
-    /// The share of home region `region`'s labour force the world is built with when the
-    /// burn-in ends in a growth lead: its sectors' shares, each shrunk by its growth over the
-    /// lead (1 without a lead).
-    pub fn growth_lead_kept(&self, region: RegionId) -> f64 {
-        if self.growth_lead_steps() == 0 {
-            return 1.0;
-        }
-        let shares = &self.regions[region].sector_shares;
-        let total: f64 = shares.iter().sum();
-        if total <= 0.0 {
-            return 1.0;
-        }
-        shares
-            .iter()
-            .enumerate()
+    /// Home region `region`'s sector shares as the world is built when the burn-in ends in a
+    /// growth lead: each shrunk by its sector's growth over the lead (unchanged without one).
+    pub fn growth_lead_shares(&self, region: RegionId) -> Vec<f64> {
+        (self.regions[region].sector_shares.iter().enumerate())
             .map(|(k, share)| share / self.growth_lead_factor(region, k))
-            .sum::<f64>()
-            / total
+            .collect()
+    }
+
+    /// The share of home region `region`'s labour force the world is built with when the
+    /// burn-in ends in a growth lead: the sum of [`Scenario::growth_lead_shares`] over that of
+    /// the given shares (1 without a lead).
+    pub fn growth_lead_kept(&self, region: RegionId) -> f64 {
+        let total: f64 = self.regions[region].sector_shares.iter().sum();
+        if self.growth_lead_steps() == 0 || total <= 0.0 {
+            return 1.0;
+        }
+        self.growth_lead_shares(region).iter().sum::<f64>() / total
     }
 
     /// Agents outside the labour force at the start in home region `region` (with

@@ -40,8 +40,9 @@ pub fn step_share(model: &Model, p: &Population, step: i64) -> f64 {
 /// In the burn-in (`growing` false) as many enter as at rest; afterwards, and in the burn-in's
 /// growth lead, the region's labour force also grows ([`Population::growth`]). `lead` is how
 /// much of the burn-in's growth lead has passed (0 before it, 1 at its end; `None` in the run):
-/// the world was built smaller by the lead's growth ([`crate::scenario::Scenario::growth_lead_kept`]), and the
-/// leavers who replace the retirees are sized on the labour force the world has on its path.
+/// the world was built smaller by the lead's growth
+/// ([`crate::scenario::Scenario::growth_lead_kept`]), and the leavers who replace the retirees
+/// are sized on the labour force the world has on its path.
 pub fn entry_thresholds(
     model: &Model,
     p: &Population,

@@ -152,10 +152,8 @@ impl World {
             // With a growth lead at the end of the burn-in, each sector starts as much smaller
             // as its demand will grow over the lead, and the region's labour force with them.
             let per_sector = if lead {
-                let shares: Vec<f64> = (region.sector_shares.iter().enumerate())
-                    .map(|(k, share)| share / s.growth_lead_factor(h, k))
-                    .collect();
-                largest_remainder((n as f64 * s.growth_lead_kept(h)).round() as u64, &shares)
+                let kept = (n as f64 * s.growth_lead_kept(h)).round() as u64;
+                largest_remainder(kept, &s.growth_lead_shares(h))
             } else {
                 largest_remainder(n, &region.sector_shares)
             };

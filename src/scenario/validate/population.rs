@@ -66,9 +66,8 @@ pub(super) fn population(
     )?);
     // The pool must hold one year's leavers plus the net entries of the whole run and of the
     // burn-in's growth lead (`Scenario::growth_lead_steps`; nothing where nothing grows).
-    let lead_months = (crate::scenario::GROWTH_LEAD_MONTHS / step_months.max(1))
-        .min(simulation.burn_in_steps)
-        * step_months;
+    let lead_months =
+        crate::scenario::growth_lead_steps(step_months, simulation.burn_in_steps) * step_months;
     let years = f64::from(simulation.steps * step_months + lead_months) / 12.0;
     let pool_share = growth
         .iter()
