@@ -15,6 +15,15 @@ use labsim::step::Stepper;
 use labsim::world::World;
 
 const SIZES: [u64; 3] = [10_000, 100_000, 1_000_000];
+/// The scenarios benched, by the name their groups carry.
+const SCENARIOS: [(&str, &str); 3] = [
+    ("published", "scenarios/published_model.toml"),
+    (
+        "border_published_rules",
+        "scenarios/baseline_published_rules.toml",
+    ),
+    ("baseline", "scenarios/baseline.toml"),
+];
 /// Steps taken before measuring, so that the world is in its steady state.
 const WARM_UP_STEPS: u32 = 24;
 /// Steps a world takes in a row in the full-step benches before it is reset.
@@ -49,14 +58,7 @@ fn setup(file: &str, workers: u64) -> (Model, World, Stepper) {
 }
 
 fn full_step(c: &mut Criterion) {
-    for (name, file) in [
-        ("published", "scenarios/published_model.toml"),
-        (
-            "border_published_rules",
-            "scenarios/baseline_published_rules.toml",
-        ),
-        ("baseline", "scenarios/baseline.toml"),
-    ] {
+    for (name, file) in SCENARIOS {
         let mut group = c.benchmark_group(format!("step/{name}"));
         group.sample_size(10);
         for size in SIZES {
@@ -87,14 +89,7 @@ fn full_step(c: &mut Criterion) {
 }
 
 fn stages(c: &mut Criterion) {
-    for (name, file) in [
-        ("published", "scenarios/published_model.toml"),
-        (
-            "border_published_rules",
-            "scenarios/baseline_published_rules.toml",
-        ),
-        ("baseline", "scenarios/baseline.toml"),
-    ] {
+    for (name, file) in SCENARIOS {
         let mut group = c.benchmark_group(format!("stage/{name}"));
         group.sample_size(10);
         for size in SIZES {

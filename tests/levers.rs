@@ -29,8 +29,9 @@ impl Run {
 const SHOCK_PUBLISHED_RULES: &str = "../tests/fixtures/shock_2020_published_rules.toml";
 
 /// Run the scenario `parent` (a file in `scenarios/`, or a path from there) extended by one
-/// `[[policy]]` named `lever` with `policy` as its body (none if `None`), small: `scale`, `steps`, `replications`, one thread, no
-/// plots, the fixed seed, and `sets` as `--set KEY=VALUE`.
+/// `[[policy]]` named `lever` with `policy` as its body (none if `None`), small: `scale`,
+/// `steps`, `replications`, one thread, no plots, the fixed seed, and `sets` as
+/// `--set KEY=VALUE`.
 fn run(
     parent: &str,
     policy: Option<&str>,
