@@ -86,7 +86,9 @@ pub mod flow {
     /// unemployment (with `[population]`).
     pub const UNEMPLOYED_TO_INACTIVE: usize = 22;
     pub const INACTIVE_TO_UNEMPLOYED: usize = 23;
-    pub const N: usize = 24;
+    /// Of [`RETIREMENTS`], those who retired from the attached inactive (*available*).
+    pub const RETIREMENTS_AVAILABLE: usize = 24;
+    pub const N: usize = 25;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).

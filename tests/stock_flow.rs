@@ -223,7 +223,9 @@ fn check_step(
         let g = |k: usize| fl[k] as i64;
         let train_from_u = g(flow::TRAINING_STARTS) - g(flow::TRAINING_STARTS_EMPLOYED);
         let retired_employed = g(flow::RETIREMENTS_EMPLOYED);
-        let retired_unemployed = g(flow::RETIREMENTS) - retired_employed;
+        // Retirement takes the employed, the unemployed and the attached inactive.
+        let retired_available = g(flow::RETIREMENTS_AVAILABLE);
+        let retired_unemployed = g(flow::RETIREMENTS) - retired_employed - retired_available;
         prop_assert_eq!(
             a.by_home[h][home::EMPLOYED] as i64,
             e0 - g(flow::SEPARATIONS) - g(flow::TRAINING_STARTS_EMPLOYED)
@@ -245,9 +247,12 @@ fn check_step(
         );
         prop_assert_eq!(
             a.by_home[h][home::INACTIVE] as i64,
-            i0 + g(flow::RETIREMENTS) - g(flow::ENTRIES) + out - back
+            i0 + g(flow::RETIREMENTS) - retired_available - g(flow::ENTRIES) + out - back
         );
-        prop_assert_eq!(a.by_home[h][home::AVAILABLE] as i64, a0 + out - back);
+        prop_assert_eq!(
+            a.by_home[h][home::AVAILABLE] as i64,
+            a0 + out - back - retired_available
+        );
         // Unemployment by age group adds up to unemployment.
         prop_assert_eq!(
             (0..3)

@@ -419,8 +419,8 @@ pub struct Population {
     /// by default as many as retire.
     pub school_leavers_per_year: f64,
     /// Per home region, the yearly growth of the labour force from step 1 on (not in the
-    /// burn-in), as a share of it at the start: school leavers enter at
-    /// `school_leavers_per_year + growth[region]`. By default the growth of the region's demand.
+    /// burn-in), compounded: school leavers enter at `school_leavers_per_year + growth[region]`
+    /// of the labour force on that path. By default the growth of the region's demand.
     pub growth: Vec<f64>,
     /// Share of a year's school leavers who enter in June, July and August.
     pub summer_share: f64,
@@ -429,8 +429,9 @@ pub struct Population {
     pub unemployed_to_inactive: f64,
     pub inactive_to_unemployed: f64,
     /// Probability per step of moving to the next age group, for the two younger groups:
-    /// `[0]` in the burn-in (as many as school leavers enter), `[1]` from step 1 (with the
-    /// growth), so that the age shares stay as they are in both.
+    /// `[0]` at rest (as many as school leavers enter), `[1]` when the labour force grows at
+    /// the employment-weighted mean of `growth` (what enters the group less its own growth),
+    /// so that the age shares stay as they are in both.
     pub ageing: [[f64; 2]; 2],
     /// Per home region, agents outside the labour force at the start, as a share of the
     /// labour force: the pool school leavers enter from, one year's leavers plus the run's

@@ -139,6 +139,13 @@ pub fn transitions(
     for &id in &events.retirements {
         let i = id as usize;
         census.tally(model, entry(w, i), false);
+        if w.status[i] == Status::Available as u8 {
+            flows.count(
+                flow::RETIREMENTS_AVAILABLE,
+                w.home[i] as usize,
+                w.node[i] as usize,
+            );
+        }
         if w.status[i] == Status::Employed as u8 {
             flows.count(
                 flow::RETIREMENTS_EMPLOYED,

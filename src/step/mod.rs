@@ -226,21 +226,17 @@ impl Stepper {
         }
         if let Some(p) = &model.scenario.population {
             let calendar = i64::from(t) + self.calendar_offset;
-            let growing = self.growing();
-            // How much of the burn-in's growth lead has passed (0 before it).
-            let lead = self.burning.then(|| {
-                let steps = model.scenario.growth_lead_steps().max(1);
-                f64::from(self.lead_step.unwrap_or(0)) / f64::from(steps)
-            });
-            population::entry_thresholds(
-                model,
-                p,
-                &world.census,
-                calendar,
-                growing,
-                lead,
-                &mut self.entry,
-            );
+            let s = &model.scenario;
+            let path = match (self.burning, self.lead_step) {
+                (false, _) => population::Path::Run(f64::from(
+                    self.scenario_step(world) * s.simulation.step_months,
+                )),
+                (true, None) => population::Path::Rest,
+                (true, Some(k)) => {
+                    population::Path::Lead(f64::from(k) / f64::from(s.growth_lead_steps()))
+                }
+            };
+            population::entry_thresholds(model, p, &world.census, calendar, path, &mut self.entry);
         }
         self.rules
             .update(model, &world.census, &world.vacancies, &self.demand);

@@ -34,34 +34,56 @@ pub fn step_share(model: &Model, p: &Population, step: i64) -> f64 {
     }
 }
 
+/// Where a region's labour force stands on its path, for sizing the step's school leavers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Path {
+    /// In the burn-in before its growth lead (or in a burn-in without one): at rest, at the
+    /// size the world was built with.
+    Rest,
+    /// In the burn-in's growth lead, this share of it passed (0 at its start, 1 at its end):
+    /// the world was built smaller by the lead's growth
+    /// ([`crate::scenario::Scenario::growth_lead_kept`]) and grows back to the scenario's size.
+    Lead(f64),
+    /// In the run, this many months after step 0: the labour force grows from the scenario's
+    /// size at [`Population::growth`] a year, compounded as demand's trends are.
+    Run(f64),
+}
+
 /// Per home region, the threshold ([`crate::rng::threshold`]) of the probability that a worker
 /// outside the labour force enters it in step `step`: the region's expected school leavers
-/// (a share of its labour force at the start, in agents) over the workers outside it now.
-/// In the burn-in (`growing` false) as many enter as at rest; afterwards, and in the burn-in's
-/// growth lead, the region's labour force also grows ([`Population::growth`]). `lead` is how
-/// much of the burn-in's growth lead has passed (0 before it, 1 at its end; `None` in the run):
-/// the world was built smaller by the lead's growth
-/// ([`crate::scenario::Scenario::growth_lead_kept`]), and the leavers who replace the retirees
-/// are sized on the labour force the world has on its path.
+/// over the workers outside it now. Entries are `L (leavers + g)`, with `L` the labour force
+/// on its path (in agents) and `g` its yearly growth there (0 at rest, the lead's own rate in
+/// the lead, [`Population::growth`] in the run): with the age groups moving up at the rates of
+/// balanced growth ([`Population::ageing`]) and retirement at `leavers / share_50+`, every age
+/// group, and so the labour force, grows at `g` (docs/MODEL.md 7.11). With leavers sized on
+/// the labour force at the start instead, all growth piled into the oldest group, whose
+/// retirements then grew 1.2 % a year and held the labour force's growth a third below
+/// demand's over ten years (measured on the default scenario).
 pub fn entry_thresholds(
     model: &Model,
     p: &Population,
     census: &Census,
     step: i64,
-    growing: bool,
-    lead: Option<f64>,
+    path: Path,
     out: &mut [u64],
 ) {
     let s = &model.scenario;
     let month = step_share(model, p, step);
+    let lead_years = f64::from(s.growth_lead_steps() * s.simulation.step_months).max(1.0) / 12.0;
     for (h, t) in out.iter_mut().enumerate() {
-        let growth = if growing { p.growth[h] } else { 0.0 };
-        let given = s.agents(s.regions[h].labour_force) as f64;
-        let path = lead.map_or(1.0, |x| {
-            let kept = s.growth_lead_kept(h);
-            kept + (1.0 - kept) * x
-        });
-        let entering = (given * path * p.school_leavers_per_year + given * growth).max(0.0);
+        let kept = s.growth_lead_kept(h);
+        let (size, growth) = match path {
+            Path::Rest => (kept, 0.0),
+            Path::Lead(x) => (
+                libm::pow(kept, 1.0 - x),
+                libm::pow(kept, -1.0 / lead_years) - 1.0,
+            ),
+            Path::Run(months) => (libm::pow(1.0 + p.growth[h], months / 12.0), p.growth[h]),
+        };
+        // The attached labour force the world is built with: those available count too, as
+        // they age and retire with the rest.
+        let given = (s.agents(s.regions[h].labour_force) + s.available_agents(h)) as f64;
+        let entering = (given * size * (p.school_leavers_per_year + growth)).max(0.0);
         let outside =
             (census.by_home[h][home::INACTIVE] - census.by_home[h][home::AVAILABLE]) as f64;
         let chance = if outside > 0.0 {

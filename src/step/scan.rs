@@ -444,10 +444,9 @@ impl Scan<'_> {
                     if ageing_key.word(id) < ageing[age] {
                         ev.ageing.push(id);
                     }
-                } else if status <= Status::Unemployed as u8 && retirement_key.word(id) < retirement
-                {
-                    // Retirement (from a job or unemployment; not during a course or while
-                    // out of the labour force) ends everything else the worker would do.
+                } else if status != Status::Training as u8 && retirement_key.word(id) < retirement {
+                    // Retirement (from a job, unemployment or the attached inactive; not during
+                    // a course) ends everything else the worker would do.
                     ev.retirements.push(id);
                     continue;
                 }

@@ -71,7 +71,7 @@ pub(super) fn population(
     let years = f64::from(simulation.steps * step_months + lead_months) / 12.0;
     let pool_share = growth
         .iter()
-        .map(|g| school_leavers + g.max(0.0) * years)
+        .map(|g| school_leavers + (libm::pow(1.0 + g.max(0.0), years) - 1.0))
         .collect();
     let labour_force: f64 = regions.iter().map(|r| r.labour_force).sum();
     let mean_growth = if labour_force > 0.0 {
@@ -84,25 +84,29 @@ pub(super) fn population(
     } else {
         0.0
     };
-    let entering = (school_leavers + mean_growth).max(0.0);
     // A yearly rate is a flow over a year as a share of the stock, so a step's probability is
     // its share of the year: with the stock replenished, as the age groups are, the year's flow
     // is then the rate exactly (compounding, 1 - (1 - r)^(1/12) a month, would retire and age
     // 2-5 % more than enter each year, and the labour force would shrink).
-    let per_step = |yearly: f64| (yearly * f64::from(step_months) / 12.0).min(1.0);
-    // Stationary age shares: each year as many move up from a group as enter it, i.e. the
-    // school leavers' share of the labour force.
-    let ageing = |entering: f64, share: f64| {
+    let per_step = |yearly: f64| (yearly * f64::from(step_months) / 12.0).clamp(0.0, 1.0);
+    // Balanced growth at `g` a year (0 at rest): school leavers enter at `leavers + g` of the
+    // labour force, and each group must pass on what enters it less its own growth, so that
+    // every group grows at `g` and the age shares stay as they are. Out of the youngest:
+    // `leavers + g (1 - s0)`; out of the middle group: `leavers + g s50+`; retirement from the
+    // oldest, `leavers`, then needs no change. (Passing on `leavers + g` from every group, as
+    // before, piled all the growth into the oldest group.)
+    let shares = [ages[0].share, ages[1].share, ages[2].share];
+    let ageing = |out: f64, share: f64| {
         if share > 0.0 {
-            per_step((entering / share).min(1.0))
+            per_step((out / share).min(1.0))
         } else {
             0.0
         }
     };
-    let groups = |entering: f64| {
+    let groups = |g: f64| {
         [
-            ageing(entering, ages[0].share),
-            ageing(entering, ages[1].share),
+            ageing(school_leavers + g * (shares[1] + shares[2]), shares[0]),
+            ageing(school_leavers + g * shares[2], shares[1]),
         ]
     };
     Ok(Some(Population {
@@ -112,7 +116,7 @@ pub(super) fn population(
         summer_share,
         unemployed_to_inactive,
         inactive_to_unemployed,
-        ageing: [groups(school_leavers), groups(entering)],
+        ageing: [groups(0.0), groups(mean_growth)],
         pool_share,
     }))
 }
