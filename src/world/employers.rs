@@ -8,7 +8,7 @@
 //! (destroyed jobs whose holders are still there) or kept under a job-retention scheme.
 
 use crate::model::{Model, NodeId};
-use crate::rng::{Draw, StageKey};
+use crate::rng::{unit_f64, Draw, StageKey};
 
 /// No employer: the unemployed and those in a course.
 pub const NO_EMPLOYER: u32 = u32::MAX;
@@ -170,8 +170,9 @@ impl Employers {
 
     /// Employers for the initial world: node j gets `round((e_j + v_j) / mean_size)` employers,
     /// at least 1 and at most [`MAX_PER_NODE`]; each employed worker (`workers`: the node of each, `None` if not employed)
-    /// and each of the node's `vacancies[j]` goes to one of them drawn uniformly, and an
-    /// employer's demand is its staff plus its vacancies. Returns the employers and each
+    /// and each of the node's `vacancies[j]` goes to one of them drawn in proportion to the
+    /// employer's exponential weight (so that sizes start at their stationary, geometric
+    /// distribution), and an employer's demand is its staff plus its vacancies. Returns the employers and each
     /// worker's employer.
     pub fn initial(
         model: &Model,
@@ -212,15 +213,32 @@ impl Employers {
             0,
             Draw::InitialEmployers,
         );
+        // Each employer's share of its node's jobs: an exponential weight, so that its jobs
+        // are Poisson with an exponentially distributed mean, i.e. geometric with the node's
+        // mean size, the stationary distribution of the job flows of `reallocate`
+        // (docs/MODEL.md 7.10). `cumulative[f]`: the weights of its node's employers up to f.
+        let wkey = key.substream(2);
+        let mut cumulative = vec![0.0; n];
+        for j in 0..nn {
+            let mut sum = 0.0;
+            for f in e.of_node(j) {
+                sum += -libm::log(1.0 - unit_f64(wkey.word(f as u32)));
+                cumulative[f] = sum;
+            }
+        }
+        let pick = |range: std::ops::Range<usize>, u: f64| -> usize {
+            let c = &cumulative[range.clone()];
+            let at = u * c[c.len() - 1];
+            range.start + c.partition_point(|&x| x <= at).min(c.len() - 1)
+        };
         let employer: Vec<u32> = workers
             .iter()
             .enumerate()
             .map(|(i, j)| match j {
                 Some(j) => {
-                    let range = e.of_node(*j as usize);
-                    let f = range.start as u32 + key.stream(i as u32).below(range.len() as u32);
-                    e.staff[f as usize] += 1;
-                    f
+                    let f = pick(e.of_node(*j as usize), key.stream(i as u32).unit());
+                    e.staff[f] += 1;
+                    f as u32
                 }
                 None => NO_EMPLOYER,
             })
@@ -228,10 +246,9 @@ impl Employers {
         // The vacancies' streams are numbered after the workers'.
         let vkey = key.substream(1);
         for (j, &v) in vacancies.iter().enumerate() {
-            let range = e.of_node(j);
             let mut rs = vkey.stream(j as u32);
             for _ in 0..v {
-                let f = range.start + rs.below(range.len() as u32) as usize;
+                let f = pick(e.of_node(j), rs.unit());
                 e.vacancies[f] += 1;
             }
         }
