@@ -55,10 +55,10 @@ pub enum Path {
 /// on its path (in agents) and `g` its yearly growth there (0 at rest, the lead's own rate in
 /// the lead, [`Population::growth`] in the run): with the age groups moving up at the rates of
 /// balanced growth ([`Population::ageing`]) and retirement at `leavers / share_50+`, every age
-/// group, and so the labour force, grows at `g` (docs/MODEL.md 7.11). With leavers sized on
-/// the labour force at the start instead, all growth piled into the oldest group, whose
-/// retirements then grew 1.2 % a year and held the labour force's growth a third below
-/// demand's over ten years (measured on the default scenario).
+/// group, and so the labour force, grows at `g` (docs/MODEL.md 7.11). Before, with leavers
+/// sized on the labour force at the start and every group passing on `leavers + g`, all the
+/// growth piled into the oldest group, whose retirements then grew 1.2 % a year and held the
+/// labour force's growth a third below demand's over ten years (measured on the default).
 pub fn entry_thresholds(
     model: &Model,
     p: &Population,

@@ -169,11 +169,11 @@ impl Employers {
     }
 
     /// Employers for the initial world: node j gets `round((e_j + v_j) / mean_size)` employers,
-    /// at least 1 and at most [`MAX_PER_NODE`]; each employed worker (`workers`: the node of each, `None` if not employed)
-    /// and each of the node's `vacancies[j]` goes to one of them drawn in proportion to the
-    /// employer's exponential weight (so that sizes start at their stationary, geometric
-    /// distribution), and an employer's demand is its staff plus its vacancies. Returns the employers and each
-    /// worker's employer.
+    /// at least 1 and at most [`MAX_PER_NODE`]; each employed worker (`workers`: the node of
+    /// each, `None` if not employed) and each of the node's `vacancies[j]` goes to one of them
+    /// drawn in proportion to the employer's exponential weight (so that sizes start at their
+    /// stationary, geometric distribution), and an employer's demand is its staff plus its
+    /// vacancies. Returns the employers and each worker's employer.
     pub fn initial(
         model: &Model,
         replication: u32,
