@@ -617,7 +617,12 @@ impl Scenario {
         if self.growth_lead_steps() == 0 || total <= 0.0 {
             return 1.0;
         }
-        self.growth_lead_shares(region).iter().sum::<f64>() / total
+        // The sum of `growth_lead_shares`, in its order, without the vector: the school
+        // leavers' rule reads it every step.
+        let kept: f64 = (self.regions[region].sector_shares.iter().enumerate())
+            .map(|(k, share)| share / self.growth_lead_factor(region, k))
+            .sum();
+        kept / total
     }
 
     /// Agents outside the labour force at the start in home region `region` (with
