@@ -84,6 +84,8 @@ stages! {
         /// Whether an employer takes up a job-retention scheme: a sub-stream per policy, the
         /// same every step, so that an employer decides once.
         JobRetention = 16,
+        /// Which of an employer's open vacancies reach a hiring decision this step.
+        Decisions = 17,
     }
     /// One parallel pass over the workers: separations, who searches, training starts and
     /// completions, recognition procedures, policy enrolment and courses.

@@ -326,12 +326,12 @@ fn the_attached_inactive_start_at_their_stationary_stock() {
 
 /// Total-level monthly series of a 20-year run through a business cycle (demand 3 % above
 /// and below its path, a period of eight years), one replication: (unemployed, employed,
-/// vacancies, hires from unemployment, separations into unemployment), steps 1-240.
-fn cycle() -> Vec<[f64; 5]> {
-    let s = scenario(
-        "[demand.cycle]\namplitude = 0.03\nperiod = 96\n",
-        &[("simulation.steps", toml::Value::from(240))],
-    );
+/// vacancies, hires from unemployment, separations into unemployment), steps 1-240. `sets`
+/// are applied on top.
+fn cycle(sets: &[(&str, toml::Value)]) -> Vec<[f64; 5]> {
+    let mut all = vec![("simulation.steps", toml::Value::from(240))];
+    all.extend(sets.iter().cloned());
+    let s = scenario("[demand.cycle]\namplitude = 0.03\nperiod = 96\n", &all);
     lines(s)
         .into_iter()
         .filter(|l| l.level == "total" && l.step >= 1)
@@ -370,7 +370,7 @@ fn cov(x: &[f64], y: &[f64]) -> f64 {
 /// paper's countries around 45 % (its Anglo-Saxon economies, at 15 %, would fail).
 #[test]
 fn inflows_and_outflows_share_unemployments_variance_as_in_continental_europe() {
-    let rows = cycle();
+    let rows = cycle(&[]);
     let rate = |k: usize, stock: usize| -> Vec<f64> {
         let monthly: Vec<f64> = rows.windows(2).map(|w| w[1][k] / w[0][stock]).collect();
         monthly.chunks_exact(3).map(mean).collect()
@@ -389,30 +389,52 @@ fn inflows_and_outflows_share_unemployments_variance_as_in_continental_europe() 
     );
 }
 
-/// Petrongolo and Pissarides (2001, JEL 39(2)): the matching function's elasticity with
-/// respect to unemployment is 0.5-0.7. Estimated as they mostly do, with constant returns:
+/// The matching function's elasticity with respect to unemployment, estimated as Petrongolo
+/// and Pissarides (2001, JEL 39(2)) mostly do, with constant returns:
 /// `ln(H_t / U_{t-1}) = c + (1 - alpha) ln(V_{t-1} / U_{t-1})` by least squares over the cycle.
-///
-/// Known gap: the model gives 0.73 here (0.82 on the border baseline). An unemployed worker
-/// searches with probability `mechanics.search_probability` (0.3 here) and a searcher then
-/// gets an offer it takes about 70 % of the time, so job finding is mostly the search draw,
-/// which does not see vacancies: few applications per vacancy, and with urn-ball matching
-/// `alpha = y e^-y / (1 - e^-y)` near 1 for `y` well below 1. With every unemployed worker
-/// searching, alpha is 0.55, but the inflow share of the other test falls to 0.27 and the
-/// border baseline's job finding rises to 0.46 a month against CBS's 0.15. It needs job finding
-/// that follows the vacancies beyond the urn, a change to search (docs/MODEL.md 9).
-#[test]
-#[ignore = "known gap: 0.73 here; job finding is mostly the search draw (docs/MODEL.md 9)"]
-fn the_matching_elasticity_on_unemployment_is_within_petrongolo_and_pissarides() {
-    let rows = cycle();
+fn matching_elasticity(rows: &[[f64; 5]]) -> f64 {
     let (x, y): (Vec<f64>, Vec<f64>) = rows
         .windows(2)
         .map(|w| ((w[0][2] / w[0][0]).ln(), (w[1][3] / w[0][0]).ln()))
         .unzip();
-    let alpha = 1.0 - cov(&x, &y) / cov(&x, &x);
+    1.0 - cov(&x, &y) / cov(&x, &x)
+}
+
+/// Petrongolo and Pissarides (2001): the elasticity is 0.5-0.7.
+///
+/// Known gap: 0.73 here, 0.82 on the default baseline. In one urn-ball round a vacancy that
+/// receives `y` applications a month is filled with probability `1 - e^-y`, and
+/// `alpha = y / (e^y - 1)`: with every open vacancy fillable every month the vacancy duration
+/// pins `y` (1.7 months here, `y` near 0.6) and so `alpha` near 0.75. A hiring procedure
+/// (`employers.decision_rate`, the next test) brings it into the range, but on the default it
+/// also caps how fast vacancies fill in a slack market, and the 2019 out-of-sample check then
+/// fails (docs/MODEL.md 9), so the default does not use it. It needs the search redesign of
+/// the policy-evaluation issue.
+#[test]
+#[ignore = "known gap: 0.73 here, 0.82 on the default; one urn-ball round (docs/MODEL.md 9)"]
+fn the_matching_elasticity_on_unemployment_is_within_petrongolo_and_pissarides() {
+    let alpha = matching_elasticity(&cycle(&[]));
     assert!(
         (0.5..=0.7).contains(&alpha),
         "alpha on unemployment {alpha:.3}"
+    );
+}
+
+/// A hiring procedure lowers the elasticity (docs/MODEL.md 7.10): with half the open vacancies
+/// reaching a decision each month (`employers.decision_rate = 0.5`, a two-month procedure) the
+/// applications concentrate on fewer vacancies a month, `y` rises, and `alpha = y / (e^y - 1)`
+/// falls: 0.60-0.61 at seeds 11-14, against 0.73 with every vacancy deciding. Checked: within
+/// 0.5-0.7, and at least 0.08 below the same scenario without the procedure.
+#[test]
+fn a_hiring_procedure_lowers_the_matching_elasticity_into_the_published_range() {
+    let with = matching_elasticity(&cycle(&[(
+        "employers.decision_rate",
+        toml::Value::from(0.5),
+    )]));
+    let without = matching_elasticity(&cycle(&[]));
+    assert!(
+        (0.5..=0.7).contains(&with) && with < without - 0.08,
+        "alpha {with:.3} with the procedure, {without:.3} without"
     );
 }
 

@@ -36,8 +36,8 @@ struct Params {
     /// Which policy blocks to add (bit per entry of `POLICIES`).
     policies: u8,
     /// `[employers]`: mean size, monthly reallocation rate, notice months of permanent and
-    /// flexible contracts.
-    employers: Option<(f64, f64, u32, u32)>,
+    /// flexible contracts, monthly rate of hiring decisions.
+    employers: Option<(f64, f64, u32, u32, f64)>,
     /// `[population]`: yearly retirement rate, school leavers' rate, summer share.
     population: Option<(f64, f64, f64)>,
 }
@@ -85,7 +85,7 @@ fn params() -> impl Strategy<Value = Params> {
             any::<u64>(),
             (0.2..2.0f64, 0.2..2.0f64),
             any::<u8>(),
-            prop::option::of((1.0..30.0f64, 0.0..0.1f64, 0u32..4, 0u32..3)),
+            prop::option::of((1.0..30.0f64, 0.0..0.1f64, 0u32..4, 0u32..3, 0.05..=1.0f64)),
             prop::option::of((0.0..0.5f64, 0.0..0.5f64, 0.0..1.0f64)),
         ),
     )
@@ -169,9 +169,10 @@ fn toml_of(p: &Params) -> String {
             t += &format!("[[policy]]\n{block}\n\n");
         }
     }
-    if let Some((size, rho, permanent, flexible)) = p.employers {
+    if let Some((size, rho, permanent, flexible, decision)) = p.employers {
         t += &format!(
-            "[employers]\nmean_size = {size}\nreallocation_rate = {rho}\n\n\
+            "[employers]\nmean_size = {size}\nreallocation_rate = {rho}\n\
+             decision_rate = {decision}\n\n\
              [contracts.permanent]\nnotice_months = {permanent}\n\
              [contracts.flexible]\nnotice_months = {flexible}\ndownsizing_weight = 3\n\n"
         );
@@ -442,6 +443,13 @@ proptest! {
             let after = stepper.step(&model, &mut world);
             if model.scenario.employers.is_some() {
                 check_employers(&model, &e0, &w0, &world, &after)?;
+                // Only the vacancies that reached a hiring decision this step are filled
+                // (docs/MODEL.md 7.10), and they are open vacancies.
+                let plan = &stepper.plan;
+                for j in 0..model.n_nodes {
+                    let filled = after.flows.by_node[j][flow::VACANCIES_FILLED];
+                    prop_assert!(filled <= plan.deciding_node[j], "node {} filled {} of {} deciding", j, filled, plan.deciding_node[j]);
+                }
             }
             // Qualifications only grow; a completed course adds the qualification of the
             // sector it was for (the trainee's new node); a double qualification pays for

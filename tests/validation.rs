@@ -345,6 +345,11 @@ fn labour_demand_and_population_keys_out_of_range_are_refused() {
             "from 0 to 1",
         ),
         (
+            "[employers]\ndecision_rate = 0",
+            "employers.decision_rate",
+            "from 0.01 to 1",
+        ),
+        (
             "[population]\nretirement_rate = 1.5",
             "population.retirement_rate",
             "from 0 to 1",

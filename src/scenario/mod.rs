@@ -451,6 +451,9 @@ pub struct EmployerParams {
     pub reallocation: f64,
     /// Probability that a worker under notice searches in a step.
     pub notice_search: f64,
+    /// Probability that an open vacancy reaches a hiring decision in a step (the monthly rate
+    /// converted to the step); 1 when every vacancy can be filled in every step.
+    pub decision_rate: f64,
 }
 
 /// Age groups, in the order of [`Scenario::ages`].

@@ -142,6 +142,7 @@ pub struct RawEmployers {
     pub mean_size: Option<f64>,
     pub reallocation_rate: Option<f64>,
     pub notice_search: Option<f64>,
+    pub decision_rate: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,7 +9,8 @@
 //!   dip that ends gives each employer its jobs back. Each employer then closes the
 //!   vacancies its demand no longer holds, plans the notices it must give (staff beyond
 //!   demand) or the notices it can withdraw (demand beyond staff), and opens vacancies for the
-//!   rest of its demand.
+//!   rest of its demand; then which open vacancies reach a hiring decision in the step
+//!   (`employers.decision_rate`), the only ones the search lays out.
 //! - stage `apply` ([`Staffing`]): a hire fills the vacancy its application landed on;
 //!   notices are withdrawn (in the order of a uniform key) and given (flexible contracts
 //!   first: an exponential race weighted by the contract's `downsizing_weight`) among the
@@ -39,6 +40,11 @@ pub struct Plan {
     pub closed: Vec<u64>,
     pub created: Vec<u64>,
     pub destroyed: Vec<u64>,
+    /// Per employer and per node: the open vacancies that reach a hiring decision this step,
+    /// the only ones the search lays out as slots (all of them when
+    /// `employers.decision_rate` is 1).
+    pub deciding: Vec<u32>,
+    pub deciding_node: Vec<u64>,
     /// The employer of each vacancy slot, as the search laid the slots out.
     slots: Vec<u32>,
     before: Vec<u32>,
@@ -55,7 +61,8 @@ impl Plan {
                 + self.destroyed.capacity()
                 + self.prefix.capacity())
                 * 8
-            + (self.before.capacity() + self.slots.capacity()) * 4
+            + (self.before.capacity() + self.slots.capacity() + self.deciding.capacity()) * 4
+            + self.deciding_node.capacity() * 8
             + self.order.capacity() * std::mem::size_of::<(f64, u32)>()
     }
 }
@@ -172,6 +179,53 @@ pub fn adjust(
         }
         world.vacancies[j] = vacancies;
     }
+    deciding(model, world, t, plan);
+}
+
+/// Which open vacancies reach a hiring decision this step: `Binomial(vacancies, r)` at each
+/// employer, `r` = `employers.decision_rate` (all of them when it is 1, with no draw). A
+/// vacancy's recruitment (posting, applications, interviews) takes time, so in a month only
+/// some vacancies can be filled; the others stay open (docs/MODEL.md 7.10).
+fn deciding(model: &Model, world: &World, t: u32, plan: &mut Plan) {
+    let e = &world.employers;
+    let r = model
+        .scenario
+        .employers
+        .as_ref()
+        .map_or(1.0, |p| p.decision_rate);
+    plan.deciding.clear();
+    plan.deciding_node.clear();
+    if r >= 1.0 {
+        plan.deciding.extend_from_slice(&e.vacancies);
+        plan.deciding_node.extend_from_slice(&world.vacancies);
+        return;
+    }
+    let key = StageKey::new(
+        model.scenario.simulation.seed,
+        world.replication,
+        t,
+        Draw::Decisions,
+    );
+    decide(key, &e.vacancies, r, &mut plan.deciding);
+    for j in 0..model.n_nodes {
+        let sum = plan.deciding[e.of_node(j)]
+            .iter()
+            .map(|&d| u64::from(d))
+            .sum();
+        plan.deciding_node.push(sum);
+    }
+}
+
+/// `Binomial(vacancies[f], r)` for each employer `f`, from its own stream of `key`, appended to
+/// `out`.
+fn decide(key: StageKey, vacancies: &[u32], r: f64, out: &mut Vec<u32>) {
+    out.extend(vacancies.iter().enumerate().map(|(f, &v)| {
+        if v == 0 {
+            0
+        } else {
+            binomial(&mut key.stream(f as u32), u64::from(v), r) as u32
+        }
+    }));
 }
 
 /// Whether employer `f` of node `j`, with `excess` staff not under notice beyond its demand,
@@ -358,7 +412,7 @@ impl Staffing<'_> {
     /// any vacancy changes in this step.
     pub fn start(&mut self) {
         self.plan.slots.clear();
-        for (f, &v) in self.employers.vacancies.iter().enumerate() {
+        for (f, &v) in self.plan.deciding.iter().enumerate() {
             self.plan
                 .slots
                 .extend(std::iter::repeat_n(f as u32, v as usize));
@@ -535,5 +589,24 @@ mod tests {
             rate(created)
         );
         assert_eq!(created, destroyed, "the node's total is unchanged");
+    }
+
+    #[test]
+    fn about_the_decision_rate_of_the_open_vacancies_decide_and_never_more_than_are_open() {
+        let key = StageKey::new(3, 0, 1, Draw::Decisions);
+        let vacancies: Vec<u32> = (0..4000).map(|f| f % 7).collect();
+        let mut out = Vec::new();
+        decide(key, &vacancies, 0.3, &mut out);
+        assert_eq!(out.len(), vacancies.len());
+        assert!(out.iter().zip(&vacancies).all(|(d, v)| d <= v));
+        let (open, decided) = (
+            vacancies.iter().map(|&v| f64::from(v)).sum::<f64>(),
+            out.iter().map(|&d| f64::from(d)).sum::<f64>(),
+        );
+        // 12 000 open vacancies: a binomial share's standard error is about 0.004.
+        assert!((decided / open - 0.3).abs() < 0.015, "{}", decided / open);
+        out.clear();
+        decide(key, &vacancies, 1.0, &mut out);
+        assert_eq!(out, vacancies);
     }
 }

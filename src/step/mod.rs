@@ -278,11 +278,19 @@ impl Stepper {
     /// Stage `search`: applications of every searcher.
     pub fn stage_search(&mut self, model: &Model, world: &World) {
         let (t, now) = Self::when(world);
+        // With employers, only the vacancies that reach a hiring decision this step take
+        // applications.
+        let vacancies = if model.scenario.employers.is_some() {
+            &self.plan.deciding_node
+        } else {
+            &world.vacancies
+        };
         search::applications(
             model,
             world,
             t,
             now,
+            vacancies,
             &self.rules.at_risk,
             &self.levers,
             &self.events.searchers,

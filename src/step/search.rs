@@ -100,12 +100,15 @@ impl SearchBuffers {
     }
 }
 
+/// The step's applications of `searchers` to the vacancies `vac` each node opens to them this
+/// step (with `[employers]`, those that reach a hiring decision, docs/MODEL.md 7.10).
 #[allow(clippy::too_many_arguments)]
 pub fn applications(
     model: &Model,
     world: &World,
     t: u32,
     now: u16,
+    vac: &[u64],
     at_risk: &[bool],
     levers: &Levers,
     searchers: &[u32],
@@ -114,7 +117,6 @@ pub fn applications(
     let s = &model.scenario;
     let nr = model.n_regions;
     let nc = model.n_countries;
-    let vac = &world.vacancies;
     let mut total = 0u64;
     for (start, &v) in buf.slot_start.iter_mut().zip(vac) {
         *start = total;

@@ -1,5 +1,6 @@
 //! `[employers]`: how many employers share a node's jobs, how fast jobs are reallocated between
-//! them, and how actively workers under notice search.
+//! them, how actively workers under notice search, and how often an open vacancy reaches its
+//! hiring decision.
 
 use super::{R, V};
 use crate::scenario::raw::RawEmployers;
@@ -25,6 +26,9 @@ pub(super) fn employers(
         0.0,
         0.5,
     )?;
+    // A vacancy's recruitment reaches a hiring decision at this monthly rate; with the default
+    // 1 every open vacancy can be filled every month (docs/MODEL.md 7.10).
+    let decision = v.range("employers.decision_rate", e.decision_rate, 1.0, 0.01, 1.0)?;
     Ok(Some(EmployerParams {
         mean_size: v.range("employers.mean_size", e.mean_size, 10.0, 1.0, 1e6)?,
         reallocation: 1.0 - (1.0 - monthly).powi(step_months as i32),
@@ -33,5 +37,6 @@ pub(super) fn employers(
             e.notice_search,
             mechanics.search_probability,
         )?,
+        decision_rate: 1.0 - (1.0 - decision).powi(step_months as i32),
     }))
 }
