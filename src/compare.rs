@@ -17,9 +17,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{RunError, ScenarioError};
+use crate::evaluate::{evaluate, Evaluation, GroupEffect, HORIZON_MONTHS};
 use crate::metrics::{flow, home, StepRecord};
 use crate::model::Model;
 use crate::output::{band, cell, csv_row, write_all_atomic, CsvText};
+use crate::run::Trace;
 use crate::scenario::{self, Override, Scenario};
 
 /// A comparison that cannot be set up (bad input, exit 2).
@@ -301,6 +303,20 @@ pub struct Summary {
     names: Vec<String>,
     /// `totals[scenario][replication]` of the other scenarios.
     totals: Vec<Vec<Totals>>,
+    /// The baseline's traces per replication, once it has run with them.
+    baseline_traces: Option<Vec<Trace>>,
+    /// Per scenario with policies, its evaluation against the baseline.
+    evaluations: Vec<Evaluated>,
+}
+
+/// A scenario's participants against their counterfactual selves, per replication, with what
+/// turns agents and steps into persons and months.
+struct Evaluated {
+    scenario: String,
+    policies: Vec<String>,
+    persons_per_agent: f64,
+    step_months: u32,
+    replications: Result<Vec<Evaluation>, String>,
 }
 
 impl Summary {
@@ -314,7 +330,36 @@ impl Summary {
             baseline_totals: None,
             names: Vec::new(),
             totals: Vec::new(),
+            baseline_traces: None,
+            evaluations: Vec::new(),
         }
+    }
+
+    /// Add the traces of the next scenario's run (the baseline first, kept; every later
+    /// scenario with policies is evaluated against it at once and its traces can be dropped).
+    pub fn add_traces(&mut self, model: &Model, records: &[Vec<StepRecord>], traces: &[Trace]) {
+        let Some(baseline) = &self.baseline_traces else {
+            self.baseline_traces = Some(traces.to_vec());
+            return;
+        };
+        let s = &model.scenario;
+        if s.policies.is_empty() {
+            return;
+        }
+        let replications = traces
+            .iter()
+            .zip(records)
+            .zip(baseline)
+            .map(|((t, r), b)| evaluate(model, t, r, b))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string());
+        self.evaluations.push(Evaluated {
+            scenario: s.name.clone(),
+            policies: s.policies.iter().map(|p| p.name.clone()).collect(),
+            persons_per_agent: s.persons_per_agent(),
+            step_months: s.simulation.step_months,
+            replications,
+        });
     }
 
     /// Add the run of the next scenario of the comparison (the baseline first).
@@ -343,12 +388,129 @@ impl Summary {
         md
     }
 
-    /// Write `summary.csv` and `summary.md` into `dir`; returns the markdown.
+    /// The evaluation's rows: per scenario with policies, per group (each policy, then `all`),
+    /// each measure over replications; and the effect curves.
+    pub fn evaluation_rows(&self) -> (Vec<EvaluationRow>, Vec<CurveRow>) {
+        let (mut rows, mut curves) = (Vec::new(), Vec::new());
+        for e in &self.evaluations {
+            let Ok(reps) = &e.replications else {
+                continue;
+            };
+            let groups = e.policies.iter().map(String::as_str).chain(["all"]);
+            for (g, name) in groups.enumerate() {
+                let of = |r: &Evaluation| -> GroupEffect {
+                    r.policies.get(g).cloned().unwrap_or_else(|| r.all.clone())
+                };
+                let effects: Vec<(GroupEffect, &Evaluation)> =
+                    reps.iter().map(|r| (of(r), r)).collect();
+                let units = Units {
+                    persons: e.persons_per_agent,
+                    months: f64::from(e.step_months),
+                };
+                for (measure, unit, f, all_only) in EVALUATION_MEASURES {
+                    if all_only && name != "all" {
+                        continue;
+                    }
+                    let values: Vec<f64> = effects
+                        .iter()
+                        .filter_map(|(g, r)| f(g, r, &units))
+                        .collect();
+                    let stats = band(&values);
+                    rows.push(EvaluationRow {
+                        scenario: e.scenario.clone(),
+                        group: name.to_string(),
+                        measure,
+                        unit,
+                        mean: stats.map(|x| x.0),
+                        p05: stats.map(|x| x.1),
+                        p95: stats.map(|x| x.2),
+                        defined: values.len(),
+                        replications: reps.len(),
+                    });
+                }
+                let horizon = (HORIZON_MONTHS / e.step_months.max(1)) as usize;
+                for k in 0..=horizon {
+                    let values: Vec<f64> = effects
+                        .iter()
+                        .filter_map(|(g, _)| g.at(k).map(|x| 100.0 * x))
+                        .collect();
+                    let stats = band(&values);
+                    curves.push(CurveRow {
+                        scenario: e.scenario.clone(),
+                        group: name.to_string(),
+                        months_since_entry: k as u32 * e.step_months,
+                        mean: stats.map_or(f64::NAN, |x| x.0),
+                        p05: stats.map_or(f64::NAN, |x| x.1),
+                        p95: stats.map_or(f64::NAN, |x| x.2),
+                        replications_defined: values.len(),
+                        replications: reps.len(),
+                    });
+                }
+            }
+        }
+        (rows, curves)
+    }
+
+    /// The evaluation for people: a table per scenario, a row per group; and a note for every
+    /// scenario that could not be evaluated.
+    pub fn evaluation_markdown(&self, rows: &[EvaluationRow]) -> String {
+        if self.evaluations.is_empty() {
+            return String::new();
+        }
+        let mut md = String::from(
+            "\n## Participants against their counterfactual selves\n\nEach participant is set \
+             against the same worker in the baseline run (common random numbers), if it was \
+             comparable at entry (the same employment as its counterfactual self before). Effect: \
+             their employment rate minus their counterfactual selves', in percentage points, \
+             months after entry. Deadweight: the share of their placements whose counterfactual \
+             self was in work that month. Direct: their extra employment from entry on. \
+             Displacement: everyone else's. Net: everyone's. Mean over replications, 5th to 95th \
+             percentile in brackets; (k of n): defined in only k of the n replications.\n",
+        );
+        for e in &self.evaluations {
+            let _ = write!(md, "\n### {}\n\n", e.scenario);
+            if let Err(why) = &e.replications {
+                let _ = writeln!(md, "Not evaluated: {why}.");
+                continue;
+            }
+            md.push_str("| group |");
+            for (m, unit, _, _) in EVALUATION_MEASURES {
+                let _ = write!(md, " {} ({unit}) |", m.replace('_', " "));
+            }
+            md.push_str("\n|---|");
+            for _ in EVALUATION_MEASURES {
+                md.push_str("---|");
+            }
+            md.push('\n');
+            let groups = e.policies.iter().map(String::as_str).chain(["all"]);
+            for name in groups {
+                let _ = write!(md, "| {name} |");
+                for (m, _, _, _) in EVALUATION_MEASURES {
+                    let r = rows
+                        .iter()
+                        .find(|r| r.scenario == e.scenario && r.group == name && r.measure == m);
+                    let _ = write!(md, " {} |", r.map_or(String::new(), EvaluationRow::cell));
+                }
+                md.push('\n');
+            }
+        }
+        md
+    }
+
+    /// Write `summary.csv`, `summary.md` and, when a scenario has policies, `evaluation.csv`
+    /// and `effect_curve.csv` into `dir`; returns the markdown.
     pub fn write(&self, dir: &Path) -> Result<String, RunError> {
         let rows = self.rows();
-        let md = self.markdown(&rows);
+        let (evaluation, curves) = self.evaluation_rows();
+        let mut md = self.markdown(&rows);
+        md.push_str(&self.evaluation_markdown(&evaluation));
         let csv = summary_csv(&rows, self.replications as usize);
-        write_all_atomic(dir, &[("summary.csv", csv), ("summary.md", md.clone())])?;
+        let mut files = vec![("summary.csv", csv), ("summary.md", md.clone())];
+        if !self.evaluations.is_empty() {
+            files.push(("evaluation.csv", evaluation_csv(&evaluation)));
+            files.push(("effect_curve.csv", curve_csv(&curves)));
+        }
+        write_all_atomic(dir, &files)?;
         Ok(md)
     }
 }
@@ -394,18 +556,25 @@ pub fn summary_markdown(
             out
         }
     };
-    let cell = |r: &SummaryRow| match (r.mean, r.p05, r.p95) {
-        (Some(m), Some(lo), Some(hi)) if lo != hi => {
-            format!("{} ({} to {})", group(m), group(lo), group(hi))
+    let cell = |r: &SummaryRow| {
+        let mut out = match (r.mean, r.p05, r.p95) {
+            (Some(m), Some(lo), Some(hi)) if lo != hi => {
+                format!("{} ({} to {})", group(m), group(lo), group(hi))
+            }
+            (Some(m), _, _) => group(m),
+            _ => "n/a".to_string(),
+        };
+        if r.defined < replications {
+            let _ = write!(out, " ({} of {replications})", r.defined);
         }
-        (Some(m), _, _) => group(m),
-        _ => "n/a".to_string(),
+        out
     };
     let mut out = format!(
         "# Scenarios against `{baseline}`\n\nEvery scenario ran with the baseline's seed ({seed}), scale and length, {replications} \
          replication(s) each, with common random numbers; each cell is the mean over replications of the \
          difference from the baseline, with the 5th to 95th percentile of those differences in brackets. \
-         Counts are persons, money EUR. n/a: undefined (e.g. no unemployment avoided).\n\n"
+         Counts are persons, money EUR. n/a: undefined (e.g. no unemployment avoided); (k of n): defined \
+         in only k of the n replications, the mean and band are theirs.\n\n"
     );
     let names: Vec<&str> = {
         let mut v: Vec<&str> = Vec::new();
@@ -433,4 +602,231 @@ pub fn summary_markdown(
         out.push('\n');
     }
     out
+}
+
+/// What turns agents and steps into persons and months.
+pub struct Units {
+    pub persons: f64,
+    pub months: f64,
+}
+
+/// An evaluation measure: name, unit, how to compute it from one replication's group and
+/// evaluation (`None` where undefined), and whether it is reported for all participants only.
+type EvaluationMeasure = (
+    &'static str,
+    &'static str,
+    fn(&GroupEffect, &Evaluation, &Units) -> Option<f64>,
+    bool,
+);
+
+/// The evaluation's measures, in order.
+pub const EVALUATION_MEASURES: [EvaluationMeasure; 12] = [
+    (
+        "participants",
+        "persons",
+        |g, _, u| Some(g.participants as f64 * u.persons),
+        false,
+    ),
+    (
+        "comparable_share",
+        "share of participants",
+        |g, _, _| g.comparable_share(),
+        false,
+    ),
+    (
+        "effect_at_6_months",
+        "pp",
+        |g, _, u| curve_at(g, 6.0, u),
+        false,
+    ),
+    (
+        "effect_at_12_months",
+        "pp",
+        |g, _, u| curve_at(g, 12.0, u),
+        false,
+    ),
+    (
+        "effect_at_24_months",
+        "pp",
+        |g, _, u| curve_at(g, 24.0, u),
+        false,
+    ),
+    (
+        "effect_at_36_months",
+        "pp",
+        |g, _, u| curve_at(g, 36.0, u),
+        false,
+    ),
+    (
+        "deadweight_share",
+        "share of placements",
+        |g, _, _| g.deadweight_share(),
+        false,
+    ),
+    (
+        "direct_effect",
+        "person-months",
+        |g, _, u| Some(g.direct as f64 * u.persons * u.months),
+        false,
+    ),
+    (
+        "displacement",
+        "person-months",
+        |_, e, u| Some(e.displacement() as f64 * u.persons * u.months),
+        true,
+    ),
+    (
+        "net_effect",
+        "person-months",
+        |_, e, u| Some(e.net as f64 * u.persons * u.months),
+        true,
+    ),
+    (
+        "net_extra_job_years",
+        "job-years",
+        |_, e, u| Some(e.net as f64 * u.persons * u.months / 12.0),
+        true,
+    ),
+    (
+        "cost_per_net_extra_job_year",
+        "EUR per job-year",
+        |g, e, u| {
+            let years = e.net as f64 * u.persons * u.months / 12.0;
+            (years > 0.0).then(|| g.spending / years)
+        },
+        true,
+    ),
+];
+
+/// The effect `months` after entry, in percentage points, if that is a whole number of steps
+/// and anyone was observed then.
+fn curve_at(g: &GroupEffect, months: f64, u: &Units) -> Option<f64> {
+    let k = months / u.months;
+    (k.fract() == 0.0)
+        .then(|| g.at(k as usize))
+        .flatten()
+        .map(|x| 100.0 * x)
+}
+
+/// One line of the evaluation: a scenario's group's measure over replications.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvaluationRow {
+    pub scenario: String,
+    /// A policy's name, or `all`.
+    pub group: String,
+    pub measure: &'static str,
+    pub unit: &'static str,
+    pub mean: Option<f64>,
+    pub p05: Option<f64>,
+    pub p95: Option<f64>,
+    pub defined: usize,
+    pub replications: usize,
+}
+
+impl EvaluationRow {
+    /// The mean with its interval and, when undefined in some replications, in how many it is.
+    fn cell(&self) -> String {
+        let f = |x: f64| {
+            if x.abs() >= 100.0 {
+                format!("{x:.0}")
+            } else {
+                format!("{x:.2}")
+            }
+        };
+        let mut out = match (self.mean, self.p05, self.p95) {
+            (Some(m), Some(lo), Some(hi)) if lo != hi => {
+                format!("{} ({} to {})", f(m), f(lo), f(hi))
+            }
+            (Some(m), _, _) => f(m),
+            _ => "n/a".to_string(),
+        };
+        if self.defined < self.replications {
+            let _ = write!(out, " ({} of {})", self.defined, self.replications);
+        }
+        out
+    }
+}
+
+csv_row! {
+    /// One line of a comparison's `evaluation.csv`: a scenario's participants (per policy, and
+    /// all together) against their counterfactual selves in the baseline.
+    pub struct EvaluationCsvRow {
+        /// The scenario's name.
+        pub scenario: String,
+        /// A policy's name, or `all` (every participant of any policy, from the first entry).
+        pub group: String,
+        /// The measure: a name of [`EVALUATION_MEASURES`].
+        pub measure: String,
+        /// The measure's unit: persons, pp (percentage points), share of placements,
+        /// person-months, job-years or EUR per job-year.
+        pub unit: String,
+        /// Mean over the replications in which the measure is defined (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub mean: f64,
+        /// 5th percentile of the per-replication values (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub p05: f64,
+        /// 95th percentile of the per-replication values (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub p95: f64,
+        /// Replications in which the measure is defined.
+        pub replications_defined: usize,
+        /// Replications run.
+        pub replications: usize,
+    }
+}
+
+csv_row! {
+    /// One line of a comparison's `effect_curve.csv`: the effect on participants' employment
+    /// rate, months after their entry, against their counterfactual selves.
+    pub struct CurveRow {
+        /// The scenario's name.
+        pub scenario: String,
+        /// A policy's name, or `all`.
+        pub group: String,
+        /// Months since the participant's first enrolment (0: the month of entry).
+        pub months_since_entry: u32,
+        /// Mean over replications of the participants' employment rate minus their
+        /// counterfactual selves', in percentage points.
+        #[serde(with = "cell::fixed2")]
+        pub mean: f64,
+        /// 5th percentile over replications (percentage points).
+        #[serde(with = "cell::fixed2")]
+        pub p05: f64,
+        /// 95th percentile over replications (percentage points).
+        #[serde(with = "cell::fixed2")]
+        pub p95: f64,
+        /// Replications in which some participant was observed this long after entry.
+        pub replications_defined: usize,
+        /// Replications run.
+        pub replications: usize,
+    }
+}
+
+/// `evaluation.csv`: one row per (scenario, group, measure).
+pub fn evaluation_csv(rows: &[EvaluationRow]) -> String {
+    let mut out = CsvText::<EvaluationCsvRow>::new();
+    for r in rows {
+        out.push(&EvaluationCsvRow {
+            scenario: r.scenario.clone(),
+            group: r.group.clone(),
+            measure: r.measure.to_string(),
+            unit: r.unit.to_string(),
+            mean: r.mean.unwrap_or(f64::NAN),
+            p05: r.p05.unwrap_or(f64::NAN),
+            p95: r.p95.unwrap_or(f64::NAN),
+            replications_defined: r.defined,
+            replications: r.replications,
+        });
+    }
+    out.finish()
+}
+
+/// `effect_curve.csv`: one row per (scenario, group, months since entry).
+pub fn curve_csv(rows: &[CurveRow]) -> String {
+    let mut out = CsvText::<CurveRow>::new();
+    for r in rows {
+        out.push(r);
+    }
+    out.finish()
 }

@@ -13,6 +13,9 @@ pub mod compare;
 pub mod error;
 /// The memory a run will need, before it allocates.
 pub mod estimate;
+/// Participants against their counterfactual selves: effect by months since entry,
+/// deadweight, displacement, net effect.
+pub mod evaluate;
 /// Input files read with a size limit, and the rule for names of output directories.
 pub mod input;
 /// Stocks and flows counted each step.

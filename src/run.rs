@@ -11,7 +11,7 @@ use crate::metrics::StepRecord;
 use crate::model::Model;
 use crate::stage::Stage;
 use crate::step::Stepper;
-use crate::world::World;
+use crate::world::{Register, World};
 
 /// Everything a run produced.
 pub struct RunResult {
@@ -25,6 +25,51 @@ pub struct RunResult {
     /// Heap bytes of one world's workers and employers plus the step scratch, at the end of
     /// the run.
     pub state_bytes: usize,
+    /// Per replication, what an evaluation needs ([`run_traced`]; empty from [`run`]).
+    pub traces: Vec<Trace>,
+}
+
+/// One replication's trace for an evaluation: who was employed after each step, and who
+/// entered and was placed by each policy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// Workers in the world (agents, entrants' slots included).
+    pub workers: usize,
+    /// `employed[t - 1]`: one bit per worker (bit `i % 64` of word `i / 64`), set when worker
+    /// `i` is employed at the end of step `t`.
+    pub employed: Vec<Vec<u64>>,
+    pub register: Register,
+}
+
+impl Trace {
+    /// Whether worker `i` is employed at the end of step `t` (1-based).
+    #[inline]
+    pub fn employed(&self, t: u32, i: u32) -> bool {
+        self.employed[t as usize - 1][i as usize / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Workers employed at the end of step `t` (1-based).
+    pub fn count(&self, t: u32) -> u64 {
+        self.employed[t as usize - 1]
+            .iter()
+            .map(|w| u64::from(w.count_ones()))
+            .sum()
+    }
+}
+
+/// The employment bits of `world`'s workers (see [`Trace::employed`]).
+fn employment_bits(world: &World) -> Vec<u64> {
+    let employed = crate::agent::Status::Employed as u8;
+    world
+        .workers
+        .status
+        .chunks(64)
+        .map(|c| {
+            c.iter()
+                .enumerate()
+                .fold(0u64, |bits, (k, &s)| bits | u64::from(s == employed) << k)
+        })
+        .collect()
 }
 
 impl RunResult {
@@ -52,6 +97,25 @@ pub fn run(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunError> {
+    run_with(model, threads, progress, false)
+}
+
+/// [`run`], keeping a [`Trace`] of every replication for an evaluation (from step 1: the
+/// burn-in is not traced). Costs a bit per worker and step.
+pub fn run_traced(
+    model: &Model,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RunResult, RunError> {
+    run_with(model, threads, progress, true)
+}
+
+fn run_with(
+    model: &Model,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    trace: bool,
+) -> Result<RunResult, RunError> {
     let pool = thread_pool(threads)?;
     let started = Instant::now();
     let sim = &model.scenario.simulation;
@@ -60,15 +124,30 @@ pub fn run(
         let mut stage_seconds = [0.0; Stage::COUNT];
         let mut agents = 0;
         let mut state_bytes = 0;
+        let mut traces = Vec::new();
         for rep in 0..sim.replications {
             let mut world = World::new(model, rep);
             let mut stepper = Stepper::new(model);
             stepper.burn_in(model, &mut world);
             let mut series = Vec::with_capacity(sim.steps as usize + 1);
             series.push(stepper.initial_record(model, &world));
+            let mut employed = Vec::new();
+            if trace {
+                world.register = Some(Register::default());
+            }
             for _ in 0..sim.steps {
                 series.push(stepper.step(model, &mut world));
+                if trace {
+                    employed.push(employment_bits(&world));
+                }
                 progress();
+            }
+            if let Some(register) = world.register.take() {
+                traces.push(Trace {
+                    workers: world.workers.len(),
+                    employed,
+                    register,
+                });
             }
             for (total, s) in stage_seconds.iter_mut().zip(stepper.timers) {
                 *total += s;
@@ -77,7 +156,7 @@ pub fn run(
             state_bytes = world.workers.bytes() + world.employers.bytes() + stepper.bytes();
             records.push(series);
         }
-        (records, stage_seconds, agents, state_bytes)
+        (records, stage_seconds, agents, state_bytes, traces)
     });
     Ok(RunResult {
         records: result.0,
@@ -86,5 +165,6 @@ pub fn run(
         wall_seconds: started.elapsed().as_secs_f64(),
         stage_seconds: result.1,
         state_bytes: result.3,
+        traces: result.4,
     })
 }

@@ -1,5 +1,6 @@
 //! `labsim compare`: run scenarios against a baseline ([`labsim::compare`]), each into its own
-//! directory, and write the summary, all as one transaction.
+//! directory, and write the summary and the evaluation of every scenario's participants against
+//! their counterfactual selves ([`labsim::evaluate`]), all as one transaction.
 
 use std::path::PathBuf;
 
@@ -41,7 +42,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         for s in comparison.scenarios {
             let name = s.name.clone();
             let model = Model::new(s);
-            let result = labsim::run::run(&model, threads, &|| bar.inc(1))
+            let result = labsim::run::run_traced(&model, threads, &|| bar.inc(1))
                 .with_context(|| format!("running {name}"))
                 .map_err(Failure::Run)?;
             labsim::output::write_run(&dir.join(&name), &model, &result)
@@ -51,6 +52,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
                 plot::draw(&dir.join(&name))?;
             }
             summary.add(&model, &result.records);
+            summary.add_traces(&model, &result.records, &result.traces);
         }
         bar.finish_and_clear();
         let md = summary

@@ -73,6 +73,7 @@ pub fn transitions(
     let w = &mut world.workers;
     let book = &mut world.book;
     let census = &mut world.census;
+    let register = &mut world.register;
     let mut staffing = Staffing {
         employers: &mut world.employers,
         plan,
@@ -347,6 +348,9 @@ pub fn transitions(
         for p in 0..s.policies.len() {
             if placed & (1 << p) != 0 {
                 book.place(model, p);
+                if let Some(r) = register.as_mut() {
+                    r.placements.push((id, p as u8, t));
+                }
             }
         }
         if me.flags != 0 {
@@ -432,6 +436,9 @@ pub fn transitions(
         let i = id as usize;
         if w.spell_start[i] != now && book.enrol(model, p as usize) {
             w.flags[i] |= 1 << p;
+            if let Some(r) = register.as_mut() {
+                r.enrolments.push((id, p, t));
+            }
         }
     }
     for &(id, language) in &events.languages {

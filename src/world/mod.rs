@@ -131,6 +131,19 @@ pub struct World {
     pub census: Census,
     /// The policies' books: spending, budgets, participants and the flows of the last step.
     pub book: Book,
+    /// Who entered each policy and who was placed, kept only for an evaluation (`None`
+    /// otherwise; see [`crate::evaluate`]).
+    pub register: Option<Register>,
+}
+
+/// Every enrolment and placement of a run, in the order they happened, as
+/// `(worker, policy, step)`: what an evaluation needs to find each participant's
+/// counterfactual self in the baseline.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Register {
+    pub enrolments: Vec<(u32, u8, u32)>,
+    /// A hire that ends participation in a policy still running (a placement in its books).
+    pub placements: Vec<(u32, u8, u32)>,
 }
 
 impl World {
@@ -294,6 +307,7 @@ impl World {
             employers,
             census: Census::new(model.n_nodes, model.n_regions, model.n_countries),
             book: Book::new(model),
+            register: None,
         };
         world.recount(model, &mut Vec::new());
         world

@@ -1,0 +1,157 @@
+//! Participants against their counterfactual selves (`labsim::evaluate`), on a small scenario
+//! with employers and an open population: a policy that reaches nobody, or runs outside the
+//! window, has no effect at all; the net effect is the change in employment the census counts;
+//! workers are the same persons in both runs (entrants included); and coaching raises
+//! comparable participants' employment.
+
+use labsim::evaluate::{evaluate, Evaluation};
+use labsim::model::Model;
+use labsim::run::{run_traced, RunResult};
+
+mod common;
+
+const HEAD: &str = r#"
+name = "evaluation"
+
+[simulation]
+steps = 36
+seed = 5
+replications = 2
+start = "2022-01"
+burn_in_months = 24
+
+[employers]
+[population]
+"#;
+
+/// Coaching of unemployed workers of every age: more search, and employers' preference;
+/// `coverage` of the eligible enrol each step.
+fn coaching(coverage: f64, extra: &str) -> String {
+    format!(
+        "[[policy]]\nkind = \"coaching_50plus\"\nname = \"coaching\"\ngroups = [\"unemployed\"]\n\
+         coverage = {coverage}\nsearch_probability = 0.9\nemployer_weight = 2.0\n\
+         cost_per_participant = 100\n{extra}\n"
+    )
+}
+
+fn traced(extra: &str) -> (Model, RunResult) {
+    let model = Model::new(common::two_regions(HEAD, extra, &[]));
+    let result = run_traced(&model, 0, &|| {}).unwrap();
+    (model, result)
+}
+
+/// Every replication of `extra`'s scenario against the same replication of the baseline.
+fn evaluations(extra: &str) -> (Vec<Evaluation>, RunResult, RunResult) {
+    let (_, base) = traced("");
+    let (model, policy) = traced(extra);
+    let evaluations = policy
+        .traces
+        .iter()
+        .zip(&policy.records)
+        .zip(&base.traces)
+        .map(|((t, r), b)| evaluate(&model, t, r, b).unwrap())
+        .collect();
+    (evaluations, policy, base)
+}
+
+/// Employed agents summed over steps 1.. of a replication's census.
+fn employed_agent_steps(records: &[labsim::metrics::StepRecord]) -> i64 {
+    records
+        .iter()
+        .skip(1)
+        .map(|r| {
+            r.census
+                .by_home
+                .iter()
+                .map(|h| h[labsim::metrics::home::EMPLOYED])
+                .sum::<u64>() as i64
+        })
+        .sum()
+}
+
+#[test]
+fn a_policy_that_reaches_nobody_or_runs_after_the_window_changes_nothing() {
+    for extra in [coaching(0.0, ""), coaching(0.3, "start = 40\nend = 48")] {
+        let (evaluations, policy, base) = evaluations(&extra);
+        for (e, (t, b)) in evaluations
+            .iter()
+            .zip(policy.traces.iter().zip(&base.traces))
+        {
+            assert!(t.register.enrolments.is_empty(), "{extra}");
+            assert_eq!(t.employed, b.employed, "{extra}: employment differs");
+            assert_eq!((e.net, e.all.direct, e.displacement()), (0, 0, 0));
+            assert_eq!(e.all.participants, 0);
+            assert!(e.all.curve.iter().all(|&(d, n)| d == 0 && n == 0));
+        }
+    }
+}
+
+#[test]
+fn the_net_effect_is_the_change_in_employment_the_census_counts() {
+    let (evaluations, policy, base) = evaluations(&coaching(0.3, ""));
+    for (k, e) in evaluations.iter().enumerate() {
+        let census =
+            employed_agent_steps(&policy.records[k]) - employed_agent_steps(&base.records[k]);
+        assert_eq!(e.net, census, "replication {k}");
+        assert!(
+            e.all.participants > 100,
+            "{} participants",
+            e.all.participants
+        );
+        // One policy: its participants are all participants.
+        assert_eq!(e.policies[0], { e.all.clone() });
+    }
+}
+
+#[test]
+fn workers_are_the_same_persons_in_both_runs_entrants_included() {
+    use labsim::step::Stepper;
+    use labsim::world::World;
+    let base = Model::new(common::two_regions(HEAD, "", &[]));
+    let policy = Model::new(common::two_regions(HEAD, &coaching(0.3, ""), &[]));
+    let (mut wb, mut wp) = (World::new(&base, 0), World::new(&policy, 0));
+    let (mut sb, mut sp) = (Stepper::new(&base), Stepper::new(&policy));
+    sb.burn_in(&base, &mut wb);
+    sp.burn_in(&policy, &mut wp);
+    let inactive = labsim::agent::Status::Inactive as u8;
+    let mut entered = 0;
+    for _ in 0..36 {
+        let before: Vec<bool> = wb.workers.status.iter().map(|&s| s == inactive).collect();
+        sb.step(&base, &mut wb);
+        sp.step(&policy, &mut wp);
+        entered += before
+            .iter()
+            .zip(&wb.workers.status)
+            .filter(|(was, &s)| **was && s != inactive)
+            .count();
+        assert_eq!(wb.workers.age, wp.workers.age);
+        assert_eq!(wb.workers.home, wp.workers.home);
+        let out =
+            |w: &World| -> Vec<bool> { w.workers.status.iter().map(|&s| s == inactive).collect() };
+        assert_eq!(
+            out(&wb),
+            out(&wp),
+            "who is outside the labour force differs"
+        );
+    }
+    assert!(
+        entered > 100,
+        "only {entered} entries: the test does not cover entrants"
+    );
+}
+
+#[test]
+fn coaching_raises_comparable_participants_employment_after_entry() {
+    let (evaluations, _, _) = evaluations(&coaching(0.3, ""));
+    for e in &evaluations {
+        let g = &e.policies[0];
+        assert!(g.comparable > 0 && g.comparable <= g.participants);
+        let (three, six) = (g.at(3).unwrap(), g.at(6).unwrap());
+        assert!(
+            three > 0.02 && six > 0.0,
+            "effect {three:.3} at 3 months, {six:.3} at 6"
+        );
+        let share = g.deadweight_share().unwrap();
+        assert!((0.0..1.0).contains(&share), "deadweight {share}");
+    }
+}
