@@ -346,12 +346,19 @@ impl Summary {
         if s.policies.is_empty() {
             return;
         }
+        let base_totals = self.baseline_totals.as_deref().unwrap_or_default();
         let replications = traces
             .iter()
             .zip(records)
             .zip(baseline)
-            .map(|((t, r), b)| evaluate(model, t, r, b))
-            .collect::<Result<Vec<_>, _>>()
+            .enumerate()
+            .map(|(k, ((t, r), b))| {
+                let mut e = evaluate(model, t, r, b)?;
+                let base = base_totals.get(k).map_or(0.0, |b| b.policy_spending);
+                e.spending_change = Totals::of(model, r).policy_spending - base;
+                Ok(e)
+            })
+            .collect::<Result<Vec<_>, crate::evaluate::EvaluateError>>()
             .map_err(|e| e.to_string());
         self.evaluations.push(Evaluated {
             scenario: s.name.clone(),
@@ -620,13 +627,14 @@ type EvaluationMeasure = (
 );
 
 /// The evaluation's measures, in order.
-pub const EVALUATION_MEASURES: [EvaluationMeasure; 12] = [
+pub const EVALUATION_MEASURES: [EvaluationMeasure; 13] = [
     (
         "participants",
         "persons",
         |g, _, u| Some(g.participants as f64 * u.persons),
         false,
     ),
+    ("spending", "EUR", |g, _, _| Some(g.spending), false),
     (
         "comparable_share",
         "share of participants",
@@ -690,9 +698,9 @@ pub const EVALUATION_MEASURES: [EvaluationMeasure; 12] = [
     (
         "cost_per_net_extra_job_year",
         "EUR per job-year",
-        |g, e, u| {
+        |_, e, u| {
             let years = e.net as f64 * u.persons * u.months / 12.0;
-            (years > 0.0).then(|| g.spending / years)
+            (years > 0.0).then(|| e.spending_change / years)
         },
         true,
     ),
@@ -758,7 +766,7 @@ csv_row! {
         /// The measure: a name of [`EVALUATION_MEASURES`].
         pub measure: String,
         /// The measure's unit: persons, pp (percentage points), share of placements,
-        /// person-months, job-years or EUR per job-year.
+        /// person-months, job-years, EUR or EUR per job-year.
         pub unit: String,
         /// Mean over the replications in which the measure is defined (its unit).
         #[serde(with = "cell::fixed2")]

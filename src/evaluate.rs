@@ -87,6 +87,9 @@ pub struct Evaluation {
     pub all: GroupEffect,
     /// Everyone's employment agent-steps in the scenario minus the baseline's.
     pub net: i64,
+    /// The scenario's policy spending minus the baseline's (EUR; set by the caller, which has
+    /// the baseline's records: 0 from [`evaluate`]).
+    pub spending_change: f64,
 }
 
 impl Evaluation {
@@ -208,5 +211,10 @@ pub fn evaluate(
     let net = (1..=steps as u32)
         .map(|t| trace.count(t) as i64 - baseline.count(t) as i64)
         .sum();
-    Ok(Evaluation { policies, all, net })
+    Ok(Evaluation {
+        policies,
+        all,
+        net,
+        spending_change: 0.0,
+    })
 }

@@ -145,3 +145,77 @@ fn compare_refuses_a_bad_scenario_with_exit_2() {
         "output written for a bad scenario"
     );
 }
+
+/// The evaluation of a comparison (docs/MODEL.md 7.16): `evaluation.csv` has every measure for
+/// each policy and for all participants of a scenario with policies, none for a scenario
+/// without; the net effect is the summary's change in employment; the effect curve runs from
+/// 0 to 36 months; and `summary.md` has the table.
+#[test]
+fn compare_evaluates_participants_against_their_counterfactual_selves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let result = labsim()
+        .args([
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/perspectief_op_werk.toml",
+            "scenarios/diploma_recognition_nl_de.toml",
+            "--replications",
+            "2",
+            "--scale",
+            "0.02",
+            "--steps",
+            "24",
+            "--quiet",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let rows =
+        labsim::output::read::<labsim::compare::EvaluationCsvRow>(&out.join("evaluation.csv"))
+            .unwrap();
+    let of = |scenario: &str, group: &str, measure: &str| {
+        rows.iter()
+            .find(|r| r.scenario == scenario && r.group == group && r.measure == measure)
+            .unwrap_or_else(|| panic!("no {measure} of {group} in {scenario}"))
+    };
+    for (measure, _, _, all_only) in labsim::compare::EVALUATION_MEASURES {
+        of("perspectief_op_werk", "all", measure);
+        if !all_only {
+            of("perspectief_op_werk", "matching events", measure);
+        }
+    }
+    assert!(of("perspectief_op_werk", "matching events", "participants").mean > 0.0);
+    let summary =
+        labsim::output::read::<labsim::compare::SummaryCsvRow>(&out.join("summary.csv")).unwrap();
+    for scenario in ["perspectief_op_werk", "diploma_recognition_nl_de"] {
+        let employment = summary
+            .iter()
+            .find(|r| r.scenario == scenario && r.measure == "employment_person_months")
+            .unwrap()
+            .mean;
+        let net = of(scenario, "all", "net_effect").mean;
+        assert!(
+            (net - employment).abs() < 0.01,
+            "{scenario}: {net} against {employment}"
+        );
+    }
+    let curve =
+        labsim::output::read::<labsim::compare::CurveRow>(&out.join("effect_curve.csv")).unwrap();
+    let months: Vec<u32> = curve
+        .iter()
+        .filter(|r| r.scenario == "perspectief_op_werk" && r.group == "all")
+        .map(|r| r.months_since_entry)
+        .collect();
+    assert_eq!(months, (0..=36).collect::<Vec<u32>>());
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("## Participants against their counterfactual selves"));
+    assert!(md.contains("### perspectief_op_werk") && md.contains("| matching events |"));
+}
