@@ -614,6 +614,9 @@ const BUDGET_STEPS: u32 = 30;
 const STEPS_PER_YEAR: u32 = 12;
 /// Each replication keeps its own books; one is enough.
 const BUDGET_REPLICATIONS: u32 = 1;
+/// The caps are tested as caps: enrolment as fast as they allow (`pacing = "none"`); pacing is
+/// tested in `tests/policies.rs`.
+const UNPACED: &str = "policy.\"lever\".pacing=\"none\"";
 /// Spending is written with two decimals: sums of rounded values may pass a cap by cents.
 const ROUNDING_EUR: f64 = 1.0;
 
@@ -623,13 +626,19 @@ const ROUNDING_EUR: f64 = 1.0;
 /// - each policy year's spending stays within `budget_per_year`, spending is refused in each
 ///   of the two full years, and the second year spends again (the cap is per year).
 fn budgets(parent: &str, body: &str, budget: f64, budget_per_year: f64) {
+    // The placement fee per person the body promises at enrolment (reserved against the caps).
+    let fee = if body.contains(PARTICIPANT_COSTS) {
+        100.0
+    } else {
+        0.0
+    };
     let total = run(
         parent,
         Some(body),
         BUDGET_SCALE,
         BUDGET_STEPS,
         BUDGET_REPLICATIONS,
-        &[set("budget", budget)],
+        &[set("budget", budget), UNPACED.to_string()],
     );
     let rows = lever_rows(&total);
     for rep in 0..BUDGET_REPLICATIONS {
@@ -644,11 +653,13 @@ fn budgets(parent: &str, body: &str, budget: f64, budget_per_year: f64) {
             refused > 0.0,
             "replication {rep}: the budget of {budget} never bound (spent {spent}), so the test proves nothing"
         );
-        // The cap binds when the budget is spent, not before: what is left is less than the
-        // largest step's spending.
+        // The cap binds when the budget is spent or promised, not before: what is left is less
+        // than the largest step's spending plus the placement fees promised to the participants
+        // at the end.
         let biggest = mine().map(|r| r.spending).fold(0.0, f64::max);
+        let promised = mine().next_back().map_or(0.0, |r| r.participants) * fee;
         assert!(
-            spent + biggest + ROUNDING_EUR >= budget,
+            spent + biggest + promised + ROUNDING_EUR >= budget,
             "replication {rep}: refused with {} of {budget} left",
             budget - spent
         );
@@ -660,7 +671,7 @@ fn budgets(parent: &str, body: &str, budget: f64, budget_per_year: f64) {
         BUDGET_SCALE,
         BUDGET_STEPS,
         BUDGET_REPLICATIONS,
-        &[set("budget_per_year", budget_per_year)],
+        &[set("budget_per_year", budget_per_year), UNPACED.to_string()],
     );
     let rows = lever_rows(&yearly);
     for rep in 0..BUDGET_REPLICATIONS {
@@ -683,8 +694,14 @@ fn budgets(parent: &str, body: &str, budget: f64, budget_per_year: f64) {
             .map(|r| r.spending)
             .fold(0.0, f64::max);
         for year in [0, 1] {
+            let last = (year + 1) * STEPS_PER_YEAR;
+            let promised = rows
+                .iter()
+                .find(|r| r.replication == rep && r.step == last)
+                .map_or(0.0, |r| r.participants)
+                * fee;
             assert!(
-                spent[&year] + biggest + ROUNDING_EUR >= budget_per_year,
+                spent[&year] + biggest + promised + ROUNDING_EUR >= budget_per_year,
                 "replication {rep}: policy year {year} refused with {} of {budget_per_year} left",
                 budget_per_year - spent[&year]
             );
@@ -801,7 +818,11 @@ fn a_policy_that_cannot_pay_its_running_cost_stops_until_the_next_year() {
         BUDGET_STEPS,
         1,
         // A total budget that never binds: the yearly cap alone stops the policy.
-        &[set("budget_per_year", 250_000), set("budget", 10_000_000)],
+        &[
+            set("budget_per_year", 250_000),
+            set("budget", 10_000_000),
+            UNPACED.to_string(),
+        ],
     );
     let rows = lever_rows(&r);
     let mut stopped_years = Vec::new();
@@ -855,6 +876,7 @@ fn a_policy_year_is_twelve_months_whatever_the_step() {
         1,
         &[
             set("budget_per_year", 150_000),
+            UNPACED.to_string(),
             "simulation.step_months=3".to_string(),
         ],
     );

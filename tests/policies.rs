@@ -413,6 +413,7 @@ coverage = 0.5
 cost_per_participant = 2000
 cost_per_placement = 500
 budget = 3000000
+pacing = "none"
 
 [[policy]]
 kind = "training_subsidy"
@@ -468,6 +469,123 @@ budget = 500000
             );
         }
     }
+}
+
+/// Programme operations (docs/MODEL.md 7.12): a paced programme draws on its budget in
+/// proportion to the time elapsed, so it spends at most its share of the budget by any step
+/// (with the first sixth of the window: at most a sixth plus one enrolment's costs); a
+/// caseload is never exceeded; and a placement fee, reserved at enrolment, is never refused,
+/// so every placement is paid while the total stays within the budget.
+#[test]
+fn programmes_pace_their_budgets_keep_their_caseload_and_pay_every_promised_fee() {
+    let policies = r#"
+[[policy]]
+kind = "mobility_team"
+name = "paced"
+groups = ["unemployed", "at_risk"]
+coverage = 0.5
+cost_per_participant = 2000
+cost_per_placement = 1500
+training_takeup = 0
+budget = 3000000
+start = 1
+end = 36
+
+[[policy]]
+kind = "matching_events"
+name = "caseload"
+coverage = 0.5
+cost_per_participant = 100
+caseload = 400
+"#;
+    let r = run(with_policies("baseline.toml", policies, 36, 0.05), 2);
+    let s = &r.model.scenario;
+    let ppa = s.persons_per_agent();
+    for rep in &r.records {
+        let mut spent = 0.0;
+        let (mut enrolled, mut placed) = (0.0, 0.0);
+        for rec in rep.iter().skip(1) {
+            let f = &rec.policy.by_policy[0];
+            spent += f[col::SPENDING];
+            enrolled += f[col::NEW_PARTICIPANTS];
+            placed += f[col::PLACEMENTS];
+            let share = 3_000_000.0 * f64::from(rec.step) / 36.0;
+            assert!(
+                spent <= share + 1e-6,
+                "step {}: spent {spent} against a paced {share}",
+                rec.step
+            );
+            let at_once = rec.policy.by_policy[1][col::PARTICIPANTS] * ppa;
+            assert!(at_once <= 400.0 + 1e-9, "caseload 400, {at_once} at once");
+        }
+        assert!(spent <= 3_000_000.0 + 1e-6);
+        // Every placement was paid: the spending is exactly the enrolments' and placements'.
+        let paid = (enrolled * 2000.0 + placed * 1500.0) * ppa;
+        assert!((spent - paid).abs() < 1e-3, "spent {spent}, owed {paid}");
+        assert!(spent > 2_000_000.0, "the budget hardly bound: {spent}");
+        let full = rep
+            .iter()
+            .any(|rec| rec.policy.by_policy[1][col::PARTICIPANTS] * ppa > 400.0 - ppa - 1e-9);
+        assert!(
+            full,
+            "the caseload never filled, so the test proves nothing"
+        );
+    }
+}
+
+/// No shipped programme spends more than half its budget in the first sixth of its window
+/// (issue 13), at a small scale over the scenario's own length: the total budget, or for a
+/// yearly budget the first year's, within the window's first sixth.
+#[test]
+fn no_shipped_programme_spends_half_its_budget_in_the_first_sixth_of_its_window() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).unwrap()
+    {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let overrides = [Override::at("simulation.scale", 0.02, "test").unwrap()];
+        let s = scenario::load_with(&path, &overrides).unwrap();
+        if !s
+            .policies
+            .iter()
+            .any(|p| p.budget.is_some() || p.budget_per_year.is_some())
+        {
+            continue;
+        }
+        let model = Model::new(s);
+        let result = labsim::run::run(&model, 0, &|| {}).unwrap();
+        let s = &model.scenario;
+        for (p, policy) in s.policies.iter().enumerate() {
+            let last = policy.end.min(s.simulation.steps);
+            let window = last + 1 - policy.start;
+            let (budget, span) = match (policy.budget, policy.budget_per_year) {
+                (Some(b), _) => (b, window),
+                (None, Some(y)) => (y, window.min(12 / s.simulation.step_months)),
+                (None, None) => continue,
+            };
+            let sixth = policy.start + span / 6;
+            let spent: f64 = result.records[0]
+                .iter()
+                .filter(|r| r.step >= policy.start && r.step < sixth)
+                .map(|r| r.policy.by_policy[p][col::SPENDING])
+                .sum();
+            assert!(
+                spent <= budget / 2.0,
+                "{}: {} spent {spent} of {budget} in steps {}-{}",
+                path.display(),
+                policy.name,
+                policy.start,
+                sixth - 1
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 6,
+        "only {checked} programmes with budgets checked"
+    );
 }
 
 #[test]

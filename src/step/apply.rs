@@ -161,7 +161,7 @@ pub fn transitions(
         w.spell_start[i] = now;
         w.employer[i] = NO_LOCAL;
         w.notice_until[i] = 0;
-        leave_policies(w, i, levers, book);
+        leave_policies(model, w, i, levers, book);
         census.tally(model, entry(w, i), true);
         flows.count(flow::RETIREMENTS, w.home[i] as usize, w.node[i] as usize);
     }
@@ -173,7 +173,7 @@ pub fn transitions(
         census.tally(model, entry(w, i), false);
         w.status[i] = Status::Available as u8;
         w.spell_start[i] = now;
-        leave_policies(w, i, levers, book);
+        leave_policies(model, w, i, levers, book);
         census.tally(model, entry(w, i), true);
         flows.count(
             flow::UNEMPLOYED_TO_INACTIVE,
@@ -434,7 +434,7 @@ pub fn transitions(
     // situation changed this step (hired, separated, in a course) is not enrolled.
     for &(id, p) in &events.enrolments {
         let i = id as usize;
-        if w.spell_start[i] != now && book.enrol(model, p as usize) {
+        if w.spell_start[i] != now && book.enrol(model, p as usize, t) {
             w.flags[i] |= 1 << p;
             if let Some(r) = register.as_mut() {
                 r.enrolments.push((id, p, t));
@@ -474,12 +474,18 @@ pub fn transitions(
 
 /// Worker `i` leaves the labour force (retires, or stops searching): its participation in the
 /// active policies ends, without a placement.
-fn leave_policies(w: &mut crate::world::Workers, i: usize, levers: &Levers, book: &mut Book) {
+fn leave_policies(
+    model: &Model,
+    w: &mut crate::world::Workers,
+    i: usize,
+    levers: &Levers,
+    book: &mut Book,
+) {
     let leaving = w.flags[i] & levers.active & levers.enrolling;
     // (A bit per policy in a `u8`: at most 8 policies.)
     for p in 0..8 {
         if leaving & (1 << p) != 0 {
-            book.leave(p);
+            book.leave(model, p);
         }
     }
     w.flags[i] = 0;

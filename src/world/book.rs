@@ -1,7 +1,9 @@
 //! The policies' books for one replication: what each has spent (in total and in the current
-//! policy year), what it has promised to current participants (their placement fees), how many
-//! participants it has, and the flows of the current step. Every spending decision goes through
-//! here, so no instrument can pass its cap: a spend that would is refused and counted.
+//! policy year), what it has promised to current participants (their placement fees, reserved
+//! at enrolment), how many participants it has, and the flows of the current step. Every
+//! spending decision goes through here, so no instrument can pass its cap: a spend that would
+//! is refused and counted; a promised fee is never refused. New enrolments respect the
+//! caseload and, when paced, draw on a budget in proportion to the time elapsed.
 
 use crate::metrics::{policy_flow as col, PolicyFlows};
 use crate::model::Model;
@@ -11,6 +13,8 @@ use crate::model::Model;
 pub struct Book {
     spent: Vec<f64>,
     spent_year: Vec<f64>,
+    /// Placement fees promised to current participants (EUR), reserved against the budget.
+    committed: Vec<f64>,
     year: Vec<u32>,
     participants: Vec<u64>,
     exhausted: Vec<bool>,
@@ -25,6 +29,7 @@ impl Book {
         Book {
             spent: vec![0.0; n],
             spent_year: vec![0.0; n],
+            committed: vec![0.0; n],
             year: vec![0; n],
             participants: vec![0; n],
             exhausted: vec![false; n],
@@ -55,6 +60,7 @@ impl Book {
             }
             if t > policy.end {
                 self.participants[p] = 0;
+                self.committed[p] = 0.0;
                 continue;
             }
             if !policy.active(t) {
@@ -84,13 +90,42 @@ impl Book {
         }
     }
 
-    /// EUR still available to policy `p`: the tighter of its total and yearly caps.
+    /// EUR still available to policy `p`: the tighter of its total and yearly caps, each less
+    /// the fees promised to current participants (a promise made in one policy year may be paid
+    /// in the next, so it is held against the year's cap until it is paid or released).
     fn room(&self, model: &Model, p: usize) -> f64 {
         let policy = &model.scenario.policies[p];
-        let total = policy.budget.map_or(f64::INFINITY, |b| b - self.spent[p]);
-        let yearly = policy
-            .budget_per_year
-            .map_or(f64::INFINITY, |b| b - self.spent_year[p]);
+        let total = policy
+            .budget
+            .map_or(f64::INFINITY, |b| b - self.spent[p] - self.committed[p]);
+        let yearly = policy.budget_per_year.map_or(f64::INFINITY, |b| {
+            b - self.spent_year[p] - self.committed[p]
+        });
+        total.min(yearly)
+    }
+
+    /// EUR policy `p` may have committed by the end of step `t` when paced: each budget in
+    /// proportion to the steps elapsed, of the window (its last step or the run's, whichever
+    /// comes first) for the total, of the policy year for the yearly one. `None` when neither
+    /// budget binds, or the policy is not paced.
+    fn paced_room(&self, model: &Model, p: usize, t: u32) -> f64 {
+        let s = &model.scenario;
+        let policy = &s.policies[p];
+        if !policy.paced {
+            return f64::INFINITY;
+        }
+        let last = policy.end.min(s.simulation.steps).max(policy.start);
+        let elapsed = f64::from(t.saturating_sub(policy.start) + 1);
+        let total = policy.budget.map_or(f64::INFINITY, |b| {
+            b * (elapsed / f64::from(last - policy.start + 1)).min(1.0)
+                - self.spent[p]
+                - self.committed[p]
+        });
+        let steps_per_year = (12 / s.simulation.step_months).max(1);
+        let in_year = f64::from((t.saturating_sub(policy.start)) % steps_per_year + 1);
+        let yearly = policy.budget_per_year.map_or(f64::INFINITY, |b| {
+            b * in_year / f64::from(steps_per_year) - self.spent_year[p] - self.committed[p]
+        });
         total.min(yearly)
     }
 
@@ -100,10 +135,15 @@ impl Book {
             self.flows.by_policy[p][col::REFUSED] += 1.0;
             return false;
         }
+        self.pay(p, eur);
+        true
+    }
+
+    /// Record `eur` as spent by policy `p`.
+    fn pay(&mut self, p: usize, eur: f64) {
         self.spent[p] += eur;
         self.spent_year[p] += eur;
         self.flows.by_policy[p][col::SPENDING] += eur;
-        true
     }
 
     /// Spend a per-person cost for one agent, if the caps allow.
@@ -111,11 +151,36 @@ impl Book {
         per_person <= 0.0 || self.spend_eur(model, p, per_person * self.persons_per_agent)
     }
 
-    /// Enrol one agent if its participant cost fits the caps.
-    pub fn enrol(&mut self, model: &Model, p: usize) -> bool {
-        if !self.spend(model, p, model.scenario.policies[p].cost_per_participant) {
+    /// The placement fee of one agent of policy `p`, in EUR.
+    fn fee(&self, model: &Model, p: usize) -> f64 {
+        model.scenario.policies[p].cost_per_placement * self.persons_per_agent
+    }
+
+    /// Enrol one agent in step `t` if the caseload has room and its participant cost and
+    /// placement fee (reserved now, so that it is never refused later) fit the caps, and, when
+    /// the policy is paced, its share of the budget so far. A refusal for money is counted; one
+    /// for a full caseload or pacing is not (the worker waits, as on a waiting list).
+    pub fn enrol(&mut self, model: &Model, p: usize, t: u32) -> bool {
+        let policy = &model.scenario.policies[p];
+        if policy
+            .caseload
+            .is_some_and(|c| (self.participants[p] + 1) as f64 * self.persons_per_agent > c + 1e-9)
+        {
             return false;
         }
+        let cost = policy.cost_per_participant * self.persons_per_agent;
+        let fee = self.fee(model, p);
+        if cost + fee > self.paced_room(model, p, t) + 1e-6 {
+            return false;
+        }
+        if cost + fee > self.room(model, p) + 1e-6 {
+            self.flows.by_policy[p][col::REFUSED] += 1.0;
+            return false;
+        }
+        if cost > 0.0 {
+            self.pay(p, cost);
+        }
+        self.committed[p] += fee;
         self.participants[p] += 1;
         self.flows.by_policy[p][col::NEW_PARTICIPANTS] += 1.0;
         true
@@ -127,16 +192,22 @@ impl Book {
         self.participants[p] += u64::from(agents);
     }
 
-    /// A participant of `p` left the labour force (retired) without being placed.
-    pub fn leave(&mut self, p: usize) {
+    /// A participant of `p` left the labour force (retired) without being placed: its promised
+    /// fee is released.
+    pub fn leave(&mut self, model: &Model, p: usize) {
         self.participants[p] = self.participants[p].saturating_sub(1);
+        self.committed[p] = (self.committed[p] - self.fee(model, p)).max(0.0);
     }
 
-    /// A participant of `p` was hired: count the placement and pay its fee if the caps allow
-    /// (a fee that does not fit is refused and counted, never paid past the cap).
+    /// A participant of `p` was hired: count the placement and pay the fee promised at its
+    /// enrolment.
     pub fn place(&mut self, model: &Model, p: usize) {
         self.participants[p] = self.participants[p].saturating_sub(1);
         self.flows.by_policy[p][col::PLACEMENTS] += 1.0;
-        self.spend(model, p, model.scenario.policies[p].cost_per_placement);
+        let fee = self.fee(model, p);
+        self.committed[p] = (self.committed[p] - fee).max(0.0);
+        if fee > 0.0 {
+            self.pay(p, fee);
+        }
     }
 }

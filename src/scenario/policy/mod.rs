@@ -86,6 +86,11 @@ pub struct Policy {
     pub cost_per_year: f64,
     pub budget: Option<f64>,
     pub budget_per_year: Option<f64>,
+    /// Most participants at once, in persons (`None`: no limit).
+    pub caseload: Option<f64>,
+    /// Whether new enrolments are paced: a budget is drawn on in proportion to the time
+    /// elapsed in the window (the total) and in the policy year (the yearly one).
+    pub paced: bool,
 }
 
 impl Policy {

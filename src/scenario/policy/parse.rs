@@ -318,6 +318,17 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
         groups.ages = 7;
     }
     let name = b.string("name")?.unwrap_or_else(|| kind_name.to_string());
+    let paced = match b.string("pacing")?.as_deref() {
+        None | Some("even") => true,
+        Some("none") => false,
+        Some(other) => {
+            return Err(b.err(
+                "pacing",
+                format!("\"{other}\""),
+                "unknown pacing (known: even, none)",
+            ))
+        }
+    };
     Ok(Policy {
         name,
         kind,
@@ -332,5 +343,7 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
         cost_per_year: b.num("cost_per_year", 0.0, 0.0, f64::INFINITY)?,
         budget: b.opt_num("budget", 0.0, f64::INFINITY)?,
         budget_per_year: b.opt_num("budget_per_year", 0.0, f64::INFINITY)?,
+        caseload: b.opt_num("caseload", 0.0, f64::INFINITY)?,
+        paced,
     })
 }
