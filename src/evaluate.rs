@@ -8,8 +8,9 @@
 //! else would have had, who may then enter the programme later. Those participants have no
 //! comparable counterfactual self at entry (it was in work when they were not); an evaluator's
 //! comparison group would not contain them either. So a participant is **comparable** when its
-//! employment at the end of every step before its entry is its counterfactual self's, and the
-//! effects on participants are measured on the comparable ones. From the [`Trace`] of one
+//! employment, and whether it was under notice, at the end of every step before its entry are
+//! its counterfactual self's, and the effects on participants are measured on the comparable
+//! ones. From the [`Trace`] of one
 //! replication of each ([`crate::run::run_traced`]) this module computes, per policy and for
 //! all participants together:
 //!
@@ -40,7 +41,7 @@ pub const HORIZON_MONTHS: u32 = 36;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupEffect {
     /// Workers who enrolled at least once, and those of them comparable at entry (the same
-    /// employment as their counterfactual selves at every step before).
+    /// employment and notice as their counterfactual selves at every step before).
     pub participants: u64,
     pub comparable: u64,
     /// Per step since entry `k` (0 to the horizon): the sum over the comparable participants
@@ -136,8 +137,12 @@ pub fn evaluate(
     let n_policies = model.scenario.policies.len();
 
     // First entries, per policy and into any, with whether the participant is comparable.
-    let same_before =
-        |i: u32, e: u32| (1..e).all(|t| trace.employed(t, i) == baseline.employed(t, i));
+    let same_before = |i: u32, e: u32| {
+        (1..e).all(|t| {
+            trace.employed(t, i) == baseline.employed(t, i)
+                && trace.noticed(t, i) == baseline.noticed(t, i)
+        })
+    };
     let mut first: HashMap<(u32, u8), (u32, bool)> = HashMap::new();
     let mut first_any: HashMap<u32, (u32, bool)> = HashMap::new();
     let mut entries: Vec<Vec<(u32, u32, bool)>> = vec![Vec::new(); n_policies];

@@ -6,6 +6,7 @@
 
 use std::time::Instant;
 
+use crate::agent::Status;
 use crate::error::RunError;
 use crate::metrics::StepRecord;
 use crate::model::Model;
@@ -38,6 +39,9 @@ pub struct Trace {
     /// `employed[t - 1]`: one bit per worker (bit `i % 64` of word `i / 64`), set when worker
     /// `i` is employed at the end of step `t`.
     pub employed: Vec<Vec<u64>>,
+    /// `notice[t - 1]`: the same for workers under notice at the end of step `t` (with
+    /// `[employers]`; all clear without).
+    pub notice: Vec<Vec<u64>>,
     pub register: Register,
 }
 
@@ -46,6 +50,12 @@ impl Trace {
     #[inline]
     pub fn employed(&self, t: u32, i: u32) -> bool {
         self.employed[t as usize - 1][i as usize / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Whether worker `i` is under notice at the end of step `t` (1-based).
+    #[inline]
+    pub fn noticed(&self, t: u32, i: u32) -> bool {
+        self.notice[t as usize - 1][i as usize / 64] >> (i % 64) & 1 == 1
     }
 
     /// Workers employed at the end of step `t` (1-based).
@@ -57,17 +67,14 @@ impl Trace {
     }
 }
 
-/// The employment bits of `world`'s workers (see [`Trace::employed`]).
-fn employment_bits(world: &World) -> Vec<u64> {
-    let employed = crate::agent::Status::Employed as u8;
-    world
-        .workers
-        .status
+/// A bit per worker of `world`, set where `f` holds (see [`Trace::employed`]).
+fn bits<T: Copy>(values: &[T], f: impl Fn(T) -> bool) -> Vec<u64> {
+    values
         .chunks(64)
         .map(|c| {
             c.iter()
                 .enumerate()
-                .fold(0u64, |bits, (k, &s)| bits | u64::from(s == employed) << k)
+                .fold(0u64, |bits, (k, &x)| bits | u64::from(f(x)) << k)
         })
         .collect()
 }
@@ -131,14 +138,16 @@ fn run_with(
             stepper.burn_in(model, &mut world);
             let mut series = Vec::with_capacity(sim.steps as usize + 1);
             series.push(stepper.initial_record(model, &world));
-            let mut employed = Vec::new();
+            let (mut employed, mut notice) = (Vec::new(), Vec::new());
             if trace {
                 world.register = Some(Register::default());
             }
             for _ in 0..sim.steps {
                 series.push(stepper.step(model, &mut world));
                 if trace {
-                    employed.push(employment_bits(&world));
+                    let w = &world.workers;
+                    employed.push(bits(&w.status, |s| s == Status::Employed as u8));
+                    notice.push(bits(&w.notice_until, |n| n != 0));
                 }
                 progress();
             }
@@ -146,6 +155,7 @@ fn run_with(
                 traces.push(Trace {
                     workers: world.workers.len(),
                     employed,
+                    notice,
                     register,
                 });
             }
