@@ -260,13 +260,25 @@ pub mod policy_flow {
     pub const PLACEMENTS: usize = 2;
     pub const SPENDING: usize = 3;
     pub const REFUSED: usize = 4;
-    pub const N: usize = 5;
+    /// Placements by where the participant came from: unemployment, a job under notice (or,
+    /// without employers, at a node whose demand is below its employment), another job. They
+    /// sum to `PLACEMENTS` (participants in a course do not search, so none come from one).
+    pub const PLACED_FROM_UNEMPLOYMENT: usize = 5;
+    pub const PLACED_FROM_NOTICE: usize = 6;
+    pub const PLACED_FROM_JOB: usize = 7;
+    /// Placements in a job in another country than the participant's home.
+    pub const PLACED_ACROSS_BORDER: usize = 8;
+    pub const N: usize = 9;
     pub const NAMES: [&str; N] = [
         "participants_new",
         "participants",
         "placements",
         "spending",
         "refused",
+        "placements_from_unemployment",
+        "placements_from_notice",
+        "placements_from_job",
+        "placements_across_border",
     ];
 }
 

@@ -533,6 +533,59 @@ caseload = 400
     }
 }
 
+/// Placements are counted by where the participant came from and whether the job is across
+/// the border (`policies.csv`, what programme monitors report): the three origins sum to the
+/// placements; a programme for the unemployed places only from unemployment; the 2020 mobility
+/// teams (for workers at risk and the unemployed) place employed participants too; cross-border
+/// placements are part of the placements.
+#[test]
+fn placements_are_counted_by_origin_and_border() {
+    let r = run(with_policies("mobility_teams_2020.toml", "", 36, 0.05), 2);
+    let s = &r.model.scenario;
+    let teams = s
+        .policies
+        .iter()
+        .position(|p| p.kind.name() == "mobility_team")
+        .unwrap();
+    let mut by = [0.0; 4];
+    for rep in &r.records {
+        for rec in rep.iter().skip(1) {
+            for f in &rec.policy.by_policy {
+                let origins = f[col::PLACED_FROM_UNEMPLOYMENT]
+                    + f[col::PLACED_FROM_NOTICE]
+                    + f[col::PLACED_FROM_JOB];
+                assert_eq!(origins, f[col::PLACEMENTS]);
+                assert!(f[col::PLACED_ACROSS_BORDER] <= f[col::PLACEMENTS]);
+            }
+            let f = &rec.policy.by_policy[teams];
+            by[0] += f[col::PLACED_FROM_UNEMPLOYMENT];
+            by[1] += f[col::PLACED_FROM_NOTICE];
+            by[2] += f[col::PLACED_FROM_JOB];
+            by[3] += f[col::PLACED_ACROSS_BORDER];
+        }
+    }
+    // Employed when hired: under notice then, or (a withdrawn notice) in a job no longer at
+    // risk; most workers under notice at entry are dismissed first and placed from
+    // unemployment.
+    assert!(
+        by[0] > 0.0 && by[1] + by[2] > 0.0,
+        "mobility teams placed {by:?}"
+    );
+
+    let events = "[[policy]]\nkind = \"matching_events\"\ncoverage = 0.3\n";
+    let r = run(with_policies("baseline.toml", events, 24, 0.05), 1);
+    let (mut placed, mut unemployed) = (0.0, 0.0);
+    for rec in r.records[0].iter().skip(1) {
+        let f = &rec.policy.by_policy[0];
+        placed += f[col::PLACEMENTS];
+        unemployed += f[col::PLACED_FROM_UNEMPLOYMENT];
+    }
+    assert!(
+        placed > 0.0 && placed == unemployed,
+        "{placed} placed, {unemployed} from unemployment"
+    );
+}
+
 /// No shipped programme spends more than half its budget in the first sixth of its window
 /// (issue 13), at a small scale over the scenario's own length: the total budget, or for a
 /// yearly budget the first year's, within the window's first sixth.

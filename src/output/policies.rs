@@ -35,6 +35,20 @@ csv_row! {
         /// Spends its budget caps refused during the step (persons per step).
         #[serde(with = "cell::count")]
         pub refused: f64,
+        /// Placements of participants who were unemployed (persons per step).
+        #[serde(with = "cell::count")]
+        pub placements_from_unemployment: f64,
+        /// Placements of participants whose job was at risk: under notice with `[employers]`,
+        /// else at a node whose demand is below its employment (persons per step).
+        #[serde(with = "cell::count")]
+        pub placements_from_notice: f64,
+        /// Placements of employed participants whose job was not at risk (persons per step).
+        #[serde(with = "cell::count")]
+        pub placements_from_job: f64,
+        /// Placements in a job in another country than the participant's home (persons per
+        /// step; part of the three above).
+        #[serde(with = "cell::count")]
+        pub placements_across_border: f64,
     }
 }
 
@@ -60,6 +74,10 @@ pub fn policies_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
                     placements: f[col::PLACEMENTS] * ppa,
                     spending: f[col::SPENDING],
                     refused: f[col::REFUSED] * ppa,
+                    placements_from_unemployment: f[col::PLACED_FROM_UNEMPLOYMENT] * ppa,
+                    placements_from_notice: f[col::PLACED_FROM_NOTICE] * ppa,
+                    placements_from_job: f[col::PLACED_FROM_JOB] * ppa,
+                    placements_across_border: f[col::PLACED_ACROSS_BORDER] * ppa,
                 });
             }
         }

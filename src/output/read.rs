@@ -340,6 +340,10 @@ mod tests {
             placements: 4.0,
             spending: 12345.67,
             refused: 0.0,
+            placements_from_unemployment: 3.0,
+            placements_from_notice: 0.0,
+            placements_from_job: 1.0,
+            placements_across_border: 1.0,
         }]);
         round_trip(&[BandsRow {
             step: 4,

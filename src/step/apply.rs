@@ -12,7 +12,7 @@
 //! (home region, target sector) for training, the worker's node for recognitions.
 
 use crate::agent::{Status, NONE_U8};
-use crate::metrics::{flow, money, Flows};
+use crate::metrics::{flow, money, policy_flow, Flows};
 use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::{Draw, StageKey};
@@ -345,9 +345,16 @@ pub fn transitions(
         census.tally(model, after, true);
         // A hire ends policy participation; policies still running count a placement.
         let placed = me.flags & levers.active & levers.enrolling;
+        let origin = if me.status != Status::Employed as u8 {
+            policy_flow::PLACED_FROM_UNEMPLOYMENT
+        } else if me.at_risk {
+            policy_flow::PLACED_FROM_NOTICE
+        } else {
+            policy_flow::PLACED_FROM_JOB
+        };
         for p in 0..s.policies.len() {
             if placed & (1 << p) != 0 {
-                book.place(model, p);
+                book.place(model, p, origin, ch != ck);
                 if let Some(r) = register.as_mut() {
                     r.placements.push((id, p as u8, t));
                 }

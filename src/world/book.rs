@@ -199,11 +199,17 @@ impl Book {
         self.committed[p] = (self.committed[p] - self.fee(model, p)).max(0.0);
     }
 
-    /// A participant of `p` was hired: count the placement and pay the fee promised at its
-    /// enrolment.
-    pub fn place(&mut self, model: &Model, p: usize) {
+    /// A participant of `p` was hired: count the placement, by where the participant came from
+    /// (`origin`: one of the `PLACED_FROM_*` columns) and whether the job is across the border,
+    /// and pay the fee promised at its enrolment.
+    pub fn place(&mut self, model: &Model, p: usize, origin: usize, across: bool) {
         self.participants[p] = self.participants[p].saturating_sub(1);
-        self.flows.by_policy[p][col::PLACEMENTS] += 1.0;
+        let f = &mut self.flows.by_policy[p];
+        f[col::PLACEMENTS] += 1.0;
+        f[origin] += 1.0;
+        if across {
+            f[col::PLACED_ACROSS_BORDER] += 1.0;
+        }
         let fee = self.fee(model, p);
         self.committed[p] = (self.committed[p] - fee).max(0.0);
         if fee > 0.0 {
