@@ -337,9 +337,9 @@ impl Summary {
 
     /// Add the traces of the next scenario's run (the baseline first, kept; every later
     /// scenario with policies is evaluated against it at once and its traces can be dropped).
-    pub fn add_traces(&mut self, model: &Model, records: &[Vec<StepRecord>], traces: &[Trace]) {
+    pub fn add_traces(&mut self, model: &Model, records: &[Vec<StepRecord>], traces: Vec<Trace>) {
         let Some(baseline) = &self.baseline_traces else {
-            self.baseline_traces = Some(traces.to_vec());
+            self.baseline_traces = Some(traces);
             return;
         };
         let s = &model.scenario;
@@ -467,7 +467,8 @@ impl Summary {
         let mut md = String::from(
             "\n## Participants against their counterfactual selves\n\nEach participant is set \
              against the same worker in the baseline run (common random numbers), if it was \
-             comparable at entry (the same employment as its counterfactual self before). Effect: \
+             comparable at entry (the same employment and notice as its counterfactual self \
+             before). Effect: \
              their employment rate minus their counterfactual selves', in percentage points, \
              months after entry. Deadweight: the share of their placements whose counterfactual \
              self was in work that month. Direct: their extra employment from entry on. \

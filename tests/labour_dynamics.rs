@@ -405,7 +405,9 @@ fn matching_elasticity(rows: &[[f64; 5]]) -> f64 {
 /// Known gap: 0.73 here, 0.82 on the default baseline. In one urn-ball round a vacancy that
 /// receives `y` applications a month is filled with probability `1 - e^-y`, and
 /// `alpha = y / (e^y - 1)`: with every open vacancy fillable every month the vacancy duration
-/// pins `y` (1.7 months here, `y` near 0.6) and so `alpha` near 0.75. A hiring procedure
+/// pins `y` (1.7 months here: `y` near 0.9, `alpha` near 0.62 in one homogeneous round); the
+/// estimate on the unemployed's hires is higher, as the employed's applications do not move
+/// with unemployment (docs/MODEL.md 9). A hiring procedure
 /// (`employers.decision_rate`, the next test) brings it into the range, but on the default it
 /// also caps how fast vacancies fill in a slack market, and the 2019 out-of-sample check then
 /// fails (docs/MODEL.md 9), so the default does not use it. It needs the search redesign of

@@ -617,6 +617,24 @@ const BUDGET_REPLICATIONS: u32 = 1;
 /// The caps are tested as caps: enrolment as fast as they allow (`pacing = "none"`); pacing is
 /// tested in `tests/policies.rs`.
 const UNPACED: &str = "policy.\"lever\".pacing=\"none\"";
+
+/// [`UNPACED`] for a body whose kind enrols participants (the only kinds that pace), else
+/// nothing.
+fn unpaced(body: &str) -> Vec<String> {
+    const ENROLLING: [&str; 6] = [
+        "\"sector_plan\"",
+        "\"mobility_team\"",
+        "\"language_course\"",
+        "\"matching_events\"",
+        "\"coaching_50plus\"",
+        "\"youth_guarantee\"",
+    ];
+    if ENROLLING.iter().any(|k| body.contains(k)) {
+        vec![UNPACED.to_string()]
+    } else {
+        Vec::new()
+    }
+}
 /// Spending is written with two decimals: sums of rounded values may pass a cap by cents.
 const ROUNDING_EUR: f64 = 1.0;
 
@@ -638,7 +656,7 @@ fn budgets(parent: &str, body: &str, budget: f64, budget_per_year: f64) {
         BUDGET_SCALE,
         BUDGET_STEPS,
         BUDGET_REPLICATIONS,
-        &[set("budget", budget), UNPACED.to_string()],
+        &[vec![set("budget", budget)], unpaced(body)].concat(),
     );
     let rows = lever_rows(&total);
     for rep in 0..BUDGET_REPLICATIONS {
@@ -671,7 +689,7 @@ fn budgets(parent: &str, body: &str, budget: f64, budget_per_year: f64) {
         BUDGET_SCALE,
         BUDGET_STEPS,
         BUDGET_REPLICATIONS,
-        &[set("budget_per_year", budget_per_year), UNPACED.to_string()],
+        &[vec![set("budget_per_year", budget_per_year)], unpaced(body)].concat(),
     );
     let rows = lever_rows(&yearly);
     for rep in 0..BUDGET_REPLICATIONS {

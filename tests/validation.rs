@@ -441,6 +441,43 @@ fn policy_naming_a_missing_sector_is_refused() {
     );
 }
 
+/// Programme operations: an unknown pacing, a caseload that is not positive, and either key
+/// on a kind without participants exit 2 naming the key, the value and the rule.
+#[test]
+fn bad_pacing_and_caseload_are_refused() {
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"mobility_team\"\npacing = \"fast\""),
+        &[
+            "bad.toml",
+            "policy[0].pacing",
+            "\"fast\"",
+            "known: even, none",
+        ],
+    );
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"matching_events\"\ncaseload = 0"),
+        &["bad.toml", "policy[0].caseload", "0", "must be positive"],
+    );
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"open_training_funds\"\ncaseload = 100"),
+        &[
+            "bad.toml",
+            "policy[0].caseload",
+            "100",
+            "only for kinds with participants",
+        ],
+    );
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"training_subsidy\"\npacing = \"none\""),
+        &[
+            "bad.toml",
+            "policy[0].pacing",
+            "\"none\"",
+            "only for kinds with participants",
+        ],
+    );
+}
+
 #[test]
 fn policy_with_a_negative_budget_is_refused() {
     assert_bad_scenario(

@@ -39,10 +39,17 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let dir = tx.dir();
     let mut summary = Summary::new(&comparison);
     let write = || -> Result<String, Failure> {
-        for s in comparison.scenarios {
+        for (k, s) in comparison.scenarios.into_iter().enumerate() {
             let name = s.name.clone();
+            // The baseline and every scenario with policies keep traces for the evaluation.
+            let traced = k == 0 || !s.policies.is_empty();
             let model = Model::new(s);
-            let result = labsim::run::run_traced(&model, threads, &|| bar.inc(1))
+            let run = if traced {
+                labsim::run::run_traced
+            } else {
+                labsim::run::run
+            };
+            let mut result = run(&model, threads, &|| bar.inc(1))
                 .with_context(|| format!("running {name}"))
                 .map_err(Failure::Run)?;
             labsim::output::write_run(&dir.join(&name), &model, &result)
@@ -52,7 +59,8 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
                 plot::draw(&dir.join(&name))?;
             }
             summary.add(&model, &result.records);
-            summary.add_traces(&model, &result.records, &result.traces);
+            let traces = std::mem::take(&mut result.traces);
+            summary.add_traces(&model, &result.records, traces);
         }
         bar.finish_and_clear();
         let md = summary

@@ -104,22 +104,27 @@ impl Book {
         total.min(yearly)
     }
 
-    /// EUR policy `p` may have committed by the end of step `t` when paced: each budget in
-    /// proportion to the steps elapsed, of the window (its last step or the run's, whichever
-    /// comes first) for the total, of the policy year for the yearly one. `None` when neither
-    /// budget binds, or the policy is not paced.
+    /// EUR policy `p` may still commit in step `t` when paced: each budget in proportion to the
+    /// steps elapsed (from its first step, never from step 0, which does not run), of the
+    /// window for the total (to its `end`, or to the end of the run when the window is open
+    /// ended), of the policy year for the yearly one, less what is spent and promised.
+    /// Unbounded when the policy is not paced or has no budget.
     fn paced_room(&self, model: &Model, p: usize, t: u32) -> f64 {
         let s = &model.scenario;
         let policy = &s.policies[p];
         if !policy.paced {
             return f64::INFINITY;
         }
-        let last = policy.end.min(s.simulation.steps).max(policy.start);
-        let elapsed = f64::from(t.saturating_sub(policy.start) + 1);
+        let first = policy.start.max(1);
+        let last = if policy.end == crate::agent::MAX_STEPS {
+            s.simulation.steps
+        } else {
+            policy.end
+        }
+        .max(first);
+        let elapsed = f64::from(t.saturating_sub(first) + 1);
         let total = policy.budget.map_or(f64::INFINITY, |b| {
-            b * (elapsed / f64::from(last - policy.start + 1)).min(1.0)
-                - self.spent[p]
-                - self.committed[p]
+            b * (elapsed / f64::from(last - first + 1)).min(1.0) - self.spent[p] - self.committed[p]
         });
         let steps_per_year = (12 / s.simulation.step_months).max(1);
         let in_year = f64::from((t.saturating_sub(policy.start)) % steps_per_year + 1);
@@ -170,11 +175,11 @@ impl Book {
         }
         let cost = policy.cost_per_participant * self.persons_per_agent;
         let fee = self.fee(model, p);
-        if cost + fee > self.paced_room(model, p, t) + 1e-6 {
-            return false;
-        }
         if cost + fee > self.room(model, p) + 1e-6 {
             self.flows.by_policy[p][col::REFUSED] += 1.0;
+            return false;
+        }
+        if cost + fee > self.paced_room(model, p, t) + 1e-6 {
             return false;
         }
         if cost > 0.0 {

@@ -318,7 +318,8 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
         groups.ages = 7;
     }
     let name = b.string("name")?.unwrap_or_else(|| kind_name.to_string());
-    let paced = match b.string("pacing")?.as_deref() {
+    let pacing = b.string("pacing")?;
+    let paced = match pacing.as_deref() {
         None | Some("even") => true,
         Some("none") => false,
         Some(other) => {
@@ -329,6 +330,23 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
             ))
         }
     };
+    let caseload = b.opt_num("caseload", 0.0, f64::INFINITY)?;
+    if let Some(c) = caseload.filter(|&c| c <= 0.0) {
+        return Err(b.err(
+            "caseload",
+            c,
+            "must be positive (leave it out for no limit)",
+        ));
+    }
+    if !kind.enrols() {
+        let rule = format!("only for kinds with participants, not {kind_name}");
+        if let Some(c) = caseload {
+            return Err(b.err("caseload", c, &rule));
+        }
+        if let Some(p) = pacing {
+            return Err(b.err("pacing", format!("\"{p}\""), &rule));
+        }
+    }
     Ok(Policy {
         name,
         kind,
@@ -343,7 +361,7 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
         cost_per_year: b.num("cost_per_year", 0.0, 0.0, f64::INFINITY)?,
         budget: b.opt_num("budget", 0.0, f64::INFINITY)?,
         budget_per_year: b.opt_num("budget_per_year", 0.0, f64::INFINITY)?,
-        caseload: b.opt_num("caseload", 0.0, f64::INFINITY)?,
+        caseload,
         paced,
     })
 }
