@@ -861,12 +861,20 @@ fn a_policy_that_cannot_pay_its_running_cost_stops_until_the_next_year() {
             continue;
         };
         stopped_years.push(year);
+        // Stopped, it enrols no one and pays nothing (this body promises no fee), but its
+        // participants' hires still count as its placements: its books stay settled.
         for row in &in_year[stop..] {
             assert!(
-                row.spending == 0.0 && row.participants_new == 0.0 && row.placements == 0.0,
+                row.spending == 0.0 && row.participants_new == 0.0,
                 "acted after failing to pay its running cost in policy year {year}: {row:?}"
             );
         }
+        let placed_while_stopped: f64 = in_year[stop..].iter().map(|r| r.placements).sum();
+        assert!(
+            placed_while_stopped > 0.0,
+            "no participant of the stopped policy was placed in policy year {year}: {:?}",
+            &in_year[stop..]
+        );
         for row in &in_year[stop + 1..] {
             assert!(
                 row.refused == 0.0,

@@ -33,6 +33,10 @@ pub struct Levers {
     pub active: u8,
     /// Bit per active policy with participants.
     pub enrolling: u8,
+    /// Bit per policy with participants whose window holds the step, active or not (one that
+    /// could not pay its running cost is not active but still settles its participants' hires
+    /// and departures).
+    pub open: u8,
     /// Geography with transport, information and agreements applied; `None`: the model's.
     pub geo: Option<Geo>,
     /// What the active instruments change for everyone.
@@ -50,6 +54,7 @@ impl Levers {
             t: 0,
             active: 0,
             enrolling: 0,
+            open: 0,
             geo: None,
             step,
             effects: Vec::new(),
@@ -72,14 +77,20 @@ impl Levers {
     pub fn update(&mut self, model: &Model, book: &Book, t: u32) {
         let s = &model.scenario;
         let policies = &s.policies;
-        let mut active = 0u8;
+        let (mut active, mut open) = (0u8, 0u8);
         // Step 0 is never taken after the burn-in: it stands for the burn-in's steps, in
         // which no policy acts (not even one whose window starts at 0).
         for (p, policy) in policies.iter().enumerate() {
-            if t > 0 && policy.active(t) && !book.exhausted(p) {
-                active |= 1 << p;
+            if t > 0 && policy.active(t) {
+                if policy.kind.enrols() {
+                    open |= 1 << p;
+                }
+                if !book.exhausted(p) {
+                    active |= 1 << p;
+                }
             }
         }
+        self.open = open;
         let geo_changed =
             self.t == 0 || geography_mask(model, active) != geography_mask(model, self.active);
         self.t = t;

@@ -161,7 +161,7 @@ pub fn transitions(
         w.spell_start[i] = now;
         w.employer[i] = NO_LOCAL;
         w.notice_until[i] = 0;
-        leave_policies(model, w, i, levers, book, t);
+        leave_policies(model, w, i, levers, book);
         census.tally(model, entry(w, i), true);
         flows.count(flow::RETIREMENTS, w.home[i] as usize, w.node[i] as usize);
     }
@@ -173,7 +173,7 @@ pub fn transitions(
         census.tally(model, entry(w, i), false);
         w.status[i] = Status::Available as u8;
         w.spell_start[i] = now;
-        leave_policies(model, w, i, levers, book, t);
+        leave_policies(model, w, i, levers, book);
         census.tally(model, entry(w, i), true);
         flows.count(
             flow::UNEMPLOYED_TO_INACTIVE,
@@ -281,8 +281,6 @@ pub fn transitions(
     }
 
     let hire_key = StageKey::new(seed, rep, t, Draw::Hire);
-    // Policies whose window is open this step (active or not: see `leave_policies`).
-    let open = window_mask(model, t);
     for hire in hires {
         let (id, k) = (hire.worker, hire.node);
         let me = &searchers[hire.searcher as usize];
@@ -348,7 +346,7 @@ pub fn transitions(
         // A hire ends policy participation; policies still running count a placement.
         // Every policy whose window is open settles its books, even one that could not pay
         // its running cost this year (its promised fee is paid).
-        let placed = me.flags & open & levers.enrolling;
+        let placed = me.flags & levers.open;
         let at_risk = if employers { noticed } else { me.at_risk };
         let origin = if me.status != Status::Employed as u8 {
             policy_flow::PLACED_FROM_UNEMPLOYMENT
@@ -492,11 +490,10 @@ fn leave_policies(
     i: usize,
     levers: &Levers,
     book: &mut Book,
-    t: u32,
 ) {
     // Every policy whose window is open settles its books, even one that could not pay its
     // running cost this year (its promised fee is released).
-    let leaving = w.flags[i] & window_mask(model, t) & levers.enrolling;
+    let leaving = w.flags[i] & levers.open;
     // (A bit per policy in a `u8`: at most 8 policies.)
     for p in 0..8 {
         if leaving & (1 << p) != 0 {
@@ -525,17 +522,6 @@ fn contract_of(shares: &[f64], u: f64) -> u8 {
     } else {
         2
     }
-}
-
-/// The policies whose window holds step `t`, as a bit set.
-fn window_mask(model: &Model, t: u32) -> u8 {
-    model
-        .scenario
-        .policies
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.active(t))
-        .fold(0u8, |m, (k, _)| m | 1 << k)
 }
 
 #[cfg(test)]

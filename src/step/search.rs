@@ -146,7 +146,9 @@ pub fn applications(
     let slot_start = &buf.slot_start;
     // Employers rank applicants uniformly unless ages are weighted or a policy weights its
     // participants; the exponential race with equal weights gives the same order.
-    let participants = levers.enrolling != 0;
+    // Participation is read while any policy with participants is in its window (a stopped
+    // one still settles its participants' hires); it helps only under an active one.
+    let participants = levers.open != 0;
     let raced = model.employer_weights.is_some()
         || (participants && levers.effects.iter().any(|e| e.employer_weight != 1.0));
     let age_weights = model.employer_weights.unwrap_or([1.0; 3]);
