@@ -226,17 +226,52 @@ pub const MEASURES: [Measure; 9] = [
     ),
 ];
 
+/// A measure over the replications in which it is defined: the mean and 5th to 95th
+/// percentile of those values, and how many there were.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spread {
+    pub mean: Option<f64>,
+    pub p05: Option<f64>,
+    pub p95: Option<f64>,
+    /// Replications in which the measure is defined.
+    pub defined: usize,
+}
+
+impl Spread {
+    pub fn of(values: &[f64]) -> Spread {
+        let stats = band(values);
+        Spread {
+            mean: stats.map(|x| x.0),
+            p05: stats.map(|x| x.1),
+            p95: stats.map(|x| x.2),
+            defined: values.len(),
+        }
+    }
+
+    /// The mean with its interval in brackets, each written by `f` (`n/a` when undefined), and
+    /// ` (k of n)` when defined in only k of the `replications`.
+    fn cell(&self, replications: usize, f: impl Fn(f64) -> String) -> String {
+        let mut out = match (self.mean, self.p05, self.p95) {
+            (Some(m), Some(lo), Some(hi)) if lo != hi => {
+                format!("{} ({} to {})", f(m), f(lo), f(hi))
+            }
+            (Some(m), _, _) => f(m),
+            _ => "n/a".to_string(),
+        };
+        if self.defined < replications {
+            let _ = write!(out, " ({} of {replications})", self.defined);
+        }
+        out
+    }
+}
+
 /// One line of the summary: a scenario's measure over replications.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SummaryRow {
     pub scenario: String,
     pub measure: &'static str,
     pub unit: &'static str,
-    pub mean: Option<f64>,
-    pub p05: Option<f64>,
-    pub p95: Option<f64>,
-    /// Replications in which the measure is defined.
-    pub defined: usize,
+    pub spread: Spread,
 }
 
 /// Summarise every scenario (`totals[scenario][replication]`) against the baseline's.
@@ -249,16 +284,11 @@ pub fn summarise(names: &[String], baseline: &[Totals], totals: &[Vec<Totals>]) 
                 .zip(baseline)
                 .filter_map(|(s, b)| f(s, b))
                 .collect();
-            let defined = values.len();
-            let stats = band(&values);
             rows.push(SummaryRow {
                 scenario: name.clone(),
                 measure,
                 unit,
-                mean: stats.map(|x| x.0),
-                p05: stats.map(|x| x.1),
-                p95: stats.map(|x| x.2),
-                defined,
+                spread: Spread::of(&values),
             });
         }
     }
@@ -335,8 +365,9 @@ impl Summary {
         }
     }
 
-    /// Add the traces of the next scenario's run (the baseline first, kept; every later
-    /// scenario with policies is evaluated against it at once and its traces can be dropped).
+    /// Add the traces of the next scenario's run, after [`Summary::add`] of the same run (the
+    /// baseline first, kept; every later scenario with policies is evaluated against it at
+    /// once, its policy spending read from the totals `add` summed).
     pub fn add_traces(&mut self, model: &Model, records: &[Vec<StepRecord>], traces: Vec<Trace>) {
         let Some(baseline) = &self.baseline_traces else {
             self.baseline_traces = Some(traces);
@@ -346,7 +377,11 @@ impl Summary {
         if s.policies.is_empty() {
             return;
         }
-        let base_totals = self.baseline_totals.as_deref().unwrap_or_default();
+        // `add` has just summed this scenario's runs.
+        let (base_totals, totals) = (
+            self.baseline_totals.as_deref().unwrap_or_default(),
+            self.totals.last().map_or(&[][..], Vec::as_slice),
+        );
         let replications = traces
             .iter()
             .zip(records)
@@ -354,8 +389,8 @@ impl Summary {
             .enumerate()
             .map(|(k, ((t, r), b))| {
                 let mut e = evaluate(model, t, r, b)?;
-                let base = base_totals.get(k).map_or(0.0, |b| b.policy_spending);
-                e.spending_change = Totals::of(model, r).policy_spending - base;
+                let spending = |t: &[Totals]| t.get(k).map_or(0.0, |x| x.policy_spending);
+                e.spending_change = spending(totals) - spending(base_totals);
                 Ok(e)
             })
             .collect::<Result<Vec<_>, crate::evaluate::EvaluateError>>()
@@ -422,16 +457,12 @@ impl Summary {
                         .iter()
                         .filter_map(|(g, r)| f(g, r, &units))
                         .collect();
-                    let stats = band(&values);
                     rows.push(EvaluationRow {
                         scenario: e.scenario.clone(),
                         group: name.to_string(),
                         measure,
                         unit,
-                        mean: stats.map(|x| x.0),
-                        p05: stats.map(|x| x.1),
-                        p95: stats.map(|x| x.2),
-                        defined: values.len(),
+                        spread: Spread::of(&values),
                         replications: reps.len(),
                     });
                 }
@@ -441,15 +472,15 @@ impl Summary {
                         .iter()
                         .filter_map(|(g, _)| g.at(k).map(|x| 100.0 * x))
                         .collect();
-                    let stats = band(&values);
+                    let spread = Spread::of(&values);
                     curves.push(CurveRow {
                         scenario: e.scenario.clone(),
                         group: name.to_string(),
                         months_since_entry: k as u32 * e.step_months,
-                        mean: stats.map_or(f64::NAN, |x| x.0),
-                        p05: stats.map_or(f64::NAN, |x| x.1),
-                        p95: stats.map_or(f64::NAN, |x| x.2),
-                        replications_defined: values.len(),
+                        mean: spread.mean.unwrap_or(f64::NAN),
+                        p05: spread.p05.unwrap_or(f64::NAN),
+                        p95: spread.p95.unwrap_or(f64::NAN),
+                        replications_defined: spread.defined,
                         replications: reps.len(),
                     });
                 }
@@ -531,10 +562,10 @@ pub fn summary_csv(rows: &[SummaryRow], replications: usize) -> String {
             scenario: r.scenario.clone(),
             measure: r.measure.to_string(),
             unit: r.unit.to_string(),
-            mean: r.mean.unwrap_or(f64::NAN),
-            p05: r.p05.unwrap_or(f64::NAN),
-            p95: r.p95.unwrap_or(f64::NAN),
-            replications_defined: r.defined,
+            mean: r.spread.mean.unwrap_or(f64::NAN),
+            p05: r.spread.p05.unwrap_or(f64::NAN),
+            p95: r.spread.p95.unwrap_or(f64::NAN),
+            replications_defined: r.spread.defined,
             replications,
         });
     }
@@ -564,19 +595,7 @@ pub fn summary_markdown(
             out
         }
     };
-    let cell = |r: &SummaryRow| {
-        let mut out = match (r.mean, r.p05, r.p95) {
-            (Some(m), Some(lo), Some(hi)) if lo != hi => {
-                format!("{} ({} to {})", group(m), group(lo), group(hi))
-            }
-            (Some(m), _, _) => group(m),
-            _ => "n/a".to_string(),
-        };
-        if r.defined < replications {
-            let _ = write!(out, " ({} of {replications})", r.defined);
-        }
-        out
-    };
+    let cell = |r: &SummaryRow| r.spread.cell(replications, group);
     let mut out = format!(
         "# Scenarios against `{baseline}`\n\nEvery scenario ran with the baseline's seed ({seed}), scale and length, {replications} \
          replication(s) each, with common random numbers; each cell is the mean over replications of the \
@@ -725,10 +744,7 @@ pub struct EvaluationRow {
     pub group: String,
     pub measure: &'static str,
     pub unit: &'static str,
-    pub mean: Option<f64>,
-    pub p05: Option<f64>,
-    pub p95: Option<f64>,
-    pub defined: usize,
+    pub spread: Spread,
     pub replications: usize,
 }
 
@@ -742,17 +758,7 @@ impl EvaluationRow {
                 format!("{x:.2}")
             }
         };
-        let mut out = match (self.mean, self.p05, self.p95) {
-            (Some(m), Some(lo), Some(hi)) if lo != hi => {
-                format!("{} ({} to {})", f(m), f(lo), f(hi))
-            }
-            (Some(m), _, _) => f(m),
-            _ => "n/a".to_string(),
-        };
-        if self.defined < self.replications {
-            let _ = write!(out, " ({} of {})", self.defined, self.replications);
-        }
-        out
+        self.spread.cell(self.replications, f)
     }
 }
 
@@ -821,10 +827,10 @@ pub fn evaluation_csv(rows: &[EvaluationRow]) -> String {
             group: r.group.clone(),
             measure: r.measure.to_string(),
             unit: r.unit.to_string(),
-            mean: r.mean.unwrap_or(f64::NAN),
-            p05: r.p05.unwrap_or(f64::NAN),
-            p95: r.p95.unwrap_or(f64::NAN),
-            replications_defined: r.defined,
+            mean: r.spread.mean.unwrap_or(f64::NAN),
+            p05: r.spread.p05.unwrap_or(f64::NAN),
+            p95: r.spread.p95.unwrap_or(f64::NAN),
+            replications_defined: r.spread.defined,
             replications: r.replications,
         });
     }
