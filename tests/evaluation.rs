@@ -196,3 +196,48 @@ fn participants_under_notice_are_compared_with_selves_under_notice() {
         100.0 * effect
     );
 }
+
+/// Bits of `n` workers, set for those `employed` says.
+fn bits(n: u32, employed: impl Fn(u32) -> bool) -> Vec<u64> {
+    let mut words = vec![0u64; (n as usize).div_ceil(64)];
+    for i in (0..n).filter(|&i| employed(i)) {
+        words[i as usize / 64] |= 1 << (i % 64);
+    }
+    words
+}
+
+/// An instrument that guarantees a hire: every participant enters at step 1 and is placed at
+/// step 2. Its deadweight is then the share of the participants whose counterfactual selves
+/// found work by step 2 anyway (30 of 100), its effect a month after entry the rest, and its
+/// effect four months after entry what the later finders (another 30) leave.
+#[test]
+fn a_guaranteed_hire_has_deadweight_equal_to_the_counterfactual_job_finding_rate() {
+    let model = Model::new(common::two_regions(HEAD, &coaching(0.1, ""), &[]));
+    let (n, steps) = (100u32, 12u32);
+    // Counterfactual selves: 30 find work at step 2, 30 at step 5, 40 never.
+    let found = |i: u32, t: u32| (i < 30 && t >= 2) || (i < 60 && t >= 5);
+    let trace = |employed: &dyn Fn(u32, u32) -> bool| labsim::run::Trace {
+        workers: n as usize,
+        employed: (1..=steps).map(|t| bits(n, |i| employed(i, t))).collect(),
+        notice: (1..=steps).map(|_| bits(n, |_| false)).collect(),
+        register: Default::default(),
+    };
+    let baseline = trace(&found);
+    let mut policy = trace(&|_, t| t >= 2);
+    policy.register.enrolments = (0..n).map(|i| (i, 0, 1)).collect();
+    policy.register.placements = (0..n).map(|i| (i, 0, 2)).collect();
+
+    let e = evaluate(&model, &policy, &[], &baseline).unwrap();
+    let g = &e.policies[0];
+    assert_eq!((g.participants, g.comparable), (100, 100));
+    assert_eq!((g.placements, g.deadweight), (100, 30));
+    assert_eq!(g.deadweight_share(), Some(0.3));
+    assert_eq!(g.at(0), Some(0.0));
+    assert_eq!(g.at(1), Some(0.7));
+    assert_eq!(g.at(4), Some(0.4));
+    // Three steps at +70, eight at +40.
+    assert_eq!(g.direct, 3 * 70 + 8 * 40);
+    assert_eq!(e.net, g.direct);
+    assert_eq!(e.displacement(), 0);
+    assert_eq!(e.all.deadweight_share(), Some(0.3));
+}

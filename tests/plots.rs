@@ -286,10 +286,22 @@ fn a_comparison_draws_overlays_and_differences_and_plot_redraws_them() {
         );
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // The overlays and differences, and the effect curve of the one scenario with participants
+    // (the training subsidy's trainees) in the brief, which names every scenario.
     assert_eq!(
         html.matches("<svg").count(),
-        2 * labsim::plot::COMPARED.len()
+        2 * labsim::plot::COMPARED.len() + 1
     );
+    assert!(plots.join("effect_curve_training_subsidy.svg").exists());
+    let brief = &html[html.find("<section id=\"brief\">").expect("no brief")..];
+    for name in ["training_subsidy", "diploma_recognition_nl_de"] {
+        assert!(
+            brief.contains(&format!("<h3>{name}</h3>")),
+            "{name} not in the brief"
+        );
+    }
+    assert!(brief.contains("id=\"effect_curve_training_subsidy\""));
+    assert!(brief.contains("persons took part") && brief.contains("It has no participants"));
     assert!(
         html.contains("<table>") && html.contains("<td>training_subsidy</td>"),
         "no summary table"

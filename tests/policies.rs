@@ -293,7 +293,9 @@ fn a_border_agreement_raises_cross_border_hires() {
 
 #[test]
 fn matching_events_raise_hires_from_unemployment_in_their_regions() {
-    let policy = "[[policy]]\nkind = \"matching_events\"\nregions = [\"Groningen\", \"Drenthe\"]\ncoverage = 0.5\nsearch_probability = 0.8\nextra_applications = 0";
+    // Every unemployed worker of the default baseline already searches every month, so the
+    // events act through the applications they add.
+    let policy = "[[policy]]\nkind = \"matching_events\"\nregions = [\"Groningen\", \"Drenthe\"]\ncoverage = 0.5\nextra_applications = 2";
     let (base, with) = pair("baseline.toml", policy, 24, 0.03, 2);
     for region in ["Groningen", "Drenthe"] {
         let (b, w) = (
@@ -487,6 +489,7 @@ coverage = 0.5
 cost_per_participant = 2000
 cost_per_placement = 1500
 training_takeup = 0
+training_share = 0
 budget = 3000000
 start = 1
 end = 36

@@ -350,6 +350,21 @@ fn labour_demand_and_population_keys_out_of_range_are_refused() {
             "from 0.01 to 1",
         ),
         (
+            "[mechanics]\nscreening_pass = 0",
+            "mechanics.screening_pass",
+            "from 0.000001 to 1",
+        ),
+        (
+            "[mechanics]\nscreening_duration_fall = 1.5",
+            "mechanics.screening_duration_fall",
+            "from 0 to 1",
+        ),
+        (
+            "[mechanics]\nscreening_duration_months = 0",
+            "mechanics.screening_duration_months",
+            "whole number from 1 to 1200",
+        ),
+        (
             "[population]\nretirement_rate = 1.5",
             "population.retirement_rate",
             "from 0 to 1",

@@ -56,10 +56,28 @@ pub(super) fn draw_err<E: std::fmt::Display>(figure: &str) -> impl Fn(E) -> Plot
     }
 }
 
-/// Draw a line chart of `lines` into `area`.
+/// Draw a line chart of `lines` into `area`, over steps (labelled with `dates` where given).
 pub(super) fn line_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
+    y_desc: &str,
+    lines: &[Line],
+    dates: &BTreeMap<u32, String>,
+    font: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let x_desc = if dates.is_empty() {
+        "step (month)"
+    } else {
+        "month"
+    };
+    line_chart_over(area, title, x_desc, y_desc, lines, dates, font)
+}
+
+/// Draw a line chart of `lines` into `area`, with `x_desc` under the x axis.
+pub(super) fn line_chart_over<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_desc: &str,
     y_desc: &str,
     lines: &[Line],
     dates: &BTreeMap<u32, String>,
@@ -94,11 +112,6 @@ pub(super) fn line_chart<DB: DrawingBackend>(
         .x_label_area_size(font * 2 + 10)
         .y_label_area_size(font * 4 + 10)
         .build_cartesian_2d(x0..x1, y0..y1)?;
-    let x_desc = if dates.is_empty() {
-        "step (month)"
-    } else {
-        "month"
-    };
     chart
         .configure_mesh()
         .x_desc(x_desc)

@@ -1,6 +1,7 @@
 //! The figures of a comparison: each compared metric of every scenario against the baseline
 //! (means over replications), and each scenario minus the baseline replication by replication
-//! (mean and 5-95 % band); and the comparison's report with the summary table.
+//! (mean and 5-95 % band); each programme's effect curve; and the comparison's report: the brief
+//! (`brief.rs`), the summary table, the figures.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::brief::Brief;
 use super::chart::{draw_err, draw_figures, line_chart_colored, register_font, Figures, Line};
 use super::report::{escape, markdown_table_to_html, page_head, write_report};
 use super::{PlotError, R};
@@ -40,11 +42,13 @@ struct Comparison {
     values: Vec<ByReplication>,
     dates: BTreeMap<u32, String>,
     summary_md: String,
+    brief: Brief,
 }
 
 impl Comparison {
     fn read(dir: &Path) -> R<Comparison> {
         let summary = read::<SummaryCsvRow>(&dir.join("summary.csv"))?;
+        let brief = Brief::read(dir, &summary)?;
         let mut names: Vec<String> = Vec::new();
         // The baseline is the directory that is no scenario of the summary.
         let mut dirs: Vec<String> = std::fs::read_dir(dir)
@@ -110,6 +114,7 @@ impl Comparison {
             values,
             dates,
             summary_md: std::fs::read_to_string(dir.join("summary.md")).unwrap_or_default(),
+            brief,
         })
     }
 
@@ -195,6 +200,9 @@ fn render_comparison<DB: DrawingBackend>(
 
 impl Figures for Comparison {
     fn render<DB: DrawingBackend>(&self, stem: &str, area: &DrawingArea<DB, Shift>) -> R<()> {
+        if stem.starts_with("effect_curve_") {
+            return self.brief.render(stem, area);
+        }
         render_comparison(self, stem, area)
     }
 }
@@ -203,11 +211,15 @@ impl Figures for Comparison {
 pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
     register_font();
     let cmp = Comparison::read(dir)?;
+    let curves = cmp.brief.stems();
     let stems: Vec<String> = COMPARED
         .iter()
         .flat_map(|(m, _)| [m.to_string(), format!("{m}_difference")])
+        .chain(curves.iter().cloned())
         .collect();
-    let (svgs, mut written) = draw_figures(&cmp, &dir.join("plots"), &stems)?;
+    let (mut svgs, mut written) = draw_figures(&cmp, &dir.join("plots"), &stems)?;
+    // The effect curves go in the brief, the rest after the summary table.
+    let curve_svgs = svgs.split_off(stems.len() - curves.len());
     let heading = format!("Scenarios against {}", escape(&cmp.names[0]));
     let mut html = page_head(
         &format!("{heading} - labsim"),
@@ -215,7 +227,14 @@ pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
         "table{border-collapse:collapse;font-size:90%}\
          td,th{border:1px solid #bbb;padding:.3em .6em;text-align:right}th{background:#eee}",
     );
+    html.push_str(&cmp.brief.html(&cmp.names[0], &curve_svgs));
+    html.push_str("<h2>Summary</h2>\n");
     html.push_str(&markdown_table_to_html(&cmp.summary_md));
-    written.extend(write_report(dir, html, &stems, &svgs)?);
+    written.extend(write_report(
+        dir,
+        html,
+        &stems[..stems.len() - curves.len()],
+        &svgs,
+    )?);
     Ok(written)
 }

@@ -6,12 +6,14 @@
 //! - `chart.rs`: chart primitives (line chart with bands, Beveridge curve) and drawing a set of
 //!   figures to files;
 //! - `run.rs`, `comparison.rs`, `sweep.rs`, `calibration.rs`: the figures of each;
-//! - `report.rs`: the self-contained `report.html` of a run, comparison or sweep.
+//! - `report.rs`: the self-contained `report.html` of a run, comparison or sweep;
+//! - `brief.rs`: the brief at the top of a comparison's report, with its effect curves.
 //!
 //! `labsim plot DIR` redraws whatever DIR holds from its files ([`plot_dir`]).
 
 use std::path::{Path, PathBuf};
 
+mod brief;
 mod calibration;
 mod chart;
 mod comparison;

@@ -276,6 +276,24 @@ pub struct Mechanics {
     pub unqualified_weight: f64,
     /// Spell length (steps) from which an unemployed worker counts as long-term unemployed.
     pub long_term_steps: u32,
+    /// Employer screening (docs/MODEL.md 7.7): probability that an application passes it, for
+    /// an employed applicant or one just unemployed.
+    pub screening_pass: f64,
+    /// Relative fall of the pass probability of an unemployed applicant, reached after
+    /// `screening_duration_steps` of unemployment and flat after (the duration stigma).
+    pub screening_duration_fall: f64,
+    pub screening_duration_steps: u32,
+}
+
+impl Mechanics {
+    /// Probability that an application of a worker unemployed for `spell` steps (an employed one:
+    /// 0) passes employer screening.
+    #[inline]
+    pub fn screening(&self, spell: u32) -> f64 {
+        let reach = self.screening_duration_steps.max(1);
+        let fall = self.screening_duration_fall * f64::from(spell.min(reach)) / f64::from(reach);
+        self.screening_pass * (1.0 - fall)
+    }
 }
 
 /// The months at the end of a burn-in that run on the growth path (see
@@ -680,5 +698,31 @@ impl Scenario {
     /// Convert a duration in months to whole steps (at least one).
     pub fn months_to_steps(&self, months: u32) -> u32 {
         months.div_ceil(self.simulation.step_months).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pass probability falls linearly from `screening_pass` to `1 - fall` of it over the
+    /// reach, and stays there.
+    #[test]
+    fn screening_falls_with_the_time_without_work_and_then_stays() {
+        const MAP: &str = "[[region]]\nname = \"A\"\ncountry = \"NL\"\nlabour_force = 1000\n\
+                           unemployment_rate = 0.05\n[[sector]]\nname = \"s\"\nvacancy_rate = 0.03\n";
+        let screened = format!(
+            "{MAP}[mechanics]\nscreening_pass = 0.1\nscreening_duration_fall = 0.2\n\
+             screening_duration_months = 8\n"
+        );
+        let s = from_toml_str(&screened, "screening").unwrap();
+        let m = &s.mechanics;
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(close(m.screening(0), 0.1));
+        assert!(close(m.screening(4), 0.09));
+        assert!(close(m.screening(8), 0.08));
+        assert!(close(m.screening(40), 0.08));
+        let published = from_toml_str(MAP, "published").unwrap();
+        assert_eq!(published.mechanics.screening(100), 1.0);
     }
 }

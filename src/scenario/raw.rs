@@ -67,6 +67,9 @@ pub struct RawMechanics {
     pub vacancy_expiry: Option<f64>,
     pub unqualified_weight: Option<f64>,
     pub long_term_months: Option<i64>,
+    pub screening_pass: Option<f64>,
+    pub screening_duration_fall: Option<f64>,
+    pub screening_duration_months: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

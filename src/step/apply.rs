@@ -167,12 +167,14 @@ pub fn transitions(
     }
 
     // Unemployed who stop searching leave the labour force, still attached to it (their node,
-    // qualifications and age stay), and those attached come back to unemployment, a new spell.
+    // qualifications and age stay), and those attached come back to unemployment. The spell
+    // without work runs on through the pause (`spell_start` is kept): the duration that counts
+    // as long-term unemployment and that employers screen on is the time since the last job
+    // (docs/MODEL.md 7.7, 7.11).
     for &id in &events.withdrawals {
         let i = id as usize;
         census.tally(model, entry(w, i), false);
         w.status[i] = Status::Available as u8;
-        w.spell_start[i] = now;
         leave_policies(model, w, i, levers, book);
         census.tally(model, entry(w, i), true);
         flows.count(
@@ -185,7 +187,6 @@ pub fn transitions(
         let i = id as usize;
         census.tally(model, entry(w, i), false);
         w.status[i] = Status::Unemployed as u8;
-        w.spell_start[i] = now;
         census.tally(model, entry(w, i), true);
         flows.count(
             flow::INACTIVE_TO_UNEMPLOYED,
@@ -230,6 +231,11 @@ pub fn transitions(
         if let Some(p) = pay.payer {
             if !book.spend(model, p, pay.charged) {
                 continue;
+            }
+            // A course a policy pays for makes its trainee a participant of the policy, entering
+            // at the start of the course (an enrolled participant entered before).
+            if let Some(r) = register.as_mut() {
+                r.enrolments.push((id, p as u8, t));
             }
         }
         if employed {

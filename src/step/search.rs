@@ -15,7 +15,9 @@
 //! included (another employer in the same region and sector), unless its job is at risk (under
 //! notice with `[employers]`, else at a node whose demand is below its employment) or it
 //! searches for a non-wage reason this step (probability `mechanics.non_wage_search`), in which
-//! case it applies anywhere. Each application lands on a uniformly
+//! case it applies anywhere. Each application passes the employer's screening with a
+//! probability that falls with the applicant's time without work (`Mechanics::screening`; one
+//! that fails changes nothing and is not laid out); one that passes lands on a uniformly
 //! chosen vacancy of its node and carries the key with which employers rank applicants
 //! (uniform, or an exponential race weighted by age group). With one node and one application
 //! this is the published model: each searcher applies to one uniformly chosen vacancy.
@@ -136,7 +138,8 @@ pub fn applications(
     }
 
     let key = StageKey::new(s.simulation.seed, world.replication, t, Draw::Applications);
-    let applications = s.mechanics.applications as usize;
+    let mechanics = &s.mechanics;
+    let applications = mechanics.applications as usize;
     let unqualified = &model.unqualified;
     let language_weight = s.border.language_weight;
     let unrecognised = s.border.unrecognised_weight;
@@ -269,7 +272,18 @@ pub fn applications(
                 } else {
                     1.0
                 };
+                // Employer screening: an application that fails it changes nothing, so it is
+                // dropped before it is laid out (no draw when every application passes).
+                let spell = if status == Status::Unemployed as u8 {
+                    u32::from(now - w.spell_start[i])
+                } else {
+                    0
+                };
+                let pass = mechanics.screening(spell);
                 for _ in 0..applications + effect.extra_applications as usize {
+                    if pass < 1.0 && rs.unit() >= pass {
+                        continue;
+                    }
                     let u = rs.unit() * sum;
                     let pos = weights
                         .partition_point(|&cum| cum <= u)

@@ -42,5 +42,21 @@ pub(super) fn mechanics(
             )?,
             step_months,
         ),
+        screening_pass: v.range("mechanics.screening_pass", m.screening_pass, 1.0, 1e-6, 1.0)?,
+        screening_duration_fall: v.prob(
+            "mechanics.screening_duration_fall",
+            m.screening_duration_fall,
+            0.0,
+        )?,
+        screening_duration_steps: months_to_steps(
+            v.int(
+                "mechanics.screening_duration_months",
+                m.screening_duration_months,
+                8,
+                1,
+                1200,
+            )?,
+            step_months,
+        ),
     })
 }

@@ -1,5 +1,6 @@
-//! `coaching_50plus`: coaching of unemployed workers aged 50 and over: more search, and
-//! employers weigh participants more (a wage-cost advantage).
+//! `coaching_50plus`: coaching of unemployed workers aged 50 and over: more search (a higher
+//! probability of searching, help with extra applications), and employers weigh participants
+//! more (a wage-cost advantage).
 
 use crate::error::ScenarioError;
 use crate::scenario::policy::{Block, Effect, Instrument};
@@ -10,6 +11,8 @@ pub struct Coaching50Plus {
     pub employer_weight: f64,
     /// Search probability of participants.
     pub search_probability: f64,
+    /// Applications a participant sends beyond `mechanics.applications`.
+    pub extra_applications: u32,
 }
 
 impl Instrument for Coaching50Plus {
@@ -21,11 +24,13 @@ impl Instrument for Coaching50Plus {
         Ok(Coaching50Plus {
             employer_weight: b.num("employer_weight", 1.5, 0.0, 100.0)?,
             search_probability: b.num("search_probability", 0.4, 0.0, 1.0)?,
+            extra_applications: b.int("extra_applications", 0, 0, 16)?,
         })
     }
 
     fn participate(&self, _p: usize, e: &mut Effect) {
         e.employer_weight *= self.employer_weight;
         e.search_probability = e.search_probability.max(self.search_probability);
+        e.extra_applications += self.extra_applications;
     }
 }

@@ -1,0 +1,385 @@
+//! The one-page brief at the top of a comparison's report: per scenario, what it did to
+//! unemployment, the net extra job-years, what each cost, how many placements would have
+//! happened anyway, what others lost or gained, and the effect on participants by months since
+//! entry, in words a policymaker reads in a minute (from `summary.csv`, `evaluation.csv` and
+//! `effect_curve.csv`; docs/MODEL.md 7.16).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::chart::{draw_err, line_chart_over, Line};
+use super::report::escape;
+use super::R;
+use crate::compare::{CurveRow, EvaluationCsvRow, SummaryCsvRow};
+use crate::output::read;
+
+/// A measure over replications: mean, 5-95 % band, and in how many replications it is defined.
+#[derive(Clone, Debug, PartialEq)]
+struct Spread {
+    mean: f64,
+    p05: f64,
+    p95: f64,
+    defined: usize,
+    replications: usize,
+}
+
+impl Spread {
+    /// The mean and band in `unit`s, each formatted by `f`, and "(k of n)" when the measure is
+    /// defined in only some replications.
+    fn words(&self, f: impl Fn(f64) -> String) -> String {
+        let mut s = if self.replications > 1 && self.p05 != self.p95 {
+            format!("{} ({} to {})", f(self.mean), f(self.p05), f(self.p95))
+        } else {
+            f(self.mean)
+        };
+        if self.defined < self.replications {
+            let _ = write!(
+                s,
+                " (defined in {} of {} replications)",
+                self.defined, self.replications
+            );
+        }
+        s
+    }
+
+    /// Whether the band excludes zero.
+    fn clear_of_zero(&self) -> bool {
+        self.p05 > 0.0 || self.p95 < 0.0
+    }
+}
+
+/// What the brief says of one scenario.
+#[derive(Clone, Debug, Default)]
+struct ScenarioBrief {
+    name: String,
+    /// From `summary.csv`.
+    summary: BTreeMap<String, Spread>,
+    /// From `evaluation.csv`, group `all`.
+    evaluation: BTreeMap<String, Spread>,
+    /// From `effect_curve.csv`, group `all`: (months since entry, mean, p05, p95) in points.
+    curve: Vec<(f64, f64, f64, f64)>,
+}
+
+/// The brief of a comparison directory.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Brief {
+    scenarios: Vec<ScenarioBrief>,
+}
+
+impl Brief {
+    /// Read the brief's inputs from `dir`; the evaluation files are optional (a comparison
+    /// made before they existed has none).
+    pub(super) fn read(dir: &Path, summary: &[SummaryCsvRow]) -> R<Brief> {
+        let mut by_name: Vec<ScenarioBrief> = Vec::new();
+        let index = |name: &str, list: &mut Vec<ScenarioBrief>| -> usize {
+            match list.iter().position(|s| s.name == name) {
+                Some(k) => k,
+                None => {
+                    list.push(ScenarioBrief {
+                        name: name.to_string(),
+                        ..ScenarioBrief::default()
+                    });
+                    list.len() - 1
+                }
+            }
+        };
+        for row in summary {
+            let k = index(&row.scenario, &mut by_name);
+            by_name[k].summary.insert(
+                row.measure.clone(),
+                Spread {
+                    mean: row.mean,
+                    p05: row.p05,
+                    p95: row.p95,
+                    defined: row.replications_defined,
+                    replications: row.replications,
+                },
+            );
+        }
+        let evaluation = dir.join("evaluation.csv");
+        if evaluation.exists() {
+            for row in read::<EvaluationCsvRow>(&evaluation)? {
+                if row.group != "all" {
+                    continue;
+                }
+                let k = index(&row.scenario, &mut by_name);
+                by_name[k].evaluation.insert(
+                    row.measure,
+                    Spread {
+                        mean: row.mean,
+                        p05: row.p05,
+                        p95: row.p95,
+                        defined: row.replications_defined,
+                        replications: row.replications,
+                    },
+                );
+            }
+        }
+        let curve = dir.join("effect_curve.csv");
+        if curve.exists() {
+            for row in read::<CurveRow>(&curve)? {
+                if row.group != "all" || row.replications_defined == 0 {
+                    continue;
+                }
+                let k = index(&row.scenario, &mut by_name);
+                by_name[k].curve.push((
+                    f64::from(row.months_since_entry),
+                    row.mean,
+                    row.p05,
+                    row.p95,
+                ));
+            }
+        }
+        Ok(Brief { scenarios: by_name })
+    }
+
+    /// The stems of the effect-curve figures, one per scenario with participants.
+    pub(super) fn stems(&self) -> Vec<String> {
+        self.scenarios
+            .iter()
+            .filter(|s| !s.curve.is_empty())
+            .map(|s| curve_stem(&s.name))
+            .collect()
+    }
+
+    /// Draw figure `stem` (one of [`Brief::stems`]).
+    pub(super) fn render<DB: DrawingBackend>(
+        &self,
+        stem: &str,
+        area: &DrawingArea<DB, Shift>,
+    ) -> R<()> {
+        let err = draw_err(stem);
+        area.fill(&WHITE).map_err(&err)?;
+        let Some(s) = self.scenarios.iter().find(|s| curve_stem(&s.name) == stem) else {
+            return Err(super::PlotError::Draw {
+                figure: stem.to_string(),
+                message: "no such figure".into(),
+            });
+        };
+        let line = Line {
+            name: format!("{}: participants", s.name),
+            points: s.curve.iter().map(|&(m, y, _, _)| (m, y)).collect(),
+            band: s.curve.iter().map(|&(m, _, lo, hi)| (m, lo, hi)).collect(),
+        };
+        let zero = Line {
+            name: "no effect".into(),
+            points: s.curve.iter().map(|&(m, _, _, _)| (m, 0.0)).collect(),
+            band: Vec::new(),
+        };
+        let title = format!(
+            "{}: participants' employment against their counterfactual selves (mean, 5-95 % band)",
+            s.name
+        );
+        line_chart_over(
+            area,
+            &title,
+            "months since entry",
+            "percentage points",
+            &[line, zero],
+            &BTreeMap::new(),
+            18,
+        )
+        .map_err(&err)
+    }
+
+    /// The brief as HTML: a section per scenario, its effect curve (`svgs`, in the order of
+    /// [`Brief::stems`]) inlined.
+    pub(super) fn html(&self, baseline: &str, svgs: &[String]) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "<section id=\"brief\">\n<h2>In brief</h2>\n<p>Each scenario against \
+             <b>{}</b>, the same persons with the same random numbers; a range is the 5-95 % \
+             band over replications, and a change whose band includes zero is not \
+             distinguishable from the noise of the runs.</p>",
+            escape(baseline)
+        );
+        let mut figures = self.stems().into_iter().zip(svgs);
+        for s in &self.scenarios {
+            let _ = writeln!(out, "<h3>{}</h3>\n<p>{}</p>", escape(&s.name), s.words());
+            if !s.curve.is_empty() {
+                if let Some((stem, svg)) = figures.next() {
+                    let _ = writeln!(
+                        out,
+                        "<figure id=\"{stem}\">\n{}\n</figure>",
+                        super::report::inline_svg(svg)
+                    );
+                }
+            }
+        }
+        out.push_str("</section>\n");
+        out
+    }
+}
+
+impl ScenarioBrief {
+    /// The paragraph: unemployment, then (with participants) job-years, cost, deadweight,
+    /// displacement and the effect a year after entry.
+    fn words(&self) -> String {
+        let mut out = String::new();
+        if let Some(u) = self.summary.get("unemployment_person_months") {
+            let verdict = if u.replications <= 1 || u.clear_of_zero() {
+                ""
+            } else {
+                ", a change the runs cannot tell from none"
+            };
+            let _ = write!(
+                out,
+                "Unemployment changed by {} person-months over the run{verdict}.",
+                u.words(signed)
+            );
+        }
+        let e = &self.evaluation;
+        let Some(participants) = e.get("participants").filter(|p| p.mean > 0.0) else {
+            out.push_str(" It has no participants to follow.");
+            return out;
+        };
+        let _ = write!(out, " {} persons took part.", participants.words(whole));
+        if let Some(y) = e.get("net_extra_job_years") {
+            let _ = write!(out, " Net extra job-years: {}.", y.words(signed));
+        }
+        match e.get("cost_per_net_extra_job_year") {
+            Some(c) if c.defined > 0 => {
+                let _ = write!(out, " Each net extra job-year cost EUR {}", c.words(whole));
+                if c.defined < c.replications {
+                    out.push_str(": the other replications added no net job-years");
+                }
+                out.push('.');
+            }
+            _ => out.push_str(" No net extra job-years, so no cost per job-year."),
+        }
+        if let Some(d) = e.get("deadweight_share").filter(|d| d.defined > 0) {
+            let _ = write!(
+                out,
+                " Of the placements, {} % would have found work in the same month anyway \
+                 (deadweight).",
+                d.words(|x| format!("{:.0}", 100.0 * x))
+            );
+        }
+        if let Some(d) = e.get("displacement") {
+            let _ = write!(
+                out,
+                " Everyone else's employment changed by {} person-months (displacement, \
+                 negative when participants took jobs others would have had).",
+                d.words(signed)
+            );
+        }
+        if let Some(a) = e.get("effect_at_12_months").filter(|a| a.defined > 0) {
+            let _ = write!(
+                out,
+                " A year after entry, the share of participants in work differed from their \
+                 counterfactual selves' by {} percentage points.",
+                a.words(|x| format!("{x:+.1}"))
+            );
+        }
+        out
+    }
+}
+
+/// The file stem of a scenario's effect curve.
+fn curve_stem(scenario: &str) -> String {
+    let safe: String = scenario
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("effect_curve_{safe}")
+}
+
+/// A whole number with thin groups of three digits ("15 540").
+fn whole(x: f64) -> String {
+    let n = x.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    if n < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// A whole number with its sign ("+1 611", "-19 800").
+fn signed(x: f64) -> String {
+    let s = whole(x);
+    if x.round() > 0.0 {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_a_policymaker_writes_them() {
+        assert_eq!(whole(15540.4), "15 540");
+        assert_eq!(whole(-1_234_567.0), "-1 234 567");
+        assert_eq!(whole(999.0), "999");
+        assert_eq!(signed(1611.0), "+1 611");
+        assert_eq!(signed(0.2), "0");
+        assert_eq!(curve_stem("a b/c"), "effect_curve_a_b_c");
+    }
+
+    fn spread(mean: f64, p05: f64, p95: f64, defined: usize) -> Spread {
+        Spread {
+            mean,
+            p05,
+            p95,
+            defined,
+            replications: 5,
+        }
+    }
+
+    #[test]
+    fn the_words_name_every_measure_and_say_when_a_change_is_noise() {
+        let mut s = ScenarioBrief {
+            name: "p".into(),
+            ..ScenarioBrief::default()
+        };
+        s.summary.insert(
+            "unemployment_person_months".into(),
+            spread(-1200.0, -3000.0, 400.0, 5),
+        );
+        assert_eq!(
+            s.words(),
+            "Unemployment changed by -1 200 (-3 000 to +400) person-months over the run, a change \
+             the runs cannot tell from none. It has no participants to follow."
+        );
+        s.evaluation
+            .insert("participants".into(), spread(100.0, 100.0, 100.0, 5));
+        s.evaluation
+            .insert("net_extra_job_years".into(), spread(50.0, 10.0, 90.0, 5));
+        s.evaluation.insert(
+            "cost_per_net_extra_job_year".into(),
+            spread(2000.0, 1000.0, 3000.0, 3),
+        );
+        s.evaluation
+            .insert("deadweight_share".into(), spread(0.8, 0.7, 0.9, 5));
+        s.evaluation
+            .insert("displacement".into(), spread(-30.0, -60.0, 0.0, 5));
+        s.evaluation
+            .insert("effect_at_12_months".into(), spread(3.4, 2.9, 3.9, 5));
+        let words = s.words();
+        for part in [
+            "100 persons took part.",
+            "Net extra job-years: +50 (+10 to +90).",
+            "80 (70 to 90) % would have found work",
+            "changed by -30 (-60 to 0) person-months (displacement",
+            "differed from their counterfactual selves' by +3.4 (+2.9 to +3.9) percentage points",
+            "(defined in 3 of 5 replications): the other replications added no net job-years.",
+        ] {
+            assert!(words.contains(part), "{part:?} not in {words:?}");
+        }
+    }
+}
