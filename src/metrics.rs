@@ -268,7 +268,9 @@ pub mod policy_flow {
     pub const PLACED_FROM_JOB: usize = 7;
     /// Placements in a job in another country than the participant's home.
     pub const PLACED_ACROSS_BORDER: usize = 8;
-    pub const N: usize = 9;
+    /// Participations ended unplaced at the policy's `max_months`.
+    pub const ENDED_AT_MAXIMUM: usize = 9;
+    pub const N: usize = 10;
     pub const NAMES: [&str; N] = [
         "participants_new",
         "participants",
@@ -279,6 +281,7 @@ pub mod policy_flow {
         "placements_from_notice",
         "placements_from_job",
         "placements_across_border",
+        "ended_at_maximum",
     ];
 }
 

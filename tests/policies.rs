@@ -708,3 +708,52 @@ cost_per_participant = 100
         }
     }
 }
+
+/// A longest participation (`max_months`, docs/MODEL.md 7.12): at the end of every step the
+/// participants are at most those who entered in the last `max_months` steps, and some
+/// participations end there unplaced; without it, participants who are not placed stay, and
+/// outnumber that bound.
+#[test]
+fn participation_ends_unplaced_at_its_longest_duration() {
+    let events = |max: &str| {
+        format!(
+            "[[policy]]\nkind = \"matching_events\"\nname = \"events\"\ncoverage = 0.3\n\
+             extra_applications = 1\n{max}\n"
+        )
+    };
+    // The most participants at the end of a step beyond those who entered in the last `m`
+    // steps (in agents), and the participations ended at the maximum.
+    let excess = |r: &Run, m: usize| -> (f64, f64) {
+        let mut most = f64::NEG_INFINITY;
+        let mut ended = 0.0;
+        for rep in &r.records {
+            let f: Vec<_> = rep.iter().map(|rec| rec.policy.by_policy[0]).collect();
+            for t in m..f.len() {
+                let recent: f64 = f[t + 1 - m..=t]
+                    .iter()
+                    .map(|x| x[col::NEW_PARTICIPANTS])
+                    .sum();
+                most = most.max(f[t][col::PARTICIPANTS] - recent);
+            }
+            ended += f.iter().map(|x| x[col::ENDED_AT_MAXIMUM]).sum::<f64>();
+        }
+        (most, ended)
+    };
+    let capped = run(
+        with_policies("baseline.toml", &events("max_months = 3"), 24, 0.02),
+        2,
+    );
+    let (most, ended) = excess(&capped, 3);
+    assert!(
+        most <= 1e-9,
+        "{most} participants beyond three months' entries"
+    );
+    assert!(ended > 0.0, "nobody reached the longest participation");
+    let open = run(with_policies("baseline.toml", &events(""), 24, 0.02), 2);
+    let (most, ended) = excess(&open, 3);
+    assert!(
+        most > 0.0,
+        "without max_months nobody stayed longer than three months"
+    );
+    assert_eq!(ended, 0.0);
+}

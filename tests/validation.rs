@@ -456,8 +456,9 @@ fn policy_naming_a_missing_sector_is_refused() {
     );
 }
 
-/// Programme operations: an unknown pacing, a caseload that is not positive, and either key
-/// on a kind without participants exit 2 naming the key, the value and the rule.
+/// Programme operations: an unknown pacing, a caseload that is not positive, a longest
+/// participation out of range, and any of the three on a kind without participants exit 2
+/// naming the key, the value and the rule.
 #[test]
 fn bad_pacing_and_caseload_are_refused() {
     assert_bad_scenario(
@@ -488,6 +489,24 @@ fn bad_pacing_and_caseload_are_refused() {
             "bad.toml",
             "policy[0].pacing",
             "\"none\"",
+            "only for kinds with participants",
+        ],
+    );
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"matching_events\"\nmax_months = 0"),
+        &[
+            "bad.toml",
+            "policy[0].max_months",
+            "0",
+            "whole number from 1 to 120",
+        ],
+    );
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"training_subsidy\"\nmax_months = 6"),
+        &[
+            "bad.toml",
+            "policy[0].max_months",
+            "6",
             "only for kinds with participants",
         ],
     );

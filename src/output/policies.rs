@@ -49,6 +49,9 @@ csv_row! {
         /// step; part of the three above).
         #[serde(with = "cell::count")]
         pub placements_across_border: f64,
+        /// Participations ended unplaced at the policy's `max_months` (persons per step).
+        #[serde(with = "cell::count")]
+        pub ended_at_maximum: f64,
     }
 }
 
@@ -78,6 +81,7 @@ pub fn policies_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
                     placements_from_notice: f[col::PLACED_FROM_NOTICE] * ppa,
                     placements_from_job: f[col::PLACED_FROM_JOB] * ppa,
                     placements_across_border: f[col::PLACED_ACROSS_BORDER] * ppa,
+                    ended_at_maximum: f[col::ENDED_AT_MAXIMUM] * ppa,
                 });
             }
         }

@@ -344,6 +344,7 @@ mod tests {
             placements_from_notice: 0.0,
             placements_from_job: 1.0,
             placements_across_border: 1.0,
+            ended_at_maximum: 2.0,
         }]);
         round_trip(&[BandsRow {
             step: 4,

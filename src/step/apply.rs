@@ -446,11 +446,26 @@ pub fn transitions(
         }
     }
 
+    // Participations that reached their policy's longest duration unplaced end (before this
+    // step's enrolments, so that a place they free can be taken now).
+    let mut due = Vec::new();
+    for p in 0..s.policies.len() {
+        due.clear();
+        book.due(model, p, t, &mut due);
+        for &id in &due {
+            let i = id as usize;
+            if w.flags[i] & (1 << p) != 0 {
+                w.flags[i] &= !(1 << p);
+                book.end_at_maximum(model, p);
+            }
+        }
+    }
+
     // Enrolments, in worker order, each only if the policy's budget allows. A worker whose
     // situation changed this step (hired, separated, in a course) is not enrolled.
     for &(id, p) in &events.enrolments {
         let i = id as usize;
-        if w.spell_start[i] != now && book.enrol(model, p as usize, t) {
+        if w.spell_start[i] != now && book.enrol(model, p as usize, t, id) {
             w.flags[i] |= 1 << p;
             if let Some(r) = register.as_mut() {
                 r.enrolments.push((id, p, t));

@@ -3,7 +3,10 @@
 //! at enrolment), how many participants it has, and the flows of the current step. Every
 //! spending decision goes through here, so no instrument can pass its cap: a spend that would
 //! is refused and counted; a promised fee is never refused. New enrolments respect the
-//! caseload and, when paced, draw on a budget in proportion to the time elapsed.
+//! caseload and, when paced, draw on a budget in proportion to the time elapsed. A policy with
+//! a longest participation keeps its participants' entries, to end those not placed in time.
+
+use std::collections::{HashMap, VecDeque};
 
 use crate::metrics::{policy_flow as col, PolicyFlows};
 use crate::model::Model;
@@ -17,6 +20,11 @@ pub struct Book {
     committed: Vec<f64>,
     year: Vec<u32>,
     participants: Vec<u64>,
+    /// With `max_months`: entries (worker, step) in the order they came, and each current
+    /// participant's latest entry (an entry that is not a worker's latest is stale: it left and
+    /// came back).
+    entries: Vec<VecDeque<(u32, u32)>>,
+    latest: Vec<HashMap<u32, u32>>,
     exhausted: Vec<bool>,
     /// Persons per agent: every per-person cost is multiplied by it.
     persons_per_agent: f64,
@@ -32,6 +40,8 @@ impl Book {
             committed: vec![0.0; n],
             year: vec![0; n],
             participants: vec![0; n],
+            entries: vec![VecDeque::new(); n],
+            latest: vec![HashMap::new(); n],
             exhausted: vec![false; n],
             persons_per_agent: model.scenario.persons_per_agent(),
             flows: PolicyFlows {
@@ -165,7 +175,7 @@ impl Book {
     /// placement fee (reserved now, so that it is never refused later) fit the caps, and, when
     /// the policy is paced, its share of the budget so far. A refusal for money is counted; one
     /// for a full caseload or pacing is not (the worker waits, as on a waiting list).
-    pub fn enrol(&mut self, model: &Model, p: usize, t: u32) -> bool {
+    pub fn enrol(&mut self, model: &Model, p: usize, t: u32, id: u32) -> bool {
         let policy = &model.scenario.policies[p];
         if policy
             .caseload
@@ -188,7 +198,37 @@ impl Book {
         self.committed[p] += fee;
         self.participants[p] += 1;
         self.flows.by_policy[p][col::NEW_PARTICIPANTS] += 1.0;
+        if policy.max_steps.is_some() {
+            self.entries[p].push_back((id, t));
+            self.latest[p].insert(id, t);
+        }
         true
+    }
+
+    /// The participations that reach policy `p`'s longest duration at step `t`: the workers
+    /// whose latest entry was `max_steps` or more steps ago. The caller ends those still taking
+    /// part ([`Book::end_at_maximum`]); the others left before.
+    pub fn due(&mut self, model: &Model, p: usize, t: u32, out: &mut Vec<u32>) {
+        let Some(max) = model.scenario.policies[p].max_steps else {
+            return;
+        };
+        while let Some(&(id, entered)) = self.entries[p].front() {
+            if entered + max > t {
+                break;
+            }
+            self.entries[p].pop_front();
+            if self.latest[p].get(&id) == Some(&entered) {
+                self.latest[p].remove(&id);
+                out.push(id);
+            }
+        }
+    }
+
+    /// A participant of `p` reached the longest participation unplaced: it leaves, and its
+    /// promised fee is released.
+    pub fn end_at_maximum(&mut self, model: &Model, p: usize) {
+        self.leave(model, p);
+        self.flows.by_policy[p][col::ENDED_AT_MAXIMUM] += 1.0;
     }
 
     /// Policy `p` (a job-retention scheme) keeps `agents` staff beyond demand this step: they

@@ -88,6 +88,9 @@ pub struct Policy {
     pub budget_per_year: Option<f64>,
     /// Most participants at once, in persons (`None`: no limit).
     pub caseload: Option<f64>,
+    /// Longest participation, in steps: a participant not placed by then leaves (`None`: only a
+    /// hire, leaving the labour force or the window's end end it).
+    pub max_steps: Option<u32>,
     /// Whether new enrolments are paced: a budget is drawn on in proportion to the time
     /// elapsed in the window (the total) and in the policy year (the yearly one).
     pub paced: bool,

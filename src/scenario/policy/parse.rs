@@ -338,10 +338,18 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
             "must be positive (leave it out for no limit)",
         ));
     }
+    let max_steps = if b.table.contains_key("max_months") {
+        Some(b.months("max_months", 1)?)
+    } else {
+        None
+    };
     if !kind.enrols() {
         let rule = format!("only for kinds with participants, not {kind_name}");
         if let Some(c) = caseload {
             return Err(b.err("caseload", c, &rule));
+        }
+        if b.table.contains_key("max_months") {
+            return Err(b.err("max_months", b.table["max_months"].clone(), &rule));
         }
         if let Some(p) = pacing {
             return Err(b.err("pacing", format!("\"{p}\""), &rule));
@@ -362,6 +370,7 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
         budget: b.opt_num("budget", 0.0, f64::INFINITY)?,
         budget_per_year: b.opt_num("budget_per_year", 0.0, f64::INFINITY)?,
         caseload,
+        max_steps,
         paced,
     })
 }
