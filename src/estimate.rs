@@ -22,8 +22,8 @@ use crate::world::Workers;
 
 /// Step buffers per worker, at most (searchers, separations, enrolments, applications).
 pub const SCRATCH_PER_WORKER: u64 = 16;
-/// Bytes of one `series.csv` row, at most (identifiers and 33 metrics of up to 12 characters;
-/// about 215 on the baseline).
+/// Bytes of one `series.csv` row, at most (identifiers and 49 metrics, most of them short
+/// counts: the longest row of the default baseline is about 340 bytes).
 pub const ROW_BYTES: u64 = 512;
 /// Bytes of one `bands.csv` row (one metric of one series at one step), at most (about 80 on
 /// the baseline).

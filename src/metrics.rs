@@ -88,7 +88,11 @@ pub mod flow {
     pub const INACTIVE_TO_UNEMPLOYED: usize = 23;
     /// Of [`RETIREMENTS`], those who retired from the attached inactive (*available*).
     pub const RETIREMENTS_AVAILABLE: usize = 24;
-    pub const N: usize = 25;
+    /// Part-time courses started beside work, and completed (learning while working; not in
+    /// [`TRAINING_STARTS`] or [`TRAINING_COMPLETIONS`], which move workers between statuses).
+    pub const LEARNING_STARTS: usize = 25;
+    pub const LEARNING_COMPLETIONS: usize = 26;
+    pub const N: usize = 27;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).

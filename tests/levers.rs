@@ -618,18 +618,20 @@ const BUDGET_REPLICATIONS: u32 = 1;
 /// tested in `tests/policies.rs`.
 const UNPACED: &str = "policy.\"lever\".pacing=\"none\"";
 
-/// [`UNPACED`] for a body whose kind enrols participants (the only kinds that pace), else
-/// nothing.
+/// [`UNPACED`] for a body whose kind paces (those that enrol participants, and those that pay
+/// courses from a budget), else nothing.
 fn unpaced(body: &str) -> Vec<String> {
-    const ENROLLING: [&str; 6] = [
+    const PACED: [&str; 8] = [
         "\"sector_plan\"",
         "\"mobility_team\"",
         "\"language_course\"",
         "\"matching_events\"",
         "\"coaching_50plus\"",
         "\"youth_guarantee\"",
+        "\"training_subsidy\"",
+        "\"open_training_funds\"",
     ];
-    if ENROLLING.iter().any(|k| body.contains(k)) {
+    if PACED.iter().any(|k| body.contains(k)) {
         vec![UNPACED.to_string()]
     } else {
         Vec::new()

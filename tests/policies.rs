@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use labsim::agent::Status;
+use labsim::agent::{Status, NONE_U8};
 use labsim::metrics::policy_flow as col;
 use labsim::metrics::StepRecord;
 use labsim::model::Model;
@@ -422,6 +422,7 @@ kind = "training_subsidy"
 groups = ["unemployed", "employed", "self_employed"]
 amount = 1000
 budget_per_year = 400000
+pacing = "none"
 
 [[policy]]
 kind = "cross_border_info"
@@ -756,4 +757,75 @@ fn participation_ends_unplaced_at_its_longest_duration() {
         "without max_months nobody stayed longer than three months"
     );
     assert_eq!(ended, 0.0);
+}
+
+/// Learning while working (docs/MODEL.md 7.3): with only `training.takeup_employed` on, every
+/// course is taken beside a job. Employees start courses and keep their jobs (nobody is in
+/// full-time training, and employment is what it is without the courses at the step they
+/// start); courses end with the qualification. Opening the sector funds to training into other
+/// sectors then raises the courses employees start, outside any shock.
+#[test]
+fn employees_learn_beside_their_jobs_and_opened_funds_raise_it() {
+    let learning = |extra: &str| {
+        format!("[training]\ntakeup = 0.0\ntakeup_at_risk = 0.0\ntakeup_employed = 0.01\n{extra}")
+    };
+    let off = run(
+        with_policies(
+            "baseline.toml",
+            "[training]\ntakeup = 0.0\ntakeup_at_risk = 0.0\ntakeup_employed = 0.0",
+            24,
+            0.02,
+        ),
+        1,
+    );
+    let on = run(with_policies("baseline.toml", &learning(""), 24, 0.02), 1);
+    let starts = total(&on, "total", "all", "learning_starts");
+    let completions = total(&on, "total", "all", "learning_completions");
+    assert!(starts > 100.0, "{starts} part-time starts");
+    assert!(
+        completions > 0.3 * starts,
+        "{completions} of {starts} completed"
+    );
+    assert_eq!(total(&off, "total", "all", "learning_starts"), 0.0);
+    assert_eq!(total(&on, "total", "all", "training_starts"), 0.0);
+    assert_eq!(total(&on, "total", "all", "in_training"), 0.0);
+    // Learners keep their jobs: employed learners at the end, and some gained a qualification
+    // for a sector they do not work in.
+    let w = &on.worlds[0].workers;
+    let learning_now = (0..w.len())
+        .filter(|&i| w.status[i] == Status::Employed as u8 && w.train_target[i] != NONE_U8)
+        .count();
+    assert!(learning_now > 0, "nobody is learning beside a job");
+    let model = &on.model;
+    let extra_quals = (0..w.len())
+        .filter(|&i| {
+            let own = model.node_sector[w.node[i] as usize];
+            w.quals[i] & !(1 << own) != 0
+        })
+        .count();
+    let extra_before = {
+        let w = &off.worlds[0].workers;
+        (0..w.len())
+            .filter(|&i| w.quals[i] & !(1 << off.model.node_sector[w.node[i] as usize]) != 0)
+            .count()
+    };
+    assert!(
+        extra_quals > extra_before,
+        "{extra_quals} against {extra_before}"
+    );
+    // Opened funds pay for courses into other sectors, so more employees start one.
+    let opened = run(
+        with_policies(
+            "baseline.toml",
+            &format!(
+                "{}\n[[policy]]\nkind = \"open_training_funds\"\n",
+                learning("")
+            ),
+            24,
+            0.02,
+        ),
+        1,
+    );
+    let more = total(&opened, "total", "all", "learning_starts");
+    assert!(more > starts, "{more} with opened funds, {starts} without");
 }

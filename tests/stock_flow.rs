@@ -346,6 +346,17 @@ fn outside(w0: &labsim::world::Workers, w: &labsim::world::Workers, i: usize) ->
     w0.status[i] == inactive || w.status[i] == inactive
 }
 
+/// Whether worker `i` ended a part-time course beside work in the step: in one before, not in
+/// a full-time course, and in none after (only a completion clears it; a full-time course
+/// started instead leaves the worker in training).
+fn learned(w0: &labsim::world::Workers, w: &labsim::world::Workers, i: usize) -> bool {
+    let (none, training) = (labsim::agent::NONE_U8, Status::Training as u8);
+    !outside(w0, w, i)
+        && w0.train_target[i] != none
+        && w0.status[i] != training
+        && w.train_target[i] == none
+}
+
 /// The employers' rules over one step, from the employers and workers before (`e0`, `w0`)
 /// and the world after it.
 fn check_employers(
@@ -494,6 +505,15 @@ proptest! {
                         widened += 1;
                     }
                 }
+                // A part-time course beside work that ended (learning while working) qualifies
+                // and may widen recognitions the same way.
+                if learned(&w0, w, i) {
+                    let target = w0.train_target[i];
+                    prop_assert!(w.quals[i] & (1 << target) != 0, "worker {} learnt without the qualification", i);
+                    if w.recognised[i] & !w0.recognised[i] != 0 {
+                        widened += 1;
+                    }
+                }
             }
             // Enrolment: only in an active policy with participants, only of a worker not in a
             // course whose situation did not change this step; a language is learnt only by a
@@ -543,7 +563,8 @@ proptest! {
                     continue;
                 }
                 let gained = w.recognised[i] & !w0.recognised[i];
-                let completed = w0.status[i] == training && w.status[i] != training;
+                let completed =
+                    (w0.status[i] == training && w.status[i] != training) || learned(&w0, w, i);
                 if !completed {
                     prop_assert!(gained == 0 || gained == 1 << c, "worker {} gained {:b} for {}", i, gained, c);
                 }

@@ -484,12 +484,12 @@ fn bad_pacing_and_caseload_are_refused() {
         ],
     );
     assert_bad_scenario(
-        &with("[[policy]]\nkind = \"training_subsidy\"\npacing = \"none\""),
+        &with("[[policy]]\nkind = \"job_retention\"\npacing = \"none\""),
         &[
             "bad.toml",
             "policy[0].pacing",
             "\"none\"",
-            "only for kinds with participants",
+            "only for kinds with participants or that pay courses",
         ],
     );
     assert_bad_scenario(

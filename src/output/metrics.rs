@@ -176,6 +176,11 @@ metrics! {
     training_starts_employed: Persons,
     /// Training courses completed (persons per step).
     training_completions: Persons,
+    /// Part-time courses started beside work by workers who keep their work (learning while
+    /// working; persons per step).
+    learning_starts: Persons,
+    /// Part-time courses completed (persons per step).
+    learning_completions: Persons,
     /// Diploma recognition procedures started (persons per step).
     recognition_starts: Persons,
     /// Diploma recognitions granted (persons per step).

@@ -430,7 +430,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            message.contains("line 2 has 51 fields, the header 52"),
+            message.contains("line 2 has 53 fields, the header 54"),
             "{message}"
         );
     }

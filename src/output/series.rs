@@ -185,6 +185,8 @@ fn row(
         training_starts: flows_of(flow::TRAINING_STARTS) * ppa,
         training_starts_employed: flows_of(flow::TRAINING_STARTS_EMPLOYED) * ppa,
         training_completions: flows_of(flow::TRAINING_COMPLETIONS) * ppa,
+        learning_starts: flows_of(flow::LEARNING_STARTS) * ppa,
+        learning_completions: flows_of(flow::LEARNING_COMPLETIONS) * ppa,
         recognition_starts: flows_of(flow::RECOGNITION_STARTS) * ppa,
         recognitions: flows_of(flow::RECOGNITIONS) * ppa,
         cross_border_commuters_out: cb_out,

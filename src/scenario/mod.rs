@@ -518,6 +518,11 @@ pub struct Training {
     pub public_share_unemployed: f64,
     pub shortage_vacancy_rate: f64,
     pub min_unemployment_steps: u32,
+    /// Learning while working: the take-up per step of a part-time course by an employee (or
+    /// self-employed worker) whose work is not at risk, before the cost factor.
+    pub takeup_employed: f64,
+    /// A part-time course lasts this many times the sector's `training_months`.
+    pub part_time_factor: f64,
 }
 
 #[derive(Clone, Debug)]

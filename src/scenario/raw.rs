@@ -214,6 +214,8 @@ pub struct RawTraining {
     pub public_share_unemployed: Option<f64>,
     pub shortage_vacancy_rate: Option<f64>,
     pub min_unemployment_months: Option<i64>,
+    pub takeup_employed: Option<f64>,
+    pub part_time_factor: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -211,7 +211,14 @@ pub fn transitions(
         flows.count(flow::DISMISSALS, h, j);
     }
 
-    for &(id, target) in &events.training_starts {
+    // Courses: full-time ones (the worker leaves its job or unemployment for the course), then
+    // part-time ones beside a job (learning while working: the worker keeps the job).
+    let starts = events
+        .training_starts
+        .iter()
+        .map(|&x| (x, false))
+        .chain(events.learning_starts.iter().map(|&x| (x, true)));
+    for ((id, target), part_time) in starts {
         let i = id as usize;
         let h = w.home[i] as usize;
         let from = model.node_sector[w.node[i] as usize] as usize;
@@ -229,7 +236,14 @@ pub fn transitions(
         let pay = funding(model, levers, &candidate, target as usize);
         // A course a policy pays for starts only if the policy's budget allows it.
         if let Some(p) = pay.payer {
-            if !book.spend(model, p, pay.charged) {
+            // A programme's participant's course is paid as promised; a subsidy's or an opened
+            // fund's is paced over the policy's window like an enrolment.
+            let paid = if s.policies[p].kind.enrols() {
+                book.spend(model, p, pay.charged)
+            } else {
+                book.spend_paced(model, p, t, pay.charged)
+            };
+            if !paid {
                 continue;
             }
             // A course a policy pays for makes its trainee a participant of the policy, entering
@@ -238,17 +252,25 @@ pub fn transitions(
                 r.enrolments.push((id, p as u8, t));
             }
         }
-        if employed {
-            flows.count(flow::TRAINING_STARTS_EMPLOYED, h, w.node[i] as usize);
-        }
         let at = model.node(h, target as usize) as usize;
-        flows.count(flow::TRAINING_STARTS, h, at);
+        if part_time {
+            flows.count(flow::LEARNING_STARTS, h, at);
+        } else {
+            if employed {
+                flows.count(flow::TRAINING_STARTS_EMPLOYED, h, w.node[i] as usize);
+            }
+            flows.count(flow::TRAINING_STARTS, h, at);
+        }
         let total = pay.public + pay.fund + pay.policy + pay.private;
         flows.spend(money::TRAINING_COST, h, at, total);
         flows.spend(money::TRAINING_PUBLIC, h, at, pay.public);
         flows.spend(money::TRAINING_FUNDS, h, at, pay.fund);
         flows.spend(money::TRAINING_POLICY, h, at, pay.policy);
         flows.spend(money::TRAINING_PRIVATE, h, at, pay.private);
+        if part_time {
+            w.train_target[i] = target;
+            continue;
+        }
         census.tally(model, entry(w, i), false);
         if employers && employed {
             staffing.depart(staffing.employer_of(w, i), w.notice_until[i] != 0);
@@ -268,22 +290,29 @@ pub fn transitions(
         let at = model.node(h, target as usize);
         flows.count(flow::TRAINING_COMPLETIONS, h, at as usize);
         census.tally(model, entry(w, i), false);
-        w.quals[i] |= 1 << target;
-        // Double qualifications: a course completed here is recognised across the border too.
-        for (p, gains) in &levers.step.dual {
-            let policy = &s.policies[*p];
-            let ch = model.region_country[h] as usize;
-            let in_region = policy.regions.as_ref().is_none_or(|r| r[h]);
-            let gain = gains[ch] & !w.recognised[i];
-            if in_region && gain != 0 && book.spend(model, *p, policy.cost_per_participant) {
-                w.recognised[i] |= gain;
-            }
-        }
+        qualify(model, w, i, target, levers, book);
         w.node[i] = at;
         w.status[i] = Status::Unemployed as u8;
         w.train_target[i] = NONE_U8;
         w.spell_start[i] = now;
         census.tally(model, entry(w, i), true);
+    }
+    // A part-time course completed: the worker qualifies and stays where it is (unless it
+    // started a full-time course this step, which replaced the part-time one).
+    for &id in &events.learning_completions {
+        let i = id as usize;
+        let target = w.train_target[i];
+        if target == NONE_U8 || w.status[i] == Status::Training as u8 {
+            continue;
+        }
+        let h = w.home[i] as usize;
+        flows.count(
+            flow::LEARNING_COMPLETIONS,
+            h,
+            model.node(h, target as usize) as usize,
+        );
+        qualify(model, w, i, target, levers, book);
+        w.train_target[i] = NONE_U8;
     }
 
     let hire_key = StageKey::new(seed, rep, t, Draw::Hire);
@@ -522,6 +551,29 @@ fn leave_policies(
         }
     }
     w.flags[i] = 0;
+}
+
+/// Worker `i` completed a course for sector `target`: it is qualified for it, and where a
+/// double-qualification policy applies, recognised across the border too.
+fn qualify(
+    model: &Model,
+    w: &mut crate::world::Workers,
+    i: usize,
+    target: u8,
+    levers: &Levers,
+    book: &mut Book,
+) {
+    w.quals[i] |= 1 << target;
+    let h = w.home[i] as usize;
+    for (p, gains) in &levers.step.dual {
+        let policy = &model.scenario.policies[*p];
+        let ch = model.region_country[h] as usize;
+        let in_region = policy.regions.as_ref().is_none_or(|r| r[h]);
+        let gain = gains[ch] & !w.recognised[i];
+        if in_region && gain != 0 && book.spend(model, *p, policy.cost_per_participant) {
+            w.recognised[i] |= gain;
+        }
+    }
 }
 
 /// Worker `i` loses its job to a dismissal (with `[employers]`): unemployed from `now`,

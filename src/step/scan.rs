@@ -34,6 +34,10 @@ pub struct Events {
     pub searchers: Vec<u32>,
     pub training_starts: Vec<(u32, u8)>,
     pub completions: Vec<u32>,
+    /// Learning while working: part-time courses started beside a job (worker, target sector),
+    /// and those completed.
+    pub learning_starts: Vec<(u32, u8)>,
+    pub learning_completions: Vec<u32>,
     pub recognition_starts: Vec<(u32, u8)>,
     pub recognition_ends: Vec<u32>,
     /// Workers whose notice ends this step (dismissed unless it is withdrawn first).
@@ -67,6 +71,8 @@ impl Events {
         self.searchers.clear();
         self.training_starts.clear();
         self.completions.clear();
+        self.learning_starts.clear();
+        self.learning_completions.clear();
         self.recognition_starts.clear();
         self.recognition_ends.clear();
         self.dismissals.clear();
@@ -97,6 +103,10 @@ impl Events {
         self.training_starts
             .extend_from_slice(&other.training_starts);
         self.completions.extend_from_slice(&other.completions);
+        self.learning_starts
+            .extend_from_slice(&other.learning_starts);
+        self.learning_completions
+            .extend_from_slice(&other.learning_completions);
         self.recognition_starts
             .extend_from_slice(&other.recognition_starts);
         self.recognition_ends
@@ -135,6 +145,8 @@ impl Events {
         self.searchers.shrink_to_fit();
         self.training_starts.shrink_to_fit();
         self.completions.shrink_to_fit();
+        self.learning_starts.shrink_to_fit();
+        self.learning_completions.shrink_to_fit();
         self.recognition_starts.shrink_to_fit();
         self.recognition_ends.shrink_to_fit();
         self.dismissals.shrink_to_fit();
@@ -419,6 +431,12 @@ impl Scan<'_> {
             nc,
             long_term,
         } = *self;
+        let base_learning = s.training.takeup_employed;
+        let offers = &levers.step.learning;
+        // Whether anyone can be in a part-time course: the scenario's take-up, or a policy that
+        // offers one (its learners finish after its window too).
+        let learning = base_learning > 0.0 || s.policies.iter().any(|p| p.offers_learning());
+        let part_time = s.training.part_time_factor;
         for i in range {
             let id = i as u32;
             let j = w.node[i] as usize;
@@ -493,6 +511,16 @@ impl Scan<'_> {
                 if status == Status::Unemployed as u8 && attachment_key.word(id) < withdrawal {
                     ev.withdrawals.push(id);
                     continue;
+                }
+            }
+            // A part-time course beside work ends with a qualification after on average its
+            // sector's course length times `part_time_factor` (a geometric duration: the worker
+            // keeps no start date), whatever became of the job meanwhile.
+            if learning && w.train_target[i] != NONE_U8 && status != Status::Training as u8 {
+                let target = w.train_target[i] as usize;
+                let steps = f64::from(s.sectors[target].training_steps) * part_time;
+                if unit_f64(train_key.substream(1).word(id)) < 1.0 / steps.max(1.0) {
+                    ev.learning_completions.push(id);
                 }
             }
             // Under notice (with `[employers]`): the worker is at risk of losing the job.
@@ -598,6 +626,38 @@ impl Scan<'_> {
                     ) {
                         ev.training_starts.push((id, target));
                         continue;
+                    }
+                } else if learning && !at_risk && w.train_target[i] == NONE_U8 {
+                    // Learning while working: a part-time course beside the job, which the
+                    // worker keeps (and keeps searching from), at the scenario's take-up or the
+                    // higher one an active policy that targets the worker offers.
+                    let mut learning_takeup = base_learning;
+                    for &(p, takeup) in offers {
+                        if takeup > learning_takeup
+                            && s.policies[p].targets(
+                                w.home[i] as usize,
+                                model.node_sector[j] as usize,
+                                status,
+                                w.contract[i],
+                                w.age[i],
+                                false,
+                            )
+                        {
+                            learning_takeup = takeup;
+                        }
+                    }
+                    if learning_takeup > 0.0 {
+                        let mut rs = train_key.stream(id);
+                        if let Some(target) = training::choose(
+                            model,
+                            levers,
+                            shortage,
+                            &candidate(model, w, false, i, flags),
+                            learning_takeup,
+                            &mut rs,
+                        ) {
+                            ev.learning_starts.push((id, target));
+                        }
                     }
                 }
                 // A worker under notice searches as the notice rule says, or more if a policy

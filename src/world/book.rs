@@ -166,6 +166,17 @@ impl Book {
         per_person <= 0.0 || self.spend_eur(model, p, per_person * self.persons_per_agent)
     }
 
+    /// Pay a course of one agent in step `t` for a policy without participants (a training
+    /// subsidy, an opened fund): paced like an enrolment, a course the paced budget cannot
+    /// take yet is held back (not refused: the worker may start later); then as [`Book::spend`].
+    pub fn spend_paced(&mut self, model: &Model, p: usize, t: u32, per_person: f64) -> bool {
+        let eur = per_person * self.persons_per_agent;
+        if eur > 0.0 && eur > self.paced_room(model, p, t) + 1e-6 {
+            return false;
+        }
+        self.spend(model, p, per_person)
+    }
+
     /// The placement fee of one agent of policy `p`, in EUR.
     fn fee(&self, model: &Model, p: usize) -> f64 {
         model.scenario.policies[p].cost_per_placement * self.persons_per_agent

@@ -80,6 +80,9 @@ pub struct StepLevers {
     pub dual: Vec<(usize, Vec<u8>)>,
     /// Active job-retention schemes: (policy, its terms).
     pub retention: Vec<(usize, JobRetention)>,
+    /// Active offers of learning beside work (a subsidy or an opened fund): (policy, take-up
+    /// per step of a part-time course by a targeted worker whose work is not at risk).
+    pub learning: Vec<(usize, f64)>,
 }
 
 impl StepLevers {
@@ -96,6 +99,7 @@ impl StepLevers {
         self.courses.clear();
         self.dual.clear();
         self.retention.clear();
+        self.learning.clear();
     }
 }
 

@@ -101,6 +101,15 @@ impl Policy {
         self.start <= t && t <= self.end
     }
 
+    /// Whether the policy offers courses beside work (learning while working).
+    pub fn offers_learning(&self) -> bool {
+        match &self.kind {
+            Kind::TrainingSubsidy(k) => k.takeup_employed > 0.0,
+            Kind::OpenTrainingFunds(k) => k.takeup_employed > 0.0,
+            _ => false,
+        }
+    }
+
     /// Whether the instrument has anything for a worker who speaks `langs`.
     #[inline]
     pub fn offers(&self, langs: u8) -> bool {

@@ -351,8 +351,14 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
         if b.table.contains_key("max_months") {
             return Err(b.err("max_months", b.table["max_months"].clone(), &rule));
         }
-        if let Some(p) = pacing {
-            return Err(b.err("pacing", format!("\"{p}\""), &rule));
+        // A training subsidy and an opened fund pay courses from a budget, paced like enrolments.
+        let pays_courses = matches!(kind_name, "training_subsidy" | "open_training_funds");
+        if let Some(p) = pacing.filter(|_| !pays_courses) {
+            return Err(b.err(
+                "pacing",
+                format!("\"{p}\""),
+                &format!("only for kinds with participants or that pay courses, not {kind_name}"),
+            ));
         }
     }
     Ok(Policy {

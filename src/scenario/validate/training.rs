@@ -31,5 +31,13 @@ pub(super) fn training(v: &V, t: RawTraining, step_months: u32) -> R<Training> {
                 1200,
             )?
             .div_ceil(step_months),
+        takeup_employed: v.prob("training.takeup_employed", t.takeup_employed, 0.0)?,
+        part_time_factor: v.range(
+            "training.part_time_factor",
+            t.part_time_factor,
+            2.0,
+            1.0,
+            10.0,
+        )?,
     })
 }

@@ -1,5 +1,7 @@
 //! `open_training_funds`: sector training funds pay for employees' courses into other sectors
-//! too, not only within their own sector.
+//! too, not only within their own sector, and the funds offer their employees whose jobs are
+//! not at risk a part-time course beside the job (learning while working, at
+//! `takeup_employed`).
 
 use crate::error::ScenarioError;
 use crate::scenario::policy::{Block, Instrument, StepLevers};
@@ -8,6 +10,9 @@ use crate::scenario::policy::{Block, Instrument, StepLevers};
 pub struct OpenTrainingFunds {
     /// Sectors whose funds are opened (bit set; each has `training_fund = true`).
     pub funds: u32,
+    /// Take-up per step of a part-time course by a targeted employee whose job is not at risk
+    /// (before the cost factor).
+    pub takeup_employed: f64,
 }
 
 impl Instrument for OpenTrainingFunds {
@@ -26,11 +31,17 @@ impl Instrument for OpenTrainingFunds {
             Some(mask) => mask,
             None => b.ctx.fund_mask,
         };
-        Ok(OpenTrainingFunds { funds })
+        Ok(OpenTrainingFunds {
+            funds,
+            takeup_employed: b.num("takeup_employed", 0.002, 0.0, 1.0)?,
+        })
     }
 
     fn levers(&self, p: usize, l: &mut StepLevers) {
         l.open_funds |= self.funds;
         l.fund_openers.push((p, self.funds));
+        if self.takeup_employed > 0.0 {
+            l.learning.push((p, self.takeup_employed));
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! `training_subsidy`: pays part of the course of every targeted worker who starts one, up to
-//! `amount` EUR per course.
+//! `amount` EUR per course, and offers targeted workers whose work is not at risk a part-time
+//! course beside it (learning while working, at `takeup_employed`).
 
 use crate::error::ScenarioError;
 use crate::scenario::policy::{Block, Instrument, StepLevers};
@@ -10,6 +11,9 @@ pub struct TrainingSubsidy {
     pub amount: f64,
     /// Share of the course cost paid (up to `amount`).
     pub share: f64,
+    /// Take-up per step of a part-time course by a targeted employee or self-employed worker
+    /// whose work is not at risk (before the cost factor).
+    pub takeup_employed: f64,
 }
 
 impl Instrument for TrainingSubsidy {
@@ -20,10 +24,14 @@ impl Instrument for TrainingSubsidy {
         Ok(TrainingSubsidy {
             amount: b.num("amount", 1000.0, 0.0, f64::INFINITY)?,
             share: b.num("share", 1.0, 0.0, 1.0)?,
+            takeup_employed: b.num("takeup_employed", 0.002, 0.0, 1.0)?,
         })
     }
 
     fn levers(&self, p: usize, l: &mut StepLevers) {
         l.subsidies.push((p, self.amount, self.share));
+        if self.takeup_employed > 0.0 {
+            l.learning.push((p, self.takeup_employed));
+        }
     }
 }
