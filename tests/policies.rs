@@ -828,4 +828,46 @@ fn employees_learn_beside_their_jobs_and_opened_funds_raise_it() {
     );
     let more = total(&opened, "total", "all", "learning_starts");
     assert!(more > starts, "{more} with opened funds, {starts} without");
+    // Where the scenario has no learning beside work, a training subsidy for employees brings
+    // it (at its own `takeup_employed`), and the subsidy pays for the courses it brings.
+    let subsidy = "[[policy]]\nkind = \"training_subsidy\"\ngroups = [\"employed\"]\ntakeup_employed = 0.01\n";
+    let offered = run(with_policies("baseline.toml", subsidy, 24, 0.02), 1);
+    assert_eq!(total(&off, "total", "all", "learning_starts"), 0.0);
+    assert!(total(&offered, "total", "all", "learning_starts") > 100.0);
+    assert!(spending(&offered) > 0.0, "the subsidy paid for no course");
+}
+
+/// Intake priority (`priority = "at_risk"`, docs/MODEL.md 7.12): where the caseload cannot
+/// take everyone reached in a step, workers under notice are enrolled first, so a larger share
+/// of the entrants are under notice than without the priority, with the same random numbers.
+#[test]
+fn a_priority_for_workers_at_risk_fills_a_tight_caseload_with_them_first() {
+    let team = |priority: &str| {
+        format!(
+            "[[policy]]\nkind = \"mobility_team\"\nname = \"team\"\ngroups = [\"at_risk\", \"unemployed\"]\n\
+             coverage = 0.5\ncaseload = 2000\nmax_months = 2\n{priority}\n"
+        )
+    };
+    // The share of entrants under notice at the end of the step before their entry.
+    let share = |priority: &str| {
+        let model = Model::new(with_policies("shock_2020.toml", &team(priority), 24, 0.02));
+        let r = labsim::run::run_traced(&model, 0, &|| {}).unwrap();
+        let (mut noticed, mut all) = (0u64, 0u64);
+        for trace in &r.traces {
+            let p = model.scenario.policies.len() - 1;
+            for &(i, q, t) in &trace.register.enrolments {
+                if q as usize == p && t > 1 {
+                    all += 1;
+                    noticed += u64::from(trace.noticed(t - 1, i));
+                }
+            }
+        }
+        assert!(all > 100, "only {all} entrants");
+        noticed as f64 / all as f64
+    };
+    let (first, plain) = (share("priority = \"at_risk\""), share(""));
+    assert!(
+        first > plain + 0.05,
+        "entrants under notice: {first:.3} with the priority, {plain:.3} without"
+    );
 }

@@ -493,6 +493,24 @@ fn bad_pacing_and_caseload_are_refused() {
         ],
     );
     assert_bad_scenario(
+        &with("[[policy]]\nkind = \"mobility_team\"\npriority = \"oldest\""),
+        &[
+            "bad.toml",
+            "policy[0].priority",
+            "\"oldest\"",
+            "known: none, at_risk",
+        ],
+    );
+    assert_bad_scenario(
+        &with("[[policy]]\nkind = \"job_retention\"\npriority = \"at_risk\""),
+        &[
+            "bad.toml",
+            "policy[0].priority",
+            "at_risk",
+            "only for kinds with participants",
+        ],
+    );
+    assert_bad_scenario(
         &with("[[policy]]\nkind = \"matching_events\"\nmax_months = 0"),
         &[
             "bad.toml",

@@ -490,8 +490,19 @@ pub fn transitions(
         }
     }
 
-    // Enrolments, in worker order, each only if the policy's budget allows. A worker whose
-    // situation changed this step (hired, separated, in a course) is not enrolled.
+    // Enrolments, in worker order, each only if the policy's budget allows, the workers at risk
+    // first for a policy that gives them priority (a stable sort keeps worker order within
+    // each group). A worker whose situation changed this step (hired, separated, in a course)
+    // is not enrolled.
+    if s.policies.iter().any(|p| p.at_risk_first) {
+        events.enrolments.sort_by_key(|&(id, p)| {
+            let i = id as usize;
+            let first = s.policies[p as usize].at_risk_first
+                && w.status[i] == Status::Employed as u8
+                && worker_at_risk(employers, w, at_risk, i);
+            !first
+        });
+    }
     for &(id, p) in &events.enrolments {
         let i = id as usize;
         if w.spell_start[i] != now && book.enrol(model, p as usize, t, id) {

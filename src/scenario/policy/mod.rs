@@ -91,6 +91,10 @@ pub struct Policy {
     /// Longest participation, in steps: a participant not placed by then leaves (`None`: only a
     /// hire, leaving the labour force or the window's end end it).
     pub max_steps: Option<u32>,
+    /// Whether workers at risk (under notice with `[employers]`) are enrolled before the
+    /// others reached in the same step (`priority = "at_risk"`), where the caseload or the
+    /// paced budget cannot take everyone.
+    pub at_risk_first: bool,
     /// Whether new enrolments are paced: a budget is drawn on in proportion to the time
     /// elapsed in the window (the total) and in the policy year (the yearly one).
     pub paced: bool,

@@ -338,6 +338,17 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
             "must be positive (leave it out for no limit)",
         ));
     }
+    let at_risk_first = match b.string("priority")?.as_deref() {
+        None | Some("none") => false,
+        Some("at_risk") => true,
+        Some(other) => {
+            return Err(b.err(
+                "priority",
+                format!("\"{other}\""),
+                "unknown priority (known: none, at_risk)",
+            ))
+        }
+    };
     let max_steps = if b.table.contains_key("max_months") {
         Some(b.months("max_months", 1)?)
     } else {
@@ -350,6 +361,9 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
         }
         if b.table.contains_key("max_months") {
             return Err(b.err("max_months", b.table["max_months"].clone(), &rule));
+        }
+        if let Some(p) = b.table.get("priority") {
+            return Err(b.err("priority", p.clone(), &rule));
         }
         // A training subsidy and an opened fund pay courses from a budget, paced like enrolments.
         let pays_courses = matches!(kind_name, "training_subsidy" | "open_training_funds");
@@ -377,6 +391,7 @@ fn one(b: &Block, kind_name: &str) -> R<Policy> {
         budget_per_year: b.opt_num("budget_per_year", 0.0, f64::INFINITY)?,
         caseload,
         max_steps,
+        at_risk_first,
         paced,
     })
 }
