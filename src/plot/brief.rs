@@ -28,6 +28,17 @@ struct Spread {
 }
 
 impl Spread {
+    /// A row's spread: its mean and band, defined in `defined` of `replications`.
+    fn of(mean: f64, p05: f64, p95: f64, defined: usize, replications: usize) -> Spread {
+        Spread {
+            mean,
+            p05,
+            p95,
+            defined,
+            replications,
+        }
+    }
+
     /// The mean and band in `unit`s, each formatted by `f`, and "(k of n)" when the measure is
     /// defined in only some replications.
     fn words(&self, f: impl Fn(f64) -> String) -> String {
@@ -89,16 +100,14 @@ impl Brief {
         };
         for row in summary {
             let k = index(&row.scenario, &mut by_name);
-            by_name[k].summary.insert(
-                row.measure.clone(),
-                Spread {
-                    mean: row.mean,
-                    p05: row.p05,
-                    p95: row.p95,
-                    defined: row.replications_defined,
-                    replications: row.replications,
-                },
+            let spread = Spread::of(
+                row.mean,
+                row.p05,
+                row.p95,
+                row.replications_defined,
+                row.replications,
             );
+            by_name[k].summary.insert(row.measure.clone(), spread);
         }
         let evaluation = dir.join("evaluation.csv");
         if evaluation.exists() {
@@ -107,16 +116,14 @@ impl Brief {
                     continue;
                 }
                 let k = index(&row.scenario, &mut by_name);
-                by_name[k].evaluation.insert(
-                    row.measure,
-                    Spread {
-                        mean: row.mean,
-                        p05: row.p05,
-                        p95: row.p95,
-                        defined: row.replications_defined,
-                        replications: row.replications,
-                    },
+                let spread = Spread::of(
+                    row.mean,
+                    row.p05,
+                    row.p95,
+                    row.replications_defined,
+                    row.replications,
                 );
+                by_name[k].evaluation.insert(row.measure, spread);
             }
         }
         let curve = dir.join("effect_curve.csv");
