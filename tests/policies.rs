@@ -757,6 +757,25 @@ fn participation_ends_unplaced_at_its_longest_duration() {
         "without max_months nobody stayed longer than three months"
     );
     assert_eq!(ended, 0.0);
+    // When the window closes every participation ends with it: none ends at the maximum after.
+    let closed = run(
+        with_policies(
+            "baseline.toml",
+            &events("max_months = 3\nend = 12"),
+            24,
+            0.02,
+        ),
+        1,
+    );
+    let after: f64 = closed.records[0]
+        .iter()
+        .filter(|rec| rec.step > 12)
+        .map(|rec| rec.policy.by_policy[0][col::ENDED_AT_MAXIMUM])
+        .sum();
+    assert_eq!(
+        after, 0.0,
+        "participations ended at the maximum after the window"
+    );
 }
 
 /// Learning while working (docs/MODEL.md 7.3): with only `training.takeup_employed` on, every

@@ -262,7 +262,7 @@ impl ScenarioBrief {
         if let Some(d) = e.get("deadweight_share").filter(|d| d.defined > 0) {
             let _ = write!(
                 out,
-                " Of the placements, {} % would have found work in the same month anyway \
+                " Of the placements, {} % would have been in work in the same month anyway \
                  (deadweight).",
                 d.words(|x| format!("{:.0}", 100.0 * x))
             );
@@ -381,7 +381,7 @@ mod tests {
         for part in [
             "100 persons took part.",
             "Net extra job-years: +50 (+10 to +90).",
-            "80 (70 to 90) % would have found work",
+            "80 (70 to 90) % would have been in work",
             "changed by -30 (-60 to 0) person-months (displacement",
             "differed from their counterfactual selves' by +3.4 (+2.9 to +3.9) percentage points",
             "(defined in 3 of 5 replications): the other replications added no net job-years.",

@@ -247,9 +247,12 @@ pub fn transitions(
                 continue;
             }
             // A course a policy pays for makes its trainee a participant of the policy, entering
-            // at the start of the course (an enrolled participant entered before).
-            if let Some(r) = register.as_mut() {
-                r.enrolments.push((id, p as u8, t));
+            // at the start of the course (an enrolled participant entered before); a policy
+            // named payer that paid nothing (a fund had paid it all) makes no participant.
+            if pay.charged > 0.0 {
+                if let Some(r) = register.as_mut() {
+                    r.enrolments.push((id, p as u8, t));
+                }
             }
         }
         let at = model.node(h, target as usize) as usize;
@@ -479,6 +482,10 @@ pub fn transitions(
     // step's enrolments, so that a place they free can be taken now).
     let mut due = Vec::new();
     for p in 0..s.policies.len() {
+        // Only while the window is open: at its end every participation ends with it.
+        if levers.open & (1 << p) == 0 {
+            continue;
+        }
         due.clear();
         book.due(model, p, t, &mut due);
         for &id in &due {
@@ -491,8 +498,8 @@ pub fn transitions(
     }
 
     // Enrolments, in worker order, each only if the policy's budget allows, the workers at risk
-    // first for a policy that gives them priority (a stable sort keeps worker order within
-    // each group). A worker whose situation changed this step (hired, separated, in a course)
+    // first for a policy that gives them priority (at risk as the step has left them, after its
+    // notices and withdrawals; a stable sort keeps worker order within each group). A worker whose situation changed this step (hired, separated, in a course)
     // is not enrolled.
     if s.policies.iter().any(|p| p.at_risk_first) {
         events.enrolments.sort_by_key(|&(id, p)| {

@@ -11,6 +11,7 @@ use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::{unit_f64, Draw, StageKey};
 use crate::scenario::policy::Effect;
+use crate::scenario::Contract;
 use crate::step::employers::NoticeCandidate;
 use crate::step::separations::{worker_at_risk, NodeRules};
 use crate::step::training::{self, Candidate, Shortage};
@@ -515,7 +516,8 @@ impl Scan<'_> {
             }
             // A part-time course beside work ends with a qualification after on average its
             // sector's course length times `part_time_factor` (a geometric duration: the worker
-            // keeps no start date), whatever became of the job meanwhile.
+            // keeps no start date), whatever became of the job meanwhile; it pauses while the
+            // worker is outside the labour force (the scan left such workers above).
             if learning && w.train_target[i] != NONE_U8 && status != Status::Training as u8 {
                 let target = w.train_target[i] as usize;
                 let steps = f64::from(s.sectors[target].training_steps) * part_time;
@@ -632,11 +634,15 @@ impl Scan<'_> {
                     // worker keeps (and keeps searching from), at the scenario's take-up or the
                     // higher one an active policy that targets the worker offers.
                     let mut learning_takeup = base_learning;
-                    for &(p, takeup) in offers {
+                    let sector = model.node_sector[j] as usize;
+                    let employee = w.contract[i] != Contract::SelfEmployed as u8;
+                    for &(p, takeup, sectors, employees_only) in offers {
                         if takeup > learning_takeup
+                            && sectors & (1 << sector) != 0
+                            && (employee || !employees_only)
                             && s.policies[p].targets(
                                 w.home[i] as usize,
-                                model.node_sector[j] as usize,
+                                sector,
                                 status,
                                 w.contract[i],
                                 w.age[i],

@@ -81,8 +81,10 @@ pub struct StepLevers {
     /// Active job-retention schemes: (policy, its terms).
     pub retention: Vec<(usize, JobRetention)>,
     /// Active offers of learning beside work (a subsidy or an opened fund): (policy, take-up
-    /// per step of a part-time course by a targeted worker whose work is not at risk).
-    pub learning: Vec<(usize, f64)>,
+    /// per step of a part-time course by a targeted worker whose work is not at risk, the
+    /// sectors whose workers it offers it to, whether only employees: a fund pays no
+    /// self-employed worker).
+    pub learning: Vec<(usize, f64, u32, bool)>,
 }
 
 impl StepLevers {

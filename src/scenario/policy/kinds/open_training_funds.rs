@@ -41,7 +41,7 @@ impl Instrument for OpenTrainingFunds {
         l.open_funds |= self.funds;
         l.fund_openers.push((p, self.funds));
         if self.takeup_employed > 0.0 {
-            l.learning.push((p, self.takeup_employed));
+            l.learning.push((p, self.takeup_employed, self.funds, true));
         }
     }
 }

@@ -31,7 +31,7 @@ impl Instrument for TrainingSubsidy {
     fn levers(&self, p: usize, l: &mut StepLevers) {
         l.subsidies.push((p, self.amount, self.share));
         if self.takeup_employed > 0.0 {
-            l.learning.push((p, self.takeup_employed));
+            l.learning.push((p, self.takeup_employed, u32::MAX, false));
         }
     }
 }
