@@ -395,7 +395,7 @@ impl Scan<'_> {
             s,
             w,
             rules,
-            shortage,
+            shortage: _,
             levers,
             sep_key,
             search_key,
@@ -438,6 +438,7 @@ impl Scan<'_> {
         // offers one (its learners finish after its window too).
         let learning = base_learning > 0.0 || s.policies.iter().any(|p| p.offers_learning());
         let part_time = s.training.part_time_factor;
+        let learned_key = train_key.substream(1);
         for i in range {
             let id = i as u32;
             let j = w.node[i] as usize;
@@ -521,7 +522,7 @@ impl Scan<'_> {
             if learning && w.train_target[i] != NONE_U8 && status != Status::Training as u8 {
                 let target = w.train_target[i] as usize;
                 let steps = f64::from(s.sectors[target].training_steps) * part_time;
-                if unit_f64(train_key.substream(1).word(id)) < 1.0 / steps.max(1.0) {
+                if unit_f64(learned_key.word(id)) < 1.0 / steps.max(1.0) {
                     ev.learning_completions.push(id);
                 }
             }
@@ -617,15 +618,7 @@ impl Scan<'_> {
                     }
                 }
                 if p_train_risk > 0.0 && at_risk {
-                    let mut rs = train_key.stream(id);
-                    if let Some(target) = training::choose(
-                        model,
-                        levers,
-                        shortage,
-                        &candidate(model, w, at_risk, i, flags),
-                        p_train_risk,
-                        &mut rs,
-                    ) {
+                    if let Some(target) = self.course(i, true, flags, p_train_risk) {
                         ev.training_starts.push((id, target));
                         continue;
                     }
@@ -653,15 +646,7 @@ impl Scan<'_> {
                         }
                     }
                     if learning_takeup > 0.0 {
-                        let mut rs = train_key.stream(id);
-                        if let Some(target) = training::choose(
-                            model,
-                            levers,
-                            shortage,
-                            &candidate(model, w, false, i, flags),
-                            learning_takeup,
-                            &mut rs,
-                        ) {
+                        if let Some(target) = self.course(i, false, flags, learning_takeup) {
                             ev.learning_starts.push((id, target));
                         }
                     }
@@ -685,15 +670,7 @@ impl Scan<'_> {
                 }
             } else if status == Status::Unemployed as u8 {
                 if p_train_u > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
-                    let mut rs = train_key.stream(id);
-                    if let Some(target) = training::choose(
-                        model,
-                        levers,
-                        shortage,
-                        &candidate(model, w, false, i, flags),
-                        p_train_u,
-                        &mut rs,
-                    ) {
+                    if let Some(target) = self.course(i, false, flags, p_train_u) {
                         ev.training_starts.push((id, target));
                         continue;
                     }
@@ -713,6 +690,17 @@ impl Scan<'_> {
                 }
             }
         }
+    }
+}
+
+impl Scan<'_> {
+    /// Whether worker `i` starts a course this step at take-up `takeup` (its own training
+    /// stream), and toward which sector.
+    #[inline]
+    fn course(&self, i: usize, at_risk: bool, flags: u8, takeup: f64) -> Option<u8> {
+        let mut rs = self.train_key.stream(i as u32);
+        let c = candidate(self.model, self.w, at_risk, i, flags);
+        training::choose(self.model, self.levers, self.shortage, &c, takeup, &mut rs)
     }
 }
 

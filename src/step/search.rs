@@ -183,14 +183,19 @@ pub fn applications(
                 let flags = if participants { w.flags[i] } else { 0 };
                 let risky =
                     status == Status::Employed as u8 && worker_at_risk(employers, w, at_risk, i);
+                // Time without work (0 for the employed): the long-term threshold and the screen.
+                let spell = if status == Status::Unemployed as u8 {
+                    u32::from(now - w.spell_start[i])
+                } else {
+                    0
+                };
                 info[idx] = SearcherInfo {
                     node: own,
                     home: h as u16,
                     status,
                     contract: w.contract[i],
                     age: w.age[i],
-                    long_term: status == Status::Unemployed as u8
-                        && u32::from(now - w.spell_start[i]) >= long_term,
+                    long_term: status == Status::Unemployed as u8 && spell >= long_term,
                     flags,
                     at_risk: risky,
                     non_wage: false,
@@ -274,11 +279,6 @@ pub fn applications(
                 };
                 // Employer screening: an application that fails it changes nothing, so it is
                 // dropped before it is laid out (no draw when every application passes).
-                let spell = if status == Status::Unemployed as u8 {
-                    u32::from(now - w.spell_start[i])
-                } else {
-                    0
-                };
                 let pass = mechanics.screening(spell);
                 for _ in 0..applications + effect.extra_applications as usize {
                     if pass < 1.0 && rs.unit() >= pass {
