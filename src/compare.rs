@@ -473,6 +473,11 @@ impl Summary {
                         .filter_map(|(g, _)| g.at(k).map(|x| 100.0 * x))
                         .collect();
                     let spread = Spread::of(&values);
+                    let levels: Vec<f64> = effects
+                        .iter()
+                        .filter_map(|(g, _)| g.counterfactual_at(k).map(|x| 100.0 * x))
+                        .collect();
+                    let anyway = Spread::of(&levels).mean.unwrap_or(f64::NAN);
                     curves.push(CurveRow {
                         scenario: e.scenario.clone(),
                         group: name.to_string(),
@@ -480,6 +485,7 @@ impl Summary {
                         mean: spread.mean.unwrap_or(f64::NAN),
                         p05: spread.p05.unwrap_or(f64::NAN),
                         p95: spread.p95.unwrap_or(f64::NAN),
+                        counterfactual: anyway,
                         replications_defined: spread.defined,
                         replications: reps.len(),
                     });
@@ -811,6 +817,10 @@ csv_row! {
         /// 95th percentile over replications (percentage points).
         #[serde(with = "cell::fixed2")]
         pub p95: f64,
+        /// Mean over replications of the counterfactual selves' employment rate, in per cent:
+        /// the level the effect is measured against.
+        #[serde(with = "cell::fixed2")]
+        pub counterfactual: f64,
         /// Replications in which some participant was observed this long after entry.
         pub replications_defined: usize,
         /// Replications run.

@@ -48,6 +48,9 @@ pub struct GroupEffect {
     /// observed `k` steps after their entry of (employed in the scenario) - (employed in the
     /// baseline), and how many were observed.
     pub curve: Vec<(i64, u64)>,
+    /// Per step since entry: how many of those observed had their counterfactual self employed
+    /// (the level the effect is measured against).
+    pub anyway: Vec<u64>,
     /// Comparable participants' employment agent-steps from their entry on, minus their
     /// counterfactual selves'.
     pub direct: i64,
@@ -66,6 +69,12 @@ impl GroupEffect {
             .get(k)
             .filter(|&&(_, n)| n > 0)
             .map(|&(d, n)| d as f64 / n as f64)
+    }
+
+    /// The counterfactual selves' employment rate `k` steps after entry, if anyone was observed.
+    pub fn counterfactual_at(&self, k: usize) -> Option<f64> {
+        let n = self.curve.get(k).map_or(0, |&(_, n)| n);
+        (n > 0).then(|| self.anyway[k] as f64 / n as f64)
     }
 
     /// The share of placements that are deadweight, if there were placements.
@@ -166,6 +175,7 @@ pub fn evaluate(
         let mut g = GroupEffect {
             participants: entries.len() as u64,
             curve: vec![(0, 0); horizon + 1],
+            anyway: vec![0; horizon + 1],
             ..GroupEffect::default()
         };
         for &(i, e, comparable) in entries {
@@ -180,6 +190,7 @@ pub fn evaluate(
                 if k <= horizon {
                     g.curve[k].0 += d;
                     g.curve[k].1 += 1;
+                    g.anyway[k] += u64::from(baseline.employed(t, i));
                 }
             }
         }

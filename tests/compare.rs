@@ -215,6 +215,32 @@ fn compare_evaluates_participants_against_their_counterfactual_selves() {
         .map(|r| r.months_since_entry)
         .collect();
     assert_eq!(months, (0..=36).collect::<Vec<u32>>());
+    // The counterfactual selves' employment rate is a rate, and so is the participants' (it
+    // plus the effect); at entry nobody is employed in either run but those hired that month.
+    for r in curve
+        .iter()
+        .filter(|r| r.replications_defined == r.replications)
+    {
+        let participants = r.counterfactual + r.mean;
+        assert!(
+            (0.0..=100.0).contains(&r.counterfactual) && (-0.01..=100.01).contains(&participants),
+            "{} {} month {}: counterfactual {} and effect {}",
+            r.scenario,
+            r.group,
+            r.months_since_entry,
+            r.counterfactual,
+            r.mean
+        );
+    }
+    let rising: Vec<f64> = curve
+        .iter()
+        .filter(|r| r.scenario == "perspectief_op_werk" && r.group == "all")
+        .map(|r| r.counterfactual)
+        .collect();
+    assert!(
+        rising[0] < 20.0 && rising[12] > 30.0,
+        "the participants' counterfactual selves find work: {rising:?}"
+    );
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(md.contains("## Participants against their counterfactual selves"));
     assert!(md.contains("### perspectief_op_werk") && md.contains("| matching events |"));
