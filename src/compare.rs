@@ -164,7 +164,11 @@ impl Totals {
                 .sum();
             t.cross_border_jobs += cross as f64 * ppa / steps;
             t.policy_spending += rec.policy.total_spending();
-            t.benefit_spending += unemployed * s.benefit_per_month * months;
+            t.benefit_spending += (0..model.n_regions)
+                .map(|h| model.benefit_of_home(h, &rec.census.by_home[h]))
+                .sum::<f64>()
+                * ppa
+                * months;
         }
         t
     }

@@ -5,6 +5,7 @@
 //! run; the mutable state is in [`crate::world::World`]. Policies that change travel times or
 //! border frictions build their own [`Geo`] with [`Geo::build`] while they are active.
 
+use crate::metrics::{home, node};
 use crate::scenario::Scenario;
 
 pub type NodeId = u32;
@@ -133,6 +134,10 @@ pub struct Model {
     /// Search weight of each sector for a worker not qualified for it (unregulated sectors),
     /// by sector id (at most 32 sectors: indexed `& 31`, without a bounds check).
     pub unqualified: [f64; 32],
+    /// By sector id: the multiple of the screening pass rate of an application to the sector
+    /// of the applicant's last completed course, `training.screening_gain_per_year` to the
+    /// power of the course's length in years (1 without the key; docs/MODEL.md 7.3).
+    pub trained_screen: [f64; 32],
     /// Per region, the share of each sector among school leavers' qualifications, normalised
     /// to sum to 1 (all equal if every weight is 0). `[0]` at rest (the burn-in): the region's
     /// employment share times the sector's `school_leavers_weight`. `[1]` from step 1: that
@@ -176,6 +181,12 @@ impl Model {
         let mut unqualified = [0.0; 32];
         for (k, u) in unqualified.iter_mut().enumerate().take(ns) {
             *u = s.unqualified_weight(k);
+        }
+        let mut trained_screen = [1.0; 32];
+        let gain = s.training.screening_gain_per_year;
+        for (k, f) in trained_screen.iter_mut().enumerate().take(ns) {
+            let years = f64::from(s.sectors[k].training_steps * s.simulation.step_months) / 12.0;
+            *f = gain.powf(years);
         }
         let at_rest = s
             .population
@@ -222,6 +233,7 @@ impl Model {
             employer_weights,
             any_recognition,
             unqualified,
+            trained_screen,
             school_leavers,
             scenario,
         }
@@ -230,5 +242,33 @@ impl Model {
     #[inline]
     pub fn node(&self, region: usize, sector: usize) -> NodeId {
         (region * self.n_sectors + sector) as NodeId
+    }
+
+    /// Benefit paid in one month to the agents counted in `by_home` (a census row of home
+    /// region `h`): its unemployed, and its trainees where `benefits.paid_in_training`, at the
+    /// benefit of the country they live in (EU rules: Regulation 883/2004, art. 65, the
+    /// country of residence pays a wholly unemployed frontier worker). EUR per agent-month.
+    pub fn benefit_of_home(&self, h: usize, by_home: &[u64]) -> f64 {
+        let c = self.region_country[h] as usize;
+        self.scenario.countries[c].benefit_per_month
+            * self.benefit_recipients(by_home[home::UNEMPLOYED], by_home[home::TRAINING])
+    }
+
+    /// As [`Model::benefit_of_home`] for a census row of node `j`, at the benefit of the node's
+    /// country (the sector rows of `series.csv`, which count people where their last job was).
+    pub fn benefit_of_node(&self, j: usize, by_node: &[u64]) -> f64 {
+        let c = self.node_country[j] as usize;
+        self.scenario.countries[c].benefit_per_month
+            * self.benefit_recipients(by_node[node::UNEMPLOYED], by_node[node::TRAINING])
+    }
+
+    /// Benefit recipients among `unemployed` and `training` agents.
+    fn benefit_recipients(&self, unemployed: u64, training: u64) -> f64 {
+        let paid = if self.scenario.benefit_in_training {
+            training
+        } else {
+            0
+        };
+        (unemployed + paid) as f64
     }
 }

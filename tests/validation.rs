@@ -360,6 +360,16 @@ fn labour_demand_and_population_keys_out_of_range_are_refused() {
             "from 0 to 1",
         ),
         (
+            "[[country]]\ncode = \"NL\"\nlanguages = [\"nl\"]\nbenefit_per_month = -1",
+            "country[0].benefit_per_month",
+            "at least 0",
+        ),
+        (
+            "[training]\nscreening_gain_per_year = 0.5",
+            "training.screening_gain_per_year",
+            "from 1 to 10",
+        ),
+        (
             "[mechanics]\nscreening_duration_months = 0",
             "mechanics.screening_duration_months",
             "whole number from 1 to 1200",

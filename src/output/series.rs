@@ -198,8 +198,16 @@ fn row(
         training_cost_private: money_of(money::TRAINING_PRIVATE) * ppa,
         training_cost_policy: money_of(money::TRAINING_POLICY) * ppa,
         recognition_fees: money_of(money::RECOGNITION_FEES) * ppa,
-        benefit_spending: unemployed
-            * model.scenario.benefit_per_month
+        benefit_spending: match homes {
+            Some(hs) => hs
+                .iter()
+                .map(|&h| model.benefit_of_home(h, &c.by_home[h]))
+                .sum(),
+            None => nodes
+                .iter()
+                .map(|&j| model.benefit_of_node(j, &c.by_node[j]))
+                .sum::<f64>(),
+        } * ppa
             * f64::from(model.scenario.simulation.step_months),
     };
     LevelRow {

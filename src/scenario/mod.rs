@@ -237,8 +237,8 @@ pub struct Scenario {
     pub recognition: Vec<Option<RecognitionRule>>,
     /// Policy instruments, in the order written (see [`policy`]).
     pub policies: Vec<policy::Policy>,
-    /// Benefit paid per unemployed person per month, EUR (`[benefits]`).
-    pub benefit_per_month: f64,
+    /// Whether workers in a full-time course keep their benefit (`benefits.paid_in_training`).
+    pub benefit_in_training: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -523,6 +523,10 @@ pub struct Training {
     pub takeup_employed: f64,
     /// A part-time course lasts this many times the sector's `training_months`.
     pub part_time_factor: f64,
+    /// An application to a job in the sector of the worker's last completed course passes
+    /// employers' screening at this multiple of the pass rate per year of the course (capped at
+    /// a pass of 1): the course's human capital (docs/MODEL.md 7.3).
+    pub screening_gain_per_year: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -536,6 +540,9 @@ pub struct Country {
     /// Multiplies the sectors' separation rates `delta_u` for jobs in this country: dismissal
     /// rules and contract mixes differ between countries (1 = as the sector says).
     pub separation_multiplier: f64,
+    /// Unemployment benefit paid to an unemployed resident per month, EUR
+    /// (`country.benefit_per_month`, default `benefits.cost_per_unemployed_month`).
+    pub benefit_per_month: f64,
 }
 
 #[derive(Clone, Debug)]

@@ -216,6 +216,7 @@ pub struct RawTraining {
     pub min_unemployment_months: Option<i64>,
     pub takeup_employed: Option<f64>,
     pub part_time_factor: Option<f64>,
+    pub screening_gain_per_year: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,6 +240,7 @@ pub struct RawMobilityPair {
 #[serde(deny_unknown_fields)]
 pub struct RawBenefits {
     pub cost_per_unemployed_month: Option<f64>,
+    pub paid_in_training: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -247,6 +249,7 @@ pub struct RawCountry {
     pub code: Option<String>,
     pub name: Option<String>,
     pub separation_multiplier: Option<f64>,
+    pub benefit_per_month: Option<f64>,
     #[serde(default)]
     pub languages: Vec<String>,
     #[serde(default)]

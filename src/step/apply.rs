@@ -294,6 +294,7 @@ pub fn transitions(
         flows.count(flow::TRAINING_COMPLETIONS, h, at as usize);
         census.tally(model, entry(w, i), false);
         qualify(model, w, i, target, levers, book);
+        w.trained[i] = target;
         w.node[i] = at;
         w.status[i] = Status::Unemployed as u8;
         w.train_target[i] = NONE_U8;
@@ -315,6 +316,7 @@ pub fn transitions(
             model.node(h, target as usize) as usize,
         );
         qualify(model, w, i, target, levers, book);
+        w.trained[i] = target;
         w.train_target[i] = NONE_U8;
     }
 
@@ -465,6 +467,7 @@ pub fn transitions(
             w.diploma[i] = country;
             w.recognised[i] = 1 << country;
             w.train_target[i] = NONE_U8;
+            w.trained[i] = NONE_U8;
             w.recog_target[i] = NONE_U8;
             w.spell_start[i] = now;
             census.tally(model, entry(w, i), true);

@@ -16,15 +16,16 @@
 //! notice with `[employers]`, else at a node whose demand is below its employment) or it
 //! searches for a non-wage reason this step (probability `mechanics.non_wage_search`), in which
 //! case it applies anywhere. Each application passes the employer's screening with a
-//! probability that falls with the applicant's time without work (`Mechanics::screening`; one
-//! that fails changes nothing and is not laid out); one that passes lands on a uniformly
+//! probability that falls with the applicant's time without work (`Mechanics::screening`), and
+//! is higher for an application to the sector of the applicant's last completed course
+//! (`Model::trained_screen`); one that fails changes nothing and is not laid out; one that passes lands on a uniformly
 //! chosen vacancy of its node and carries the key with which employers rank applicants
 //! (uniform, or an exponential race weighted by age group). With one node and one application
 //! this is the published model: each searcher applies to one uniformly chosen vacancy.
 
 use rayon::prelude::*;
 
-use crate::agent::Status;
+use crate::agent::{Status, NONE_U8};
 use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::{Draw, StageKey};
@@ -278,10 +279,20 @@ pub fn applications(
                     1.0
                 };
                 // Employer screening: an application that fails it changes nothing, so it is
-                // dropped before it is laid out (no draw when every application passes).
+                // dropped before it is laid out (no draw when every application passes). An
+                // application to the sector of the worker's last course passes at `trained_screen`
+                // times the rate: the screen is drawn at the higher rate, and one to another
+                // sector is then kept with probability `pass / high` (no draw for workers
+                // without a course, so that they draw as before).
                 let pass = mechanics.screening(spell);
+                let trained = w.trained[i];
+                let high = if trained != NONE_U8 {
+                    (pass * model.trained_screen[trained as usize & 31]).min(1.0)
+                } else {
+                    pass
+                };
                 for _ in 0..applications + effect.extra_applications as usize {
-                    if pass < 1.0 && rs.unit() >= pass {
+                    if high < 1.0 && rs.unit() >= high {
                         continue;
                     }
                     let u = rs.unit() * sum;
@@ -289,6 +300,9 @@ pub fn applications(
                         .partition_point(|&cum| cum <= u)
                         .min(weights.len() - 1);
                     let k = geo.reachable[h][pos] as usize;
+                    if high > pass && model.node_sector[k] != trained && rs.unit() * high >= pass {
+                        continue;
+                    }
                     let v = vac[k];
                     let slot = slot_start[k] + u64::from(rs.below(v as u32));
                     let draw = rs.next_word();

@@ -18,7 +18,7 @@ use crate::model::{Model, NodeId};
 use crate::rng::{stochastic_round, Draw, StageKey};
 use crate::scenario::DemandBase;
 
-/// Every worker agent, one entry per agent in each array (27 bytes per worker).
+/// Every worker agent, one entry per agent in each array (28 bytes per worker).
 #[derive(Clone, Debug, Default)]
 pub struct Workers {
     pub status: Vec<u8>,
@@ -40,6 +40,9 @@ pub struct Workers {
     pub spell_start: Vec<u16>,
     /// Sector being trained for, or [`NONE_U8`].
     pub train_target: Vec<u8>,
+    /// Sector of the last completed course, or [`NONE_U8`]: employers screen applications to
+    /// it with `training.screening_gain_per_year`.
+    pub trained: Vec<u8>,
     /// Country of a pending recognition procedure, or [`NONE_U8`], and its end clock.
     pub recog_target: Vec<u8>,
     pub recog_until: Vec<u16>,
@@ -65,7 +68,7 @@ impl Workers {
 
     /// Bytes of one worker's columns: what [`Workers::bytes`] holds per worker of a world built
     /// with exactly its workers (a test checks it).
-    pub const BYTES_PER_WORKER: usize = 27;
+    pub const BYTES_PER_WORKER: usize = 28;
 
     /// Heap bytes held by the worker arrays.
     pub fn bytes(&self) -> usize {
@@ -80,6 +83,7 @@ impl Workers {
             + self.recognised.capacity()
             + self.spell_start.capacity() * 2
             + self.train_target.capacity()
+            + self.trained.capacity()
             + self.recog_target.capacity()
             + self.recog_until.capacity() * 2
             + self.flags.capacity()
@@ -105,6 +109,7 @@ impl Workers {
         self.recognised.reserve_exact(n);
         self.spell_start.reserve_exact(n);
         self.train_target.reserve_exact(n);
+        self.trained.reserve_exact(n);
         self.recog_target.reserve_exact(n);
         self.recog_until.reserve_exact(n);
         self.flags.reserve_exact(n);
@@ -243,6 +248,7 @@ impl World {
                     w.recognised.push(1 << country);
                     w.spell_start.push(CLOCK_ORIGIN - spell.min(CLOCK_ORIGIN));
                     w.train_target.push(NONE_U8);
+                    w.trained.push(NONE_U8);
                     w.recog_target.push(NONE_U8);
                     w.recog_until.push(0);
                     w.flags.push(0);

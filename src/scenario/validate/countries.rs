@@ -18,6 +18,9 @@ pub(super) struct Countries {
     /// Every language any country speaks or lists a skill share for, in order of first mention.
     pub(super) languages: Vec<String>,
     pub(super) list: Vec<Country>,
+    /// Each country's own `benefit_per_month`, if it gives one (the default is filled in with
+    /// `[benefits]`).
+    pub(super) benefits: Vec<Option<f64>>,
 }
 
 /// A scenario that lists no countries gets one per country code its regions use (`"XX"` for a
@@ -78,6 +81,7 @@ pub(super) fn countries(
         ));
     }
     let mut list = Vec::new();
+    let mut benefits = Vec::new();
     for (i, c) in raw_countries.iter().enumerate() {
         let code = c.code.clone().unwrap_or_default();
         if c.languages.is_empty() {
@@ -109,17 +113,23 @@ pub(super) fn countries(
             0.0,
             10.0,
         )?;
+        if let Some(b) = c.benefit_per_month {
+            v.nonneg(&format!("country[{i}].benefit_per_month"), Some(b), 0.0)?;
+        }
+        benefits.push(c.benefit_per_month);
         list.push(Country {
             name: c.name.clone().unwrap_or_else(|| code.clone()),
             code,
             languages: mask,
             language_skills: skills,
             separation_multiplier,
+            benefit_per_month: 0.0,
         });
     }
     Ok(Countries {
         ids,
         languages,
         list,
+        benefits,
     })
 }

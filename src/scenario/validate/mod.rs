@@ -226,7 +226,11 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
     }
     // `[benefits]` is checked after the policies, as it always was.
     let name = name(&v, raw.name, file)?;
-    let benefit_per_month = policies::benefits(&v, raw.benefits)?;
+    let (benefit_per_month, benefit_in_training) = policies::benefits(&v, raw.benefits)?;
+    let mut country_list = countries.list;
+    for (c, own) in country_list.iter_mut().zip(&countries.benefits) {
+        c.benefit_per_month = own.unwrap_or(benefit_per_month);
+    }
 
     let scenario = Scenario {
         name,
@@ -245,7 +249,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         border,
         training,
         languages: countries.languages,
-        countries: countries.list,
+        countries: country_list,
         regions,
         sectors: sectors.list,
         mobility,
@@ -253,7 +257,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         travel_pt: travel.public_transport,
         recognition,
         policies,
-        benefit_per_month,
+        benefit_in_training,
     };
     // Last, the number of agents, which needs every region's labour force and the scale.
     simulation::agents(&v, &scenario)?;

@@ -41,11 +41,14 @@ pub(super) fn policies(
     )
 }
 
-/// `benefits.cost_per_unemployed_month`, EUR.
-pub(super) fn benefits(v: &V, b: Option<RawBenefits>) -> R<f64> {
-    v.nonneg(
+/// `benefits.cost_per_unemployed_month` (EUR, every country's default) and
+/// `benefits.paid_in_training`.
+pub(super) fn benefits(v: &V, b: Option<RawBenefits>) -> R<(f64, bool)> {
+    let b = b.unwrap_or_default();
+    let cost = v.nonneg(
         "benefits.cost_per_unemployed_month",
-        b.and_then(|b| b.cost_per_unemployed_month),
+        b.cost_per_unemployed_month,
         0.0,
-    )
+    )?;
+    Ok((cost, b.paid_in_training.unwrap_or(true)))
 }

@@ -39,5 +39,12 @@ pub(super) fn training(v: &V, t: RawTraining, step_months: u32) -> R<Training> {
             1.0,
             10.0,
         )?,
+        screening_gain_per_year: v.range(
+            "training.screening_gain_per_year",
+            t.screening_gain_per_year,
+            1.0,
+            1.0,
+            10.0,
+        )?,
     })
 }
