@@ -12,7 +12,10 @@
 //! - every step's record of every replication ([`StepRecord::bytes_for`]), kept until written;
 //! - the output text: `series.csv`, at most [`ROW_BYTES`] per row, and `bands.csv`, at most
 //!   [`BAND_ROW_BYTES`] per metric and row;
-//! - [`BASE_BYTES`] for the program itself (code, font, thread stacks).
+//! - [`BASE_BYTES`] for the program itself (code, font, thread stacks);
+//! - in `compare`, the traces of the evaluation ([`trace_bytes`]): two bits per agent and step
+//!   of every replication, for the baseline (kept throughout) and the scenario being run (the
+//!   register of enrolments and placements, a few bytes per participant, is left out).
 
 use crate::chunks::CHUNK;
 use crate::metrics::StepRecord;
@@ -111,6 +114,17 @@ pub fn estimate(s: &Scenario) -> Estimate {
     }
 }
 
+/// Bytes of the traces of one traced run of `s` (`compare`'s evaluation, [`crate::run::Trace`]):
+/// a bit per agent and step for employment and one for notice, in 64-bit words, for every
+/// replication.
+pub fn trace_bytes(s: &Scenario) -> u64 {
+    let words = s.n_workers().div_ceil(64);
+    words
+        .saturating_mul(8 * 2)
+        .saturating_mul(u64::from(s.simulation.steps))
+        .saturating_mul(u64::from(s.simulation.replications))
+}
+
 /// The memory the system says is available (`MemAvailable` of `/proc/meminfo`), if it says.
 pub fn available_bytes() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
@@ -132,16 +146,23 @@ pub fn human(bytes: u64) -> String {
 }
 
 /// Why a run does not fit, or `None` if it does (or if the available memory is unknown).
-pub fn refusal(s: &Scenario, available: Option<u64>) -> Option<String> {
+/// `traces` is the bytes of evaluation traces held beside the run (0 outside `compare`).
+pub fn refusal(s: &Scenario, available: Option<u64>, traces: u64) -> Option<String> {
     let e = estimate(s);
     let available = available?;
-    (e.peak > available).then(|| {
+    let peak = e.peak.saturating_add(traces);
+    let held = if traces > 0 {
+        format!(", evaluation traces {}", human(traces))
+    } else {
+        String::new()
+    };
+    (peak > available).then(|| {
         format!(
             "{}: the run needs about {} of memory ({} agents: world {}, records of {} steps x {} \
-             replications {}, output {}), more than the {} available; lower {}, or pass \
+             replications {}, output {}{held}), more than the {} available; lower {}, or pass \
              --force to run it anyway",
             s.file.display(),
-            human(e.peak),
+            human(peak),
             e.workers,
             human(e.world),
             s.simulation.steps,

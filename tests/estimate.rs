@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
-use labsim::estimate::{estimate, refusal};
+use labsim::estimate::{estimate, refusal, trace_bytes};
 use labsim::metrics::StepRecord;
 use labsim::model::Model;
 use labsim::output::{bands_csv, series_csv};
@@ -75,9 +75,9 @@ fn each_term_bounds_what_the_run_holds_within_a_factor_of_two() {
 fn a_run_that_does_not_fit_is_refused_naming_the_keys_to_lower() {
     let s = baseline(0.02, 6, 2);
     let peak = estimate(&s).peak;
-    assert_eq!(refusal(&s, Some(peak)), None, "a run that fits exactly");
-    assert_eq!(refusal(&s, None), None, "unknown memory refuses nothing");
-    let why = refusal(&s, Some(peak - 1)).expect("one byte short");
+    assert_eq!(refusal(&s, Some(peak), 0), None, "a run that fits exactly");
+    assert_eq!(refusal(&s, None, 0), None, "unknown memory refuses nothing");
+    let why = refusal(&s, Some(peak - 1), 0).expect("one byte short");
     assert!(
         why.contains("baseline_published_rules.toml") && why.contains("--force"),
         "{why}"
@@ -86,12 +86,38 @@ fn a_run_that_does_not_fit_is_refused_naming_the_keys_to_lower() {
     let long = baseline(0.001, 600, 200);
     let e = estimate(&long);
     assert!(e.records > e.world, "{e:?}");
-    let why = refusal(&long, Some(e.peak / 2)).unwrap();
+    let why = refusal(&long, Some(e.peak / 2), 0).unwrap();
     assert!(why.contains("simulation.steps"), "{why}");
 
     let wide = baseline(50.0, 1, 1);
-    let why = refusal(&wide, Some(estimate(&wide).peak / 2)).unwrap();
+    let why = refusal(&wide, Some(estimate(&wide).peak / 2), 0).unwrap();
     assert!(why.contains("simulation.scale"), "{why}");
+}
+
+/// `compare`'s traces: the estimate is exactly the bit arrays a traced run keeps, and a run
+/// that fits alone is refused when the evaluation's traces must be held beside it.
+#[test]
+fn the_traces_of_an_evaluation_are_counted() {
+    let s = baseline(0.02, 6, 2);
+    let bytes = trace_bytes(&s);
+    let model = Model::new(s.clone());
+    let result = labsim::run::run_traced(&model, 1, &|| {}).unwrap();
+    let held: usize = result
+        .traces
+        .iter()
+        .map(|t| {
+            t.employed
+                .iter()
+                .chain(&t.notice)
+                .map(|step| step.len() * 8)
+                .sum::<usize>()
+        })
+        .sum();
+    assert_eq!(bytes, held as u64, "trace_bytes is what run_traced keeps");
+    let peak = estimate(&s).peak;
+    assert_eq!(refusal(&s, Some(peak + bytes), bytes), None);
+    let why = refusal(&s, Some(peak + bytes - 1), bytes).expect("the traces do not fit");
+    assert!(why.contains("evaluation traces"), "{why}");
 }
 
 /// Through the binary: `--scale 1000` on the baseline (some 3.7 billion agents, within the

@@ -481,6 +481,15 @@ fn bad_pacing_and_caseload_are_refused() {
         ],
     );
     assert_bad_scenario(
+        &with("[[policy]]\nkind = \"matching_events\"\nname = \"all\""),
+        &[
+            "bad.toml",
+            "policy[0].name",
+            "\"all\"",
+            "reserved for all participants",
+        ],
+    );
+    assert_bad_scenario(
         &with("[[policy]]\nkind = \"matching_events\"\ncaseload = 0"),
         &["bad.toml", "policy[0].caseload", "0", "must be positive"],
     );

@@ -20,8 +20,16 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     for note in &comparison.notes {
         eprintln!("note: {note}");
     }
-    for s in &comparison.scenarios {
-        settings::fits_in_memory(s, &args.options)?;
+    // The baseline's traces are held while every scenario with policies runs traced.
+    let baseline_traces = labsim::estimate::trace_bytes(comparison.baseline());
+    for (k, s) in comparison.scenarios.iter().enumerate() {
+        let own = if k > 0 && !s.policies.is_empty() {
+            labsim::estimate::trace_bytes(s)
+        } else {
+            0
+        };
+        let traces = baseline_traces.saturating_add(own);
+        settings::fits_in_memory(s, &args.options, traces)?;
     }
     let base = comparison.baseline().name.clone();
     let out_dir = args

@@ -15,7 +15,7 @@ use crate::Failure;
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let overrides = settings::of_run(&args.set, &args.options)?;
     let s = scenario::load_with(&args.scenario, &overrides).map_err(Failure::Scenario)?;
-    settings::fits_in_memory(&s, &args.options)?;
+    settings::fits_in_memory(&s, &args.options, 0)?;
     let out_dir = args
         .out
         .clone()

@@ -20,13 +20,13 @@ pub fn of_run(sets: &[String], options: &cli::Overrides) -> Result<Vec<Override>
     Ok(overrides)
 }
 
-/// Refuse (exit 2) a run whose estimated peak memory exceeds the available memory, unless
-/// `--force`.
-pub fn fits_in_memory(s: &Scenario, options: &cli::Overrides) -> Result<(), Failure> {
+/// Refuse (exit 2) a run whose estimated peak memory, with `traces` bytes of evaluation traces
+/// held beside it, exceeds the available memory, unless `--force`.
+pub fn fits_in_memory(s: &Scenario, options: &cli::Overrides, traces: u64) -> Result<(), Failure> {
     if options.force {
         return Ok(());
     }
-    match estimate::refusal(s, estimate::available_bytes()) {
+    match estimate::refusal(s, estimate::available_bytes(), traces) {
         Some(why) => Err(Failure::Usage(why)),
         None => Ok(()),
     }

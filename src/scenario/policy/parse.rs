@@ -241,6 +241,15 @@ pub fn parse(raw: &[RawPolicy], ctx: &Context) -> R<Vec<Policy>> {
         })?;
         let policy = one(&b, kind_name)?;
         b.finish(kind_name)?;
+        // `all` names every participant together in a comparison's evaluation
+        // (`evaluation.csv`, `effect_curve.csv`), so no policy may take it.
+        if policy.name == "all" {
+            return Err(b.err(
+                "name",
+                "\"all\"",
+                "\"all\" is reserved for all participants together in a comparison's evaluation",
+            ));
+        }
         if out.iter().any(|q| q.name == policy.name) {
             return Err(b.err(
                 "name",
