@@ -239,7 +239,7 @@ pub fn transitions(
             // A programme's participant's course is paid as promised; a subsidy's or an opened
             // fund's is paced over the policy's window like an enrolment.
             let paid = if s.policies[p].kind.enrols() {
-                book.spend(model, p, pay.charged)
+                book.pay_course(model, p, id, pay.charged)
             } else {
                 book.spend_paced(model, p, t, pay.charged)
             };
@@ -397,7 +397,7 @@ pub fn transitions(
         };
         for p in 0..s.policies.len() {
             if placed & (1 << p) != 0 {
-                book.place(model, p, origin, ch != ck);
+                book.place(model, p, id, origin, ch != ck);
                 if let Some(r) = register.as_mut() {
                     r.placements.push((id, p as u8, t));
                 }
@@ -495,7 +495,7 @@ pub fn transitions(
             let i = id as usize;
             if w.flags[i] & (1 << p) != 0 {
                 w.flags[i] &= !(1 << p);
-                book.end_at_maximum(model, p);
+                book.end_at_maximum(model, p, id);
             }
         }
     }
@@ -568,7 +568,7 @@ fn leave_policies(
     // (A bit per policy in a `u8`: at most 8 policies.)
     for p in 0..8 {
         if leaving & (1 << p) != 0 {
-            book.leave(model, p);
+            book.leave(model, p, i as u32);
         }
     }
     w.flags[i] = 0;

@@ -138,7 +138,7 @@ pub fn funding(model: &Model, levers: &Levers, c: &Candidate, target: usize) -> 
     if payer.is_none() && levers.enrolling != 0 {
         let e = levers.effect(c.flags);
         if e.training_share > 0.0 {
-            policy = e.training_share * left;
+            policy = (e.training_share * left).min(e.training_cap);
             (payer, charged) = (Some(e.training_payer as usize), policy);
         }
     }
@@ -222,4 +222,52 @@ pub fn choose(
     let private = funding(model, levers, c, target as usize).private;
     let p = takeup * libm::exp(-private / model.scenario.training.cost_sensitivity);
     rs.chance(p).then_some(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::from_toml_str;
+    use crate::world::Book;
+
+    /// A programme with a course reserve pays its share of a course up to the reserve and no
+    /// more (so a course paid from the reserve always fits it); the rest is the worker's. Without
+    /// a reserve it pays its share of the whole remainder.
+    #[test]
+    fn a_reserve_caps_what_a_programme_pays_for_a_course() {
+        let payment = |reserve: f64| {
+            let text = format!(
+                "[simulation]\nsteps = 12\n[[region]]\nname = \"A\"\ncountry = \"NL\"\n\
+                 labour_force = 1000\nunemployment_rate = 0.05\n[[sector]]\nname = \"s\"\n\
+                 vacancy_rate = 0.03\ntraining_cost = 5000\n[training]\npublic_share_unemployed = 0.5\n\
+                 [[policy]]\nkind = \"mobility_team\"\ngroups = [\"unemployed\"]\n\
+                 training_share = 1\ntraining_reserve = {reserve}\n"
+            );
+            let model = Model::new(from_toml_str(&text, "funding").unwrap());
+            let mut levers = Levers::new(&model);
+            levers.update(&model, &Book::new(&model), 1);
+            let c = Candidate {
+                home: 0,
+                from_sector: 0,
+                status: Status::Unemployed as u8,
+                contract: 0,
+                age: 1,
+                at_risk: false,
+                flags: 1,
+                quals: 0,
+            };
+            funding(&model, &levers, &c, 0)
+        };
+        let capped = payment(1000.0);
+        assert_eq!(
+            (capped.public, capped.policy, capped.private),
+            (2500.0, 1000.0, 1500.0)
+        );
+        assert_eq!((capped.payer, capped.charged), (Some(0), 1000.0));
+        let whole = payment(0.0);
+        assert_eq!(
+            (whole.public, whole.policy, whole.private),
+            (2500.0, 2500.0, 0.0)
+        );
+    }
 }

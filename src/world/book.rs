@@ -1,12 +1,13 @@
 //! The policies' books for one replication: what each has spent (in total and in the current
-//! policy year), what it has promised to current participants (their placement fees, reserved
-//! at enrolment), how many participants it has, and the flows of the current step. Every
+//! policy year), what it has promised to current participants (their placement fees and, for a
+//! programme with a `training_reserve`, a course, reserved at enrolment), how many
+//! participants it has, and the flows of the current step. Every
 //! spending decision goes through here, so no instrument can pass its cap: a spend that would
-//! is refused and counted; a promised fee is never refused. New enrolments respect the
+//! is refused and counted; a promised fee or course is never refused. New enrolments respect the
 //! caseload and, when paced, draw on a budget in proportion to the time elapsed. A policy with
 //! a longest participation keeps its participants' entries, to end those not placed in time.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::metrics::{policy_flow as col, PolicyFlows};
 use crate::model::Model;
@@ -16,8 +17,11 @@ use crate::model::Model;
 pub struct Book {
     spent: Vec<f64>,
     spent_year: Vec<f64>,
-    /// Placement fees promised to current participants (EUR), reserved against the budget.
+    /// Placement fees and course reserves promised to current participants (EUR), reserved
+    /// against the budget.
     committed: Vec<f64>,
+    /// Current participants whose course reserve is still held (not yet spent on a course).
+    reserved: Vec<HashSet<u32>>,
     year: Vec<u32>,
     participants: Vec<u64>,
     /// With `max_months`: entries (worker, step) in the order they came, and each current
@@ -38,6 +42,7 @@ impl Book {
             spent: vec![0.0; n],
             spent_year: vec![0.0; n],
             committed: vec![0.0; n],
+            reserved: vec![HashSet::new(); n],
             year: vec![0; n],
             participants: vec![0; n],
             entries: vec![VecDeque::new(); n],
@@ -71,6 +76,7 @@ impl Book {
             if t > policy.end {
                 self.participants[p] = 0;
                 self.committed[p] = 0.0;
+                self.reserved[p].clear();
                 continue;
             }
             if !policy.active(t) {
@@ -182,9 +188,30 @@ impl Book {
         model.scenario.policies[p].cost_per_placement * self.persons_per_agent
     }
 
-    /// Enrol one agent in step `t` if the caseload has room and its participant cost and
-    /// placement fee (reserved now, so that it is never refused later) fit the caps, and, when
-    /// the policy is paced, its share of the budget so far. A refusal for money is counted; one
+    /// The course reserve of one agent of policy `p`, in EUR.
+    fn reserve(&self, model: &Model, p: usize) -> f64 {
+        model.scenario.policies[p].training_reserve() * self.persons_per_agent
+    }
+
+    /// Pay policy `p`'s share of the course of its participant `id` (per person): from the
+    /// reserve held for it at enrolment, which the share never exceeds (it is capped at the
+    /// reserve), so it is never refused; a participant without a reserve (none promised, or
+    /// spent on an earlier course) is paid while money lasts, as [`Book::spend`].
+    pub fn pay_course(&mut self, model: &Model, p: usize, id: u32, per_person: f64) -> bool {
+        self.release_reserve(model, p, id);
+        self.spend(model, p, per_person)
+    }
+
+    /// Release the course reserve held for participant `id` of `p`, if any.
+    fn release_reserve(&mut self, model: &Model, p: usize, id: u32) {
+        if self.reserved[p].remove(&id) {
+            self.committed[p] = (self.committed[p] - self.reserve(model, p)).max(0.0);
+        }
+    }
+
+    /// Enrol one agent in step `t` if the caseload has room and its participant cost, placement
+    /// fee and course reserve (both reserved now, so that they are never refused later) fit the
+    /// caps, and, when the policy is paced, its share of the budget so far. A refusal for money is counted; one
     /// for a full caseload or pacing is not (the worker waits, as on a waiting list).
     pub fn enrol(&mut self, model: &Model, p: usize, t: u32, id: u32) -> bool {
         let policy = &model.scenario.policies[p];
@@ -196,17 +223,22 @@ impl Book {
         }
         let cost = policy.cost_per_participant * self.persons_per_agent;
         let fee = self.fee(model, p);
-        if cost + fee > self.room(model, p) + 1e-6 {
+        let reserve = self.reserve(model, p);
+        let promised = fee + reserve;
+        if cost + promised > self.room(model, p) + 1e-6 {
             self.flows.by_policy[p][col::REFUSED] += 1.0;
             return false;
         }
-        if cost + fee > self.paced_room(model, p, t) + 1e-6 {
+        if cost + promised > self.paced_room(model, p, t) + 1e-6 {
             return false;
         }
         if cost > 0.0 {
             self.pay(p, cost);
         }
-        self.committed[p] += fee;
+        self.committed[p] += promised;
+        if reserve > 0.0 {
+            self.reserved[p].insert(id);
+        }
         self.participants[p] += 1;
         self.flows.by_policy[p][col::NEW_PARTICIPANTS] += 1.0;
         if policy.max_steps.is_some() {
@@ -236,9 +268,9 @@ impl Book {
     }
 
     /// A participant of `p` reached the longest participation unplaced: it leaves, and its
-    /// promised fee is released.
-    pub fn end_at_maximum(&mut self, model: &Model, p: usize) {
-        self.leave(model, p);
+    /// promised fee and course reserve are released.
+    pub fn end_at_maximum(&mut self, model: &Model, p: usize, id: u32) {
+        self.leave(model, p, id);
         self.flows.by_policy[p][col::ENDED_AT_MAXIMUM] += 1.0;
     }
 
@@ -249,16 +281,18 @@ impl Book {
     }
 
     /// A participant of `p` left the labour force (retired) without being placed: its promised
-    /// fee is released.
-    pub fn leave(&mut self, model: &Model, p: usize) {
+    /// fee and course reserve are released.
+    pub fn leave(&mut self, model: &Model, p: usize, id: u32) {
+        self.release_reserve(model, p, id);
         self.participants[p] = self.participants[p].saturating_sub(1);
         self.committed[p] = (self.committed[p] - self.fee(model, p)).max(0.0);
     }
 
     /// A participant of `p` was hired: count the placement, by where the participant came from
     /// (`origin`: one of the `PLACED_FROM_*` columns) and whether the job is across the border,
-    /// and pay the fee promised at its enrolment.
-    pub fn place(&mut self, model: &Model, p: usize, origin: usize, across: bool) {
+    /// and pay the fee promised at its enrolment (a course reserve it did not use is released).
+    pub fn place(&mut self, model: &Model, p: usize, id: u32, origin: usize, across: bool) {
+        self.release_reserve(model, p, id);
         self.participants[p] = self.participants[p].saturating_sub(1);
         let f = &mut self.flows.by_policy[p];
         f[col::PLACEMENTS] += 1.0;
@@ -271,5 +305,71 @@ impl Book {
         if fee > 0.0 {
             self.pay(p, fee);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::from_toml_str;
+
+    /// A mobility team whose budget holds exactly two course reserves of EUR 1 000 (one agent
+    /// per person), and nothing else to pay.
+    fn model(reserve: f64) -> Model {
+        let text = format!(
+            "[simulation]\nsteps = 12\nscale = 1.0\n[[region]]\nname = \"A\"\ncountry = \"NL\"\n\
+             labour_force = 1000\nunemployment_rate = 0.05\n[[sector]]\nname = \"s\"\n\
+             vacancy_rate = 0.03\n[[policy]]\nkind = \"mobility_team\"\ngroups = [\"unemployed\"]\n\
+             training_reserve = {reserve}\npacing = \"none\"\nbudget = 2000\n"
+        );
+        Model::new(from_toml_str(&text, "book").unwrap())
+    }
+
+    /// What is promised is held: a third enrolment that would not leave room for its reserve is
+    /// refused; a course paid from a reserve is never refused, even with the budget fully
+    /// promised; a reserve released by a participant who leaves, or by a placement, is room
+    /// again; a course without a reserve is paid only while money lasts.
+    #[test]
+    fn a_promised_course_is_reserved_at_enrolment_and_never_refused() {
+        let m = model(1000.0);
+        let mut book = Book::new(&m);
+        book.begin_step(&m, 1);
+        assert!(book.enrol(&m, 0, 1, 7));
+        assert!(book.enrol(&m, 0, 1, 8));
+        assert!(!book.enrol(&m, 0, 1, 9), "no room left for a third reserve");
+        assert_eq!(book.flows.by_policy[0][col::REFUSED], 1.0);
+        assert!(
+            book.room(&m, 0).abs() < 1e-9,
+            "all of the budget is promised"
+        );
+        // Worker 7's course, EUR 800 of its reserve, is paid although nothing is free.
+        assert!(book.pay_course(&m, 0, 7, 800.0));
+        assert!((book.spent[0] - 800.0).abs() < 1e-9);
+        // The EUR 200 it did not use is free again; worker 7 holds no reserve any more, so a
+        // second course of EUR 500 is a plain spend, refused for lack of room.
+        assert!((book.room(&m, 0) - 200.0).abs() < 1e-9);
+        assert!(!book.pay_course(&m, 0, 7, 500.0));
+        // Worker 8 is placed without a course: its reserve is released.
+        book.place(&m, 0, 8, col::PLACED_FROM_UNEMPLOYMENT, false);
+        assert!((book.room(&m, 0) - 1200.0).abs() < 1e-9);
+        assert!(book.enrol(&m, 0, 1, 9));
+        book.leave(&m, 0, 9);
+        assert!(
+            (book.room(&m, 0) - 1200.0).abs() < 1e-9,
+            "leaving releases it too"
+        );
+    }
+
+    /// Without a reserve nothing is held at enrolment, and a course is paid while money lasts.
+    #[test]
+    fn without_a_reserve_courses_are_paid_while_money_lasts() {
+        let m = model(0.0);
+        let mut book = Book::new(&m);
+        book.begin_step(&m, 1);
+        for id in 0..5 {
+            assert!(book.enrol(&m, 0, 1, id));
+        }
+        assert!(book.pay_course(&m, 0, 0, 1500.0));
+        assert!(!book.pay_course(&m, 0, 1, 1500.0), "only 500 left");
     }
 }

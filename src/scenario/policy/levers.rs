@@ -25,9 +25,11 @@ pub struct Effect {
     pub employer_weight: f64,
     /// Training take-up per step offered to the participant (0: the scenario's).
     pub training_takeup: f64,
-    /// Share of the course cost the policy pays, and which policy pays it.
+    /// Share of the course cost the policy pays, which policy pays it, and the most it pays
+    /// for one course in EUR per person (its reserve; infinite when it reserves nothing).
     pub training_share: f64,
     pub training_payer: u8,
+    pub training_cap: f64,
     /// Awareness of vacancies across the border (the higher of this and the scenario's).
     pub awareness: f64,
 }
@@ -45,14 +47,21 @@ impl Effect {
         training_takeup: 0.0,
         training_share: 0.0,
         training_payer: u8::MAX,
+        training_cap: f64::INFINITY,
         awareness: 0.0,
     };
 
-    /// Policy `p` pays `share` of a participant's course if that is more than any other does.
-    pub fn take_training_share(&mut self, p: usize, share: f64) {
+    /// Policy `p` pays `share` of a participant's course, at most `reserve` EUR when it
+    /// reserves one (`reserve` > 0), if that share is more than any other does.
+    pub fn take_training_share(&mut self, p: usize, share: f64, reserve: f64) {
         if share > self.training_share {
             self.training_share = share;
             self.training_payer = p as u8;
+            self.training_cap = if reserve > 0.0 {
+                reserve
+            } else {
+                f64::INFINITY
+            };
         }
     }
 }

@@ -105,6 +105,15 @@ impl Policy {
         self.start <= t && t <= self.end
     }
 
+    /// EUR per participant a programme reserves at enrolment for a course (0: none).
+    pub fn training_reserve(&self) -> f64 {
+        match &self.kind {
+            Kind::MobilityTeam(k) => k.training_reserve,
+            Kind::SectorPlan(k) => k.training_reserve,
+            _ => 0.0,
+        }
+    }
+
     /// Whether the policy offers courses beside work (learning while working).
     pub fn offers_learning(&self) -> bool {
         match &self.kind {

@@ -13,6 +13,9 @@ pub struct MobilityTeam {
     pub sector_weight: f64,
     pub training_takeup: f64,
     pub training_share: f64,
+    /// EUR per participant reserved at enrolment for a course, and the most the team pays for
+    /// one (0: nothing reserved, the share paid while money lasts).
+    pub training_reserve: f64,
 }
 
 impl Instrument for MobilityTeam {
@@ -27,6 +30,7 @@ impl Instrument for MobilityTeam {
             sector_weight: b.num("sector_weight", 3.0, 0.0, 1000.0)?,
             training_takeup: b.num("training_takeup", 0.02, 0.0, 1.0)?,
             training_share: b.num("training_share", 1.0, 0.0, 1.0)?,
+            training_reserve: b.num("training_reserve", 0.0, 0.0, 1e9)?,
         })
     }
 
@@ -35,6 +39,6 @@ impl Instrument for MobilityTeam {
         e.extra_applications += self.extra_applications;
         e.sector_weight *= self.sector_weight;
         e.training_takeup = e.training_takeup.max(self.training_takeup);
-        e.take_training_share(p, self.training_share);
+        e.take_training_share(p, self.training_share, self.training_reserve);
     }
 }

@@ -17,6 +17,9 @@ pub struct SectorPlan {
     pub training_takeup: f64,
     /// Share of a participant's course the plan pays.
     pub training_share: f64,
+    /// EUR per participant reserved at enrolment for a course, and the most the plan pays for
+    /// one (0: nothing reserved, the share paid while money lasts).
+    pub training_reserve: f64,
     pub cross_border_awareness: Option<f64>,
 }
 
@@ -39,6 +42,7 @@ impl Instrument for SectorPlan {
             extra_applications: b.int("extra_applications", 1, 0, 16)?,
             training_takeup: b.num("training_takeup", 0.05, 0.0, 1.0)?,
             training_share: b.num("training_share", 1.0, 0.0, 1.0)?,
+            training_reserve: b.num("training_reserve", 0.0, 0.0, 1e9)?,
             cross_border_awareness: b.opt_num("cross_border_awareness", 0.0, 1.0)?,
         })
     }
@@ -49,7 +53,7 @@ impl Instrument for SectorPlan {
         e.plan_weight = e.plan_weight.max(self.mobility_weight);
         e.extra_applications += self.extra_applications;
         e.training_takeup = e.training_takeup.max(self.training_takeup);
-        e.take_training_share(p, self.training_share);
+        e.take_training_share(p, self.training_share, self.training_reserve);
         e.awareness = e.awareness.max(self.cross_border_awareness.unwrap_or(0.0));
     }
 }
