@@ -18,8 +18,8 @@
 //! case it applies anywhere. Each application passes the employer's screening with a
 //! probability that falls with the applicant's time without work (`Mechanics::screening`), and
 //! is higher for an application to the sector of the applicant's last completed course
-//! (`Model::trained_screen`); one that fails changes nothing and is not laid out; one that passes lands on a uniformly
-//! chosen vacancy of its node and carries the key with which employers rank applicants
+//! (`Model::trained_screen`); one that fails changes nothing and is not laid out; one that
+//! passes lands on a uniformly chosen vacancy of its node and carries the key with which employers rank applicants
 //! (uniform, or an exponential race weighted by age group). With one node and one application
 //! this is the published model: each searcher applies to one uniformly chosen vacancy.
 
