@@ -73,8 +73,8 @@ impl GroupEffect {
 
     /// The counterfactual selves' employment rate `k` steps after entry, if anyone was observed.
     pub fn counterfactual_at(&self, k: usize) -> Option<f64> {
-        let n = self.curve.get(k).map_or(0, |&(_, n)| n);
-        (n > 0).then(|| self.anyway[k] as f64 / n as f64)
+        let (&(_, n), &anyway) = self.curve.get(k).zip(self.anyway.get(k))?;
+        (n > 0).then(|| anyway as f64 / n as f64)
     }
 
     /// The share of placements that are deadweight, if there were placements.

@@ -1,11 +1,11 @@
 //! The policies' books for one replication: what each has spent (in total and in the current
 //! policy year), what it has promised to current participants (their placement fees and, for a
 //! programme with a `training_reserve`, a course, reserved at enrolment), how many
-//! participants it has, and the flows of the current step. Every
-//! spending decision goes through here, so no instrument can pass its cap: a spend that would
-//! is refused and counted; a promised fee or course is never refused. New enrolments respect the
-//! caseload and, when paced, draw on a budget in proportion to the time elapsed. A policy with
-//! a longest participation keeps its participants' entries, to end those not placed in time.
+//! participants it has, and the flows of the current step. Every spending decision goes
+//! through here, so no instrument can pass its cap: a spend that would is refused and counted;
+//! a promised fee or course is never refused. New enrolments respect the caseload and, when
+//! paced, draw on a budget in proportion to the time elapsed. A policy with a longest
+//! participation keeps its participants' entries, to end those not placed in time.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -211,8 +211,9 @@ impl Book {
 
     /// Enrol one agent in step `t` if the caseload has room and its participant cost, placement
     /// fee and course reserve (both reserved now, so that they are never refused later) fit the
-    /// caps, and, when the policy is paced, its share of the budget so far. A refusal for money is counted; one
-    /// for a full caseload or pacing is not (the worker waits, as on a waiting list).
+    /// caps, and, when the policy is paced, its share of the budget so far. A refusal for money
+    /// is counted; one for a full caseload or pacing is not (the worker waits, as on a waiting
+    /// list).
     pub fn enrol(&mut self, model: &Model, p: usize, t: u32, id: u32) -> bool {
         let policy = &model.scenario.policies[p];
         if policy
