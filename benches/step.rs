@@ -112,7 +112,7 @@ fn stages(c: &mut Criterion) {
                 b.iter(|| stepper.stage_search(&model, &world))
             });
             group.bench_function(BenchmarkId::new("matching", size), |b| {
-                b.iter(|| stepper.stage_matching(&model))
+                b.iter(|| stepper.stage_matching(&model, &world))
             });
             group.bench_function(BenchmarkId::new("apply", size), |b| {
                 b.iter_batched_ref(

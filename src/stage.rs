@@ -110,9 +110,12 @@ stages! {
     Search "search" {
         Applications = 6,
     }
-    /// Urn-ball matching, offers and acceptances (no draws of its own: it uses the order the
-    /// search drew).
-    Matching "matching" {}
+    /// Urn-ball matching, offers and acceptances, in the order the search drew.
+    Matching "matching" {
+        /// With `mechanics.interviews`, whether a slot's first passing applicant is among the
+        /// applicants its employer considers (one draw per slot with an applicant).
+        Interviews = 18,
+    }
     /// All transitions, flow counters, vacancy expiry, and the census brought up to date.
     Apply "apply" {
         Expiry = 4,

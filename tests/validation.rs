@@ -370,6 +370,11 @@ fn labour_demand_and_population_keys_out_of_range_are_refused() {
             "from 1 to 10",
         ),
         (
+            "[mechanics]\ninterviews = 1001",
+            "mechanics.interviews",
+            "whole number from 0 to 1000",
+        ),
+        (
             "[mechanics]\nscreening_duration_months = 0",
             "mechanics.screening_duration_months",
             "whole number from 1 to 1200",

@@ -283,6 +283,11 @@ pub struct Mechanics {
     /// `screening_duration_steps` of unemployment and flat after (the duration stigma).
     pub screening_duration_fall: f64,
     pub screening_duration_steps: u32,
+    /// Applicants a vacancy's employer considers a step, in the order of its ranking keys
+    /// (docs/MODEL.md 7.8): the first who passes the screening gets the offer, and applicants
+    /// who fail it take their turn too. 0 considers every applicant (failed ones are then
+    /// dropped before they are laid out).
+    pub interviews: u32,
 }
 
 impl Mechanics {

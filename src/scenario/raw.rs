@@ -70,6 +70,7 @@ pub struct RawMechanics {
     pub screening_pass: Option<f64>,
     pub screening_duration_fall: Option<f64>,
     pub screening_duration_months: Option<i64>,
+    pub interviews: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

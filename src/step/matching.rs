@@ -7,12 +7,16 @@
 //! same node) is taken. An employed searcher with a non-wage reason this step (see `search`)
 //! takes one of its offers at random, whatever it pays. A slot whose chosen applicant takes another offer stays
 //! open. In expectation a node with `s` applications and `v` vacancies fills
-//! `v (1 - exp(-s / v))` of them when offers are never declined.
+//! `v (1 - exp(-s / v))` of them when offers are never declined. With `mechanics.interviews`
+//! (`k`) an employer considers only its first `k` applicants: a slot keeps its applicant only if
+//! fewer than `k` of the applications that failed the screening rank ahead of it, a Poisson
+//! draw from the tally the search kept (docs/MODEL.md 7.8).
 //!
 //! Work is linear in applications plus vacancies: one pass over applications, one over slots.
 
 use crate::agent::Status;
 use crate::model::Model;
+use crate::rng::StageKey;
 use crate::step::search::SearchBuffers;
 
 const NOBODY: u32 = u32::MAX;
@@ -51,8 +55,31 @@ impl MatchBuffers {
     }
 }
 
+/// The probability that a failed applicant ranks ahead of a passing one whose ranking key is
+/// `key`: the key's quantile under uniform keys, `1 - exp(-w x)` under the exponential race
+/// (`x` the key, `w` the failed applications' mean ranking weight; exact when they share it).
+fn failed_ahead(key: u64, raced: bool, mean_weight: f64) -> f64 {
+    if raced {
+        -(-mean_weight * f64::from_bits(key)).exp_m1()
+    } else {
+        crate::rng::unit_f64(key)
+    }
+}
+
+/// `P(N < n)` for `N` Poisson with mean `mean`: the chance that fewer than `n` failed
+/// applicants rank ahead, so that the first passing one is among the `n` considered.
+fn poisson_below(mean: f64, n: u32) -> f64 {
+    let (mut term, mut sum) = (1.0, 1.0);
+    for j in 1..n {
+        term *= mean / f64::from(j);
+        sum += term;
+    }
+    (sum * (-mean).exp()).min(1.0)
+}
+
 pub fn run(
     model: &Model,
+    key: StageKey,
     levers: &crate::policy::Levers,
     searchers: &[u32],
     search: &mut SearchBuffers,
@@ -70,6 +97,30 @@ pub fn run(
         if app.key < buf.slot_key[slot] || buf.slot_app[slot] == NOBODY {
             buf.slot_key[slot] = app.key;
             buf.slot_app[slot] = app.searcher;
+        }
+    }
+    let interviews = model.scenario.mechanics.interviews;
+    if interviews > 0 {
+        let raced = crate::step::search::raced(model, levers);
+        for k in 0..model.n_nodes {
+            let (lo, hi) = (search.slot_start[k], search.slot_start[k + 1]);
+            let [failed, weighted] = search.failed[k];
+            if failed <= 0.0 || hi == lo {
+                continue;
+            }
+            let per_slot = failed / (hi - lo) as f64;
+            let mean_weight = weighted / failed;
+            for slot in lo as usize..hi as usize {
+                if buf.slot_app[slot] == NOBODY {
+                    continue;
+                }
+                let x = buf.slot_key[slot];
+                let ahead = per_slot * failed_ahead(x, raced, mean_weight);
+                if key.word(slot as u32) >= crate::rng::threshold(poisson_below(ahead, interviews))
+                {
+                    buf.slot_app[slot] = NOBODY;
+                }
+            }
         }
     }
 
@@ -128,5 +179,37 @@ pub fn run(
             node: k,
             slot: buf.offer_slot[s],
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chance_that_fewer_than_n_failed_applicants_rank_ahead_is_poisson() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(close(poisson_below(0.0, 1), 1.0));
+        assert!(close(poisson_below(2.0, 1), (-2.0f64).exp()));
+        // P(N < 3) = e^-m (1 + m + m^2 / 2).
+        assert!(close(
+            poisson_below(1.5, 3),
+            (-1.5f64).exp() * (1.0 + 1.5 + 1.125)
+        ));
+        assert!(poisson_below(40.0, 3) < 1e-12);
+        assert!(close(poisson_below(0.3, 1000), 1.0));
+    }
+
+    #[test]
+    fn a_failed_applicant_ranks_ahead_as_often_as_its_key_is_lower() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        // Uniform keys: the key's quantile.
+        assert!(close(failed_ahead(u64::MAX / 4, false, 1.0), 0.25));
+        // The exponential race: P(Exp(w) < x).
+        let x = 0.7f64;
+        assert!(close(
+            failed_ahead(x.to_bits(), true, 1.4),
+            1.0 - (-1.4 * x).exp()
+        ));
     }
 }

@@ -34,6 +34,7 @@ use crate::agent::CLOCK_ORIGIN;
 use crate::metrics::{Census, Flows, StepRecord};
 use crate::model::Model;
 use crate::policy::Levers;
+use crate::rng::{Draw, StageKey};
 use crate::stage::Stage;
 use crate::world::World;
 
@@ -152,7 +153,7 @@ impl Stepper {
                 Stage::Scan => self.stage_scan(model, world),
                 Stage::Openings => self.stage_openings(model, world),
                 Stage::Search => self.stage_search(model, world),
-                Stage::Matching => self.stage_matching(model),
+                Stage::Matching => self.stage_matching(model, world),
                 Stage::Apply => self.stage_apply(model, world),
                 Stage::Census => self.stage_census(model, world),
             }
@@ -299,9 +300,17 @@ impl Stepper {
     }
 
     /// Stage `matching`: urn-ball matching.
-    pub fn stage_matching(&mut self, model: &Model) {
+    pub fn stage_matching(&mut self, model: &Model, world: &World) {
+        let (t, _) = Self::when(world);
+        let key = StageKey::new(
+            model.scenario.simulation.seed,
+            world.replication,
+            t,
+            Draw::Interviews,
+        );
         matching::run(
             model,
+            key,
             &self.levers,
             &self.events.searchers,
             &mut self.search,

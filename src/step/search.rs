@@ -18,10 +18,12 @@
 //! case it applies anywhere. Each application passes the employer's screening with a
 //! probability that falls with the applicant's time without work (`Mechanics::screening`), and
 //! is higher for an application to the sector of the applicant's last completed course
-//! (`Model::trained_screen`); one that fails changes nothing and is not laid out; one that
-//! passes lands on a uniformly chosen vacancy of its node and carries the key with which employers rank applicants
-//! (uniform, or an exponential race weighted by age group). With one node and one application
-//! this is the published model: each searcher applies to one uniformly chosen vacancy.
+//! (`Model::trained_screen`); one that fails is not laid out (with `mechanics.interviews` its
+//! expected number per node is tallied, as it still takes an interview: see `matching`); one
+//! that passes lands on a uniformly chosen vacancy of its node and carries the key with which
+//! employers rank applicants (uniform, or an exponential race weighted by age group). With one
+//! node and one application this is the published model: each searcher applies to one
+//! uniformly chosen vacancy.
 
 use rayon::prelude::*;
 
@@ -75,6 +77,12 @@ pub struct SearchBuffers {
     chunks: usize,
     /// One entry per searcher, in the order of the searchers.
     pub info: Vec<SearcherInfo>,
+    /// With `mechanics.interviews`, per node: the expected number of the step's applications
+    /// that fail the screening, and the same weighted by the employer's ranking weight of
+    /// each (only the first is kept when keys are uniform). Failed applications are not laid
+    /// out; matching needs only how many rank ahead of a slot's first passing applicant.
+    pub failed: Vec<[f64; 2]>,
+    chunk_failed: Vec<Vec<[f64; 2]>>,
 }
 
 impl SearchBuffers {
@@ -85,6 +93,8 @@ impl SearchBuffers {
             chunk_apps: Vec::new(),
             chunks: 0,
             info: Vec::new(),
+            failed: vec![[0.0; 2]; model.n_nodes],
+            chunk_failed: Vec::new(),
         }
     }
 
@@ -100,7 +110,17 @@ impl SearchBuffers {
             .map(|a| a.capacity() * app)
             .sum::<usize>()
             + self.info.capacity() * std::mem::size_of::<SearcherInfo>()
+            + (self.failed.capacity() + self.chunk_failed.iter().map(Vec::capacity).sum::<usize>())
+                * 16
     }
+}
+
+/// Whether employers rank applicants by an exponential race (age weights, or an active policy
+/// weighting its participants) rather than by uniform keys; the race with equal weights gives
+/// the same order.
+pub fn raced(model: &Model, levers: &Levers) -> bool {
+    model.employer_weights.is_some()
+        || (levers.open != 0 && levers.effects.iter().any(|e| e.employer_weight != 1.0))
 }
 
 /// The step's applications of `searchers` to the vacancies `vac` each node opens to them this
@@ -153,8 +173,7 @@ pub fn applications(
     // Participation is read while any policy with participants is in its window (a stopped
     // one still settles its participants' hires); it helps only under an active one.
     let participants = levers.open != 0;
-    let raced = model.employer_weights.is_some()
-        || (participants && levers.effects.iter().any(|e| e.employer_weight != 1.0));
+    let raced = raced(model, levers);
     let age_weights = model.employer_weights.unwrap_or([1.0; 3]);
     let nc_u = model.n_countries;
 
@@ -162,17 +181,27 @@ pub fn applications(
     let non_wage = s.mechanics.non_wage_search;
     let employers = s.employers.is_some();
     let chunks = searchers.len().div_ceil(crate::chunks::CHUNK);
+    let interviews = mechanics.interviews > 0;
     if buf.chunk_apps.len() < chunks {
         buf.chunk_apps.resize_with(chunks, Vec::new);
+    }
+    // Without interviews the per-chunk tallies stay empty and are never touched.
+    if buf.chunk_failed.len() < chunks {
+        buf.chunk_failed.resize_with(chunks, Vec::new);
     }
     buf.info.clear();
     buf.info.resize(searchers.len(), SearcherInfo::default());
     buf.chunk_apps[..chunks]
         .par_iter_mut()
         .zip(buf.info.par_chunks_mut(crate::chunks::CHUNK))
+        .zip(buf.chunk_failed[..chunks].par_iter_mut())
         .enumerate()
-        .for_each(|(c, (out, info))| {
+        .for_each(|(c, ((out, info), failed))| {
             out.clear();
+            if interviews {
+                failed.clear();
+                failed.resize(model.n_nodes, [0.0; 2]);
+            }
             let mut weights: Vec<f64> = Vec::new();
             let lo = c * crate::chunks::CHUNK;
             let hi = ((c + 1) * crate::chunks::CHUNK).min(searchers.len());
@@ -291,7 +320,28 @@ pub fn applications(
                 } else {
                     pass
                 };
-                for _ in 0..applications + effect.extra_applications as usize {
+                let sent = applications + effect.extra_applications as usize;
+                if interviews && pass < 1.0 {
+                    // The applications that will fail, in expectation per node: they rank
+                    // ahead of passing ones as often as their keys are lower (matching).
+                    let mut before = 0.0;
+                    for (&k, &cum) in geo.reachable[h].iter().zip(&weights) {
+                        let share = (cum - before) / sum;
+                        before = cum;
+                        if share > 0.0 {
+                            let p = if model.node_sector[k as usize] == trained {
+                                high
+                            } else {
+                                pass
+                            };
+                            let n = sent as f64 * share * (1.0 - p);
+                            let node = &mut failed[k as usize];
+                            node[0] += n;
+                            node[1] += n * employer_weight;
+                        }
+                    }
+                }
+                for _ in 0..sent {
                     if high < 1.0 && rs.unit() >= high {
                         continue;
                     }
@@ -321,4 +371,15 @@ pub fn applications(
             }
         });
     buf.chunks = chunks;
+    buf.failed.clear();
+    buf.failed.resize(model.n_nodes, [0.0; 2]);
+    if interviews {
+        // Summed in chunk order, so the totals do not depend on the number of threads.
+        for chunk in &buf.chunk_failed[..chunks] {
+            for (total, node) in buf.failed.iter_mut().zip(chunk) {
+                total[0] += node[0];
+                total[1] += node[1];
+            }
+        }
+    }
 }

@@ -58,5 +58,6 @@ pub(super) fn mechanics(
             )?,
             step_months,
         ),
+        interviews: v.int("mechanics.interviews", m.interviews, 0, 0, 1000)?,
     })
 }
