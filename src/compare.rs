@@ -172,14 +172,33 @@ impl Totals {
         }
         t
     }
+
+    /// The mean of each total over `reps` (all zero when there are none).
+    pub fn mean(reps: &[Totals]) -> Totals {
+        let n = reps.len().max(1) as f64;
+        let sum = |f: fn(&Totals) -> f64| reps.iter().map(f).sum::<f64>() / n;
+        Totals {
+            unemployment_months: sum(|t| t.unemployment_months),
+            employment_months: sum(|t| t.employment_months),
+            job_to_job: sum(|t| t.job_to_job),
+            cross_sector: sum(|t| t.cross_sector),
+            cross_border_jobs: sum(|t| t.cross_border_jobs),
+            policy_spending: sum(|t| t.policy_spending),
+            benefit_spending: sum(|t| t.benefit_spending),
+        }
+    }
 }
 
-/// The measures reported, in order: name, unit, and how to compute it from (scenario,
-/// baseline) totals of one replication (`None` where it is undefined).
+/// The measures reported, in order: name, unit, how to compute it from (scenario, baseline)
+/// totals of one replication (`None` where it is undefined), and whether it is a ratio. A
+/// ratio's point estimate is the ratio of the means (the measure of the mean totals), so that a
+/// replication with a small denominator does not dominate it; its band is still the
+/// per-replication values'.
 type Measure = (
     &'static str,
     &'static str,
     fn(&Totals, &Totals) -> Option<f64>,
+    bool,
 );
 
 pub const MEASURES: [Measure; 9] = [
@@ -187,29 +206,44 @@ pub const MEASURES: [Measure; 9] = [
         "unemployment_person_months",
         "change, person-months",
         |s, b| Some(s.unemployment_months - b.unemployment_months),
+        false,
     ),
     (
         "employment_person_months",
         "change, person-months",
         |s, b| Some(s.employment_months - b.employment_months),
+        false,
     ),
-    ("work_to_work_moves", "change, moves", |s, b| {
-        Some(s.job_to_job - b.job_to_job)
-    }),
-    ("cross_sector_moves", "change, moves", |s, b| {
-        Some(s.cross_sector - b.cross_sector)
-    }),
+    (
+        "work_to_work_moves",
+        "change, moves",
+        |s, b| Some(s.job_to_job - b.job_to_job),
+        false,
+    ),
+    (
+        "cross_sector_moves",
+        "change, moves",
+        |s, b| Some(s.cross_sector - b.cross_sector),
+        false,
+    ),
     (
         "cross_border_jobs",
         "change, jobs (mean over the run)",
         |s, b| Some(s.cross_border_jobs - b.cross_border_jobs),
+        false,
     ),
-    ("policy_spending", "EUR", |s, b| {
-        Some(s.policy_spending - b.policy_spending)
-    }),
-    ("benefit_spending_saved", "EUR", |s, b| {
-        Some(b.benefit_spending - s.benefit_spending)
-    }),
+    (
+        "policy_spending",
+        "EUR",
+        |s, b| Some(s.policy_spending - b.policy_spending),
+        false,
+    ),
+    (
+        "benefit_spending_saved",
+        "EUR",
+        |s, b| Some(b.benefit_spending - s.benefit_spending),
+        false,
+    ),
     (
         "net_cost_per_unemployment_month_avoided",
         "EUR per person-month",
@@ -219,6 +253,7 @@ pub const MEASURES: [Measure; 9] = [
                 (s.policy_spending - b.policy_spending) - (b.benefit_spending - s.benefit_spending);
             (avoided > 0.0).then(|| net / avoided)
         },
+        true,
     ),
     (
         "policy_cost_per_extra_job_year",
@@ -227,6 +262,7 @@ pub const MEASURES: [Measure; 9] = [
             let extra_years = (s.employment_months - b.employment_months) / 12.0;
             (extra_years > 0.0).then(|| (s.policy_spending - b.policy_spending) / extra_years)
         },
+        true,
     ),
 ];
 
@@ -282,17 +318,22 @@ pub struct SummaryRow {
 pub fn summarise(names: &[String], baseline: &[Totals], totals: &[Vec<Totals>]) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for (name, reps) in names.iter().zip(totals) {
-        for (measure, unit, f) in MEASURES {
+        for (measure, unit, f, ratio) in MEASURES {
             let values: Vec<f64> = reps
                 .iter()
                 .zip(baseline)
                 .filter_map(|(s, b)| f(s, b))
                 .collect();
+            let mut spread = Spread::of(&values);
+            if ratio {
+                let n = reps.len().min(baseline.len());
+                spread.mean = f(&Totals::mean(&reps[..n]), &Totals::mean(&baseline[..n]));
+            }
             rows.push(SummaryRow {
                 scenario: name.clone(),
                 measure,
                 unit,
-                spread: Spread::of(&values),
+                spread,
             });
         }
     }
@@ -309,7 +350,9 @@ csv_row! {
         /// The measure's unit, e.g. `change, person-months` or `EUR`.
         pub unit: String,
         /// Mean over the replications in which the measure is defined (its unit); empty when
-        /// it is defined in none.
+        /// it is defined in none. For the two ratios (EUR per person-month, EUR per job-year),
+        /// the ratio of the means over all replications, empty when its denominator is not
+        /// positive.
         #[serde(with = "cell::fixed2")]
         pub mean: f64,
         /// 5th percentile of the per-replication values (its unit).
@@ -461,12 +504,16 @@ impl Summary {
                         .iter()
                         .filter_map(|(g, r)| f(g, r, &units))
                         .collect();
+                    let mut spread = Spread::of(&values);
+                    if measure == COST_PER_NET_JOB_YEAR {
+                        spread.mean = cost_per_net_job_year(reps, &units);
+                    }
                     rows.push(EvaluationRow {
                         scenario: e.scenario.clone(),
                         group: name.to_string(),
                         measure,
                         unit,
-                        spread: Spread::of(&values),
+                        spread,
                         replications: reps.len(),
                     });
                 }
@@ -514,7 +561,9 @@ impl Summary {
              months after entry. Deadweight: the share of their placements whose counterfactual \
              self was in work that month. Direct: their extra employment from entry on. \
              Displacement: everyone else's. Net: everyone's. Mean over replications, 5th to 95th \
-             percentile in brackets; (k of n): defined in only k of the n replications.\n",
+             percentile in brackets; (k of n): defined in only k of the n replications. Cost \
+             per net extra job-year: the mean change in spending over the mean net extra \
+             job-years, with the band of the replications that added any.\n",
         );
         for e in &self.evaluations {
             let _ = write!(md, "\n### {}\n\n", e.scenario);
@@ -623,7 +672,7 @@ pub fn summary_markdown(
         v
     };
     out.push_str("| scenario |");
-    for (m, unit, _) in MEASURES {
+    for (m, unit, _, _) in MEASURES {
         let _ = write!(out, " {} ({unit}) |", m.replace('_', " "));
     }
     out.push_str("\n|---|");
@@ -726,15 +775,34 @@ pub const EVALUATION_MEASURES: [EvaluationMeasure; 13] = [
         true,
     ),
     (
-        "cost_per_net_extra_job_year",
+        COST_PER_NET_JOB_YEAR,
         "EUR per job-year",
         |_, e, u| {
-            let years = e.net as f64 * u.persons * u.months / 12.0;
+            let years = net_job_years(e, u);
             (years > 0.0).then(|| e.spending_change / years)
         },
         true,
     ),
 ];
+
+/// The measure whose point estimate pools the replications (a ratio of means); its band is
+/// still the per-replication ratios'.
+const COST_PER_NET_JOB_YEAR: &str = "cost_per_net_extra_job_year";
+
+fn net_job_years(e: &Evaluation, u: &Units) -> f64 {
+    e.net as f64 * u.persons * u.months / 12.0
+}
+
+/// The cost per net extra job-year an evaluator reports: the mean change in spending over the
+/// mean net extra job-years, over every replication (`None` when the mean is not positive).
+/// The mean of the per-replication ratios would let a replication with few net job-years
+/// dominate it.
+fn cost_per_net_job_year(reps: &[Evaluation], u: &Units) -> Option<f64> {
+    let n = reps.len() as f64;
+    let years = reps.iter().map(|e| net_job_years(e, u)).sum::<f64>() / n;
+    let spent = reps.iter().map(|e| e.spending_change).sum::<f64>() / n;
+    (years > 0.0).then(|| spent / years)
+}
 
 /// The effect `months` after entry, in percentage points, if that is a whole number of steps
 /// and anyone was observed then.
@@ -785,7 +853,9 @@ csv_row! {
         /// The measure's unit: persons, pp (percentage points), share of placements,
         /// person-months, job-years, EUR or EUR per job-year.
         pub unit: String,
-        /// Mean over the replications in which the measure is defined (its unit).
+        /// Mean over the replications in which the measure is defined (its unit); for
+        /// `cost_per_net_extra_job_year`, the ratio of the mean change in spending to the mean
+        /// net extra job-years over all replications (empty when that mean is not positive).
         #[serde(with = "cell::fixed2")]
         pub mean: f64,
         /// 5th percentile of the per-replication values (its unit).
@@ -858,4 +928,60 @@ pub fn curve_csv(rows: &[CurveRow]) -> String {
         out.push(r);
     }
     out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// EUR 100 for 1 net job-year, 300 for 3 and 200 for none: 600 / 4 = 150 per job-year
+    /// pooled, where the mean of the defined ratios says 100. With 100 for 1 and 1 000 for 100,
+    /// pooling gives 10.9, not the 55 that the replication with one job-year makes of a mean of
+    /// ratios. Nothing when the replications added no net job-years on average.
+    #[test]
+    fn the_cost_per_net_job_year_is_a_ratio_of_means() {
+        let units = Units {
+            persons: 1.0,
+            months: 12.0,
+        };
+        let rep = |net: i64, spent: f64| Evaluation {
+            policies: Vec::new(),
+            all: GroupEffect::default(),
+            net,
+            spending_change: spent,
+        };
+        let reps = [rep(1, 100.0), rep(3, 300.0), rep(0, 200.0)];
+        assert_eq!(cost_per_net_job_year(&reps, &units), Some(150.0));
+        let skewed = [rep(1, 100.0), rep(100, 1000.0)];
+        let pooled = cost_per_net_job_year(&skewed, &units).unwrap();
+        assert!((pooled - 1100.0 / 101.0).abs() < 1e-9, "{pooled}");
+        assert_eq!(
+            cost_per_net_job_year(&[rep(-2, 100.0), rep(1, 50.0)], &units),
+            None
+        );
+    }
+
+    /// The summary's two ratios pool the replications too: EUR 120 for one extra job-year and
+    /// EUR 1 200 for a hundred give 1 320 / 101 per job-year, not the mean of 120 and 12; the
+    /// differences are plain means.
+    #[test]
+    fn the_summary_pools_its_ratios_and_averages_its_differences() {
+        let t = |employment_months: f64, policy_spending: f64| Totals {
+            employment_months,
+            policy_spending,
+            ..Totals::default()
+        };
+        let baseline = [t(1000.0, 0.0), t(1000.0, 0.0)];
+        let scenario = vec![t(1012.0, 120.0), t(2200.0, 1200.0)];
+        let rows = summarise(&["s".into()], &baseline, &[scenario]);
+        let get = |m: &str| rows.iter().find(|r| r.measure == m).unwrap().spread;
+        let cost = get("policy_cost_per_extra_job_year");
+        assert!(
+            (cost.mean.unwrap() - 1320.0 / 101.0).abs() < 1e-9,
+            "{cost:?}"
+        );
+        assert_eq!(cost.defined, 2);
+        assert_eq!(get("policy_spending").mean, Some(660.0));
+        assert_eq!(get("employment_person_months").mean, Some(606.0));
+    }
 }

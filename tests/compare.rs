@@ -63,7 +63,7 @@ fn compare_writes_runs_and_a_summary_with_every_measure() {
         1 + 2 * labsim::compare::MEASURES.len(),
         "{csv}"
     );
-    for (measure, _, _) in labsim::compare::MEASURES {
+    for (measure, _, _, _) in labsim::compare::MEASURES {
         for scenario in ["training_subsidy", "diploma_recognition_nl_de"] {
             assert!(
                 lines

@@ -250,10 +250,13 @@ impl ScenarioBrief {
             let _ = write!(out, " Net extra job-years: {}.", y.words(signed));
         }
         match e.get("cost_per_net_extra_job_year") {
-            Some(c) if c.defined > 0 => {
+            Some(c) if c.defined > 0 && c.mean.is_finite() => {
                 let _ = write!(out, " Each net extra job-year cost EUR {}", c.words(whole));
                 if c.defined < c.replications {
-                    out.push_str(": the other replications added no net job-years");
+                    out.push_str(
+                        ": the mean pools every replication, the band only those that added \
+                         net job-years",
+                    );
                 }
                 out.push('.');
             }
@@ -384,7 +387,8 @@ mod tests {
             "80 (70 to 90) % would have been in work",
             "changed by -30 (-60 to 0) person-months (displacement",
             "differed from their counterfactual selves' by +3.4 (+2.9 to +3.9) percentage points",
-            "(defined in 3 of 5 replications): the other replications added no net job-years.",
+            "(defined in 3 of 5 replications): the mean pools every replication, the band only \
+             those that added net job-years.",
         ] {
             assert!(words.contains(part), "{part:?} not in {words:?}");
         }
