@@ -24,3 +24,47 @@ pub fn for_each_chunk<T: Send>(
         .enumerate()
         .for_each(|(c, buf)| f(c * CHUNK..((c + 1) * CHUNK).min(n), buf));
 }
+
+/// Make room for `n` elements in all, with an eighth to spare, allocating exactly that when
+/// `v` must grow. `Vec`'s own growth doubles, which left the step buffers near twice what a
+/// step uses (docs: README, "Performance").
+pub fn reserve_for<T>(v: &mut Vec<T>, n: usize) {
+    if v.capacity() < n {
+        v.reserve_exact(n + n / 8 - v.len());
+    }
+}
+
+/// Give back a buffer's spare capacity beyond a quarter of its length (down to an eighth),
+/// after a step filled it by `Vec`'s doubling growth.
+pub fn trim<T>(v: &mut Vec<T>) {
+    let len = v.len();
+    if v.capacity() > len + len / 4 {
+        v.shrink_to(len + len / 8);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffers_keep_an_eighth_to_spare_not_double() {
+        let mut v: Vec<u32> = Vec::new();
+        reserve_for(&mut v, 800);
+        assert_eq!(v.capacity(), 900);
+        v.extend(0..800);
+        reserve_for(&mut v, 850);
+        assert_eq!(v.capacity(), 900, "no growth while it fits");
+        let mut w: Vec<u32> = (0..1000).collect();
+        w.truncate(400);
+        trim(&mut w);
+        assert!(
+            w.capacity() >= 450 && w.capacity() < 500,
+            "{}",
+            w.capacity()
+        );
+        let cap = w.capacity();
+        trim(&mut w);
+        assert_eq!(w.capacity(), cap, "within a quarter it stays");
+    }
+}

@@ -352,7 +352,7 @@ pub fn transitions(
             node: me.node as usize,
             home: h,
             contract: me.contract,
-            long_term: me.long_term,
+            long_term: me.long_term(),
             notice: noticed,
             age: me.age,
         };
@@ -387,7 +387,7 @@ pub fn transitions(
         // Every policy whose window is open settles its books, even one that could not pay
         // its running cost this year (its promised fee is paid).
         let placed = me.flags & levers.open;
-        let at_risk = if employers { noticed } else { me.at_risk };
+        let at_risk = if employers { noticed } else { me.at_risk() };
         let origin = if me.status != Status::Employed as u8 {
             policy_flow::PLACED_FROM_UNEMPLOYMENT
         } else if at_risk {

@@ -87,8 +87,10 @@ pub fn run(
 ) {
     let slots = search.slot_start[model.n_nodes] as usize;
     buf.slot_key.clear();
+    crate::chunks::reserve_for(&mut buf.slot_key, slots);
     buf.slot_key.resize(slots, u64::MAX);
     buf.slot_app.clear();
+    crate::chunks::reserve_for(&mut buf.slot_app, slots);
     buf.slot_app.resize(slots, NOBODY);
     // Each slot keeps its lowest-key applicant (the searcher's index); on equal keys the
     // earlier application wins.
@@ -125,10 +127,13 @@ pub fn run(
     }
 
     buf.offer_utility.clear();
+    crate::chunks::reserve_for(&mut buf.offer_utility, searchers.len());
     buf.offer_utility.resize(searchers.len(), f64::NEG_INFINITY);
     buf.offer_node.clear();
+    crate::chunks::reserve_for(&mut buf.offer_node, searchers.len());
     buf.offer_node.resize(searchers.len(), NOBODY);
     buf.offer_slot.clear();
+    crate::chunks::reserve_for(&mut buf.offer_slot, searchers.len());
     buf.offer_slot.resize(searchers.len(), NOBODY);
     let info = &search.info;
     let nn = model.n_nodes;
@@ -145,7 +150,7 @@ pub fn run(
             }
             let s = s as usize;
             let h = info[s].home as usize;
-            let u = if info[s].non_wage {
+            let u = if info[s].non_wage() {
                 -(buf.slot_key[slot] as f64)
             } else {
                 utility[h * nn + k]
@@ -169,7 +174,7 @@ pub fn run(
             let own = me.node as usize;
             let h = me.home as usize;
             let at_least_as_good = buf.offer_utility[s] >= utility[h * nn + own];
-            if !(at_least_as_good || me.at_risk || me.non_wage) {
+            if !(at_least_as_good || me.at_risk() || me.non_wage()) {
                 continue;
             }
         }
@@ -180,6 +185,7 @@ pub fn run(
             slot: buf.offer_slot[s],
         });
     }
+    crate::chunks::trim(&mut buf.hires);
 }
 
 #[cfg(test)]

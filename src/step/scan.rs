@@ -98,46 +98,78 @@ impl Events {
         }
     }
 
-    fn extend_from(&mut self, other: &Events) {
-        self.separations.extend_from_slice(&other.separations);
-        self.searchers.extend_from_slice(&other.searchers);
-        self.training_starts
-            .extend_from_slice(&other.training_starts);
-        self.completions.extend_from_slice(&other.completions);
-        self.learning_starts
-            .extend_from_slice(&other.learning_starts);
-        self.learning_completions
-            .extend_from_slice(&other.learning_completions);
-        self.recognition_starts
-            .extend_from_slice(&other.recognition_starts);
-        self.recognition_ends
-            .extend_from_slice(&other.recognition_ends);
-        self.dismissals.extend_from_slice(&other.dismissals);
-        self.retirements.extend_from_slice(&other.retirements);
-        self.ageing.extend_from_slice(&other.ageing);
-        self.entries.extend_from_slice(&other.entries);
-        self.withdrawals.extend_from_slice(&other.withdrawals);
-        self.returns.extend_from_slice(&other.returns);
-        self.notice_candidates
-            .extend_from_slice(&other.notice_candidates);
-        self.withdrawal_candidates
-            .extend_from_slice(&other.withdrawal_candidates);
-        self.enrolments.extend_from_slice(&other.enrolments);
-        self.languages.extend_from_slice(&other.languages);
-        for (a, b) in self
-            .long_term_by_node
-            .iter_mut()
-            .zip(&other.long_term_by_node)
-        {
-            *a += b;
+    /// This step's events: the chunks' lists in chunk order, each list sized once (with an
+    /// eighth to spare) rather than grown by doubling.
+    fn merge(&mut self, chunks: &[Events]) {
+        macro_rules! lists {
+            ($($field:ident),*) => {$(
+                let n = chunks.iter().map(|c| c.$field.len()).sum();
+                crate::chunks::reserve_for(&mut self.$field, n);
+                for c in chunks {
+                    self.$field.extend_from_slice(&c.$field);
+                }
+            )*};
         }
-        for (a, b) in self
-            .long_term_by_home
-            .iter_mut()
-            .zip(&other.long_term_by_home)
-        {
-            *a += b;
+        lists!(
+            separations,
+            searchers,
+            training_starts,
+            completions,
+            learning_starts,
+            learning_completions,
+            recognition_starts,
+            recognition_ends,
+            dismissals,
+            retirements,
+            ageing,
+            entries,
+            withdrawals,
+            returns,
+            notice_candidates,
+            withdrawal_candidates,
+            enrolments,
+            languages
+        );
+        for other in chunks {
+            for (a, b) in self
+                .long_term_by_node
+                .iter_mut()
+                .zip(&other.long_term_by_node)
+            {
+                *a += b;
+            }
+            for (a, b) in self
+                .long_term_by_home
+                .iter_mut()
+                .zip(&other.long_term_by_home)
+            {
+                *a += b;
+            }
         }
+    }
+
+    /// Give back the spare capacity a chunk's lists took by doubling this step
+    /// ([`crate::chunks::trim`]).
+    fn trim(&mut self) {
+        use crate::chunks::trim;
+        trim(&mut self.separations);
+        trim(&mut self.searchers);
+        trim(&mut self.training_starts);
+        trim(&mut self.completions);
+        trim(&mut self.learning_starts);
+        trim(&mut self.learning_completions);
+        trim(&mut self.recognition_starts);
+        trim(&mut self.recognition_ends);
+        trim(&mut self.dismissals);
+        trim(&mut self.retirements);
+        trim(&mut self.ageing);
+        trim(&mut self.entries);
+        trim(&mut self.withdrawals);
+        trim(&mut self.returns);
+        trim(&mut self.notice_candidates);
+        trim(&mut self.withdrawal_candidates);
+        trim(&mut self.enrolments);
+        trim(&mut self.languages);
     }
 
     /// Release the lists' spare capacity (after the burn-in, whose first step is the busiest).
@@ -313,6 +345,7 @@ pub fn decide(
                 (false, true) => scan.chunk::<false, true>(range, ev),
                 (false, false) => scan.chunk::<false, false>(range, ev),
             }
+            ev.trim();
         },
     );
     if events.long_term_by_node.len() != nn {
@@ -320,9 +353,7 @@ pub fn decide(
     }
     events.clear();
     let chunks = w.len().div_ceil(crate::chunks::CHUNK);
-    for ev in &chunk_events[..chunks] {
-        events.extend_from(ev);
-    }
+    events.merge(&chunk_events[..chunks]);
 }
 
 /// Everything the decision scan reads, gathered once per step.

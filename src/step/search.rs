@@ -44,7 +44,8 @@ pub struct Application {
     pub key: u64,
 }
 
-/// What matching and apply need to know of a searcher, gathered while search reads the worker.
+/// What matching and apply need to know of a searcher, gathered while search reads the worker
+/// (12 bytes: its three yes-or-no facts share a byte).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SearcherInfo {
     pub node: u32,
@@ -52,16 +53,35 @@ pub struct SearcherInfo {
     pub status: u8,
     pub contract: u8,
     pub age: u8,
-    /// Long-term unemployed by the end of this step if not hired.
-    pub long_term: bool,
     /// Policy participation.
     pub flags: u8,
-    /// Employed and at risk of losing the job (under notice with `[employers]`, else at a
-    /// node whose demand is below its employment): accepts any offer.
-    pub at_risk: bool,
-    /// Employed, not at risk, and searching for a non-wage reason this step: it applies anywhere
-    /// and takes one of its offers at random, whatever it pays.
-    pub non_wage: bool,
+    /// [`SearcherInfo::LONG_TERM`], [`SearcherInfo::AT_RISK`] and [`SearcherInfo::NON_WAGE`].
+    pub marks: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<SearcherInfo>() == 12);
+
+impl SearcherInfo {
+    /// Long-term unemployed by the end of this step if not hired.
+    pub const LONG_TERM: u8 = 1;
+    /// Employed and at risk of losing the job (under notice with `[employers]`, else at a node
+    /// whose demand is below its employment): accepts any offer.
+    pub const AT_RISK: u8 = 2;
+    /// Employed, not at risk, and searching for a non-wage reason this step: it applies
+    /// anywhere and takes one of its offers at random, whatever it pays.
+    pub const NON_WAGE: u8 = 4;
+
+    pub fn long_term(&self) -> bool {
+        self.marks & Self::LONG_TERM != 0
+    }
+
+    pub fn at_risk(&self) -> bool {
+        self.marks & Self::AT_RISK != 0
+    }
+
+    pub fn non_wage(&self) -> bool {
+        self.marks & Self::NON_WAGE != 0
+    }
 }
 
 /// Search scratch: per-step weights and the applications of the step.
@@ -190,6 +210,7 @@ pub fn applications(
         buf.chunk_failed.resize_with(chunks, Vec::new);
     }
     buf.info.clear();
+    crate::chunks::reserve_for(&mut buf.info, searchers.len());
     buf.info.resize(searchers.len(), SearcherInfo::default());
     buf.chunk_apps[..chunks]
         .par_iter_mut()
@@ -225,10 +246,12 @@ pub fn applications(
                     status,
                     contract: w.contract[i],
                     age: w.age[i],
-                    long_term: status == Status::Unemployed as u8 && spell >= long_term,
                     flags,
-                    at_risk: risky,
-                    non_wage: false,
+                    marks: if status == Status::Unemployed as u8 && spell >= long_term {
+                        SearcherInfo::LONG_TERM
+                    } else {
+                        0
+                    } | if risky { SearcherInfo::AT_RISK } else { 0 },
                 };
                 // Whether a policy helps this searcher; the common case skips all policy terms.
                 let helped = participants && flags & levers.active != 0;
@@ -244,7 +267,9 @@ pub fn applications(
                 // (drawn only when that can happen, so the published rules draw as before).
                 let on_the_job = status == Status::Employed as u8 && !risky;
                 let non_wage_reason = on_the_job && non_wage > 0.0 && rs.unit() < non_wage;
-                info[idx].non_wage = non_wage_reason;
+                if non_wage_reason {
+                    info[idx].marks |= SearcherInfo::NON_WAGE;
+                }
                 let floor = if on_the_job && !non_wage_reason {
                     geo.utility[h * nn + own as usize]
                 } else {
@@ -369,6 +394,7 @@ pub fn applications(
                     });
                 }
             }
+            crate::chunks::trim(out);
         });
     buf.chunks = chunks;
     buf.failed.clear();
