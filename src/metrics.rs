@@ -263,7 +263,9 @@ pub mod policy_flow {
     pub const PARTICIPANTS: usize = 1;
     pub const PLACEMENTS: usize = 2;
     pub const SPENDING: usize = 3;
-    pub const REFUSED: usize = 4;
+    /// Enrolments refused because the caps had no room for the participant's cost, fee and
+    /// course reserve.
+    pub const REFUSED_ENROLMENTS: usize = 4;
     /// Placements by where the participant came from: unemployment, a job under notice (or,
     /// without employers, at a node whose demand is below its employment), another job. They
     /// sum to `PLACEMENTS` (participants in a course do not search, so none come from one).
@@ -274,18 +276,22 @@ pub mod policy_flow {
     pub const PLACED_ACROSS_BORDER: usize = 8;
     /// Participations ended unplaced at the policy's `max_months`.
     pub const ENDED_AT_MAXIMUM: usize = 9;
-    pub const N: usize = 10;
+    /// Per-person spends refused by the caps: courses, recognition fees and the other costs
+    /// of workers a policy reaches without enrolling them, and running costs (one agent each).
+    pub const REFUSED_SPENDS: usize = 10;
+    pub const N: usize = 11;
     pub const NAMES: [&str; N] = [
         "participants_new",
         "participants",
         "placements",
         "spending",
-        "refused",
+        "refused_enrolments",
         "placements_from_unemployment",
         "placements_from_notice",
         "placements_from_job",
         "placements_across_border",
         "ended_at_maximum",
+        "refused_spends",
     ];
 }
 

@@ -137,7 +137,8 @@ fn policy_rows(r: &Run, name: &str) -> Vec<Row> {
         "participants",
         "placements",
         "spending",
-        "refused",
+        "refused_enrolments",
+        "refused_spends",
     ]
     .map(col);
     let rows: Vec<Row> = lines
@@ -152,7 +153,8 @@ fn policy_rows(r: &Run, name: &str) -> Vec<Row> {
                 participants: num(4),
                 placements: num(5),
                 spending: num(6),
-                refused: num(7),
+                // Any refusal: of an enrolment or of another spend.
+                refused: num(7) + num(8),
             }
         })
         .collect();

@@ -443,7 +443,7 @@ budget = 500000
             for (p, f) in rec.policy.by_policy.iter().enumerate() {
                 total[p] += f[col::SPENDING];
                 yearly[p] += f[col::SPENDING];
-                refused[p] += f[col::REFUSED];
+                refused[p] += f[col::REFUSED_ENROLMENTS] + f[col::REFUSED_SPENDS];
                 if let Some(cap) = s.policies[p].budget_per_year {
                     assert!(
                         yearly[p] <= cap + 1e-6,

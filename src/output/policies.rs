@@ -32,9 +32,11 @@ csv_row! {
         /// What the policy spent during the step (EUR per step).
         #[serde(with = "cell::fixed2")]
         pub spending: f64,
-        /// Spends its budget caps refused during the step (persons per step).
+        /// Enrolments refused during the step because the budget caps had no room for the
+        /// participant's cost, placement fee and course reserve (persons per step; a worker
+        /// held back by pacing or a full caseload is not refused).
         #[serde(with = "cell::count")]
-        pub refused: f64,
+        pub refused_enrolments: f64,
         /// Placements of participants who were unemployed (persons per step).
         #[serde(with = "cell::count")]
         pub placements_from_unemployment: f64,
@@ -52,6 +54,11 @@ csv_row! {
         /// Participations ended unplaced at the policy's `max_months` (persons per step).
         #[serde(with = "cell::count")]
         pub ended_at_maximum: f64,
+        /// Other spends the budget caps refused during the step: courses, recognition fees and
+        /// the per-person costs of workers reached without enrolment (persons per step), and a
+        /// running cost (one agent).
+        #[serde(with = "cell::count")]
+        pub refused_spends: f64,
     }
 }
 
@@ -76,12 +83,13 @@ pub fn policies_csv(model: &Model, records: &[Vec<StepRecord>]) -> String {
                     participants: f[col::PARTICIPANTS] * ppa,
                     placements: f[col::PLACEMENTS] * ppa,
                     spending: f[col::SPENDING],
-                    refused: f[col::REFUSED] * ppa,
+                    refused_enrolments: f[col::REFUSED_ENROLMENTS] * ppa,
                     placements_from_unemployment: f[col::PLACED_FROM_UNEMPLOYMENT] * ppa,
                     placements_from_notice: f[col::PLACED_FROM_NOTICE] * ppa,
                     placements_from_job: f[col::PLACED_FROM_JOB] * ppa,
                     placements_across_border: f[col::PLACED_ACROSS_BORDER] * ppa,
                     ended_at_maximum: f[col::ENDED_AT_MAXIMUM] * ppa,
+                    refused_spends: f[col::REFUSED_SPENDS] * ppa,
                 });
             }
         }

@@ -339,12 +339,13 @@ mod tests {
             participants: 250.0,
             placements: 4.0,
             spending: 12345.67,
-            refused: 0.0,
+            refused_enrolments: 1.0,
             placements_from_unemployment: 3.0,
             placements_from_notice: 0.0,
             placements_from_job: 1.0,
             placements_across_border: 1.0,
             ended_at_maximum: 2.0,
+            refused_spends: 3.0,
         }]);
         round_trip(&[BandsRow {
             step: 4,

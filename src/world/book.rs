@@ -153,7 +153,7 @@ impl Book {
     /// Spend `eur` if the caps allow; otherwise refuse and count the refusal.
     fn spend_eur(&mut self, model: &Model, p: usize, eur: f64) -> bool {
         if eur > self.room(model, p) + 1e-6 {
-            self.flows.by_policy[p][col::REFUSED] += 1.0;
+            self.flows.by_policy[p][col::REFUSED_SPENDS] += 1.0;
             return false;
         }
         self.pay(p, eur);
@@ -227,7 +227,7 @@ impl Book {
         let reserve = self.reserve(model, p);
         let promised = fee + reserve;
         if cost + promised > self.room(model, p) + 1e-6 {
-            self.flows.by_policy[p][col::REFUSED] += 1.0;
+            self.flows.by_policy[p][col::REFUSED_ENROLMENTS] += 1.0;
             return false;
         }
         if cost + promised > self.paced_room(model, p, t) + 1e-6 {
@@ -338,7 +338,8 @@ mod tests {
         assert!(book.enrol(&m, 0, 1, 7));
         assert!(book.enrol(&m, 0, 1, 8));
         assert!(!book.enrol(&m, 0, 1, 9), "no room left for a third reserve");
-        assert_eq!(book.flows.by_policy[0][col::REFUSED], 1.0);
+        assert_eq!(book.flows.by_policy[0][col::REFUSED_ENROLMENTS], 1.0);
+        assert_eq!(book.flows.by_policy[0][col::REFUSED_SPENDS], 0.0);
         assert!(
             book.room(&m, 0).abs() < 1e-9,
             "all of the budget is promised"
@@ -350,6 +351,12 @@ mod tests {
         // second course of EUR 500 is a plain spend, refused for lack of room.
         assert!((book.room(&m, 0) - 200.0).abs() < 1e-9);
         assert!(!book.pay_course(&m, 0, 7, 500.0));
+        assert_eq!(
+            book.flows.by_policy[0][col::REFUSED_SPENDS],
+            1.0,
+            "a refused course"
+        );
+        assert_eq!(book.flows.by_policy[0][col::REFUSED_ENROLMENTS], 1.0);
         // Worker 8 is placed without a course: its reserve is released.
         book.place(&m, 0, 8, col::PLACED_FROM_UNEMPLOYMENT, false);
         assert!((book.room(&m, 0) - 1200.0).abs() < 1e-9);
