@@ -659,8 +659,10 @@ pub fn summary_markdown(
         "# Scenarios against `{baseline}`\n\nEvery scenario ran with the baseline's seed ({seed}), scale and length, {replications} \
          replication(s) each, with common random numbers; each cell is the mean over replications of the \
          difference from the baseline, with the 5th to 95th percentile of those differences in brackets. \
-         Counts are persons, money EUR. n/a: undefined (e.g. no unemployment avoided); (k of n): defined \
-         in only k of the n replications, the mean and band are theirs.\n\n"
+         Counts are persons, money EUR. The two costs per unit are ratios of the means over all \
+         replications (total spending over total effect), with the band of the per-replication \
+         ratios. n/a: undefined (e.g. no unemployment avoided); (k of n): defined in only k of the n \
+         replications, the band is theirs.\n\n"
     );
     let names: Vec<&str> = {
         let mut v: Vec<&str> = Vec::new();

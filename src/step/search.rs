@@ -99,8 +99,9 @@ pub struct SearchBuffers {
     pub info: Vec<SearcherInfo>,
     /// With `mechanics.interviews`, per node: the expected number of the step's applications
     /// that fail the screening, and the same weighted by the employer's ranking weight of
-    /// each (only the first is kept when keys are uniform). Failed applications are not laid
-    /// out; matching needs only how many rank ahead of a slot's first passing applicant.
+    /// each (read only when employers rank by the exponential race). Failed applications are
+    /// not laid out; matching needs only how many rank ahead of a slot's first passing
+    /// applicant.
     pub failed: Vec<[f64; 2]>,
     chunk_failed: Vec<Vec<[f64; 2]>>,
 }
