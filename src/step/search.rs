@@ -24,6 +24,11 @@
 //! employers rank applicants (uniform, or an exponential race weighted by age group). With one
 //! node and one application this is the published model: each searcher applies to one
 //! uniformly chosen vacancy.
+//!
+//! The weights over the reachable nodes depend on a searcher that no policy helps only through
+//! its home, node, qualifications, languages, recognitions and diploma, and whether the floor
+//! applies (`WeightKey`); each chunk computes them once per key and step, with the same
+//! arithmetic, so the output is unchanged.
 
 use rayon::prelude::*;
 
@@ -136,6 +141,55 @@ impl SearchBuffers {
     }
 }
 
+/// What a searcher's weights over the reachable nodes depend on when no policy helps it: its
+/// home, its node (the sector it comes from and, on the job, the utility an offer must reach),
+/// whether that floor applies, its qualifications, languages, recognitions and diploma country.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct WeightKey(u64, u64);
+
+impl WeightKey {
+    fn new(
+        home: usize,
+        node: u32,
+        floor: bool,
+        quals: u32,
+        langs: u8,
+        recognised: u8,
+        diploma: u8,
+    ) -> WeightKey {
+        WeightKey(
+            (home as u64) << 33 | u64::from(node) << 1 | u64::from(floor),
+            u64::from(quals) << 24
+                | u64::from(langs) << 16
+                | u64::from(recognised) << 8
+                | u64::from(diploma),
+        )
+    }
+}
+
+/// A hasher for [`WeightKey`]: two SplitMix rounds, no per-process seed.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = crate::rng::mix64(self.0 ^ x);
+    }
+}
+
+type WeightCache =
+    std::collections::HashMap<WeightKey, (usize, f64), std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// Whether employers rank applicants by an exponential race (age weights, or an active policy
 /// weighting its participants) rather than by uniform keys; the race with equal weights gives
 /// the same order.
@@ -225,6 +279,9 @@ pub fn applications(
                 failed.resize(model.n_nodes, [0.0; 2]);
             }
             let mut weights: Vec<f64> = Vec::new();
+            // Per key, where its cumulative weights start in `store`, and their sum.
+            let mut cache: WeightCache = WeightCache::default();
+            let mut store: Vec<f64> = Vec::new();
             let lo = c * crate::chunks::CHUNK;
             let hi = ((c + 1) * crate::chunks::CHUNK).min(searchers.len());
             for (idx, &id) in searchers[lo..hi].iter().enumerate() {
@@ -279,52 +336,82 @@ pub fn applications(
                 let from = model.node_sector[own as usize] as usize;
                 let (quals, langs, recognised) = (w.quals[i], w.langs[i], w.recognised[i]);
                 let ch = model.region_country[h];
-                weights.clear();
-                let mut sum = 0.0;
-                for (&k, &b) in geo.reachable[h].iter().zip(&base[h]) {
-                    let mut x = b;
-                    if x > 0.0 && geo.utility[h * nn + k as usize] >= floor {
-                        let ku = k as usize;
-                        let sk = model.node_sector[ku] as usize;
-                        let ck = model.node_country[ku];
-                        let regulated = model.regulated_mask & (1 << sk) != 0;
-                        x *= model.mobility[from * ns + sk];
-                        if helped && sk != from {
-                            x *= effect.sector_weight;
-                            if effect.plan_from & (1 << from) != 0
-                                && effect.plan_to & (1 << sk) != 0
-                            {
-                                x *= effect.plan_weight;
-                            }
-                        }
-                        if quals & (1 << sk) == 0 {
-                            x *= unqualified[sk & 31];
-                        }
-                        if ck != ch {
-                            // Read only here: every array read per searcher is a cache miss.
-                            let pair = w.diploma[i] as usize * nc_u + ck as usize;
-                            if langs & model.country_languages[ck as usize] == 0 {
-                                x *= language_weight;
-                            }
-                            if regulated
-                                && recognised & (1 << ck) == 0
-                                && levers.step.recognition_free[pair] & (1 << sk) == 0
-                            {
-                                x *= unrecognised;
-                            }
-                            if helped && effect.awareness > 0.0 {
-                                let aware = geo.awareness[ch as usize * nc_u + ck as usize];
-                                if effect.awareness > aware && aware > 0.0 {
-                                    x *= effect.awareness / aware;
+                let diploma = w.diploma[i];
+                // The cumulative weights of the reachable nodes: `weights[p]` sums those of the
+                // first `p + 1` of `geo.reachable[h]`. They depend on the worker only through
+                // the key below unless a policy helps it, so a chunk computes them once per key.
+                let fill = |out: &mut Vec<f64>| -> f64 {
+                    let mut sum = 0.0;
+                    for (&k, &b) in geo.reachable[h].iter().zip(&base[h]) {
+                        let mut x = b;
+                        if x > 0.0 && geo.utility[h * nn + k as usize] >= floor {
+                            let ku = k as usize;
+                            let sk = model.node_sector[ku] as usize;
+                            let ck = model.node_country[ku];
+                            let regulated = model.regulated_mask & (1 << sk) != 0;
+                            x *= model.mobility[from * ns + sk];
+                            if helped && sk != from {
+                                x *= effect.sector_weight;
+                                if effect.plan_from & (1 << from) != 0
+                                    && effect.plan_to & (1 << sk) != 0
+                                {
+                                    x *= effect.plan_weight;
                                 }
                             }
+                            if quals & (1 << sk) == 0 {
+                                x *= unqualified[sk & 31];
+                            }
+                            if ck != ch {
+                                let pair = diploma as usize * nc_u + ck as usize;
+                                if langs & model.country_languages[ck as usize] == 0 {
+                                    x *= language_weight;
+                                }
+                                if regulated
+                                    && recognised & (1 << ck) == 0
+                                    && levers.step.recognition_free[pair] & (1 << sk) == 0
+                                {
+                                    x *= unrecognised;
+                                }
+                                if helped && effect.awareness > 0.0 {
+                                    let aware = geo.awareness[ch as usize * nc_u + ck as usize];
+                                    if effect.awareness > aware && aware > 0.0 {
+                                        x *= effect.awareness / aware;
+                                    }
+                                }
+                            }
+                        } else {
+                            x = 0.0;
                         }
-                    } else {
-                        x = 0.0;
+                        sum += x;
+                        out.push(sum);
                     }
-                    sum += x;
-                    weights.push(sum);
-                }
+                    sum
+                };
+                let (cum, sum): (&[f64], f64) = if helped {
+                    weights.clear();
+                    let sum = fill(&mut weights);
+                    (&weights, sum)
+                } else {
+                    let key = WeightKey::new(
+                        h,
+                        own,
+                        !floor.is_infinite(),
+                        quals,
+                        langs,
+                        recognised,
+                        diploma,
+                    );
+                    let (start, sum) = match cache.get(&key) {
+                        Some(&hit) => hit,
+                        None => {
+                            let start = store.len();
+                            let sum = fill(&mut store);
+                            cache.insert(key, (start, sum));
+                            (start, sum)
+                        }
+                    };
+                    (&store[start..start + geo.reachable[h].len()], sum)
+                };
                 if sum <= 0.0 {
                     continue;
                 }
@@ -351,9 +438,9 @@ pub fn applications(
                     // The applications that will fail, in expectation per node: they rank
                     // ahead of passing ones as often as their keys are lower (matching).
                     let mut before = 0.0;
-                    for (&k, &cum) in geo.reachable[h].iter().zip(&weights) {
-                        let share = (cum - before) / sum;
-                        before = cum;
+                    for (&k, &c) in geo.reachable[h].iter().zip(cum) {
+                        let share = (c - before) / sum;
+                        before = c;
                         if share > 0.0 {
                             let p = if model.node_sector[k as usize] == trained {
                                 high
@@ -372,9 +459,7 @@ pub fn applications(
                         continue;
                     }
                     let u = rs.unit() * sum;
-                    let pos = weights
-                        .partition_point(|&cum| cum <= u)
-                        .min(weights.len() - 1);
+                    let pos = cum.partition_point(|&c| c <= u).min(cum.len() - 1);
                     let k = geo.reachable[h][pos] as usize;
                     if high > pass && model.node_sector[k] != trained && rs.unit() * high >= pass {
                         continue;
@@ -408,5 +493,32 @@ pub fn applications(
                 total[1] += node[1];
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WeightKey;
+
+    /// Two searchers share cached weights only when everything the weights read is the same:
+    /// changing any one field, even to its largest value, changes the key.
+    #[test]
+    fn a_weight_key_tells_every_field_apart() {
+        let base = WeightKey::new(3, 70, true, 0b101, 1, 2, 0);
+        let changed = [
+            WeightKey::new(4, 70, true, 0b101, 1, 2, 0),
+            WeightKey::new(3, 71, true, 0b101, 1, 2, 0),
+            WeightKey::new(3, u32::MAX, true, 0b101, 1, 2, 0),
+            WeightKey::new(3, 70, false, 0b101, 1, 2, 0),
+            WeightKey::new(3, 70, true, 0b100, 1, 2, 0),
+            WeightKey::new(3, 70, true, u32::MAX, 1, 2, 0),
+            WeightKey::new(3, 70, true, 0b101, 3, 2, 0),
+            WeightKey::new(3, 70, true, 0b101, 1, 255, 0),
+            WeightKey::new(3, 70, true, 0b101, 1, 2, 255),
+        ];
+        for (n, k) in changed.iter().enumerate() {
+            assert!(*k != base, "change {n} kept the key");
+        }
+        assert!(base == WeightKey::new(3, 70, true, 0b101, 1, 2, 0));
     }
 }
