@@ -55,6 +55,18 @@ mod tests {
         v.extend(0..800);
         reserve_for(&mut v, 850);
         assert_eq!(v.capacity(), 900, "no growth while it fits");
+        reserve_for(&mut v, 900);
+        assert_eq!(
+            v.capacity(),
+            900,
+            "a buffer exactly full enough does not grow"
+        );
+        reserve_for(&mut v, 1600);
+        assert_eq!(
+            v.capacity(),
+            1800,
+            "it grows to what is asked, an eighth to spare"
+        );
         let mut w: Vec<u32> = (0..1000).collect();
         w.truncate(400);
         trim(&mut w);
@@ -63,8 +75,13 @@ mod tests {
             "{}",
             w.capacity()
         );
-        let cap = w.capacity();
-        trim(&mut w);
-        assert_eq!(w.capacity(), cap, "within a quarter it stays");
+        // Spare capacity up to a quarter of the length stays, however close to it.
+        for spare in [80, 100] {
+            let mut x: Vec<u32> = Vec::with_capacity(400 + spare);
+            x.extend(0..400);
+            let cap = x.capacity();
+            trim(&mut x);
+            assert_eq!(x.capacity(), cap, "{spare} spare of 400 stays");
+        }
     }
 }

@@ -985,5 +985,9 @@ mod tests {
         assert_eq!(cost.defined, 2);
         assert_eq!(get("policy_spending").mean, Some(660.0));
         assert_eq!(get("employment_person_months").mean, Some(606.0));
+        assert_eq!(
+            Totals::mean(&[t(1012.0, 120.0), t(2200.0, 1200.0)]),
+            t(1606.0, 660.0)
+        );
     }
 }
