@@ -942,6 +942,7 @@ mod tests {
     /// ratios. Nothing when the replications added no net job-years on average.
     #[test]
     fn the_cost_per_net_job_year_is_a_ratio_of_means() {
+        // One agent per person, steps of a year: an agent-step is a job-year.
         let units = Units {
             persons: 1.0,
             months: 12.0,
@@ -960,6 +961,16 @@ mod tests {
         assert_eq!(
             cost_per_net_job_year(&[rep(-2, 100.0), rep(1, 50.0)], &units),
             None
+        );
+        assert_eq!(cost_per_net_job_year(&[rep(0, 100.0)], &units), None);
+        // Two persons per agent and monthly steps: 24 agent-steps are 4 job-years.
+        let monthly = Units {
+            persons: 2.0,
+            months: 1.0,
+        };
+        assert_eq!(
+            cost_per_net_job_year(&[rep(24, 400.0)], &monthly),
+            Some(100.0)
         );
     }
 

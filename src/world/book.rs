@@ -326,6 +326,19 @@ mod tests {
         Model::new(from_toml_str(&text, "book").unwrap())
     }
 
+    /// A spend of exactly what is left is paid; a cent more is refused and counted.
+    #[test]
+    fn a_spend_of_exactly_what_is_left_is_paid() {
+        let m = model(0.0);
+        let mut book = Book::new(&m);
+        book.begin_step(&m, 1);
+        assert!(book.spend(&m, 0, 1500.0));
+        assert!(!book.spend(&m, 0, 500.01), "a cent past the budget");
+        assert_eq!(book.flows.by_policy[0][col::REFUSED_SPENDS], 1.0);
+        assert!(book.spend(&m, 0, 500.0), "exactly the rest");
+        assert!((book.spent[0] - 2000.0).abs() < 1e-9);
+    }
+
     /// What is promised is held: a third enrolment that would not leave room for its reserve is
     /// refused; a course paid from a reserve is never refused, even with the budget fully
     /// promised; a reserve released by a participant who leaves, or by a placement, is room
