@@ -119,8 +119,8 @@ pub struct Model {
     pub node_sector: Vec<u8>,
     pub node_country: Vec<u8>,
     pub region_country: Vec<u8>,
-    /// Language bit set spoken in each country.
-    pub country_languages: Vec<u8>,
+    /// Language bit set each node's jobs ask for: its region's (by default its country's).
+    pub node_languages: Vec<u8>,
     /// Bit set of regulated sectors.
     pub regulated_mask: u32,
     /// Commuting, border factors and utilities without any policy.
@@ -147,6 +147,14 @@ pub struct Model {
 }
 
 impl Model {
+    /// The separation multiplier of jobs at node `j`: its country's times its region's (on the
+    /// separation probability `delta_u,s` and the employers' job reallocation).
+    pub fn separation_multiplier(&self, j: usize) -> f64 {
+        let s = &self.scenario;
+        s.countries[self.node_country[j] as usize].separation_multiplier
+            * s.regions[self.node_region[j] as usize].separation_multiplier
+    }
+
     pub fn new(scenario: Scenario) -> Model {
         let s = &scenario;
         let (nr, ns) = (s.n_regions(), s.n_sectors());
@@ -226,7 +234,7 @@ impl Model {
             node_sector,
             node_country,
             region_country,
-            country_languages: s.countries.iter().map(|c| c.languages).collect(),
+            node_languages: (0..nn).map(|j| s.regions[j / ns].languages).collect(),
             regulated_mask,
             geo,
             mobility: s.mobility.clone(),

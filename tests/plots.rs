@@ -407,3 +407,92 @@ fn a_merged_sweep_and_a_calibration_draw_their_figures() {
     let svg = std::fs::read_to_string(cal.join("plots/fit.svg")).unwrap();
     assert!(svg.contains("(simulated - target) / tolerance") && svg.contains("job_to_job"));
 }
+
+/// A run on a national map (every region has a centroid) writes `regions.csv` and draws the
+/// map with every region named on it, into the report too; a run without centroids has
+/// neither.
+#[test]
+fn a_run_on_a_map_draws_its_regions_at_their_centroids() {
+    let tmp = tempfile::tempdir().unwrap();
+    Command::cargo_bin("labsim")
+        .unwrap()
+        .args([
+            "run",
+            "scenarios/netherlands.toml",
+            "--quiet",
+            "--scale",
+            "0.002",
+            "--steps",
+            "3",
+            "--set",
+            "simulation.burn_in_months=0",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let regions = std::fs::read_to_string(tmp.path().join("regions.csv")).unwrap();
+    assert!(regions.starts_with("region,country,latitude,longitude,labour_force\n"));
+    assert!(
+        regions.contains("Liege,BE,50.63,5.57,483000\n"),
+        "{regions}"
+    );
+    assert_eq!(regions.lines().count(), 24);
+    let (w, h, colours) = decode_png(&tmp.path().join("plots/map.png"));
+    assert_eq!((w, h), (1200, 720));
+    assert!(colours > 8, "map.png looks blank");
+    let svg = std::fs::read_to_string(tmp.path().join("plots/map.svg")).unwrap();
+    for name in [
+        "Twente",
+        "Zuid-Holland",
+        "Liege",
+        "Lower Rhine",
+        "Antwerpen",
+    ] {
+        assert!(svg.contains(name), "map.svg lacks {name}");
+    }
+    assert!(svg.contains("unemployment rate") && svg.contains("cross-border commuters"));
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    assert!(html.contains("<figure id=\"map\">"));
+    assert_eq!(html.matches("<svg").count(), FIGURES.len() + 1);
+
+    let plain = tempfile::tempdir().unwrap();
+    run_into(plain.path(), &[]);
+    assert!(!plain.path().join("regions.csv").exists());
+    assert!(!plain.path().join("plots/map.png").exists());
+}
+
+/// A comparison on a national map draws, per scenario, the change in every region's
+/// unemployment rate against the baseline, into its report.
+#[test]
+fn a_comparison_on_a_map_draws_each_scenario_s_change_per_region() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("twente_team.toml");
+    let base = std::fs::canonicalize("scenarios/netherlands.toml").unwrap();
+    std::fs::write(
+        &scenario,
+        format!(
+            "extends = {:?}\nname = \"twente_team\"\n\n[[policy]]\nname = \"team\"\nkind = \"mobility_team\"\n\
+             regions = [\"Twente\"]\ngroups = [\"unemployed\"]\ncoverage = 0.5\nextra_applications = 2\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("cmp");
+    Command::cargo_bin("labsim")
+        .unwrap()
+        .args(["compare", "scenarios/netherlands.toml"])
+        .arg(&scenario)
+        .args(["--quiet", "--scale", "0.002", "--steps", "6", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let (w, h, colours) = decode_png(&out.join("plots/map_twente_team.png"));
+    assert_eq!((w, h), (1200, 720));
+    assert!(colours > 8, "the change map looks blank");
+    let svg = std::fs::read_to_string(out.join("plots/map_twente_team.svg")).unwrap();
+    assert!(svg.contains("change in unemployment rate against netherlands"));
+    assert!(svg.contains("Twente") && svg.contains(" pt"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure id=\"map_twente_team\">"));
+}

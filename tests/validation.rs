@@ -1202,3 +1202,70 @@ fn bad_set_arguments_exit_2_naming_the_key() {
         assert!(!dir.path().join("out").exists());
     }
 }
+
+/// The keys of a national map: a centroid that is not a pair of degrees, a travel rule without
+/// every region's centroid or out of its range, a region's own languages left empty and its
+/// separation multiplier out of range each exit 2 naming the key, the value and the rule.
+#[test]
+fn national_map_keys_out_of_range_are_refused() {
+    let region = |extra: &str| {
+        TABLES.replace(
+            "unemployment_rate = 0.05\n",
+            &format!("unemployment_rate = 0.05\n{extra}\n"),
+        )
+    };
+    for (bad, value) in [
+        ("centroid = [52.0]", "[52.0]"),
+        ("centroid = [95.0, 5.0]", "[95.0, 5.0]"),
+        ("centroid = [52.0, 5.0, 1.0]", "[52.0, 5.0, 1.0]"),
+    ] {
+        assert_bad_scenario(
+            &format!("{TOP}{}", region(bad)),
+            &[
+                "bad.toml",
+                "region[0].centroid",
+                value,
+                "must be [latitude, longitude] in degrees",
+            ],
+        );
+    }
+    assert_bad_scenario(
+        &with("[travel_rule]\ncar_kmh = 90"),
+        &[
+            "bad.toml",
+            "region[0].centroid",
+            "(missing)",
+            "[travel_rule] estimates travel times from centroids",
+        ],
+    );
+    for (key, bad, rule) in [
+        ("detour", "0.9", "from 1 to 3"),
+        ("car_kmh", "0", "from 1 to 200"),
+        ("public_transport_minutes", "-5", "from 0 to 120"),
+        ("cross_border_public_transport", "0.5", "from 1 to 10"),
+    ] {
+        assert_bad_scenario(
+            &format!(
+                "{TOP}{}\n[travel_rule]\n{key} = {bad}\n",
+                region("centroid = [52.0, 5.0]")
+            ),
+            &["bad.toml", &format!("travel_rule.{key}"), bad, rule],
+        );
+    }
+    assert_bad_scenario(
+        &format!("{TOP}{}", region("languages = []")),
+        &["bad.toml", "region[0].languages", "must name at least one"],
+    );
+    assert_bad_scenario(
+        &format!("{TOP}{}", region("language_skills = { de = 1.5 }")),
+        &["bad.toml", "region[0].language_skills.de", "1.5"],
+    );
+    assert_bad_scenario(
+        &format!("{TOP}{}", region("separation_multiplier = 12")),
+        &[
+            "bad.toml",
+            "region[0].separation_multiplier",
+            "must be a number from 0 to 10",
+        ],
+    );
+}

@@ -1,8 +1,9 @@
 //! The run's files, written through typed rows and read back through the same types:
 //!
 //! - `series.csv` ([`SeriesRow`]: which row, then the [`Metrics`]), `commuters.csv`
-//!   ([`CommutersRow`]), `policies.csv` ([`PoliciesRow`]), `bands.csv` ([`BandsRow`]) and
-//!   `manifest.json` ([`Manifest`]), one file each here;
+//!   ([`CommutersRow`]), `policies.csv` ([`PoliciesRow`]), `bands.csv` ([`BandsRow`]),
+//!   `regions.csv` ([`RegionsRow`], on a map) and `manifest.json` ([`Manifest`]), one file
+//!   each here;
 //! - `metrics.rs`: the one list of the metric columns; `cell.rs`: how a number is written and
 //!   read; `row.rs`: the row trait, its declaring macro and the writer; `read.rs`: the readers.
 //!
@@ -21,6 +22,7 @@ mod manifest;
 mod metrics;
 mod policies;
 mod read;
+mod regions;
 mod row;
 mod series;
 pub mod transaction;
@@ -37,6 +39,7 @@ pub use manifest::{peak_rss_bytes, Manifest};
 pub use metrics::{Metrics, Unit};
 pub use policies::{policies_csv, PoliciesRow};
 pub use read::{read, Problem, ReadError, Reader, Table};
+pub use regions::{regions_csv, RegionsRow};
 pub(crate) use row::csv_row;
 pub use row::{csv_text, CellError, Cells, CsvRow, CsvText, FromCell};
 pub use series::{rows, series_csv, LevelRow, SeriesId, SeriesRow};
@@ -73,8 +76,8 @@ pub fn threads_or_all(threads: usize) -> usize {
 }
 
 /// Write every file of a run into `dir`: first all to temporary names, then renamed into place.
-/// On failure nothing in `dir` is replaced. A stale `bands.csv` or `policies.csv` of an
-/// earlier run is removed once the new files are in place.
+/// On failure nothing in `dir` is replaced. A stale `bands.csv`, `policies.csv` or
+/// `regions.csv` of an earlier run is removed once the new files are in place.
 pub fn write_run(dir: &Path, model: &Model, result: &RunResult) -> Result<Vec<PathBuf>, RunError> {
     let mut files: Vec<(&'static str, String)> = vec![
         ("series.csv", series_csv(model, &result.records)),
@@ -86,6 +89,9 @@ pub fn write_run(dir: &Path, model: &Model, result: &RunResult) -> Result<Vec<Pa
     if !model.scenario.policies.is_empty() {
         files.push(("policies.csv", policies_csv(model, &result.records)));
     }
+    if let Some(regions) = regions_csv(model) {
+        files.push(("regions.csv", regions));
+    }
     let mut names: Vec<&'static str> = files.iter().map(|f| f.0).collect();
     names.push("manifest.json");
     let manifest = Manifest::new(model, result, names);
@@ -93,7 +99,7 @@ pub fn write_run(dir: &Path, model: &Model, result: &RunResult) -> Result<Vec<Pa
     files.push(("manifest.json", json));
     let written = write_all_atomic(dir, &files)?;
     // Optional files an earlier run left that this run did not write would be read as its own.
-    for optional in ["bands.csv", "policies.csv"] {
+    for optional in ["bands.csv", "policies.csv", "regions.csv"] {
         let stale = dir.join(optional);
         if !files.iter().any(|f| f.0 == optional) && stale.exists() {
             let _ = std::fs::remove_file(stale);

@@ -1,6 +1,7 @@
 //! The figures of a comparison: each compared metric of every scenario against the baseline
 //! (means over replications), and each scenario minus the baseline replication by replication
-//! (mean and 5-95 % band); each programme's effect curve; and the comparison's report: the brief
+//! (mean and 5-95 % band); on a national map, each scenario's change in every region's
+//! unemployment rate; each programme's effect curve; and the comparison's report: the brief
 //! (`brief.rs`), the summary table, the figures.
 
 use std::collections::BTreeMap;
@@ -11,6 +12,8 @@ use plotters::prelude::*;
 
 use super::brief::Brief;
 use super::chart::{draw_err, draw_figures, line_chart_colored, register_font, Figures, Line};
+use super::input::Run;
+use super::map::{diverging, markers, Spot};
 use super::report::{escape, markdown_table_to_html, page_head, write_report};
 use super::{PlotError, R};
 use crate::compare::SummaryCsvRow;
@@ -40,6 +43,9 @@ type ByReplication = BTreeMap<String, BTreeMap<u32, Vec<(f64, f64)>>>;
 struct Comparison {
     names: Vec<String>,
     values: Vec<ByReplication>,
+    /// On a national map (the baseline's run has `regions.csv`): every run's files, for the
+    /// maps of each scenario's change.
+    maps: Option<Vec<Run>>,
     dates: BTreeMap<u32, String>,
     summary_md: String,
     brief: Brief,
@@ -109,9 +115,20 @@ impl Comparison {
             }
             values.push(by_metric);
         }
+        let maps = if dir.join(&names[0]).join("regions.csv").exists() {
+            Some(
+                names
+                    .iter()
+                    .map(|n| Run::read(&dir.join(n)))
+                    .collect::<R<Vec<Run>>>()?,
+            )
+        } else {
+            None
+        };
         Ok(Comparison {
             names,
             values,
+            maps,
             dates,
             summary_md: std::fs::read_to_string(dir.join("summary.md")).unwrap_or_default(),
             brief,
@@ -198,10 +215,58 @@ fn render_comparison<DB: DrawingBackend>(
     }
 }
 
+/// The map of scenario `s`'s change in each region's unemployment rate against the baseline
+/// (means over the run and the replications, in percentage points).
+fn change_map<DB: DrawingBackend>(
+    cmp: &Comparison,
+    runs: &[Run],
+    s: usize,
+    area: &DrawingArea<DB, Shift>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let Some(regions) = &runs[0].regions else {
+        return Ok(());
+    };
+    let spots: Vec<Spot> = regions
+        .iter()
+        .map(|r| {
+            let rate = |k: usize| runs[k].mean("region", &r.region, "unemployment_rate");
+            let change = 100.0 * (rate(s) - rate(0));
+            Spot {
+                region: r,
+                value: change,
+                label: format!("{change:+.2} pt"),
+            }
+        })
+        .collect();
+    let widest = spots
+        .iter()
+        .map(|s| s.value.abs())
+        .filter(|v| v.is_finite())
+        .fold(1e-9, f64::max);
+    markers(
+        area,
+        &format!(
+            "{}: change in unemployment rate against {}, means over the run",
+            cmp.names[s], cmp.names[0]
+        ),
+        &format!(
+            "colour: from -{widest:.2} pt (blue, falls) to +{widest:.2} pt (red, rises); area: labour force"
+        ),
+        &spots,
+        &|v| diverging(v / widest),
+    )
+}
+
 impl Figures for Comparison {
     fn render<DB: DrawingBackend>(&self, stem: &str, area: &DrawingArea<DB, Shift>) -> R<()> {
         if stem.starts_with("effect_curve_") {
             return self.brief.render(stem, area);
+        }
+        if let (Some(name), Some(runs)) = (stem.strip_prefix("map_"), &self.maps) {
+            let err = draw_err(stem);
+            area.fill(&WHITE).map_err(&err)?;
+            let s = self.names.iter().position(|n| n == name).unwrap_or(0);
+            return change_map(self, runs, s, area).map_err(&err);
         }
         render_comparison(self, stem, area)
     }
@@ -212,9 +277,16 @@ pub fn plot_comparison(dir: &Path) -> R<Vec<PathBuf>> {
     register_font();
     let cmp = Comparison::read(dir)?;
     let curves = cmp.brief.stems();
+    // On a map, each scenario's change per region (before the effect curves, which go last).
+    let maps: Vec<String> = if cmp.maps.is_some() {
+        cmp.names[1..].iter().map(|n| format!("map_{n}")).collect()
+    } else {
+        Vec::new()
+    };
     let stems: Vec<String> = COMPARED
         .iter()
         .flat_map(|(m, _)| [m.to_string(), format!("{m}_difference")])
+        .chain(maps)
         .chain(curves.iter().cloned())
         .collect();
     let (mut svgs, mut written) = draw_figures(&cmp, &dir.join("plots"), &stems)?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::chart::Line;
 use super::{PlotError, R};
-use crate::output::{read, BandsRow, CommutersRow, PoliciesRow, Reader, SeriesRow};
+use crate::output::{read, BandsRow, CommutersRow, PoliciesRow, Reader, RegionsRow, SeriesRow};
 
 /// (level, key, metric) of a series.
 type SeriesKey = (String, String, String);
@@ -17,7 +17,7 @@ type Sums = BTreeMap<u32, (f64, u32)>;
 type Band = Vec<(f64, f64, f64)>;
 
 /// Metrics of `series.csv` that the run's figures draw.
-pub const PLOTTED: [&str; 10] = [
+pub const PLOTTED: [&str; 13] = [
     "unemployment_rate",
     "vacancy_rate",
     "job_to_job",
@@ -28,6 +28,9 @@ pub const PLOTTED: [&str; 10] = [
     "training_completions",
     "unemployed",
     "vacancies",
+    "employed",
+    "cross_border_commuters_in",
+    "cross_border_commuters_out",
 ];
 
 /// The series of a run, read from `series.csv` (and `bands.csv` when present): for each
@@ -42,6 +45,8 @@ pub struct Run {
     pub keys: BTreeMap<String, Vec<String>>,
     pub policies: Option<Vec<PoliciesRow>>,
     pub commuters: Option<Vec<CommutersRow>>,
+    /// Where each region lies, on a national map (`regions.csv`).
+    pub regions: Option<Vec<RegionsRow>>,
     pub manifest: Option<serde_json::Value>,
 }
 
@@ -97,6 +102,7 @@ impl Run {
         }
         let policies = dir.join("policies.csv");
         let commuters = dir.join("commuters.csv");
+        let regions = dir.join("regions.csv");
         let manifest = std::fs::read(dir.join("manifest.json"))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok());
@@ -108,6 +114,7 @@ impl Run {
             keys,
             policies: policies.exists().then(|| read(&policies)).transpose()?,
             commuters: commuters.exists().then(|| read(&commuters)).transpose()?,
+            regions: regions.exists().then(|| read(&regions)).transpose()?,
             manifest,
         })
     }
@@ -129,6 +136,18 @@ impl Run {
             points,
             band: self.bands.get(&id).cloned().unwrap_or_default(),
         }
+    }
+
+    /// The mean of a metric at (level, key) over the steps after the initial state.
+    pub fn mean(&self, level: &str, key: &str, metric: &str) -> f64 {
+        let line = self.line(level, key, metric, "");
+        let after: Vec<f64> = line
+            .points
+            .iter()
+            .filter(|p| p.0 >= 1.0)
+            .map(|p| p.1)
+            .collect();
+        after.iter().sum::<f64>() / after.len() as f64
     }
 
     /// The scenario's name, or the directory's.

@@ -6,6 +6,7 @@
 //! - `chart.rs`: chart primitives (line chart with bands, Beveridge curve) and drawing a set of
 //!   figures to files;
 //! - `run.rs`, `comparison.rs`, `sweep.rs`, `calibration.rs`: the figures of each;
+//! - `map.rs`: regions as markers at their centroids, for a run on a national map;
 //! - `report.rs`: the self-contained `report.html` of a run, comparison or sweep;
 //! - `brief.rs`: the brief at the top of a comparison's report, with its effect curves.
 //!
@@ -18,6 +19,7 @@ mod calibration;
 mod chart;
 mod comparison;
 mod input;
+mod map;
 mod report;
 mod run;
 mod sweep;
@@ -25,7 +27,7 @@ mod sweep;
 pub use calibration::plot_calibration;
 pub use comparison::{plot_comparison, COMPARED};
 pub use input::PLOTTED;
-pub use run::{plot_run, FIGURES};
+pub use run::{plot_run, FIGURES, MAP};
 pub use sweep::plot_sweep;
 
 /// What drawing makes in a directory: the figures and the report; all else is input.

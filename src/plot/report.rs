@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::input::Run;
-use super::run::FIGURES;
 use super::R;
 
 /// Escape text for HTML.
@@ -56,7 +55,7 @@ pub(super) fn write_report(
 }
 
 /// One self-contained page: the scenario, its key figures, every SVG inlined; no scripts.
-pub(super) fn run_report(run: &Run, svgs: &[String]) -> String {
+pub(super) fn run_report(run: &Run, figures: &[(&str, &str)], svgs: &[String]) -> String {
     let m = run.manifest.clone().unwrap_or(serde_json::Value::Null);
     let title = escape(&run.title());
     let mut out = page_head(
@@ -85,7 +84,7 @@ pub(super) fn run_report(run: &Run, svgs: &[String]) -> String {
         let _ = writeln!(out, "<tr><th>{label}</th><td>{}</td></tr>", escape(&value));
     }
     let _ = writeln!(out, "</table>");
-    for ((stem, caption), svg) in FIGURES.iter().zip(svgs) {
+    for ((stem, caption), svg) in figures.iter().zip(svgs) {
         let _ = writeln!(
             out,
             "<figure id=\"{stem}\">\n<figcaption>{}</figcaption>\n{}\n</figure>",

@@ -12,6 +12,7 @@ use super::chart::{
     beveridge, draw_err, draw_figures, line_chart, register_font, Figures, Line, FONT,
 };
 use super::input::Run;
+use super::map::{heat, markers, Spot};
 use super::report::run_report;
 use super::{PlotError, R};
 use crate::output::{CommutersRow, PoliciesRow};
@@ -37,6 +38,21 @@ pub const FIGURES: [(&str, &str); 6] = [
         "Training starts and completions, and policy spending",
     ),
 ];
+
+/// The figure of a run on a national map (with `regions.csv`).
+pub const MAP: (&str, &str) = (
+    "map",
+    "Map: unemployment rate and cross-border commuters per region, means over the run",
+);
+
+/// The figures of `run`: [`FIGURES`], and [`MAP`] when it has a map.
+pub fn figures_of(run: &Run) -> Vec<(&'static str, &'static str)> {
+    let mut figures = FIGURES.to_vec();
+    if run.regions.is_some() {
+        figures.push(MAP);
+    }
+    figures
+}
 
 /// Draw figure `stem` of `run` on any backend.
 fn render<DB: DrawingBackend>(run: &Run, stem: &str, area: &DrawingArea<DB, Shift>) -> R<()> {
@@ -128,10 +144,94 @@ fn render<DB: DrawingBackend>(run: &Run, stem: &str, area: &DrawingArea<DB, Shif
             let t = format!("{title}: training per month and policy spending (EUR per month)");
             line_chart(area, &t, "persons / EUR", &lines, dates, 18).map_err(&err)
         }
+        "map" => map(run, &title, area).map_err(&err),
         other => Err(PlotError::Draw {
             figure: other.to_string(),
             message: "no such figure".into(),
         }),
+    }
+}
+
+/// The map: unemployment rate per region (left) and cross-border commuters (right).
+fn map<DB: DrawingBackend>(
+    run: &Run,
+    title: &str,
+    area: &DrawingArea<DB, Shift>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let Some(regions) = &run.regions else {
+        return Ok(());
+    };
+    let (top, body) = area.split_vertically(40);
+    top.titled(&format!("{title}: the map, means over the run"), (FONT, 24))?;
+    let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
+    let rates: Vec<Spot> = regions
+        .iter()
+        .map(|r| {
+            let value = run.mean("region", &r.region, "unemployment_rate");
+            Spot {
+                region: r,
+                value,
+                label: format!("{:.1} %", 100.0 * value),
+            }
+        })
+        .collect();
+    let (lo, hi) = rates
+        .iter()
+        .map(|s| s.value)
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    let span = (hi - lo).max(1e-9);
+    markers(
+        &left,
+        "unemployment rate",
+        &format!(
+            "colour: {:.1} % (light) to {:.1} % (dark); area: labour force",
+            100.0 * lo,
+            100.0 * hi
+        ),
+        &rates,
+        &|v| heat((v - lo) / span),
+    )?;
+    // Residents of another country working in each region, as a share of its jobs, with the
+    // counts in and out as labels.
+    let commuters: Vec<Spot> = regions
+        .iter()
+        .map(|r| {
+            let jobs = run.mean("region", &r.region, "employed");
+            let into = run.mean("region", &r.region, "cross_border_commuters_in");
+            let out = run.mean("region", &r.region, "cross_border_commuters_out");
+            Spot {
+                region: r,
+                value: into / jobs.max(1.0),
+                label: format!("in {} / out {}", thousands(into), thousands(out)),
+            }
+        })
+        .collect();
+    let top_share = commuters.iter().map(|s| s.value).fold(1e-9, f64::max);
+    markers(
+        &right,
+        "cross-border commuters (working in / living in the region)",
+        &format!(
+            "colour: share of the region's jobs held by residents of another country, 0 to {:.1} %",
+            100.0 * top_share
+        ),
+        &commuters,
+        &|v| heat(v / top_share),
+    )
+}
+
+/// A count in persons, rounded: "18 k" from 10 000, else to the hundred.
+fn thousands(x: f64) -> String {
+    if !x.is_finite() {
+        String::new()
+    } else if x >= 10_000.0 {
+        format!("{:.0} k", x / 1000.0)
+    } else if x >= 1000.0 {
+        format!("{:.1} k", x / 1000.0)
+    } else {
+        format!("{:.0}", (x / 100.0).round() * 100.0)
     }
 }
 
@@ -192,9 +292,10 @@ impl Figures for Run {
 pub fn plot_run(dir: &Path) -> R<Vec<PathBuf>> {
     register_font();
     let run = Run::read(dir)?;
-    let stems: Vec<String> = FIGURES.iter().map(|(s, _)| s.to_string()).collect();
+    let figures = figures_of(&run);
+    let stems: Vec<String> = figures.iter().map(|(s, _)| s.to_string()).collect();
     let (svgs, mut written) = draw_figures(&run, &dir.join("plots"), &stems)?;
-    let html = run_report(&run, &svgs);
+    let html = run_report(&run, &figures, &svgs);
     written.extend(crate::output::write_all_atomic(
         dir,
         &[("report.html", html)],

@@ -30,13 +30,35 @@ pub fn describe(s: &Scenario) -> String {
     }
     let _ = writeln!(out, "regions    {}", s.regions.len());
     for r in &s.regions {
+        // A region that speaks other languages than its country says which.
+        let own = if r.languages == s.countries[r.country].languages {
+            String::new()
+        } else {
+            let langs: Vec<&str> = (0..s.languages.len())
+                .filter(|&l| r.languages & (1 << l) != 0)
+                .map(|l| s.languages[l].as_str())
+                .collect();
+            format!("  (languages: {})", langs.join(", "))
+        };
         let _ = writeln!(
             out,
-            "  {:<32} {:<4} labour force {:>10.0}  unemployment {:>5.1} %",
+            "  {:<32} {:<4} labour force {:>10.0}  unemployment {:>5.1} %{own}",
             r.name,
             s.countries[r.country].code,
             r.labour_force,
             r.unemployment_rate * 100.0
+        );
+    }
+    if let Some(t) = &s.travel_rule {
+        let _ = writeln!(
+            out,
+            "travel     pairs without [[travel]] from centroids: {} km of road a km, car {} km/h + {} min, public transport {} km/h + {} min (x{} across a border)",
+            t.detour,
+            t.car_kmh,
+            t.car_minutes,
+            t.public_transport_kmh,
+            t.public_transport_minutes,
+            t.cross_border_public_transport
         );
     }
     let _ = writeln!(out, "sectors    {}", s.sectors.len());

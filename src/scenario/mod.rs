@@ -233,6 +233,8 @@ pub struct Scenario {
     /// no connection is given.
     pub travel_car: Vec<f64>,
     pub travel_pt: Vec<f64>,
+    /// The rule that estimated the pairs `[[travel]]` left out, if the scenario gives one.
+    pub travel_rule: Option<TravelRule>,
     /// Diploma recognition procedures `[diploma_country * C + job_country]`.
     pub recognition: Vec<Option<RecognitionRule>>,
     /// Policy instruments, in the order written (see [`policy`]).
@@ -505,6 +507,39 @@ pub struct Commuting {
     pub initial: Vec<(RegionId, RegionId, f64)>,
 }
 
+/// `[travel_rule]`: door-to-door minutes between two regions estimated from the distance
+/// between their centroids, for the pairs `[[travel]]` does not give (docs/MODEL.md 7.17).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TravelRule {
+    /// Road (or rail) km per straight-line km.
+    pub detour: f64,
+    /// Average door-to-door speed over the road distance, and the fixed minutes of a trip
+    /// (getting to and from the vehicle, parking; waiting and transfers by public transport).
+    pub car_kmh: f64,
+    pub car_minutes: f64,
+    pub public_transport_kmh: f64,
+    pub public_transport_minutes: f64,
+    /// Factor on the public-transport time of a trip across a border (few cross-border
+    /// services).
+    pub cross_border_public_transport: f64,
+}
+
+impl TravelRule {
+    /// Minutes by car and by public transport over `km` straight-line km (`cross`: between
+    /// two countries).
+    pub fn minutes(&self, km: f64, cross: bool) -> (f64, f64) {
+        let road = km * self.detour;
+        let car = self.car_minutes + 60.0 * road / self.car_kmh;
+        let pt = self.public_transport_minutes + 60.0 * road / self.public_transport_kmh;
+        let pt = if cross {
+            pt * self.cross_border_public_transport
+        } else {
+            pt
+        };
+        (car, pt)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Border {
     pub language_weight: f64,
@@ -558,6 +593,15 @@ pub struct Region {
     pub unemployment_rate: f64,
     /// Employment share of each sector, normalised to sum to 1.
     pub sector_shares: Vec<f64>,
+    /// Multiplies the country's `separation_multiplier` for jobs in this region.
+    pub separation_multiplier: f64,
+    /// (latitude, longitude) in degrees, if given.
+    pub centroid: Option<(f64, f64)>,
+    /// Languages the region's jobs ask for and its residents speak natively (bit i: language i
+    /// of [`Scenario::languages`]), and the share of residents speaking each: the region's own
+    /// or its country's.
+    pub languages: u8,
+    pub language_skills: Vec<f64>,
 }
 
 #[derive(Clone, Debug)]

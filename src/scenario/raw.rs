@@ -35,6 +35,7 @@ pub struct RawScenario {
     pub sector: Vec<RawSector>,
     #[serde(default)]
     pub travel: Vec<RawTravel>,
+    pub travel_rule: Option<RawTravelRule>,
     #[serde(default)]
     pub recognition: Vec<RawRecognition>,
     #[serde(default)]
@@ -266,6 +267,12 @@ pub struct RawRegion {
     pub unemployment_rate: Option<f64>,
     #[serde(default)]
     pub sector_shares: BTreeMap<String, f64>,
+    /// `[latitude, longitude]` in degrees, for `[travel_rule]` and the map.
+    pub centroid: Option<Vec<f64>>,
+    pub separation_multiplier: Option<f64>,
+    /// The region's own languages and skills where they differ from its country's.
+    pub languages: Option<Vec<String>>,
+    pub language_skills: Option<BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -295,6 +302,17 @@ pub struct RawTravel {
     pub between: Vec<String>,
     pub car: Option<f64>,
     pub public_transport: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTravelRule {
+    pub detour: Option<f64>,
+    pub car_kmh: Option<f64>,
+    pub car_minutes: Option<f64>,
+    pub public_transport_kmh: Option<f64>,
+    pub public_transport_minutes: Option<f64>,
+    pub cross_border_public_transport: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

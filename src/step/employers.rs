@@ -120,9 +120,9 @@ pub fn adjust(
         let range = e.of_node(j);
         let mut rs = key.stream(j as u32);
         // Idiosyncratic job flows move the employers' own levels (their total is kept), at the
-        // rate scaled by the country's separation multiplier (how often jobs end there).
-        let country = model.node_country[j] as usize;
-        let rho = (rho * model.scenario.countries[country].separation_multiplier).min(1.0);
+        // rate scaled by the country's and the region's separation multipliers (how often jobs
+        // end there).
+        let rho = (rho * model.separation_multiplier(j)).min(1.0);
         plan.before.clear();
         plan.before.extend_from_slice(&e.level[range.clone()]);
         let total: u64 = plan.before.iter().map(|&l| u64::from(l)).sum();

@@ -361,11 +361,15 @@ pub fn applications(
                             if quals & (1 << sk) == 0 {
                                 x *= unqualified[sk & 31];
                             }
+                            // A job in a language the worker does not speak: across a
+                            // border, or at home in a region of another language (Liege for
+                            // a Flemish worker); never at home otherwise, where every
+                            // resident speaks the country's languages.
+                            if langs & model.node_languages[ku] == 0 {
+                                x *= language_weight;
+                            }
                             if ck != ch {
                                 let pair = diploma as usize * nc_u + ck as usize;
-                                if langs & model.country_languages[ck as usize] == 0 {
-                                    x *= language_weight;
-                                }
                                 if regulated
                                     && recognised & (1 << ck) == 0
                                     && levers.step.recognition_free[pair] & (1 << sk) == 0

@@ -2,8 +2,8 @@
 //! separates this step (del Rio-Chanona et al. 2021, J. R. Soc. Interface 18:20200898, eq. 1):
 //!
 //! `p = delta_u,s * m_c + (1 - delta_u,s) * gamma_u * max(0, e_j + v_j - d_j) / e_j * w_c / w_j`,
-//! capped at 1, where `delta_u,s` is the sector's separation rate times the country's
-//! `separation_multiplier` (1 by default), `m_c` is the contract's separation multiplier, `w_c` its downsizing
+//! capped at 1, where `delta_u,s` is the sector's separation rate times the country's and the
+//! region's `separation_multiplier` (1 by default), `m_c` is the contract's separation multiplier, `w_c` its downsizing
 //! weight and `w_j` the employment-weighted mean of `w_c` at the node, so that downsizing falls
 //! on flexible contracts and the self-employed first while the expected number of downsizing
 //! separations stays the published one. With `m_c = w_c = 1` this is exactly the published rule.
@@ -56,8 +56,8 @@ impl NodeRules {
             let v = vacancies[j] as f64;
             let d = demand[j];
             let delta = (s.sectors[model.node_sector[j] as usize].separation_rate
-                * s.countries[model.node_country[j] as usize].separation_multiplier)
-                .min(1.0);
+                * model.separation_multiplier(j))
+            .min(1.0);
             // With employers, downsizing is their notices and being at risk is being under
             // notice (`employers.rs`): only the baseline separations remain here.
             let employers = s.employers.is_some();

@@ -216,7 +216,7 @@ impl World {
                     );
                     let age = if is_inactive { 2 } else { age };
                     let mut langs = 0u8;
-                    for (li, share) in s.countries[country].language_skills.iter().enumerate() {
+                    for (li, share) in region.language_skills.iter().enumerate() {
                         if *share >= 1.0 || rs.chance(*share) {
                             langs |= 1 << li;
                         }

@@ -73,6 +73,16 @@ pub(super) fn countries(
             }
         }
     }
+    // Then those only a region speaks (after the countries', so that a scenario without
+    // regional languages numbers its languages as before).
+    for r in raw_regions {
+        let own = r.languages.iter().flatten();
+        for l in own.chain(r.language_skills.iter().flat_map(|m| m.keys())) {
+            if !languages.contains(l) {
+                languages.push(l.clone());
+            }
+        }
+    }
     if languages.len() > MAX_LANGUAGES {
         return Err(v.err(
             "country",
@@ -91,21 +101,13 @@ pub(super) fn countries(
                 "a country needs at least one language",
             ));
         }
-        let mut mask = 0u8;
-        let mut skills = vec![0.0; languages.len()];
-        for l in &c.languages {
-            let li = languages.iter().position(|x| x == l).unwrap_or(0);
-            mask |= 1 << li;
-            skills[li] = 1.0;
-        }
-        for (l, share) in &c.language_skills {
-            let key = format!("country[{i}].language_skills.{l}");
-            let li = languages.iter().position(|x| x == l).unwrap_or(0);
-            let share = v.prob(&key, Some(*share), 0.0)?;
-            if mask & (1 << li) == 0 {
-                skills[li] = share;
-            }
-        }
+        let (mask, skills) = spoken(
+            v,
+            &format!("country[{i}]"),
+            &languages,
+            &c.languages,
+            &c.language_skills,
+        )?;
         let separation_multiplier = v.range(
             &format!("country[{i}].separation_multiplier"),
             c.separation_multiplier,
@@ -132,4 +134,32 @@ pub(super) fn countries(
         list,
         benefits,
     })
+}
+
+/// The bit set of `native` languages over `languages`, and the share of residents speaking
+/// each language: 1 for a native one, else its `skills` share (0 if none is given). `at` is
+/// the table the keys are under (`country[0]`, `region[3]`).
+pub(super) fn spoken(
+    v: &V,
+    at: &str,
+    languages: &[String],
+    native: &[String],
+    skills: &std::collections::BTreeMap<String, f64>,
+) -> R<(u8, Vec<f64>)> {
+    let mut mask = 0u8;
+    let mut shares = vec![0.0; languages.len()];
+    for l in native {
+        let li = languages.iter().position(|x| x == l).unwrap_or(0);
+        mask |= 1 << li;
+        shares[li] = 1.0;
+    }
+    for (l, share) in skills {
+        let key = format!("{at}.language_skills.{l}");
+        let li = languages.iter().position(|x| x == l).unwrap_or(0);
+        let share = v.prob(&key, Some(*share), 0.0)?;
+        if mask & (1 << li) == 0 {
+            shares[li] = share;
+        }
+    }
+    Ok((mask, shares))
 }

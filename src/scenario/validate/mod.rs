@@ -190,6 +190,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         &v,
         raw.commuting.unwrap_or_default(),
         &raw.travel,
+        raw.travel_rule,
         &region_ids,
         &regions,
     )?;
@@ -255,6 +256,7 @@ pub(super) fn validate(file: &Path, table: toml::Table, prov: &Provenance) -> R<
         mobility,
         travel_car: travel.car,
         travel_pt: travel.public_transport,
+        travel_rule: travel.rule,
         recognition,
         policies,
         benefit_in_training,

@@ -72,13 +72,79 @@ pub(super) fn regions(
                 "sector shares must not all be zero",
             ));
         }
+        let centroid = match &r.centroid {
+            None => None,
+            Some(c) => Some(centroid(v, &k("centroid"), c)?),
+        };
+        // The region's own languages, or its country's; its own skill shares, or its country's
+        // where it keeps the country's languages (a region that speaks another language must
+        // say what else its residents speak).
+        let home = &countries.list[country];
+        let (languages, language_skills) = match (&r.languages, &r.language_skills) {
+            (None, None) => (home.languages, home.language_skills.clone()),
+            (own, skills) => {
+                if own.as_ref().is_some_and(|l| l.is_empty()) {
+                    return Err(v.err(
+                        &k("languages"),
+                        "[]",
+                        "a region's own languages must name at least one (leave the key out for its country's)",
+                    ));
+                }
+                let native: Vec<String> = match own {
+                    Some(l) => l.clone(),
+                    None => (0..countries.languages.len())
+                        .filter(|&l| home.languages & (1 << l) != 0)
+                        .map(|l| countries.languages[l].clone())
+                        .collect(),
+                };
+                let skills = skills.clone().unwrap_or_default();
+                super::countries::spoken(
+                    v,
+                    &format!("region[{i}]"),
+                    &countries.languages,
+                    &native,
+                    &skills,
+                )?
+            }
+        };
+        let separation_multiplier = v.range(
+            &k("separation_multiplier"),
+            r.separation_multiplier,
+            1.0,
+            0.0,
+            10.0,
+        )?;
         regions.push(Region {
             name: r.name.clone().unwrap_or_default(),
             country,
             labour_force,
             unemployment_rate,
             sector_shares: shares.iter().map(|s| s / total).collect(),
+            separation_multiplier,
+            centroid,
+            languages,
+            language_skills,
         });
     }
     Ok((region_ids, regions))
+}
+
+/// A `[latitude, longitude]` pair in degrees.
+fn centroid(v: &V, key: &str, c: &[f64]) -> R<(f64, f64)> {
+    let shown = format!("{c:?}");
+    match *c {
+        [lat, lon]
+            if lat.is_finite()
+                && lon.is_finite()
+                && (-90.0..=90.0).contains(&lat)
+                && (-180.0..=180.0).contains(&lon) =>
+        {
+            Ok((lat, lon))
+        }
+        _ => Err(v.err(
+            key,
+            shown,
+            "must be [latitude, longitude] in degrees (latitude within -90..90, longitude within -180..180)",
+        )),
+    }
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::{R, V};
-use crate::scenario::raw::{RawCommuting, RawTravel};
-use crate::scenario::{Commuting, Region};
+use crate::scenario::raw::{RawCommuting, RawTravel, RawTravelRule};
+use crate::scenario::{Commuting, Region, TravelRule};
 
 /// The checked commuting section and travel times.
 pub(super) struct Travel {
@@ -13,19 +13,31 @@ pub(super) struct Travel {
     /// Minutes `[from * R + to]`; `f64::INFINITY` where no connection is given.
     pub(super) car: Vec<f64>,
     pub(super) public_transport: Vec<f64>,
+    pub(super) rule: Option<TravelRule>,
 }
 
-/// `[commuting]`, then `[[travel]]`, then whether every initial commuter flow is within
-/// `commuting.max_minutes` by one of the two modes.
+/// `[commuting]`, then `[[travel]]`, then `[travel_rule]` for the pairs `[[travel]]` leaves
+/// out, then whether every initial commuter flow is within `commuting.max_minutes` by one of
+/// the two modes.
 pub(super) fn travel(
     v: &V,
     cm: RawCommuting,
     raw_travel: &[RawTravel],
+    raw_rule: Option<RawTravelRule>,
     region_ids: &HashMap<String, usize>,
     regions: &[Region],
 ) -> R<Travel> {
     let commuting = commuting(v, cm, region_ids, regions)?;
-    let (car, public_transport) = times(v, raw_travel, region_ids, &commuting, regions.len())?;
+    let (mut car, mut public_transport) =
+        times(v, raw_travel, region_ids, &commuting, regions.len())?;
+    let rule = match raw_rule {
+        None => None,
+        Some(raw) => {
+            let rule = travel_rule(v, raw, regions)?;
+            estimate(&rule, regions, &mut car, &mut public_transport);
+            Some(rule)
+        }
+    };
     let n_regions = regions.len();
     for (i, &(from, to, _)) in commuting.initial.iter().enumerate() {
         let at = from * n_regions + to;
@@ -44,7 +56,82 @@ pub(super) fn travel(
         commuting,
         car,
         public_transport,
+        rule,
     })
+}
+
+/// `[travel_rule]`, checked, with every region's centroid present.
+fn travel_rule(v: &V, raw: RawTravelRule, regions: &[Region]) -> R<TravelRule> {
+    if let Some(i) = regions.iter().position(|r| r.centroid.is_none()) {
+        return Err(v.err(
+            &format!("region[{i}].centroid"),
+            "(missing)",
+            format!(
+                "[travel_rule] estimates travel times from centroids: give region \"{}\" a centroid = [latitude, longitude]",
+                regions[i].name
+            ),
+        ));
+    }
+    Ok(TravelRule {
+        detour: v.range("travel_rule.detour", raw.detour, 1.3, 1.0, 3.0)?,
+        car_kmh: v.range("travel_rule.car_kmh", raw.car_kmh, 60.0, 1.0, 200.0)?,
+        car_minutes: v.range("travel_rule.car_minutes", raw.car_minutes, 10.0, 0.0, 120.0)?,
+        public_transport_kmh: v.range(
+            "travel_rule.public_transport_kmh",
+            raw.public_transport_kmh,
+            45.0,
+            1.0,
+            200.0,
+        )?,
+        public_transport_minutes: v.range(
+            "travel_rule.public_transport_minutes",
+            raw.public_transport_minutes,
+            20.0,
+            0.0,
+            120.0,
+        )?,
+        cross_border_public_transport: v.range(
+            "travel_rule.cross_border_public_transport",
+            raw.cross_border_public_transport,
+            1.0,
+            1.0,
+            10.0,
+        )?,
+    })
+}
+
+/// Fill every pair of different regions that `[[travel]]` left without a time, mode by mode,
+/// with the rule's estimate (see [`TravelRule::minutes`]).
+fn estimate(rule: &TravelRule, regions: &[Region], car: &mut [f64], pt: &mut [f64]) {
+    let n = regions.len();
+    for (a, ra) in regions.iter().enumerate() {
+        for (b, rb) in regions.iter().enumerate() {
+            if a == b {
+                continue;
+            }
+            let (Some(ca), Some(cb)) = (ra.centroid, rb.centroid) else {
+                continue;
+            };
+            let km = great_circle_km(ca, cb);
+            let cross = ra.country != rb.country;
+            let (by_car, by_pt) = rule.minutes(km, cross);
+            if car[a * n + b].is_infinite() {
+                car[a * n + b] = by_car;
+            }
+            if pt[a * n + b].is_infinite() {
+                pt[a * n + b] = by_pt;
+            }
+        }
+    }
+}
+
+/// The great-circle distance in km between two (latitude, longitude) points in degrees
+/// (haversine, on a sphere of the Earth's mean radius, 6 371 km).
+pub fn great_circle_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la, lb) = (a.0.to_radians(), b.0.to_radians());
+    let (dlat, dlon) = (lb - la, (b.1 - a.1).to_radians());
+    let h = (dlat / 2.0).sin().powi(2) + la.cos() * lb.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
 fn commuting(
