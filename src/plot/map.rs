@@ -96,32 +96,35 @@ pub(super) fn markers<DB: DrawingBackend>(
     let at = project(&regions, body.dim_in_pixel(), 48.0);
     let largest = regions.iter().map(|r| r.labour_force).fold(1.0, f64::max);
     // Largest first, so that small regions stay visible on top.
+    let radius =
+        |i: usize| (6.0 + 26.0 * (regions[i].labour_force / largest).sqrt()).round() as i32;
     let mut order: Vec<usize> = (0..spots.len()).collect();
     order.sort_by(|&a, &b| regions[b].labour_force.total_cmp(&regions[a].labour_force));
     for &i in &order {
-        let r = (6.0 + 26.0 * (regions[i].labour_force / largest).sqrt()).round() as i32;
         let c = colour(spots[i].value);
-        body.draw(&Circle::new(at[i], r, c.filled()))?;
-        body.draw(&Circle::new(at[i], r, BLACK.mix(0.5).stroke_width(1)))?;
+        body.draw(&Circle::new(at[i], radius(i), c.filled()))?;
+        body.draw(&Circle::new(
+            at[i],
+            radius(i),
+            BLACK.mix(0.5).stroke_width(1),
+        ))?;
     }
+    // The name above the circle, in black; the value inside, white on dark fills.
     let centred = Pos::new(HPos::Center, VPos::Center);
     for (i, s) in spots.iter().enumerate() {
         let (x, y) = at[i];
-        // White on dark fills, black on light ones.
+        let font = TextStyle::from((FONT, 11).into_font()).pos(centred);
+        body.draw(&Text::new(
+            s.region.region.clone(),
+            (x, y - radius(i) - 7),
+            font.clone(),
+        ))?;
         let ink = if luminance(colour(s.value)) < 0.45 {
             WHITE
         } else {
             BLACK
         };
-        let style = TextStyle::from((FONT, 11).into_font())
-            .pos(centred)
-            .color(&ink);
-        body.draw(&Text::new(
-            s.region.region.clone(),
-            (x, y - 8),
-            style.clone(),
-        ))?;
-        body.draw(&Text::new(s.label.clone(), (x, y + 7), style))?;
+        body.draw(&Text::new(s.label.clone(), (x, y), font.color(&ink)))?;
     }
     foot.draw(&Text::new(
         legend.to_string(),
