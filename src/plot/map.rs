@@ -21,7 +21,7 @@ pub(super) struct Spot<'a> {
 /// scale on both axes, x stretched by the cosine of the mean latitude.
 fn project(regions: &[&RegionsRow], (w, h): (u32, u32), margin: f64) -> Vec<(i32, i32)> {
     let lat0 = regions.iter().map(|r| r.latitude).sum::<f64>() / regions.len().max(1) as f64;
-    let k = lat0.to_radians().cos();
+    let k = libm::cos(lat0.to_radians());
     let xs: Vec<f64> = regions.iter().map(|r| r.longitude * k).collect();
     let ys: Vec<f64> = regions.iter().map(|r| r.latitude).collect();
     let (x0, x1) = (

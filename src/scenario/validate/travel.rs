@@ -126,12 +126,14 @@ fn estimate(rule: &TravelRule, regions: &[Region], car: &mut [f64], pt: &mut [f6
 }
 
 /// The great-circle distance in km between two (latitude, longitude) points in degrees
-/// (haversine, on a sphere of the Earth's mean radius, 6 371 km).
+/// (haversine, on a sphere of the Earth's mean radius, 6 371 km). Through `libm`, so that the
+/// times, and every output after them, are the same on every platform.
 pub fn great_circle_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (la, lb) = (a.0.to_radians(), b.0.to_radians());
     let (dlat, dlon) = (lb - la, (b.1 - a.1).to_radians());
-    let h = (dlat / 2.0).sin().powi(2) + la.cos() * lb.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+    let half = |x: f64| libm::sin(x / 2.0) * libm::sin(x / 2.0);
+    let h = half(dlat) + libm::cos(la) * libm::cos(lb) * half(dlon);
+    2.0 * 6371.0 * libm::asin(h.sqrt().min(1.0))
 }
 
 fn commuting(
