@@ -28,7 +28,7 @@ pub const PLOTTED: [&str; 13] = [
     "training_completions",
     "unemployed",
     "vacancies",
-    "employed",
+    "jobs",
     "cross_border_commuters_in",
     "cross_border_commuters_out",
 ];

@@ -199,7 +199,7 @@ fn map<DB: DrawingBackend>(
     let commuters: Vec<Spot> = regions
         .iter()
         .map(|r| {
-            let jobs = run.mean("region", &r.region, "employed");
+            let jobs = run.mean("region", &r.region, "jobs");
             let into = run.mean("region", &r.region, "cross_border_commuters_in");
             let out = run.mean("region", &r.region, "cross_border_commuters_out");
             Spot {
@@ -222,7 +222,7 @@ fn map<DB: DrawingBackend>(
     )
 }
 
-/// A count in persons, rounded: "18 k" from 10 000, else to the hundred.
+/// A count in persons, rounded: "18 k" from 10 000, "4.5 k" from 1 000, else to the hundred.
 fn thousands(x: f64) -> String {
     if !x.is_finite() {
         String::new()
