@@ -291,3 +291,70 @@ public_transport = 15
     assert_eq!(crossing("0"), 0.0);
     assert!(crossing("1") > 0.0);
 }
+
+/// Two like regions of one country, B with a regional separation multiplier of 3, no commuting
+/// between them: B's workers separate about three times as often (the published rules, so all
+/// separations are the `delta` draws the multiplier scales).
+#[test]
+fn a_region_s_separation_multiplier_raises_its_separations() {
+    let text = r#"
+name = "two_rates"
+[simulation]
+steps = 24
+[mechanics]
+separation_rate = 0.01
+[[country]]
+code = "NL"
+languages = ["nl"]
+[[region]]
+name = "A"
+country = "NL"
+labour_force = 40000
+unemployment_rate = 0.05
+[[region]]
+name = "B"
+country = "NL"
+labour_force = 40000
+unemployment_rate = 0.05
+separation_multiplier = 3
+[[sector]]
+name = "s"
+vacancy_rate = 0.05
+"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("two.toml");
+    std::fs::write(&file, text).unwrap();
+    assert_cmd::Command::cargo_bin("labsim")
+        .unwrap()
+        .arg("run")
+        .arg(&file)
+        .args(["--quiet", "--no-plots", "--out"])
+        .arg(tmp.path().join("out"))
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(tmp.path().join("out/series.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (level, key, step) = (col("level"), col("key"), col("step"));
+    let (separations, employed) = (col("separations"), col("employed"));
+    // Separations per employed person and step, over steps 1-24.
+    let rate = |region: &str| {
+        let (mut s, mut e) = (0.0, 0.0);
+        for c in csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+        {
+            if c[level] == "region" && c[key] == region && c[step] != "0" {
+                s += c[separations].parse::<f64>().unwrap();
+                e += c[employed].parse::<f64>().unwrap();
+            }
+        }
+        s / e
+    };
+    let ratio = rate("B") / rate("A");
+    assert!(
+        (2.5..3.5).contains(&ratio),
+        "B separates {ratio} times as often as A"
+    );
+}
