@@ -34,6 +34,11 @@ use crate::world::{Book, Employers, World};
 pub struct Plan {
     /// Per employer: notices to give (> 0) or that may be withdrawn (< 0).
     pub notices: Vec<i32>,
+    /// One bit per employer, set where its entry of `notices` is not zero. The decision scan
+    /// asks for every employee; these bits fit in a core's cache where `notices` does not
+    /// (about 400 000 employers at one agent per person), and most employers plan nothing in
+    /// a step, so most employees cost no miss (a quarter of the scan's time before).
+    acting: Vec<u64>,
     /// Per node: vacancies opened and closed by stage `demand`, gross job creation and
     /// destruction.
     pub opened: Vec<u64>,
@@ -53,8 +58,30 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Employer `f`'s entry of `notices`, read through `acting`.
+    #[inline(always)]
+    pub fn notices_of(&self, f: usize) -> i32 {
+        if self.acting[f >> 6] >> (f & 63) & 1 != 0 {
+            self.notices[f]
+        } else {
+            0
+        }
+    }
+
+    /// Set `acting` from `notices`.
+    fn mark_acting(&mut self) {
+        self.acting.clear();
+        self.acting.resize(self.notices.len().div_ceil(64), 0);
+        for (f, &n) in self.notices.iter().enumerate() {
+            if n != 0 {
+                self.acting[f >> 6] |= 1 << (f & 63);
+            }
+        }
+    }
+
     pub fn bytes(&self) -> usize {
         self.notices.capacity() * 4
+            + self.acting.capacity() * 8
             + (self.opened.capacity()
                 + self.closed.capacity()
                 + self.created.capacity()
@@ -179,6 +206,7 @@ pub fn adjust(
         }
         world.vacancies[j] = vacancies;
     }
+    plan.mark_acting();
     deciding(model, world, t, plan);
 }
 

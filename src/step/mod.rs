@@ -253,7 +253,7 @@ impl Stepper {
             t,
             now,
             &self.rules,
-            &self.plan.notices,
+            &self.plan,
             &self.entry,
             self.growing(),
             &self.shortage,

@@ -12,7 +12,7 @@ use crate::policy::Levers;
 use crate::rng::{unit_f64, Draw, StageKey};
 use crate::scenario::policy::Effect;
 use crate::scenario::Contract;
-use crate::step::employers::NoticeCandidate;
+use crate::step::employers::{NoticeCandidate, Plan};
 use crate::step::separations::{worker_at_risk, NodeRules};
 use crate::step::training::{self, Candidate, Shortage};
 use crate::world::World;
@@ -225,7 +225,7 @@ pub fn decide(
     t: u32,
     now: u16,
     rules: &NodeRules,
-    notice_plan: &[i32],
+    notice_plan: &Plan,
     entry: &[u64],
     growing: bool,
     shortage: &Shortage,
@@ -392,7 +392,7 @@ struct Scan<'a> {
     /// First employer of each node: a worker's employer is its node's first plus the index
     /// it stores.
     first: &'a [u32],
-    notice_plan: &'a [i32],
+    notice_plan: &'a Plan,
     notice_search: f64,
     downsizing: [f64; 3],
     /// On-the-job search probability and its threshold, by sector, and whether any sector has
@@ -622,7 +622,7 @@ impl Scan<'_> {
                 }
                 if DEMAND && employers {
                     let f = first[w.node[i] as usize] + u32::from(w.employer[i]);
-                    let plan = notice_plan[f as usize];
+                    let plan = notice_plan.notices_of(f as usize);
                     if noticed {
                         if plan < 0 {
                             ev.withdrawal_candidates.push(NoticeCandidate {
