@@ -26,6 +26,9 @@ use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
 use crate::world::{Book, World, NO_LOCAL};
 
+/// How many hires ahead the columns of a hire's worker are prefetched.
+const PREFETCH_AHEAD: usize = 8;
+
 #[allow(clippy::too_many_arguments)]
 pub fn transitions(
     model: &Model,
@@ -321,7 +324,10 @@ pub fn transitions(
     }
 
     let hire_key = StageKey::new(seed, rep, t, Draw::Hire);
-    for hire in hires {
+    for (n, hire) in hires.iter().enumerate() {
+        if let Some(ahead) = hires.get(n + PREFETCH_AHEAD) {
+            w.prefetch_for_hire(ahead.worker as usize);
+        }
         let (id, k) = (hire.worker, hire.node);
         let me = &searchers[hire.searcher as usize];
         let i = id as usize;

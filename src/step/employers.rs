@@ -499,7 +499,13 @@ impl Staffing<'_> {
         let mut k = 0;
         while k < candidates.len() {
             let f = candidates[k].employer;
-            let end = k + candidates[k..].partition_point(|c| c.employer == f);
+            // The employer's run of candidates, found by walking it: a binary search over all
+            // the candidates left probed far-apart cache lines for every employer (the largest
+            // cost of stage `apply`), where the walk reads the run the loop below reads anyway.
+            let end = k + candidates[k..]
+                .iter()
+                .position(|c| c.employer != f)
+                .unwrap_or(candidates.len() - k);
             let fu = f as usize;
             let e = &mut *self.employers;
             let staffed = e.holding(fu);

@@ -62,6 +62,36 @@ impl Workers {
         self.status.len()
     }
 
+    /// Ask the processor to start loading the columns a hire reads and writes for worker
+    /// `i`, a few hires ahead of the one being applied: hires come in no order of worker, and
+    /// each touches a cache line in every column it reads. A hint only (nothing happens on
+    /// other processors or past the end); the output cannot depend on it.
+    #[inline(always)]
+    pub fn prefetch_for_hire(&self, i: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            if i < self.len() {
+                for p in [
+                    self.status.as_ptr().wrapping_add(i) as *const i8,
+                    self.contract.as_ptr().wrapping_add(i) as *const i8,
+                    self.node.as_ptr().wrapping_add(i) as *const i8,
+                    self.quals.as_ptr().wrapping_add(i) as *const i8,
+                    self.spell_start.as_ptr().wrapping_add(i) as *const i8,
+                    self.flags.as_ptr().wrapping_add(i) as *const i8,
+                    self.employer.as_ptr().wrapping_add(i) as *const i8,
+                    self.notice_until.as_ptr().wrapping_add(i) as *const i8,
+                ] {
+                    // SAFETY: a prefetch reads nothing the program sees and cannot fault;
+                    // `i` is in bounds of every column.
+                    unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
+    }
+
     pub fn is_empty(&self) -> bool {
         self.status.is_empty()
     }
