@@ -1,10 +1,14 @@
 //! Running a scenario: every replication from its initial world through all steps, on a rayon
 //! pool of the requested size, with an optional progress callback.
 //!
-//! Replications run one after another; the parallelism is inside each step (fixed chunks of
-//! workers), so the records are identical for any thread count.
+//! The parallelism is inside each step (fixed chunks of workers), so the records are identical
+//! for any thread count. Replications run one after another, or several at once when one
+//! replication's chunks cannot keep every thread busy ([`concurrent_replications`]); each is a
+//! function of the scenario and its number only, and they are collected in order.
 
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use crate::agent::Status;
 use crate::error::RunError;
@@ -86,6 +90,67 @@ impl RunResult {
     }
 }
 
+/// How many replications run at once on `threads` threads: one, unless a replication's workers
+/// fill fewer fixed chunks than there are threads (the parallel stages then leave threads
+/// idle); then enough to give every thread a chunk, at most all of them. Each replication's
+/// records are a function of the scenario and its number only, collected in order, so the
+/// output is the same whatever this returns.
+pub fn concurrent_replications(model: &Model, threads: usize) -> usize {
+    let s = &model.scenario;
+    let agents: u64 = (0..s.regions.len())
+        .map(|h| s.agents(s.regions[h].labour_force) + s.pool_agents(h) + s.available_agents(h))
+        .sum();
+    let chunks = (agents as usize).div_ceil(crate::chunks::CHUNK).max(1);
+    threads
+        .div_ceil(chunks)
+        .clamp(1, s.simulation.replications.max(1) as usize)
+}
+
+/// What one replication produced.
+struct Replication {
+    series: Vec<StepRecord>,
+    timers: [f64; Stage::COUNT],
+    agents: u64,
+    state_bytes: usize,
+    trace: Option<Trace>,
+}
+
+/// Replication `rep` of `model`'s scenario: its world built, burnt in and run.
+fn replicate(model: &Model, rep: u32, progress: &(dyn Fn() + Sync), trace: bool) -> Replication {
+    let sim = &model.scenario.simulation;
+    let mut world = World::new(model, rep);
+    let mut stepper = Stepper::new(model);
+    stepper.burn_in(model, &mut world);
+    let mut series = Vec::with_capacity(sim.steps as usize + 1);
+    series.push(stepper.initial_record(model, &world));
+    let (mut employed, mut notice) = (Vec::new(), Vec::new());
+    if trace {
+        world.register = Some(Register::default());
+    }
+    for _ in 0..sim.steps {
+        series.push(stepper.step(model, &mut world));
+        if trace {
+            let w = &world.workers;
+            employed.push(bits(&w.status, |s| s == Status::Employed as u8));
+            notice.push(bits(&w.notice_until, |n| n != 0));
+        }
+        progress();
+    }
+    let trace = world.register.take().map(|register| Trace {
+        workers: world.workers.len(),
+        employed,
+        notice,
+        register,
+    });
+    Replication {
+        series,
+        timers: stepper.timers,
+        agents: world.workers.len() as u64,
+        state_bytes: world.workers.bytes() + world.employers.bytes() + stepper.bytes(),
+        trace,
+    }
+}
+
 /// A rayon pool of `threads` threads (0: rayon's default, every core).
 pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
     rayon::ThreadPoolBuilder::new()
@@ -125,56 +190,41 @@ fn run_with(
 ) -> Result<RunResult, RunError> {
     let pool = thread_pool(threads)?;
     let started = Instant::now();
-    let sim = &model.scenario.simulation;
-    let result = pool.install(|| {
-        let mut records = Vec::with_capacity(sim.replications as usize);
-        let mut stage_seconds = [0.0; Stage::COUNT];
-        let mut agents = 0;
-        let mut state_bytes = 0;
-        let mut traces = Vec::new();
-        for rep in 0..sim.replications {
-            let mut world = World::new(model, rep);
-            let mut stepper = Stepper::new(model);
-            stepper.burn_in(model, &mut world);
-            let mut series = Vec::with_capacity(sim.steps as usize + 1);
-            series.push(stepper.initial_record(model, &world));
-            let (mut employed, mut notice) = (Vec::new(), Vec::new());
-            if trace {
-                world.register = Some(Register::default());
+    let reps = model.scenario.simulation.replications;
+    let at_once = concurrent_replications(model, pool.current_num_threads());
+    let outputs = pool.install(|| {
+        let one = |rep: u32| replicate(model, rep, progress, trace);
+        let mut outputs = Vec::with_capacity(reps as usize);
+        if at_once <= 1 {
+            outputs.extend((0..reps).map(one));
+        } else {
+            // In batches, so that at most `at_once` worlds are alive however rayon steals.
+            let all: Vec<u32> = (0..reps).collect();
+            for batch in all.chunks(at_once) {
+                outputs.par_extend(batch.par_iter().map(|&rep| one(rep)));
             }
-            for _ in 0..sim.steps {
-                series.push(stepper.step(model, &mut world));
-                if trace {
-                    let w = &world.workers;
-                    employed.push(bits(&w.status, |s| s == Status::Employed as u8));
-                    notice.push(bits(&w.notice_until, |n| n != 0));
-                }
-                progress();
-            }
-            if let Some(register) = world.register.take() {
-                traces.push(Trace {
-                    workers: world.workers.len(),
-                    employed,
-                    notice,
-                    register,
-                });
-            }
-            for (total, s) in stage_seconds.iter_mut().zip(stepper.timers) {
-                *total += s;
-            }
-            agents = world.workers.len() as u64;
-            state_bytes = world.workers.bytes() + world.employers.bytes() + stepper.bytes();
-            records.push(series);
         }
-        (records, stage_seconds, agents, state_bytes, traces)
+        outputs
     });
+    let mut records = Vec::with_capacity(outputs.len());
+    let mut stage_seconds = [0.0; Stage::COUNT];
+    let (mut agents, mut state_bytes, mut traces) = (0, 0, Vec::new());
+    for out in outputs {
+        for (total, s) in stage_seconds.iter_mut().zip(out.timers) {
+            *total += s;
+        }
+        agents = out.agents;
+        state_bytes = out.state_bytes;
+        traces.extend(out.trace);
+        records.push(out.series);
+    }
     Ok(RunResult {
-        records: result.0,
-        agents: result.2,
+        records,
+        agents,
         threads: pool.current_num_threads(),
         wall_seconds: started.elapsed().as_secs_f64(),
-        stage_seconds: result.1,
-        state_bytes: result.3,
-        traces: result.4,
+        stage_seconds,
+        state_bytes,
+        traces,
     })
 }

@@ -11,17 +11,24 @@ use labsim::metrics::flow;
 use labsim::model::Model;
 use labsim::scenario::{self, Override};
 
+/// Scale of the runs of [`run_binary`] unless `extra` sets `--scale`.
+const SCALE: &str = "0.02";
+
 fn run_binary(dir: &Path, threads: u32, extra: &[&str]) {
     let mut cmd = Command::cargo_bin("labsim").unwrap();
     cmd.args([
         "run",
         "scenarios/baseline_published_rules.toml",
         "--quiet",
-        "--scale",
-        "0.02",
         "--steps",
         "18",
     ])
+    .args(
+        (!extra.contains(&"--scale"))
+            .then_some(["--scale", SCALE])
+            .iter()
+            .flatten(),
+    )
     .arg("--out")
     .arg(dir)
     .args(["--threads", &threads.to_string()])
@@ -49,6 +56,45 @@ fn output_with_employers_population_and_burn_in_is_identical_for_1_2_and_4_threa
         "--set",
         "simulation.burn_in_months=6",
     ]);
+}
+
+/// Replications run at once where one cannot keep every thread busy (a world of one chunk of
+/// workers here; in batches of as many as the threads, the last one short), and give the same
+/// bytes as replications one after another on one thread.
+#[test]
+fn replications_run_at_once_give_the_same_output() {
+    let overrides: Vec<Override> = [
+        ("simulation.scale", toml::Value::from(0.005)),
+        ("simulation.replications", toml::Value::from(3)),
+    ]
+    .iter()
+    .map(|(k, v)| Override::at(k, v.clone(), "test").unwrap())
+    .collect();
+    let model = Model::new(
+        scenario::load_with(
+            Path::new("scenarios/baseline_published_rules.toml"),
+            &overrides,
+        )
+        .unwrap(),
+    );
+    let at_once = |threads| labsim::run::concurrent_replications(&model, threads);
+    assert_eq!([at_once(1), at_once(2), at_once(4)], [1, 2, 3]);
+    // At the tests' usual scale a world fills three chunks: four threads run two at once.
+    let overrides = [Override::at(
+        "simulation.scale",
+        toml::Value::from(SCALE.parse::<f64>().unwrap()),
+        "test",
+    )
+    .unwrap()];
+    let bigger = Model::new(
+        scenario::load_with(
+            Path::new("scenarios/baseline_published_rules.toml"),
+            &overrides,
+        )
+        .unwrap(),
+    );
+    assert_eq!(labsim::run::concurrent_replications(&bigger, 2), 1);
+    assert_identical_for_1_2_and_4_threads(&["--replications", "3", "--scale", "0.005"]);
 }
 
 fn assert_identical_for_1_2_and_4_threads(extra: &[&str]) {
