@@ -33,7 +33,21 @@ enum Failure {
     CheckFailed,
 }
 
+/// A reader that stops early (`labsim check ... | head`) closes the pipe: end quietly, as Unix
+/// tools do, instead of `println!` panicking on the write error. Rust starts programs with
+/// SIGPIPE ignored; this restores the default action.
+#[cfg(unix)]
+fn quiet_on_closed_pipe() {
+    // SAFETY: called first in `main`, before any other thread exists; it only restores the
+    // signal's default disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    quiet_on_closed_pipe();
     use cli::Command;
     let outcome = match cli::Cli::parse().command {
         Command::Run(args) => cmd::run::run(args),

@@ -1,7 +1,8 @@
 //! Hostile inputs, tested through the `labsim` binary: a FIFO, a device or an over-size file
 //! given as an input, an `extends` chain longer than the limit, a scenario or sweep name that
 //! would write outside `output/`, and targets whose values or tolerances make calibration fail
-//! late. Each exits 2 at once with one `error:` line naming the file, key, value and rule.
+//! late. Each exits 2 at once with one `error:` line naming the file, key, value and rule. And
+//! a reader that closes the pipe early (`labsim check ... | head`) ends it without a panic.
 
 mod common;
 
@@ -368,4 +369,24 @@ fn a_large_sweep_plan_says_it_is_checking() {
     assert!(err.contains("checking 10000 points of sweep w"), "{err}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.lines().count() >= 10_000, "every run listed");
+}
+
+/// `labsim check scenarios/netherlands.toml | head -1`: the reader closes the pipe before the
+/// description is written; the program ends without a panic message (it panicked in `println!`
+/// before SIGPIPE's default action was restored).
+#[test]
+fn a_closed_output_pipe_ends_the_program_quietly() {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("labsim"))
+        .args(["check", "scenarios/netherlands.toml"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end at once: loading the scenario takes longer than this.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
 }
