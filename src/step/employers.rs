@@ -36,8 +36,9 @@ pub struct Plan {
     pub notices: Vec<i32>,
     /// One bit per employer, set where its entry of `notices` is not zero. The decision scan
     /// asks for every employee; these bits fit in a core's cache where `notices` does not
-    /// (about 400 000 employers at one agent per person), and most employers plan nothing in
-    /// a step, so most employees cost no miss (a quarter of the scan's time before).
+    /// (about 400 000 employers at one agent per person), so an employee of an employer that
+    /// plans nothing costs no cache miss (reading `notices` directly took a quarter of the
+    /// scan's time).
     acting: Vec<u64>,
     /// Per node: vacancies opened and closed by stage `demand`, gross job creation and
     /// destruction.
@@ -500,8 +501,9 @@ impl Staffing<'_> {
         while k < candidates.len() {
             let f = candidates[k].employer;
             // The employer's run of candidates, found by walking it: a binary search over all
-            // the candidates left probed far-apart cache lines for every employer (the largest
-            // cost of stage `apply`), where the walk reads the run the loop below reads anyway.
+            // the candidates left probed far-apart cache lines for every employer (a sixth of
+            // stage `apply` at one agent per person), where the walk reads the run the loop
+            // below reads anyway.
             let end = k + candidates[k..]
                 .iter()
                 .position(|c| c.employer != f)
