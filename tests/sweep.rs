@@ -63,10 +63,14 @@ fn merged(out: &Path) -> (Vec<u8>, Vec<u8>) {
     )
 }
 
+/// Runs complete in `out`: renamed into place (`runs/NNNNNN/`) with their manifest. A run still
+/// in its temporary directory (`runs/.NNNNNN.tmp-HOST-PID/`) is not complete even when its
+/// manifest is written: a kill between the manifest and the rename leaves it to be run again.
 fn completed(out: &Path) -> usize {
     std::fs::read_dir(out.join("runs"))
         .map(|d| {
             d.flatten()
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
                 .filter(|e| e.path().join("manifest.json").is_file())
                 .count()
         })
