@@ -560,6 +560,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_notice_plan_read_through_its_bits_is_the_plan() {
+        let mut plan = Plan::default();
+        // Employers on both sides of the 64-bit words' edges, giving, withdrawing or nothing.
+        plan.notices = (0..200)
+            .map(|f: i32| match f % 7 {
+                0 => 0,
+                1 | 2 => f % 5 + 1,
+                3 => -(f % 3) - 1,
+                _ => 0,
+            })
+            .collect();
+        plan.notices[63] = 4;
+        plan.notices[64] = -2;
+        plan.notices[199] = 1;
+        plan.mark_acting();
+        for (f, &n) in plan.notices.iter().enumerate() {
+            assert_eq!(plan.notices_of(f), n, "employer {f}");
+        }
+        // A new step's plan replaces the bits, none left from the last.
+        plan.notices.iter_mut().for_each(|n| *n = 0);
+        plan.mark_acting();
+        assert!((0..200).all(|f| plan.notices_of(f) == 0));
+    }
+
+    #[test]
     fn reallocation_reaches_the_target_and_never_goes_negative() {
         let mut rs = StageKey::new(1, 0, 1, Draw::JobFlows).stream(0);
         let mut prefix = Vec::new();
