@@ -561,16 +561,18 @@ mod tests {
 
     #[test]
     fn the_notice_plan_read_through_its_bits_is_the_plan() {
-        let mut plan = Plan::default();
         // Employers on both sides of the 64-bit words' edges, giving, withdrawing or nothing.
-        plan.notices = (0..200)
-            .map(|f: i32| match f % 7 {
-                0 => 0,
-                1 | 2 => f % 5 + 1,
-                3 => -(f % 3) - 1,
-                _ => 0,
-            })
-            .collect();
+        let mut plan = Plan {
+            notices: (0..200)
+                .map(|f: i32| match f % 7 {
+                    0 => 0,
+                    1 | 2 => f % 5 + 1,
+                    3 => -(f % 3) - 1,
+                    _ => 0,
+                })
+                .collect(),
+            ..Plan::default()
+        };
         plan.notices[63] = 4;
         plan.notices[64] = -2;
         plan.notices[199] = 1;
