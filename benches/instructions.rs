@@ -9,8 +9,9 @@
 //! Everything runs on one rayon thread: the output is the same for any thread count, and one
 //! thread keeps the counts free of work-stealing.
 
+mod common;
+
 use std::hint::black_box;
-use std::path::Path;
 
 use gungraun::{library_benchmark, library_benchmark_group, main};
 use labsim::model::Model;
@@ -21,24 +22,18 @@ use labsim::world::World;
 /// state, as in `benches/step.rs`.
 const WARM_UP_STEPS: u32 = 6;
 
-/// A shipped scenario resized to about `workers` agents, with `burn_in` months of burn-in and
-/// `steps` months. The size is set before validation, as `--scale` does.
+/// A shipped scenario resized to about `workers` agents ([`common::resized`]), with `burn_in`
+/// months of burn-in, `steps` months and one replication.
 fn model(file: &str, workers: f64, burn_in: i64, steps: i64) -> Model {
-    let path = Path::new(file);
-    let s = labsim::scenario::load(path).expect("shipped scenario");
-    let persons: f64 = s.regions.iter().map(|r| r.labour_force).sum();
-    let set = |key: &str, value: toml::Value| labsim::scenario::Override {
-        key: labsim::scenario::keypath::KeyPath::parse(key).expect("key path"),
-        value,
-        origin: "benches/instructions.rs".into(),
-    };
-    let overrides = [
-        set("simulation.scale", toml::Value::Float(workers / persons)),
-        set("simulation.steps", toml::Value::Integer(steps)),
-        set("simulation.burn_in_months", toml::Value::Integer(burn_in)),
-        set("simulation.replications", toml::Value::Integer(1)),
-    ];
-    Model::new(labsim::scenario::load_with(path, &overrides).expect("shipped scenario, resized"))
+    common::resized(
+        file,
+        workers,
+        &[
+            ("simulation.steps", toml::Value::Integer(steps)),
+            ("simulation.burn_in_months", toml::Value::Integer(burn_in)),
+            ("simulation.replications", toml::Value::Integer(1)),
+        ],
+    )
 }
 
 /// A rayon pool whose one thread is the calling one: callgrind counts only the thread that

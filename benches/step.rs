@@ -5,8 +5,9 @@
 //!
 //! `cargo bench --bench step` measures; `cargo bench -- --test` runs each once (CI).
 
+mod common;
+
 use std::hint::black_box;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
@@ -32,24 +33,11 @@ const RESTART: u64 = 60;
 /// A warmed-up world of about `workers` agents of a shipped scenario: its burn-in, then
 /// [`WARM_UP_STEPS`] steps.
 fn setup(file: &str, workers: u64) -> (Model, World, Stepper) {
-    let path = Path::new(file);
-    let s = labsim::scenario::load(path).expect("shipped scenario");
-    let persons: f64 = s.regions.iter().map(|r| r.labour_force).sum();
-    // The size is set before validation, as `--scale` does, never on a validated scenario.
-    let set = |key: &str, value: toml::Value| labsim::scenario::Override {
-        key: labsim::scenario::keypath::KeyPath::parse(key).expect("key path"),
-        value,
-        origin: "benches/step.rs".into(),
-    };
-    let overrides = [
-        set(
-            "simulation.scale",
-            toml::Value::Float(workers as f64 / persons),
-        ),
-        set("simulation.steps", toml::Value::Integer(120)),
-    ];
-    let s = labsim::scenario::load_with(path, &overrides).expect("shipped scenario, resized");
-    let model = Model::new(s);
+    let model = common::resized(
+        file,
+        workers as f64,
+        &[("simulation.steps", toml::Value::Integer(120))],
+    );
     let mut world = World::new(&model, 0);
     let mut stepper = Stepper::new(&model);
     // The scenario's own burn-in first (the default has ten years), so that the steps measured
