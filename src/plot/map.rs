@@ -206,20 +206,23 @@ fn draw_map<DB: DrawingBackend>(
     };
     if with_provinces {
         let land = RGBColor(226, 226, 226);
+        let pixels: Vec<Vec<(i32, i32)>> = rings
+            .iter()
+            .map(|g| g.points.iter().map(|&q| projection.at(q)).collect())
+            .collect();
+        // Outer rings first, then the holes (water) over them, then every boundary line.
         for hole in [false, true] {
-            for g in rings.iter().filter(|g| g.hole == hole) {
+            for (g, ring) in rings.iter().zip(&pixels).filter(|(g, _)| g.hole == hole) {
                 let c = if hole {
                     WHITE
                 } else {
                     fill_of(g.province).unwrap_or(land)
                 };
-                let pixels: Vec<(i32, i32)> = g.points.iter().map(|&q| projection.at(q)).collect();
-                body.draw(&Polygon::new(pixels, c.filled()))?;
+                body.draw(&Polygon::new(ring.clone(), c.filled()))?;
             }
         }
-        for g in &rings {
-            let pixels: Vec<(i32, i32)> = g.points.iter().map(|&q| projection.at(q)).collect();
-            body.draw(&PathElement::new(pixels, BLACK.mix(0.35).stroke_width(1)))?;
+        for ring in pixels {
+            body.draw(&PathElement::new(ring, BLACK.mix(0.35).stroke_width(1)))?;
         }
     }
     let largest = regions.iter().map(|r| r.labour_force).fold(1.0, f64::max);
