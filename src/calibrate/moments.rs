@@ -16,6 +16,21 @@ pub fn check(model: &Model, t: &Target) -> Result<(), String> {
         "country" => s.countries.iter().map(|c| c.code.clone()).collect(),
         "region" => s.regions.iter().map(|r| r.name.clone()).collect(),
         "sector" => s.sectors.iter().map(|x| x.name.clone()).collect(),
+        "country_sector" if model.n_countries > 1 => s
+            .countries
+            .iter()
+            .flat_map(|c| {
+                s.sectors
+                    .iter()
+                    .map(|x| crate::output::country_sector_key(&c.code, &x.name))
+            })
+            .collect(),
+        "country_sector" => {
+            return Err(
+                "level \"country_sector\" needs more than one country (with one, use \"sector\")"
+                    .into(),
+            )
+        }
         "pair" => {
             let codes: Vec<&str> = s.countries.iter().map(|c| c.code.as_str()).collect();
             let ok = pair(model, &t.key).is_some();

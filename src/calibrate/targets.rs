@@ -263,7 +263,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Targets, TargetsError> {
         let levels: &[&str] = match metric {
             Metric::CrossBorderCommuters => &["pair"],
             Metric::SectorChangePerYear => &["total", "country", "region"],
-            _ => &["total", "country", "region", "sector"],
+            _ => &["total", "country", "region", "sector", "country_sector"],
         };
         if !levels.contains(&level.as_str()) {
             return Err(err(
@@ -279,7 +279,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Targets, TargetsError> {
                 return Err(err(
                     &at("key"),
                     &"(missing)",
-                    "name the country, region, sector or pair (e.g. \"DE-NL\")",
+                    "name the country, region, sector, CODE/sector or pair (e.g. \"NL/care\", \"DE-NL\")",
                 ))
             }
         };

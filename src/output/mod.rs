@@ -42,7 +42,7 @@ pub use read::{read, Problem, ReadError, Reader, Table};
 pub use regions::{regions_csv, RegionsRow};
 pub(crate) use row::csv_row;
 pub use row::{csv_text, CellError, Cells, CsvRow, CsvText, FromCell};
-pub use series::{rows, series_csv, LevelRow, SeriesId, SeriesRow};
+pub use series::{country_sector_key, rows, series_csv, LevelRow, SeriesId, SeriesRow};
 pub use transaction::{Transaction, TransactionError};
 
 /// The month a step covers: step 1 is the scenario's start month; step 0, the initial state,

@@ -19,9 +19,11 @@ csv_row! {
         /// The year-month (`YYYY-MM`) the step covers, when the scenario has a start; else
         /// empty. Step 0 is dated the month before step 1.
         pub date: String,
-        /// Level: `total`, `country`, `region` or `sector`.
+        /// Level: `total`, `country`, `region`, `sector` or, with more than one country,
+        /// `country_sector`.
         pub level: String,
-        /// `all` at the total level, else the country code, region name or sector name.
+        /// `all` at the total level, else the country code, region name or sector name, or
+        /// `CODE/sector` at the country-sector level (e.g. `NL/care`).
         pub key: String,
     }
 }
@@ -56,7 +58,9 @@ pub struct LevelRow {
     pub metrics: Metrics,
 }
 
-/// The level rows of one step: total, then each country, region and sector.
+/// The level rows of one step: total, then each country, region and sector, then, with more
+/// than one country, each sector within each country (a sector's rates across the border are
+/// not the Dutch ones the statistics report).
 pub fn rows(model: &Model, rec: &StepRecord) -> Vec<LevelRow> {
     let s = &model.scenario;
     let all_regions: Vec<usize> = (0..model.n_regions).collect();
@@ -104,7 +108,30 @@ pub fn rows(model: &Model, rec: &StepRecord) -> Vec<LevelRow> {
             .collect();
         out.push(row(model, rec, "sector", sector.name.clone(), None, &nodes));
     }
+    if model.n_countries > 1 {
+        for (c, country) in s.countries.iter().enumerate() {
+            for (sec, sector) in s.sectors.iter().enumerate() {
+                let nodes: Vec<usize> = (0..model.n_regions)
+                    .filter(|&r| model.region_country[r] as usize == c)
+                    .map(|r| model.node(r, sec) as usize)
+                    .collect();
+                out.push(row(
+                    model,
+                    rec,
+                    "country_sector",
+                    country_sector_key(&country.code, &sector.name),
+                    None,
+                    &nodes,
+                ));
+            }
+        }
+    }
     out
+}
+
+/// The key of a sector within a country at level `country_sector`: `CODE/sector`.
+pub fn country_sector_key(code: &str, sector: &str) -> String {
+    format!("{code}/{sector}")
 }
 
 /// Aggregate one row. With `homes`, people (stocks and worker flows) are counted by where they
