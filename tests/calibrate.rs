@@ -122,6 +122,15 @@ fn fit(
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(o.status.success(), "{stderr}");
     let calibrated = std::fs::read_to_string(out.join("small_calibrated.toml")).unwrap();
+    // A parameter inside `[[country]]` is set by its path, not by a copy of the whole array.
+    let table: toml::Table = toml::from_str(&calibrated).unwrap();
+    assert!(
+        table["set"]
+            .get("country.BE.separation_multiplier")
+            .is_some()
+            && !table.contains_key("country"),
+        "{calibrated}"
+    );
     let value = |key: &str| -> f64 {
         let line = calibrated
             .lines()

@@ -708,6 +708,36 @@ fn unknown_key_in_a_parent_names_the_parent() {
     assert!(err.contains("error: parent.toml:"), "{err}");
 }
 
+/// A file's `[set]` changes one entry of an inherited array; a value it sets out of range is
+/// reported against that file and key, and a path that leads nowhere names it too.
+#[test]
+fn a_set_in_a_child_is_checked_and_named_like_any_key() {
+    let dir = tmp();
+    write(&dir, "parent.toml", with(""));
+    write(
+        &dir,
+        "child.toml",
+        "extends = \"parent.toml\"\nname = \"child\"\n[set]\n\"sector.s.wage\" = 2500\n",
+    );
+    labsim(&dir).args(["check", "child.toml"]).assert().code(0);
+    write(
+        &dir,
+        "child.toml",
+        "extends = \"parent.toml\"\nname = \"child\"\n[set]\n\"mechanics.separation_rate\" = 2\n",
+    );
+    let out = labsim(&dir).args(["check", "child.toml"]).output().unwrap();
+    let err = assert_exit_2(&out, &["mechanics.separation_rate", "= 2:"]);
+    assert!(err.contains("error: child.toml:"), "{err}");
+    write(
+        &dir,
+        "child.toml",
+        "extends = \"parent.toml\"\nname = \"child\"\n[set]\n\"sector.nope.wage\" = 2500\n",
+    );
+    let out = labsim(&dir).args(["check", "child.toml"]).output().unwrap();
+    let err = assert_exit_2(&out, &["set.sector.nope.wage", "nope"]);
+    assert!(err.contains("error: child.toml:"), "{err}");
+}
+
 #[test]
 fn parent_in_another_directory_is_resolved_relative_to_the_child() {
     let dir = tmp();

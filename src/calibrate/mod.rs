@@ -607,8 +607,7 @@ pub fn history_csv(problem: &Problem, history: &[Step]) -> String {
 
 /// The calibrated scenario: `extends` the original (by a path relative to `out_dir`) and sets
 /// the fitted parameters. A parameter inside an array of tables (`[[country]]`, `[[policy]]`)
-/// carries its whole array, since `extends` replaces arrays whole; only the fitted values in it
-/// differ from the original.
+/// is set by its key path under `[set]`, since `extends` replaces arrays whole.
 pub fn calibrated_toml(
     problem: &Problem,
     outcome: &Outcome,
@@ -626,6 +625,9 @@ pub fn calibrated_toml(
         .settings
         .iter()
         .filter(|o| o.origin == Path::new(crate::scenario::SET_ORIGIN));
+    // A key inside an array of tables is set by its path (`[set]`), so the array stays the
+    // original's; any other is written where it belongs.
+    let mut by_path = toml::Table::new();
     for key in problem
         .targets
         .parameters
@@ -633,7 +635,16 @@ pub fn calibrated_toml(
         .map(|p| &p.key)
         .chain(set.map(|o| &o.key))
     {
-        carry(&mut table, &resolved, key.segments());
+        if in_array(&resolved, key.segments()) {
+            if let Some(value) = key.get(&resolved) {
+                by_path.insert(key.to_string(), value.clone());
+            }
+        } else {
+            carry(&mut table, &resolved, key.segments());
+        }
+    }
+    if !by_path.is_empty() {
+        table.insert("set".into(), toml::Value::Table(by_path));
     }
     let extends = relative_path(out_dir, &problem.scenario_path);
     let mut out = String::new();
@@ -674,7 +685,19 @@ pub fn calibrated_toml(
     Ok(out)
 }
 
-/// Copy into `out` the value at `segs` of `src`, or the whole array of tables on its way.
+/// Whether the path `segs` in `src` goes through an array of tables (`[[country]]`).
+fn in_array(src: &toml::Table, segs: &[Segment]) -> bool {
+    let Some((Segment::Key(k), rest)) = segs.split_first() else {
+        return false;
+    };
+    match src.get(k) {
+        Some(toml::Value::Table(inner)) => in_array(inner, rest),
+        Some(toml::Value::Array(_)) => !rest.is_empty(),
+        _ => false,
+    }
+}
+
+/// Copy into `out` the value at `segs` of `src`, a path through tables only ([`in_array`]).
 fn carry(out: &mut toml::Table, src: &toml::Table, segs: &[Segment]) {
     let Some((Segment::Key(k), rest)) = segs.split_first() else {
         return;

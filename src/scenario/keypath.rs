@@ -17,6 +17,45 @@ pub enum Segment {
     Index(usize),
 }
 
+/// A `[set]` table as key paths and values: a top-level key is read as a whole path
+/// (`"simulation.steps" = 48`, `'policy."Open funds".coverage' = 0.4`); the keys of nested
+/// tables are taken as they are, one segment each (`[set.policy."Open funds"]` `coverage =
+/// 0.4`). Scenario files and sweep files read their `[set]` this way. An error gives the key as
+/// written (`set.KEY`), its value and why it is not a key path.
+pub fn flatten_set(
+    table: &toml::Table,
+) -> Result<Vec<(KeyPath, toml::Value)>, (String, toml::Value, String)> {
+    fn walk(
+        prefix: &[Segment],
+        table: &toml::Table,
+        out: &mut Vec<(KeyPath, toml::Value)>,
+    ) -> Result<(), (String, toml::Value, String)> {
+        for (k, v) in table {
+            let mut segments = prefix.to_vec();
+            if prefix.is_empty() {
+                let key = KeyPath::parse(k).map_err(|e| {
+                    (
+                        format!("set.{k}"),
+                        v.clone(),
+                        format!("not a key path ({e})"),
+                    )
+                })?;
+                segments.extend_from_slice(key.segments());
+            } else {
+                segments.push(Segment::Key(k.clone()));
+            }
+            match v {
+                toml::Value::Table(inner) => walk(&segments, inner, out)?,
+                value => out.push((KeyPath::from_segments(segments), value.clone())),
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(&[], table, &mut out)?;
+    Ok(out)
+}
+
 /// A parsed dotted key path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyPath {

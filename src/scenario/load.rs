@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::ScenarioError;
+use crate::scenario::keypath::KeyPath;
 use crate::scenario::raw::RawScenario;
 
 /// Which file set each dotted key path of a resolved scenario.
@@ -93,13 +94,13 @@ pub const MAX_EXTENDS_DEPTH: usize = 64;
 /// deep, so that no chain can overflow the stack.
 pub fn resolve(path: &Path) -> Result<Resolved, ScenarioError> {
     // Files from the one that was run to the root of the chain, each with its own table.
-    let mut chain: Vec<(PathBuf, toml::Table)> = Vec::new();
+    let mut chain: Vec<(PathBuf, File)> = Vec::new();
     let mut identities: Vec<PathBuf> = Vec::new();
     let mut next = Some(path.to_path_buf());
     while let Some(file) = next.take() {
-        let (table, extends) = read_one(&file)?;
+        let one = read_one(&file)?;
         identities.push(std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone()));
-        if let Some(target) = extends {
+        if let Some(target) = one.extends.clone() {
             let base_dir = file.parent().unwrap_or(Path::new("."));
             let parent_path = base_dir.join(&target);
             let parent_identity =
@@ -141,28 +142,72 @@ pub fn resolve(path: &Path) -> Result<Resolved, ScenarioError> {
             }
             next = Some(parent_path);
         }
-        chain.push((file, table));
+        chain.push((file, one));
     }
 
-    // Merge from the root of the chain down to the file that was run.
-    let mut by_key = BTreeMap::new();
+    // Merge from the root of the chain down to the file that was run; each file's `[set]` then
+    // changes what it inherited and wrote.
+    let mut provenance = Provenance {
+        root: path.to_path_buf(),
+        by_key: BTreeMap::new(),
+        overrides: BTreeMap::new(),
+    };
     let mut merged = toml::Table::new();
-    for (file, table) in chain.into_iter().rev() {
-        record(&table, "", &file, &mut by_key);
-        merge(&mut merged, table);
+    for (file, one) in chain.into_iter().rev() {
+        record(&one.table, "", &file, &mut provenance.by_key);
+        // A key a parent's `[set]` changed belongs to this file once this file replaces it.
+        let by_key = &provenance.by_key;
+        provenance
+            .overrides
+            .retain(|key, _| !replaced_by(by_key, key, &file));
+        merge(&mut merged, one.table);
+        for (key, value) in one.set {
+            let invalid = |rule: String| ScenarioError::Invalid {
+                file: file.clone(),
+                key: format!("set.{key}"),
+                value: value.to_string(),
+                rule,
+            };
+            let canonical = key.set(&mut merged, value.clone()).map_err(|e| {
+                invalid(format!(
+                    "not a key of the scenario as {} inherits it: {e}",
+                    file.display()
+                ))
+            })?;
+            let check: Result<RawScenario, toml::de::Error> =
+                toml::Value::Table(merged.clone()).try_into();
+            if let Err(e) = check {
+                return Err(invalid(format!(
+                    "not a key of the scenario format, or not of its type ({})",
+                    crate::error::abbreviate_to(e.message().trim_end(), 240)
+                )));
+            }
+            provenance.set_origin(canonical, &file);
+        }
     }
     Ok(Resolved {
         table: merged,
-        provenance: Provenance {
-            root: path.to_path_buf(),
-            by_key,
-            overrides: BTreeMap::new(),
-        },
+        provenance,
     })
 }
 
-/// One file of a chain: its table without `extends`, and the file it extends.
-fn read_one(path: &Path) -> Result<(toml::Table, Option<String>), ScenarioError> {
+/// Whether `file` set (as a value or array, not a table merged key by key) the canonical `key`
+/// or a path above it.
+fn replaced_by(by_key: &BTreeMap<String, PathBuf>, key: &str, file: &Path) -> bool {
+    let mut probe = strip_indices(key);
+    loop {
+        if by_key.get(&probe).is_some_and(|f| f == file) {
+            return true;
+        }
+        match probe.rfind('.') {
+            Some(cut) => probe.truncate(cut),
+            None => return false,
+        }
+    }
+}
+
+/// Read one file of a chain.
+fn read_one(path: &Path) -> Result<File, ScenarioError> {
     let text = crate::input::read_text(path).map_err(|e| match e {
         crate::input::InputError::Io(source) => ScenarioError::Read {
             file: path.to_path_buf(),
@@ -188,7 +233,33 @@ fn read_one(path: &Path) -> Result<(toml::Table, Option<String>), ScenarioError>
         message: crate::input::toml_error(&e, &text),
     })?;
     table.remove("extends");
-    Ok((table, raw.extends))
+    table.remove("set");
+    let set = match raw.set {
+        None => Vec::new(),
+        Some(set) => {
+            crate::scenario::keypath::flatten_set(&set).map_err(|(key, value, rule)| {
+                ScenarioError::Invalid {
+                    file: path.to_path_buf(),
+                    key,
+                    value: value.to_string(),
+                    rule,
+                }
+            })?
+        }
+    };
+    Ok(File {
+        table,
+        extends: raw.extends,
+        set,
+    })
+}
+
+/// One file of a chain as read: its table without `extends` and `set`, the file it extends,
+/// and its `[set]` as key paths.
+struct File {
+    table: toml::Table,
+    extends: Option<String>,
+    set: Vec<(KeyPath, toml::Value)>,
 }
 
 /// Note `file` as the setter of every key path in `table`.
@@ -281,6 +352,77 @@ mod tests {
         p.set_origin("region[1].labour_force".into(), Path::new("sweep.toml"));
         assert_eq!(p.file_of("region[1].labour_force"), Path::new("sweep.toml"));
         assert_eq!(p.file_of("region[0].labour_force"), Path::new("child.toml"));
+    }
+
+    /// Write `files` (name, text) into a fresh directory and resolve the first.
+    fn resolved(files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Resolved, ScenarioError>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let r = resolve(&dir.path().join(files[0].0));
+        (dir, r)
+    }
+
+    const PARENT: &str = "[[sector]]\nname = \"a\"\nwage = 1\n[[sector]]\nname = \"b\"\nwage = 2\n";
+
+    #[test]
+    fn a_file_sets_one_entry_of_an_inherited_array_and_owns_that_key() {
+        let child =
+            "extends = \"p.toml\"\n[set]\n\"sector.b.wage\" = 5\n[set.sector.a]\nwage = 4\n";
+        let (dir, r) = resolved(&[("c.toml", child), ("p.toml", PARENT)]);
+        let r = r.unwrap();
+        let sectors = r.table["sector"].as_array().unwrap();
+        assert_eq!(sectors.len(), 2, "the array is kept, not replaced");
+        assert_eq!(sectors[0]["wage"].as_integer(), Some(4));
+        assert_eq!(sectors[1]["wage"].as_integer(), Some(5));
+        assert!(
+            !r.table.contains_key("set"),
+            "`set` is not a scenario key once applied"
+        );
+        let c = dir.path().join("c.toml");
+        assert_eq!(r.provenance.file_of("sector[1].wage"), c);
+        assert_eq!(
+            r.provenance.file_of("sector[1].name"),
+            dir.path().join("p.toml")
+        );
+    }
+
+    #[test]
+    fn a_child_that_replaces_the_array_drops_its_parents_set() {
+        let middle = "extends = \"p.toml\"\n[set]\n\"sector.b.wage\" = 5\n";
+        let child = "extends = \"m.toml\"\n[[sector]]\nname = \"b\"\nwage = 7\n";
+        let (dir, r) = resolved(&[("c.toml", child), ("m.toml", middle), ("p.toml", PARENT)]);
+        let r = r.unwrap();
+        assert_eq!(r.table["sector"][0]["wage"].as_integer(), Some(7));
+        assert_eq!(
+            r.provenance.file_of("sector[0].wage"),
+            dir.path().join("c.toml")
+        );
+    }
+
+    #[test]
+    fn a_set_that_leads_nowhere_names_the_file_and_key() {
+        for (set, rule) in [
+            ("\"sector.z.wage\" = 5", "has no entry named \"z\""),
+            ("\"sector..wage\" = 5", "not a key path"),
+            ("\"sector.b.wage\" = \"high\"", "not of its type"),
+        ] {
+            let child = format!("extends = \"p.toml\"\n[set]\n{set}\n");
+            let (_dir, r) = resolved(&[("c.toml", &child), ("p.toml", PARENT)]);
+            let Err(ScenarioError::Invalid {
+                file,
+                key,
+                rule: why,
+                ..
+            }) = r
+            else {
+                panic!("{set}: expected an invalid key, got {:?}", r.map(|_| ()));
+            };
+            assert!(file.ends_with("c.toml"), "{set}: {}", file.display());
+            assert!(key.starts_with("set.sector."), "{set}: {key}");
+            assert!(why.contains(rule), "{set}: {why}");
+        }
     }
 
     #[test]

@@ -13,6 +13,8 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub extends: Option<String>,
+    /// Key paths set over what the file inherits (`load.rs`); removed before validation.
+    pub set: Option<toml::Table>,
     pub name: Option<String>,
     pub description: Option<String>,
     pub simulation: Option<RawSimulation>,

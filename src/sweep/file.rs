@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::design::{Design, Values};
 use super::{Outcomes, Parameter, Sweep, SweepError};
 use crate::output::Metrics;
-use crate::scenario::keypath::{KeyPath, Segment};
+use crate::scenario::keypath::KeyPath;
 use crate::scenario::Override;
 
 #[derive(Debug, Deserialize)]
@@ -169,7 +169,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Sweep, SweepError> {
 
     let mut fixed = Vec::new();
     if let Some(set) = raw.set {
-        flatten(&c, &[], &set, &mut fixed)?;
+        let paths = crate::scenario::keypath::flatten_set(&set)
+            .map_err(|(key, value, rule)| c.err(&key, value, &rule))?;
+        fixed.extend(paths.into_iter().map(|(key, value)| Override {
+            key,
+            value,
+            origin: c.file.to_path_buf(),
+        }));
     }
 
     let raw_design = raw.design.unwrap_or(RawDesign {
@@ -449,36 +455,6 @@ fn range(c: &Checker, at: &str, r: RawRange, latin: bool) -> Result<Values, Swee
             })
         }
     }
-}
-
-/// `[set]` as key paths. A top-level key is read as a whole path (`"simulation.steps" = 48`,
-/// `'policy."Open funds".coverage' = 0.4`); the keys of nested tables are taken as they are,
-/// one segment each (`[set.policy."Open funds"]` `coverage = 0.4`).
-fn flatten(
-    c: &Checker,
-    prefix: &[Segment],
-    table: &toml::Table,
-    out: &mut Vec<Override>,
-) -> Result<(), SweepError> {
-    for (k, v) in table {
-        let mut segments = prefix.to_vec();
-        if prefix.is_empty() {
-            let key = KeyPath::parse(k)
-                .map_err(|e| c.err(&format!("set.{k}"), v, &format!("not a key path ({e})")))?;
-            segments.extend_from_slice(key.segments());
-        } else {
-            segments.push(Segment::Key(k.clone()));
-        }
-        match v {
-            toml::Value::Table(inner) => flatten(c, &segments, inner, out)?,
-            value => out.push(Override {
-                key: KeyPath::from_segments(segments),
-                value: value.clone(),
-                origin: c.file.to_path_buf(),
-            }),
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
