@@ -89,7 +89,9 @@ pub fn estimate(s: &Scenario) -> Estimate {
         .saturating_add(chunks.saturating_mul(per_chunk));
     let record = StepRecord::bytes_for(nn as usize, nr as usize, nc as usize, s.policies.len());
     let records = record.saturating_mul(steps).saturating_mul(reps);
-    let rows_per_step = 1 + nc + nr + ns;
+    // Total, countries, regions, sectors and, with more than one country, each sector in each
+    // country (`output::rows`).
+    let rows_per_step = 1 + nc + nr + ns + if nc > 1 { nc * ns } else { 0 };
     let series = ROW_BYTES.saturating_mul(reps);
     let bands = if reps > 1 {
         BAND_ROW_BYTES * Metrics::NAMES.len() as u64

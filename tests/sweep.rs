@@ -96,8 +96,9 @@ fn all_at_once_in_shards_and_resumed_after_a_kill_merge_to_the_same_bytes() {
         header.starts_with("run,scenario,replication,seed,mechanics.on_the_job_search,step,date,level,key,employed,"),
         "{header}"
     );
-    // 12 runs x 19 steps (0 to 18) x (1 total + 3 countries + 8 regions + 10 sectors) rows.
-    assert_eq!(runs_csv.lines().count(), 1 + 12 * 19 * 22);
+    // 12 runs x 19 steps (0 to 18) x (1 total + 3 countries + 8 regions + 10 sectors + 30
+    // sectors within a country) rows.
+    assert_eq!(runs_csv.lines().count(), 1 + 12 * 19 * 52);
     let summary = String::from_utf8_lossy(&reference.1);
     assert_eq!(summary.lines().count(), 13, "{summary}");
 
