@@ -308,6 +308,21 @@ pub fn objective(rows: &[FitRow]) -> f64 {
         .sum()
 }
 
+/// How good a fit is, smaller first: a fit with every fitted moment within its tolerance
+/// before any without, then by [`objective`]. The objective alone can prefer a fit with one
+/// moment just outside its tolerance to one with all of them inside but further from their
+/// values, and the calibrated scenario would then fail `--check` though a passing point was
+/// found.
+fn rank(rows: &[FitRow]) -> (bool, f64) {
+    let outside = rows.iter().any(|r| r.target.fit && !r.within());
+    (outside, objective(rows))
+}
+
+/// Order two [`rank`]s.
+fn by_rank(a: &(bool, f64), b: &(bool, f64)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
+}
+
 /// One evaluation of the search with its parameter values and objective.
 pub struct Step {
     pub evaluation: usize,
@@ -348,7 +363,7 @@ pub fn calibrate(
     let mut start = problem.start.clone();
     if params.iter().any(|p| p.moves.is_some()) {
         let mut values = problem.values(&start);
-        let mut best = (f64::INFINITY, values.clone());
+        let mut best = ((true, f64::INFINITY), values.clone());
         let mut since_better = 0;
         let mut secant = pairs::Secant::default();
         for _ in 0..(budget / 2).max(1) {
@@ -362,8 +377,9 @@ pub fn calibrate(
                 objective,
             });
             cache.push((values.clone(), rows.clone()));
-            if objective < best.0 {
-                best = (objective, values.clone());
+            let ranked = rank(&rows);
+            if by_rank(&ranked, &best.0).is_lt() {
+                best = (ranked, values.clone());
                 since_better = 0;
             } else {
                 since_better += 1;
@@ -430,10 +446,16 @@ pub fn calibrate(
         values: problem.values(&e.x),
         objective: e.objective,
     }));
+    let rank_of = |s: &Step| {
+        cache
+            .iter()
+            .find(|(c, _)| *c == s.values)
+            .map_or((true, s.objective), |(_, rows)| rank(rows))
+    };
     let best_step = steps
         .iter()
         .filter(|s| s.objective.is_finite())
-        .min_by(|a, b| a.objective.total_cmp(&b.objective));
+        .min_by(|a, b| by_rank(&rank_of(a), &rank_of(b)));
     let Some(best_step) = best_step else {
         return Err(CalibrateError::Mismatch {
             file: problem.targets.file.clone(),
@@ -734,4 +756,49 @@ pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
         rel.push(c);
     }
     rel
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calibrate::targets::{Metric, Target};
+
+    /// A fitted target of value 1 and tolerance 0.1, simulated at `mean`.
+    fn row(mean: f64) -> FitRow {
+        FitRow {
+            target: Target {
+                name: "t".into(),
+                metric: Metric::UnemploymentRate,
+                level: "total".into(),
+                key: String::new(),
+                value: 1.0,
+                tolerance: 0.1,
+                weight: 1.0,
+                from_step: 1,
+                to_step: None,
+                source: String::new(),
+                fit: true,
+            },
+            mean,
+            p05: mean,
+            p95: mean,
+        }
+    }
+
+    #[test]
+    fn a_fit_with_every_moment_within_tolerance_ranks_first_whatever_its_objective() {
+        // Every moment at 0.9 tolerances: objective 2 x 0.81 = 1.62, all within.
+        let inside = [row(1.09), row(0.91)];
+        // One exactly on target, one at 1.1 tolerances: objective 1.21, one outside.
+        let outside = [row(1.0), row(1.11)];
+        assert!(objective(&outside) < objective(&inside));
+        assert!(by_rank(&rank(&inside), &rank(&outside)).is_lt());
+        // Among fits on the same side of the line, the objective decides.
+        let closer = [row(1.05), row(0.95)];
+        assert!(by_rank(&rank(&closer), &rank(&inside)).is_lt());
+        // An out-of-sample check outside its tolerance does not count.
+        let mut check = row(2.0);
+        check.target.fit = false;
+        assert!(!rank(&[row(1.0), check]).0);
+    }
 }
