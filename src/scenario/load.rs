@@ -1,10 +1,11 @@
 //! Reading scenario files: TOML text to one resolved table, following `extends` chains.
 //!
 //! A child file is merged over its parent: tables merge key by key, arrays and plain values
-//! replace. Every file in a chain is also parsed on its own as a [`RawScenario`], so that a
-//! misspelled key or a wrong type is reported with the file, line and column where it was
-//! written. [`Provenance`] remembers which file set each key, so that validation errors name the
-//! file the user has to edit.
+//! replace; then the child's `[set]` changes single values by key path (one entry of an
+//! inherited array, say). Every file in a chain is also parsed on its own as a
+//! [`RawScenario`], so that a misspelled key or a wrong type is reported with the file, line
+//! and column where it was written. [`Provenance`] remembers which file set each key, so that
+//! validation errors name the file the user has to edit.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
