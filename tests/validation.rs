@@ -714,28 +714,26 @@ fn unknown_key_in_a_parent_names_the_parent() {
 fn a_set_in_a_child_is_checked_and_named_like_any_key() {
     let dir = tmp();
     write(&dir, "parent.toml", with(""));
-    write(
-        &dir,
-        "child.toml",
-        "extends = \"parent.toml\"\nname = \"child\"\n[set]\n\"sector.s.wage\" = 2500\n",
-    );
-    labsim(&dir).args(["check", "child.toml"]).assert().code(0);
-    write(
-        &dir,
-        "child.toml",
-        "extends = \"parent.toml\"\nname = \"child\"\n[set]\n\"mechanics.separation_rate\" = 2\n",
-    );
-    let out = labsim(&dir).args(["check", "child.toml"]).output().unwrap();
-    let err = assert_exit_2(&out, &["mechanics.separation_rate", "= 2:"]);
-    assert!(err.contains("error: child.toml:"), "{err}");
-    write(
-        &dir,
-        "child.toml",
-        "extends = \"parent.toml\"\nname = \"child\"\n[set]\n\"sector.nope.wage\" = 2500\n",
-    );
-    let out = labsim(&dir).args(["check", "child.toml"]).output().unwrap();
-    let err = assert_exit_2(&out, &["set.sector.nope.wage", "nope"]);
-    assert!(err.contains("error: child.toml:"), "{err}");
+    let check = |set: &str| {
+        let child = format!("extends = \"parent.toml\"\nname = \"child\"\n[set]\n{set}\n");
+        write(&dir, "child.toml", child);
+        labsim(&dir).args(["check", "child.toml"]).output().unwrap()
+    };
+    let out = check("\"sector.s.wage\" = 2500");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    for (set, needles) in [
+        (
+            "\"mechanics.separation_rate\" = 2",
+            ["mechanics.separation_rate", "= 2:"],
+        ),
+        (
+            "\"sector.nope.wage\" = 2500",
+            ["set.sector.nope.wage", "nope"],
+        ),
+    ] {
+        let err = assert_exit_2(&check(set), &needles);
+        assert!(err.contains("error: child.toml:"), "{err}");
+    }
 }
 
 #[test]

@@ -85,6 +85,30 @@ impl FitRow {
     pub fn within(&self) -> bool {
         (self.mean - self.target.value).abs() <= self.target.tolerance
     }
+
+    /// For tests: a fitted total unemployment rate of `value`, tolerance a tenth of it,
+    /// simulated at `mean` with no spread.
+    #[cfg(test)]
+    pub fn fitted(value: f64, mean: f64) -> FitRow {
+        FitRow {
+            target: targets::Target {
+                name: "t".into(),
+                metric: targets::Metric::UnemploymentRate,
+                level: "total".into(),
+                key: String::new(),
+                value,
+                tolerance: value / 10.0,
+                weight: 1.0,
+                from_step: 1,
+                to_step: None,
+                source: String::new(),
+                fit: true,
+            },
+            mean,
+            p05: mean,
+            p95: mean,
+        }
+    }
 }
 
 impl Problem {
@@ -761,28 +785,10 @@ pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calibrate::targets::{Metric, Target};
 
     /// A fitted target of value 1 and tolerance 0.1, simulated at `mean`.
     fn row(mean: f64) -> FitRow {
-        FitRow {
-            target: Target {
-                name: "t".into(),
-                metric: Metric::UnemploymentRate,
-                level: "total".into(),
-                key: String::new(),
-                value: 1.0,
-                tolerance: 0.1,
-                weight: 1.0,
-                from_step: 1,
-                to_step: None,
-                source: String::new(),
-                fit: true,
-            },
-            mean,
-            p05: mean,
-            p95: mean,
-        }
+        FitRow::fitted(1.0, mean)
     }
 
     #[test]

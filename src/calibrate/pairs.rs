@@ -104,7 +104,6 @@ pub fn all_within(params: &[FreeParameter], rows: &[FitRow]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calibrate::targets::{Metric, Target};
     use crate::scenario::keypath::KeyPath;
 
     fn param(moves: Option<(usize, f64)>, lower: f64, upper: f64) -> FreeParameter {
@@ -118,24 +117,7 @@ mod tests {
     }
 
     fn row(value: f64, mean: f64) -> FitRow {
-        FitRow {
-            target: Target {
-                name: "t".into(),
-                metric: Metric::UnemploymentRate,
-                level: "total".into(),
-                key: String::new(),
-                value,
-                tolerance: value / 10.0,
-                weight: 1.0,
-                from_step: 1,
-                to_step: None,
-                source: String::new(),
-                fit: true,
-            },
-            mean,
-            p05: mean,
-            p95: mean,
-        }
+        FitRow::fitted(value, mean)
     }
 
     #[test]
