@@ -358,3 +358,26 @@ vacancy_rate = 0.05
         "B separates {ratio} times as often as A"
     );
 }
+
+/// `labsim check` gives the persons of each country beside the total: the national scenario's
+/// 15.8 million are the Dutch labour force (CBS) and the German and Belgian border regions'.
+#[test]
+fn check_splits_the_persons_by_country() {
+    let out = assert_cmd::Command::cargo_bin("labsim")
+        .unwrap()
+        .args(["check", "scenarios/netherlands.toml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("(15780000 persons: NL 9898000, DE 2736000, BE 3146000)"),
+        "{stdout}"
+    );
+    let out = assert_cmd::Command::cargo_bin("labsim")
+        .unwrap()
+        .args(["check", "scenarios/published_model.toml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("(150000 persons)\n"), "{stdout}");
+}

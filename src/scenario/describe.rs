@@ -73,10 +73,30 @@ pub fn describe(s: &Scenario) -> String {
         );
     }
     let persons: f64 = s.regions.iter().map(|r| r.labour_force).sum();
+    // With more than one country, how the persons split between them.
+    let by_country = if s.countries.len() > 1 {
+        let parts: Vec<String> = s
+            .countries
+            .iter()
+            .enumerate()
+            .map(|(c, country)| {
+                let n: f64 = s
+                    .regions
+                    .iter()
+                    .filter(|r| r.country == c)
+                    .map(|r| r.labour_force)
+                    .sum();
+                format!("{} {n:.0}", country.code)
+            })
+            .collect();
+        format!(": {}", parts.join(", "))
+    } else {
+        String::new()
+    };
     let _ = writeln!(out, "nodes      {}", s.n_nodes());
     let _ = writeln!(
         out,
-        "workers    {} agents at scale {} ({persons:.0} persons)",
+        "workers    {} agents at scale {} ({persons:.0} persons{by_country})",
         s.n_workers(),
         sim.scale
     );
