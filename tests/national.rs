@@ -363,21 +363,19 @@ vacancy_rate = 0.05
 /// 15.8 million are the Dutch labour force (CBS) and the German and Belgian border regions'.
 #[test]
 fn check_splits_the_persons_by_country() {
-    let out = assert_cmd::Command::cargo_bin("labsim")
-        .unwrap()
-        .args(["check", "scenarios/netherlands.toml"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let check = |scenario: &str| {
+        let out = assert_cmd::Command::cargo_bin("labsim")
+            .unwrap()
+            .args(["check", scenario])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let stdout = check("scenarios/netherlands.toml");
     assert!(
         stdout.contains("(15780000 persons: NL 9898000, DE 2736000, BE 3146000)"),
         "{stdout}"
     );
-    let out = assert_cmd::Command::cargo_bin("labsim")
-        .unwrap()
-        .args(["check", "scenarios/published_model.toml"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = check("scenarios/published_model.toml");
     assert!(stdout.contains("(150000 persons)\n"), "{stdout}");
 }

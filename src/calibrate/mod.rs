@@ -511,9 +511,9 @@ csv_row! {
         pub target: String,
         /// The metric, e.g. `unemployment_rate`.
         pub metric: String,
-        /// Level: `total`, `country`, `region`, `sector` or `pair`.
+        /// Level: `total`, `country`, `region`, `sector`, `country_sector` or `pair`.
         pub level: String,
-        /// Key at that level, e.g. `NL` or `DE-NL` (home-work countries of a pair).
+        /// Key at that level, e.g. `NL`, `NL/care` or `DE-NL` (home-work countries of a pair).
         pub key: String,
         /// Whether the target is fitted; `false` for an out-of-sample check.
         pub fitted: bool,
