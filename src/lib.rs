@@ -18,6 +18,8 @@ pub mod estimate;
 pub mod evaluate;
 /// Input files read with a size limit, and the rule for names of output directories.
 pub mod input;
+/// Event-proportional Bernoulli draws: latent uniforms found by geometric skipping.
+pub mod ladder;
 /// Stocks and flows counted each step.
 pub mod metrics;
 /// Read-only tables derived from a scenario: nodes, commuting, borders, utilities.

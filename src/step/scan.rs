@@ -7,6 +7,7 @@
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
 use crate::agent::{Status, NONE_U8};
+use crate::ladder::Ladder;
 use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::{unit_f64, Draw, StageKey};
@@ -64,6 +65,28 @@ pub struct Events {
     /// end, by node and by home region.
     pub long_term_by_node: Vec<u64>,
     pub long_term_by_home: Vec<u64>,
+    /// The chunk's scratch for the ladder draws of the published rules (not merged).
+    scratch: LadderScratch,
+}
+
+/// Under the published rules (no `[employers]`, no `[population]`), the employed workers'
+/// separations and on-the-job searches are ladder draws ([`crate::ladder`]): only the workers
+/// whose latent uniform can lie below the step's highest probability are looked at.
+#[derive(Default, Debug, Clone)]
+struct LadderScratch {
+    separations: Ladder,
+    on_the_job: Ladder,
+    /// Employed searchers found from the ladder, merged into `searchers` in id order.
+    employed_searchers: Vec<u32>,
+    merged: Vec<u32>,
+}
+
+impl LadderScratch {
+    fn bytes(&self) -> usize {
+        self.separations.bytes()
+            + self.on_the_job.bytes()
+            + (self.employed_searchers.capacity() + self.merged.capacity()) * 4
+    }
 }
 
 impl Events {
@@ -195,7 +218,8 @@ impl Events {
     }
 
     pub fn bytes(&self) -> usize {
-        self.separations.capacity() * std::mem::size_of::<Separation>()
+        self.scratch.bytes()
+            + self.separations.capacity() * std::mem::size_of::<Separation>()
             + (self.searchers.capacity()
                 + self.completions.capacity()
                 + self.recognition_ends.capacity()
@@ -328,11 +352,44 @@ pub fn decide(
         geo,
         nc,
         long_term,
+        visit_employed: true,
+        separation_bound: 1.0,
+        on_the_job_bound: 1.0,
     };
     // Without policies the per-worker policy code is compiled out; without employers and
-    // population, their code is (the published rules' scan is as it was).
+    // population, their code is.
     let with_policies = levers.enrolling != 0 || !levers.step.courses.is_empty();
     let with_demand = scan.employers || scan.population;
+    // Under the published rules an employed worker needs a look of its own only when it may
+    // start a course, a recognition procedure or a policy; otherwise the ladders find the
+    // few that separate or search on the job.
+    let learning =
+        s.training.takeup_employed > 0.0 || s.policies.iter().any(|p| p.offers_learning());
+    let scan = Scan {
+        visit_employed: with_policies || model.any_recognition || learning || takeup_at_risk > 0.0,
+        separation_bound: rules
+            .separation
+            .iter()
+            .flatten()
+            .map(|&t| probability(t))
+            .fold(0.0, f64::max),
+        on_the_job_bound: if levers.enrolling != 0 {
+            levers
+                .effects
+                .iter()
+                .map(|e| e.on_the_job_search)
+                .fold(0.0, f64::max)
+        } else {
+            0.0
+        }
+        .max(
+            ojs[..model.n_sectors.min(32)]
+                .iter()
+                .copied()
+                .fold(0.0, f64::max),
+        ),
+        ..scan
+    };
     crate::chunks::for_each_chunk(
         w.len(),
         chunk_events,
@@ -410,6 +467,12 @@ struct Scan<'a> {
     geo: &'a crate::model::Geo,
     nc: usize,
     long_term: u32,
+    /// Under the published rules: whether every employed worker is looked at (else only those
+    /// the ladders find), and the step's highest separation and on-the-job search
+    /// probabilities, the ladders' bounds.
+    visit_employed: bool,
+    separation_bound: f64,
+    on_the_job_bound: f64,
 }
 
 impl Scan<'_> {
@@ -462,6 +525,9 @@ impl Scan<'_> {
             geo,
             nc,
             long_term,
+            visit_employed,
+            separation_bound,
+            on_the_job_bound,
         } = *self;
         let base_learning = s.training.takeup_employed;
         let offers = &levers.step.learning;
@@ -470,7 +536,43 @@ impl Scan<'_> {
         let learning = base_learning > 0.0 || s.policies.iter().any(|p| p.offers_learning());
         let part_time = s.training.part_time_factor;
         let learned_key = train_key.substream(1);
-        for i in range {
+        // The published rules draw separations and on-the-job search by ladder (keys of their
+        // own: the per-worker words below are the rules with demand's).
+        let chunk = range.start / crate::chunks::CHUNK;
+        let (ladder_sep_key, ladder_ojs_key) = (sep_key.substream(1), search_key.substream(1));
+        if !DEMAND {
+            let l = &mut ev.scratch;
+            l.separations
+                .fill(ladder_sep_key, chunk, range.clone(), separation_bound);
+            l.on_the_job
+                .fill(ladder_ojs_key, chunk, range.clone(), on_the_job_bound);
+        }
+        let visit_employed = DEMAND || visit_employed;
+        let scratch = std::mem::take(&mut ev.scratch);
+        let mut separates = scratch.separations.cursor();
+        let mut searches_on_the_job = scratch.on_the_job.cursor();
+        let mut visits = Visits {
+            status: &w.status,
+            next: range.start,
+            end: range.end,
+            all: visit_employed,
+        };
+        // With demand every worker is visited, by a plain count (the iterator's test of `all`
+        // for every worker cost the default's scan 2 % of its instructions).
+        let mut next = range.start;
+        loop {
+            let i = if DEMAND {
+                if next == range.end {
+                    break;
+                }
+                next += 1;
+                next - 1
+            } else {
+                match visits.next() {
+                    Some(i) => i,
+                    None => break,
+                }
+            };
             let id = i as u32;
             let j = w.node[i] as usize;
             let status = w.status[i];
@@ -610,7 +712,13 @@ impl Scan<'_> {
                 };
             if status == Status::Employed as u8 {
                 let c = w.contract[i];
-                if sep_key.word(id) < rules.separation[j][c as usize] {
+                let separation = rules.separation[j][c as usize];
+                let separates = if DEMAND {
+                    sep_key.word(id) < separation
+                } else {
+                    separates.happens(id, probability(separation))
+                };
+                if separates {
                     ev.separations.push(Separation {
                         id,
                         node: j as u32,
@@ -689,7 +797,11 @@ impl Scan<'_> {
                 } else {
                     p_ojs
                 };
-                if p_ojs > 0.0 {
+                if !DEMAND {
+                    if searches_on_the_job.happens(id, p_ojs) {
+                        ev.searchers.push(id);
+                    }
+                } else if p_ojs > 0.0 {
                     let threshold = if p_ojs == ojs {
                         ojs_threshold
                     } else {
@@ -721,6 +833,127 @@ impl Scan<'_> {
                 }
             }
         }
+        ev.scratch = scratch;
+        if !visit_employed {
+            self.employed_from_ladders(ev);
+        }
+    }
+
+    /// Under the published rules, when no employed worker needed a look of its own: the
+    /// separations and on-the-job searches of the employed workers the ladders found, with the
+    /// same rules as the pass above (a worker who separates does not search), merged into the
+    /// searchers in id order.
+    fn employed_from_ladders(&self, ev: &mut Events) {
+        let w = self.w;
+        let employed = |id: u32| w.status[id as usize] == Status::Employed as u8;
+        let l = &mut ev.scratch;
+        for (n, id) in l.separations.ids().enumerate() {
+            let i = id as usize;
+            if !employed(id) {
+                continue;
+            }
+            let (j, c) = (w.node[i] as usize, w.contract[i]);
+            if l.separations.uniform(n) < probability(self.rules.separation[j][c as usize]) {
+                ev.separations.push(Separation {
+                    id,
+                    node: j as u32,
+                    home: w.home[i],
+                    contract: c,
+                    age: w.age[i],
+                });
+            }
+        }
+        l.employed_searchers.clear();
+        let mut separated = ev.separations.iter().map(|x| x.id).peekable();
+        for (n, id) in l.on_the_job.ids().enumerate() {
+            if !employed(id) {
+                continue;
+            }
+            while separated.next_if(|&x| x < id).is_some() {}
+            if separated.peek() == Some(&id) {
+                continue;
+            }
+            let sector = if self.ojs_by_sector {
+                self.model.node_sector[w.node[id as usize] as usize] as usize & 31
+            } else {
+                0
+            };
+            if l.on_the_job.uniform(n) < self.ojs[sector] {
+                l.employed_searchers.push(id);
+            }
+        }
+        if l.employed_searchers.is_empty() {
+            return;
+        }
+        l.merged.clear();
+        let (mut a, mut b) = (
+            ev.searchers.iter().peekable(),
+            l.employed_searchers.iter().peekable(),
+        );
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) if x < y => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => break,
+            };
+            l.merged.extend(next.copied());
+        }
+        std::mem::swap(&mut ev.searchers, &mut l.merged);
+    }
+}
+
+/// The probability a [`crate::rng::threshold`] stands for.
+#[inline]
+fn probability(threshold: u64) -> f64 {
+    threshold as f64 * (1.0 / 18_446_744_073_709_551_616.0)
+}
+
+/// The workers of a chunk the scan looks at: all, or (under the published rules, when no
+/// employed worker needs a look of its own) those not employed, found eight status bytes at a
+/// time (`Status::Employed` is 0).
+struct Visits<'a> {
+    status: &'a [u8],
+    next: usize,
+    end: usize,
+    all: bool,
+}
+
+impl Iterator for Visits<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.all {
+            let i = self.next;
+            if i < self.end {
+                self.next += 1;
+                return Some(i);
+            }
+            return None;
+        }
+        const _: () = assert!(Status::Employed as u8 == 0);
+        while self.next + 8 <= self.end {
+            let bytes: [u8; 8] = self.status[self.next..self.next + 8]
+                .try_into()
+                .expect("eight bytes");
+            let word = u64::from_le_bytes(bytes);
+            if word == 0 {
+                self.next += 8;
+                continue;
+            }
+            let i = self.next + (word.trailing_zeros() / 8) as usize;
+            self.next = i + 1;
+            return Some(i);
+        }
+        while self.next < self.end {
+            let i = self.next;
+            self.next += 1;
+            if self.status[i] != Status::Employed as u8 {
+                return Some(i);
+            }
+        }
+        None
     }
 }
 

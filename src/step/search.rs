@@ -255,8 +255,17 @@ pub fn applications(
     let long_term = s.mechanics.long_term_steps;
     let non_wage = s.mechanics.non_wage_search;
     let employers = s.employers.is_some();
-    let chunks = searchers.len().div_ceil(crate::chunks::CHUNK);
     let interviews = mechanics.interviews > 0;
+    // Searchers per parallel work item. The interview tallies are summed chunk by chunk, so
+    // with interviews the chunk is the fixed one; without, nothing depends on it (each chunk
+    // computes the same weights by the same arithmetic), and an eighth of it spreads a step's
+    // few searchers over the threads.
+    let chunk = if interviews {
+        crate::chunks::CHUNK
+    } else {
+        crate::chunks::CHUNK / 8
+    };
+    let chunks = searchers.len().div_ceil(chunk);
     if buf.chunk_apps.len() < chunks {
         buf.chunk_apps.resize_with(chunks, Vec::new);
     }
@@ -269,7 +278,7 @@ pub fn applications(
     buf.info.resize(searchers.len(), SearcherInfo::default());
     buf.chunk_apps[..chunks]
         .par_iter_mut()
-        .zip(buf.info.par_chunks_mut(crate::chunks::CHUNK))
+        .zip(buf.info.par_chunks_mut(chunk))
         .zip(buf.chunk_failed[..chunks].par_iter_mut())
         .enumerate()
         .for_each(|(c, ((out, info), failed))| {
@@ -282,8 +291,10 @@ pub fn applications(
             // Per key, where its cumulative weights start in `store`, and their sum.
             let mut cache: WeightCache = WeightCache::default();
             let mut store: Vec<f64> = Vec::new();
-            let lo = c * crate::chunks::CHUNK;
-            let hi = ((c + 1) * crate::chunks::CHUNK).min(searchers.len());
+            let lo = c * chunk;
+            let hi = ((c + 1) * chunk).min(searchers.len());
+            // The last key looked up, so that runs of searchers alike skip the map.
+            let mut last: Option<(WeightKey, usize, f64)> = None;
             for (idx, &id) in searchers[lo..hi].iter().enumerate() {
                 let i = id as usize;
                 let h = w.home[i] as usize;
@@ -405,13 +416,20 @@ pub fn applications(
                         recognised,
                         diploma,
                     );
-                    let (start, sum) = match cache.get(&key) {
-                        Some(&hit) => hit,
-                        None => {
-                            let start = store.len();
-                            let sum = fill(&mut store);
-                            cache.insert(key, (start, sum));
-                            (start, sum)
+                    let (start, sum) = match last {
+                        Some((k, start, sum)) if k == key => (start, sum),
+                        _ => {
+                            let hit = match cache.get(&key) {
+                                Some(&hit) => hit,
+                                None => {
+                                    let start = store.len();
+                                    let sum = fill(&mut store);
+                                    cache.insert(key, (start, sum));
+                                    (start, sum)
+                                }
+                            };
+                            last = Some((key, hit.0, hit.1));
+                            hit
                         }
                     };
                     (&store[start..start + geo.reachable[h].len()], sum)
