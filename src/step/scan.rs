@@ -574,14 +574,15 @@ impl Scan<'_> {
                 }
             };
             let id = i as u32;
-            let j = w.node[i] as usize;
+            // The node (`w.node[i]`) is read where it is used: the published rules' scan visits the
+            // unemployed, most of whom do not need it, and its column is the widest they would touch.
             let status = w.status[i];
             let flags = if POLICIES { w.flags[i] } else { 0 };
             // The unemployed whose spell reaches the long-term threshold by the end of the step
             // (counted until they leave unemployment, whatever else they do: `apply`).
             if status == Status::Unemployed as u8 && u32::from(now - w.spell_start[i]) >= long_term
             {
-                ev.long_term_by_node[j] += 1;
+                ev.long_term_by_node[w.node[i] as usize] += 1;
                 ev.long_term_by_home[w.home[i] as usize] += 1;
             }
             if DEMAND && population {
@@ -668,7 +669,7 @@ impl Scan<'_> {
                 let open = levers.enrolling & !flags;
                 if open != 0 {
                     let h = w.home[i] as usize;
-                    let sector = model.node_sector[j] as usize;
+                    let sector = model.node_sector[w.node[i] as usize] as usize;
                     for (p, policy) in s.policies.iter().enumerate() {
                         if open & (1 << p) != 0
                             && policy.offers(w.langs[i])
@@ -693,7 +694,7 @@ impl Scan<'_> {
             // Per-worker rates: the scenario's, or the higher ones a policy gives its participants.
             // One rate for every sector (the common case) reads no sector.
             let (ojs, ojs_threshold) = if ojs_by_sector {
-                let sector = model.node_sector[j] as usize & 31;
+                let sector = model.node_sector[w.node[i] as usize] as usize & 31;
                 (ojs[sector], ojs_threshold[sector])
             } else {
                 (ojs[0], ojs_threshold[0])
@@ -712,7 +713,7 @@ impl Scan<'_> {
                 };
             if status == Status::Employed as u8 {
                 let c = w.contract[i];
-                let separation = rules.separation[j][c as usize];
+                let separation = rules.separation[w.node[i] as usize][c as usize];
                 let separates = if DEMAND {
                     sep_key.word(id) < separation
                 } else {
@@ -721,7 +722,7 @@ impl Scan<'_> {
                 if separates {
                     ev.separations.push(Separation {
                         id,
-                        node: j as u32,
+                        node: w.node[i],
                         home: w.home[i],
                         contract: c,
                         age: w.age[i],
@@ -766,7 +767,7 @@ impl Scan<'_> {
                     // worker keeps (and keeps searching from), at the scenario's take-up or the
                     // higher one an active policy that targets the worker offers.
                     let mut learning_takeup = base_learning;
-                    let sector = model.node_sector[j] as usize;
+                    let sector = model.node_sector[w.node[i] as usize] as usize;
                     let employee = w.contract[i] != Contract::SelfEmployed as u8;
                     for &(p, takeup, sectors, employees_only) in offers {
                         if takeup > learning_takeup
