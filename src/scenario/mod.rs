@@ -15,6 +15,7 @@ mod load;
 pub mod policy;
 pub mod raw;
 mod validate;
+pub use validate::MAX_NODES;
 
 use std::path::{Path, PathBuf};
 

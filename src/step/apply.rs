@@ -24,7 +24,7 @@ use crate::step::search::SearcherInfo;
 use crate::step::separations::worker_at_risk;
 use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
-use crate::world::{Book, World, NO_LOCAL};
+use crate::world::{stored, Book, World, NO_LOCAL};
 
 /// How many hires ahead the columns of a hire's worker are prefetched.
 const PREFETCH_AHEAD: usize = 8;
@@ -298,7 +298,7 @@ pub fn transitions(
         census.tally(model, entry(w, i), false);
         qualify(model, w, i, target, levers, book);
         w.trained[i] = target;
-        w.node[i] = at;
+        w.node[i] = stored(at);
         w.status[i] = Status::Unemployed as u8;
         w.train_target[i] = NONE_U8;
         w.spell_start[i] = now;
@@ -419,7 +419,7 @@ pub fn transitions(
         }
         w.contract[i] = contract;
         w.status[i] = Status::Employed as u8;
-        w.node[i] = k;
+        w.node[i] = stored(k);
         w.spell_start[i] = now;
     }
 
@@ -468,7 +468,7 @@ pub fn transitions(
             census.tally(model, entry(w, i), false);
             w.status[i] = Status::Unemployed as u8;
             w.age[i] = 0;
-            w.node[i] = model.node(h, sector);
+            w.node[i] = stored(model.node(h, sector));
             w.quals[i] = 1 << sector;
             w.diploma[i] = country;
             w.recognised[i] = 1 << country;

@@ -722,7 +722,7 @@ impl Scan<'_> {
                 if separates {
                     ev.separations.push(Separation {
                         id,
-                        node: w.node[i],
+                        node: u32::from(w.node[i]),
                         home: w.home[i],
                         contract: c,
                         age: w.age[i],

@@ -298,7 +298,7 @@ pub fn applications(
             for (idx, &id) in searchers[lo..hi].iter().enumerate() {
                 let i = id as usize;
                 let h = w.home[i] as usize;
-                let own = w.node[i];
+                let own = u32::from(w.node[i]);
                 let status = w.status[i];
                 let flags = if participants { w.flags[i] } else { 0 };
                 let risky =

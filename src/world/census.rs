@@ -79,7 +79,7 @@ pub fn count(model: &Model, world: &World, now: u16, chunks: &mut Vec<Census>, t
             let (mut j, mut h) = (u32::MAX, u16::MAX);
             let mut run = Run::default();
             for i in range {
-                let (ji, hi) = (w.node[i], w.home[i]);
+                let (ji, hi) = (u32::from(w.node[i]), w.home[i]);
                 if ji != j || hi != h {
                     if j != u32::MAX {
                         run.flush(model, j as usize, h as usize, c);

@@ -128,7 +128,7 @@ impl Employers {
                 ));
             }
             if employed {
-                if self.node[f as usize] != w.node[i] {
+                if self.node[f as usize] != u32::from(w.node[i]) {
                     return Err(format!(
                         "worker {i} works at node {} but its employer {f} is at node {}",
                         w.node[i], self.node[f as usize]

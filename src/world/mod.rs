@@ -18,7 +18,17 @@ use crate::model::{Model, NodeId};
 use crate::rng::{stochastic_round, Draw, StageKey};
 use crate::scenario::DemandBase;
 
-/// Every worker agent, one entry per agent in each array (28 bytes per worker).
+// A worker's node fits its two bytes in every valid scenario.
+const _: () = assert!(crate::scenario::MAX_NODES <= 1 << 16);
+
+/// A node as a worker stores it, in two bytes (every valid scenario's nodes fit them).
+#[inline]
+pub fn stored(node: NodeId) -> u16 {
+    debug_assert!((node as usize) < crate::scenario::MAX_NODES);
+    node as u16
+}
+
+/// Every worker agent, one entry per agent in each array (26 bytes per worker).
 #[derive(Clone, Debug, Default)]
 pub struct Workers {
     pub status: Vec<u8>,
@@ -27,8 +37,10 @@ pub struct Workers {
     /// Age group: see [`crate::scenario::AgeGroup`].
     pub age: Vec<u8>,
     pub home: Vec<u16>,
-    /// Current node if employed, else the last node (the node whose labour force the worker is in).
-    pub node: Vec<NodeId>,
+    /// Current node if employed, else the last node (the node whose labour force the worker is
+    /// in), in two bytes ([`crate::scenario::MAX_NODES`] nodes at most): the column every stage
+    /// reads, so its width is memory traffic.
+    pub node: Vec<u16>,
     /// Sectors the worker is qualified for (bit set).
     pub quals: Vec<u32>,
     /// Languages spoken (bit set over the scenario's languages).
@@ -98,7 +110,7 @@ impl Workers {
 
     /// Bytes of one worker's columns: what [`Workers::bytes`] holds per worker of a world built
     /// with exactly its workers (a test checks it).
-    pub const BYTES_PER_WORKER: usize = 28;
+    pub const BYTES_PER_WORKER: usize = 26;
 
     /// Heap bytes held by the worker arrays.
     pub fn bytes(&self) -> usize {
@@ -106,7 +118,7 @@ impl Workers {
             + self.contract.capacity()
             + self.age.capacity()
             + self.home.capacity() * 2
-            + self.node.capacity() * 4
+            + self.node.capacity() * 2
             + self.quals.capacity() * 4
             + self.langs.capacity()
             + self.diploma.capacity()
@@ -271,7 +283,7 @@ impl World {
                     w.contract.push(contract as u8);
                     w.age.push(age as u8);
                     w.home.push(h as u16);
-                    w.node.push(model.node(work_region, sector));
+                    w.node.push(stored(model.node(work_region, sector)));
                     w.quals.push(1 << sector);
                     w.langs.push(langs);
                     w.diploma.push(country as u8);
@@ -316,7 +328,9 @@ impl World {
         let employers = match &s.employers {
             Some(params) => {
                 let nodes: Vec<Option<NodeId>> = (0..w.len())
-                    .map(|i| (w.status[i] == Status::Employed as u8).then_some(w.node[i]))
+                    .map(|i| {
+                        (w.status[i] == Status::Employed as u8).then_some(u32::from(w.node[i]))
+                    })
                     .collect();
                 let (employers, employer) =
                     Employers::initial(model, replication, params.mean_size, &nodes, &vacancies);

@@ -28,6 +28,9 @@ mod simulation;
 mod training;
 mod travel;
 
+/// Most nodes (region x sector) a valid scenario can have; a worker stores its node in two bytes.
+pub const MAX_NODES: usize = regions::MAX_REGIONS * sectors::MAX_SECTORS;
+
 struct V<'a> {
     prov: &'a Provenance,
 }

@@ -8,7 +8,7 @@ use crate::scenario::raw::RawRegion;
 use crate::scenario::Region;
 
 /// Most regions a scenario may have.
-const MAX_REGIONS: usize = 512;
+pub(super) const MAX_REGIONS: usize = 512;
 
 /// Region name to index, and the regions. A region's sector shares start from
 /// `employment_shares` (one per sector), are overridden by its own `sector_shares` and are

@@ -9,7 +9,7 @@ use crate::scenario::raw::RawSector;
 use crate::scenario::Sector;
 
 /// Most sectors a scenario may have: they are bit sets in each worker (and in policy masks).
-const MAX_SECTORS: usize = 32;
+pub(super) const MAX_SECTORS: usize = 32;
 
 /// The checked sectors.
 pub(super) struct Sectors {
