@@ -1,9 +1,13 @@
-//! Stage `scan`, the decision scan: one parallel pass over all workers that decides, on the state at
+//! Stage `scan`, the decision scan: one parallel pass over the workers that decides, on the state at
 //! the start of the step, who separates, who searches (unemployed, and employed on the job),
 //! who starts or completes a course, and who starts or ends a diploma recognition procedure.
 //!
 //! Each decision draws from its own stage stream keyed by the worker id, so a decision depends
-//! only on (seed, replication, step, stage, worker) and on the state, never on the chunking.
+//! only on (seed, replication, step, stage, worker) and on the state, never on the thread count.
+//! Under the published rules an employed worker's separation and on-the-job search are ladder
+//! draws ([`crate::ladder`], keyed by the fixed chunk too), and the pass skips the employed
+//! workers that need nothing else (docs/MODEL.md 7.15).
+//!
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
 use crate::agent::{Status, NONE_U8};
@@ -557,8 +561,7 @@ impl Scan<'_> {
             end: range.end,
             all: visit_employed,
         };
-        // With demand every worker is visited, by a plain count (the iterator's test of `all`
-        // for every worker cost the default's scan 2 % of its instructions).
+        // With demand every worker is visited, by a plain count.
         let mut next = range.start;
         loop {
             let i = if DEMAND {
