@@ -263,7 +263,7 @@ mod tests {
     /// The work is in proportion to the events: at most `sqrt(2)` times as many candidates as
     /// the bound's events.
     #[test]
-    fn candidates_are_about_twice_the_bound_at_most() {
+    fn candidates_are_at_most_sqrt_2_times_the_bound() {
         let n = 1 << 15;
         let mut ladder = Ladder::default();
         for p in [0.001, 0.016, 0.2] {

@@ -731,6 +731,13 @@ impl Scenario {
         })
     }
 
+    /// Whether anyone can be in a part-time course beside work: the scenario's
+    /// `training.takeup_employed`, or a policy that offers such courses (its learners finish
+    /// after its window too).
+    pub fn offers_learning(&self) -> bool {
+        self.training.takeup_employed > 0.0 || self.policies.iter().any(|p| p.offers_learning())
+    }
+
     /// The probability that an employed worker of sector `s` searches in a step: the sector's
     /// own `on_the_job_search`, else `mechanics.on_the_job_search`.
     pub fn on_the_job_search(&self, s: usize) -> f64 {

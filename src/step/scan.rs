@@ -14,7 +14,7 @@ use crate::agent::{Status, NONE_U8};
 use crate::ladder::Ladder;
 use crate::model::Model;
 use crate::policy::Levers;
-use crate::rng::{unit_f64, Draw, StageKey};
+use crate::rng::{probability, unit_f64, Draw, StageKey};
 use crate::scenario::policy::Effect;
 use crate::scenario::Contract;
 use crate::step::employers::{NoticeCandidate, Plan};
@@ -31,6 +31,20 @@ pub struct Separation {
     pub home: u16,
     pub contract: u8,
     pub age: u8,
+}
+
+impl Separation {
+    /// Worker `i`'s separation, with what it reads of the worker.
+    #[inline(always)]
+    fn of(w: &crate::world::Workers, i: usize) -> Separation {
+        Separation {
+            id: i as u32,
+            node: u32::from(w.node[i]),
+            home: w.home[i],
+            contract: w.contract[i],
+            age: w.age[i],
+        }
+    }
 }
 
 /// The decisions of one step (or of one chunk of workers), worker ids in ascending order.
@@ -315,6 +329,30 @@ pub fn decide(
 
     let long_term = s.mechanics.long_term_steps;
     let (nn, nr) = (model.n_nodes, model.n_regions);
+    // Without policies the per-worker policy code is compiled out; without employers and
+    // population, their code is.
+    let with_policies = levers.enrolling != 0 || !levers.step.courses.is_empty();
+    let with_demand = employers || s.population.is_some();
+    // The ladders' bounds: the step's highest separation and on-the-job search probabilities.
+    let separation_bound = rules
+        .separation
+        .iter()
+        .flatten()
+        .map(|&t| probability(t))
+        .fold(0.0, f64::max);
+    let policy_search = if levers.enrolling != 0 {
+        levers
+            .effects
+            .iter()
+            .map(|e| e.on_the_job_search)
+            .fold(0.0, f64::max)
+    } else {
+        0.0
+    };
+    let on_the_job_bound = ojs[..model.n_sectors.min(32)]
+        .iter()
+        .copied()
+        .fold(policy_search, f64::max);
     let scan = Scan {
         model,
         s,
@@ -356,43 +394,15 @@ pub fn decide(
         geo,
         nc,
         long_term,
-        visit_employed: true,
-        separation_bound: 1.0,
-        on_the_job_bound: 1.0,
-    };
-    // Without policies the per-worker policy code is compiled out; without employers and
-    // population, their code is.
-    let with_policies = levers.enrolling != 0 || !levers.step.courses.is_empty();
-    let with_demand = scan.employers || scan.population;
-    // Under the published rules an employed worker needs a look of its own only when it may
-    // start a course, a recognition procedure or a policy; otherwise the ladders find the
-    // few that separate or search on the job.
-    let learning =
-        s.training.takeup_employed > 0.0 || s.policies.iter().any(|p| p.offers_learning());
-    let scan = Scan {
-        visit_employed: with_policies || model.any_recognition || learning || takeup_at_risk > 0.0,
-        separation_bound: rules
-            .separation
-            .iter()
-            .flatten()
-            .map(|&t| probability(t))
-            .fold(0.0, f64::max),
-        on_the_job_bound: if levers.enrolling != 0 {
-            levers
-                .effects
-                .iter()
-                .map(|e| e.on_the_job_search)
-                .fold(0.0, f64::max)
-        } else {
-            0.0
-        }
-        .max(
-            ojs[..model.n_sectors.min(32)]
-                .iter()
-                .copied()
-                .fold(0.0, f64::max),
-        ),
-        ..scan
+        // Under the published rules an employed worker needs a look of its own only when it
+        // may start a course, a recognition procedure or a policy; otherwise the ladders find
+        // the few that separate or search on the job.
+        visit_employed: with_policies
+            || model.any_recognition
+            || s.offers_learning()
+            || takeup_at_risk > 0.0,
+        separation_bound,
+        on_the_job_bound,
     };
     crate::chunks::for_each_chunk(
         w.len(),
@@ -535,9 +545,7 @@ impl Scan<'_> {
         } = *self;
         let base_learning = s.training.takeup_employed;
         let offers = &levers.step.learning;
-        // Whether anyone can be in a part-time course: the scenario's take-up, or a policy that
-        // offers one (its learners finish after its window too).
-        let learning = base_learning > 0.0 || s.policies.iter().any(|p| p.offers_learning());
+        let learning = s.offers_learning();
         let part_time = s.training.part_time_factor;
         let learned_key = train_key.substream(1);
         // The published rules draw separations and on-the-job search by ladder (keys of their
@@ -723,13 +731,7 @@ impl Scan<'_> {
                     separates.happens(id, probability(separation))
                 };
                 if separates {
-                    ev.separations.push(Separation {
-                        id,
-                        node: u32::from(w.node[i]),
-                        home: w.home[i],
-                        contract: c,
-                        age: w.age[i],
-                    });
+                    ev.separations.push(Separation::of(w, i));
                     continue;
                 }
                 if DEMAND && employers {
@@ -858,13 +860,7 @@ impl Scan<'_> {
             }
             let (j, c) = (w.node[i] as usize, w.contract[i]);
             if l.separations.uniform(n) < probability(self.rules.separation[j][c as usize]) {
-                ev.separations.push(Separation {
-                    id,
-                    node: j as u32,
-                    home: w.home[i],
-                    contract: c,
-                    age: w.age[i],
-                });
+                ev.separations.push(Separation::of(w, i));
             }
         }
         l.employed_searchers.clear();
@@ -905,12 +901,6 @@ impl Scan<'_> {
         }
         std::mem::swap(&mut ev.searchers, &mut l.merged);
     }
-}
-
-/// The probability a [`crate::rng::threshold`] stands for.
-#[inline]
-fn probability(threshold: u64) -> f64 {
-    threshold as f64 * (1.0 / 18_446_744_073_709_551_616.0)
 }
 
 /// The workers of a chunk the scan looks at: all, or (under the published rules, when no
