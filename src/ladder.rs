@@ -184,6 +184,14 @@ impl Cursor<'_> {
     /// ladder's bound). Ids must be asked in ascending order.
     #[inline]
     pub fn happens(&mut self, id: u32, p: f64) -> bool {
+        self.below(id, p).is_some()
+    }
+
+    /// Worker `id`'s latent uniform if it lies below `p` (`p` no higher than the ladder's
+    /// bound), for a choice among several outcomes from one uniform. Ids must be asked in
+    /// ascending order.
+    #[inline]
+    pub fn below(&mut self, id: u32, p: f64) -> Option<f64> {
         let found = &self.ladder.found;
         while self.next < found.len() && found[self.next].0 < id {
             self.next += 1;
@@ -191,9 +199,9 @@ impl Cursor<'_> {
         if self.next < found.len() && found[self.next].0 == id {
             let u = self.ladder.uniform(self.next);
             self.next += 1;
-            u < p
+            (u < p).then_some(u)
         } else {
-            false
+            None
         }
     }
 }

@@ -40,6 +40,10 @@ pub struct Plan {
     /// plans nothing costs no cache miss (reading `notices` directly took a quarter of the
     /// scan's time).
     acting: Vec<u64>,
+    /// One bit per employer, set where it gives notices this step (`notices` > 0), followed by
+    /// 2^16 bits never set, so that a worker's node's first employer plus its two-byte local
+    /// index (any value, [`crate::world::NO_LOCAL`] included) reads a bit without a check.
+    giving: Vec<u64>,
     /// Per node: vacancies opened and closed by stage `demand`, gross job creation and
     /// destruction.
     pub opened: Vec<u64>,
@@ -62,27 +66,46 @@ impl Plan {
     /// Employer `f`'s entry of `notices`, read through `acting`.
     #[inline(always)]
     pub fn notices_of(&self, f: usize) -> i32 {
-        if self.acting[f >> 6] >> (f & 63) & 1 != 0 {
+        if self.acts(f) {
             self.notices[f]
         } else {
             0
         }
     }
 
+    /// Whether employer `f` plans notices or withdrawals this step (its `acting` bit).
+    #[inline(always)]
+    pub fn acts(&self, f: usize) -> bool {
+        self.acting[f >> 6] >> (f & 63) & 1 != 0
+    }
+
+    /// Whether employer `f` gives notices this step; `f` may exceed the last employer by up
+    /// to `u16::MAX` (the answer is then no).
+    #[inline(always)]
+    pub fn gives(&self, f: usize) -> bool {
+        self.giving[f >> 6] >> (f & 63) & 1 != 0
+    }
+
     /// Set `acting` from `notices`.
     fn mark_acting(&mut self) {
         self.acting.clear();
         self.acting.resize(self.notices.len().div_ceil(64), 0);
+        self.giving.clear();
+        self.giving
+            .resize((self.notices.len() + (1 << 16)).div_ceil(64), 0);
         for (f, &n) in self.notices.iter().enumerate() {
             if n != 0 {
                 self.acting[f >> 6] |= 1 << (f & 63);
+            }
+            if n > 0 {
+                self.giving[f >> 6] |= 1 << (f & 63);
             }
         }
     }
 
     pub fn bytes(&self) -> usize {
         self.notices.capacity() * 4
-            + self.acting.capacity() * 8
+            + (self.acting.capacity() + self.giving.capacity()) * 8
             + (self.opened.capacity()
                 + self.closed.capacity()
                 + self.created.capacity()

@@ -4,9 +4,11 @@
 //!
 //! Each decision draws from its own stage stream keyed by the worker id, so a decision depends
 //! only on (seed, replication, step, stage, worker) and on the state, never on the thread count.
-//! Under the published rules an employed worker's separation and on-the-job search are ladder
-//! draws ([`crate::ladder`], keyed by the fixed chunk too), and the pass skips the employed
-//! workers that need nothing else (docs/MODEL.md 7.15).
+//! Separations, on-the-job search, ageing or retirement and recognition starts are ladder draws
+//! ([`crate::ladder`], keyed by the fixed chunk too), and the pass skips the employed workers
+//! that need nothing else: under the published rules all but the ladders' candidates, with
+//! demand all but those and the employees under notice, in a recognition procedure or at an
+//! employer that gives notice (docs/MODEL.md 7.15).
 //!
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
@@ -14,7 +16,7 @@ use crate::agent::{Status, NONE_U8};
 use crate::ladder::Ladder;
 use crate::model::Model;
 use crate::policy::Levers;
-use crate::rng::{probability, unit_f64, Draw, StageKey};
+use crate::rng::{unit_f64, Draw, StageKey};
 use crate::scenario::policy::Effect;
 use crate::scenario::Contract;
 use crate::step::employers::{NoticeCandidate, Plan};
@@ -83,17 +85,24 @@ pub struct Events {
     /// end, by node and by home region.
     pub long_term_by_node: Vec<u64>,
     pub long_term_by_home: Vec<u64>,
-    /// The chunk's scratch for the ladder draws of the published rules (not merged).
+    /// The chunk's scratch for the ladder draws (not merged).
     scratch: LadderScratch,
 }
 
-/// Under the published rules (no `[employers]`, no `[population]`), the employed workers'
-/// separations and on-the-job searches are ladder draws ([`crate::ladder`]): only the workers
-/// whose latent uniform can lie below the step's highest probability are looked at.
+/// The ladder draws of a chunk ([`crate::ladder`]): separations, on-the-job search, ageing or
+/// retirement, and recognition starts. Only the workers whose latent uniform can lie below the
+/// step's highest probability are candidates, so an employed worker to whom nothing else can
+/// happen is not looked at.
 #[derive(Default, Debug, Clone)]
 struct LadderScratch {
     separations: Ladder,
     on_the_job: Ladder,
+    life: Ladder,
+    recognition: Ladder,
+    /// With demand: one bit per worker of the chunk, set for those the scan looks at, and for
+    /// the other employees of an employer that gives notices this step.
+    looks: Vec<u64>,
+    acting: Vec<u64>,
     /// Employed searchers found from the ladder, merged into `searchers` in id order.
     employed_searchers: Vec<u32>,
     merged: Vec<u32>,
@@ -103,6 +112,9 @@ impl LadderScratch {
     fn bytes(&self) -> usize {
         self.separations.bytes()
             + self.on_the_job.bytes()
+            + self.life.bytes()
+            + self.recognition.bytes()
+            + (self.looks.capacity() + self.acting.capacity()) * 8
             + (self.employed_searchers.capacity() + self.merged.capacity()) * 4
     }
 }
@@ -285,18 +297,18 @@ pub fn decide(
     let policy_key = StageKey::new(seed, rep, t, Draw::Enrolment);
     let notice_key = StageKey::new(seed, rep, t, Draw::Notice);
     let population_key = StageKey::new(seed, rep, t, Draw::Population);
-    // (Sub-stream 3 draws the school leavers' sectors in `apply`.)
-    let (ageing_key, retirement_key, entry_key, attachment_key) = (
-        population_key.substream(0),
-        population_key.substream(1),
+    // (Sub-stream 3 draws the school leavers' sectors in `apply`; 0 and 1 drew ageing and
+    // retirement before they became one ladder draw, sub-stream 5.)
+    let (entry_key, attachment_key, life_key) = (
         population_key.substream(2),
         population_key.substream(4),
+        population_key.substream(5),
     );
     let (ageing, retirement, withdrawal, comeback) =
-        s.population.as_ref().map_or(([0, 0], 0, 0, 0), |p| {
+        s.population.as_ref().map_or(([0.0, 0.0], 0.0, 0, 0), |p| {
             (
-                p.ageing[usize::from(growing)].map(crate::rng::threshold),
-                crate::rng::threshold(p.retirement),
+                p.ageing[usize::from(growing)],
+                p.retirement,
                 crate::rng::threshold(p.unemployed_to_inactive),
                 crate::rng::threshold(p.inactive_to_unemployed),
             )
@@ -306,15 +318,8 @@ pub fn decide(
     let downsizing = s.contracts.each_ref().map(|c| c.downsizing_weight);
     // On-the-job search by the worker's sector (the sector's rate, else the scenario's).
     let mut ojs = [0.0; 32];
-    let mut ojs_threshold = [0u64; 32];
-    for (k, (p, t)) in ojs
-        .iter_mut()
-        .zip(&mut ojs_threshold)
-        .enumerate()
-        .take(model.n_sectors)
-    {
+    for (k, p) in ojs.iter_mut().enumerate().take(model.n_sectors) {
         *p = s.on_the_job_search(k);
-        *t = crate::rng::threshold(*p);
     }
     let search_p = s.mechanics.search_probability;
     let search_threshold = crate::rng::threshold(search_p);
@@ -338,7 +343,7 @@ pub fn decide(
         .separation
         .iter()
         .flatten()
-        .map(|&t| probability(t))
+        .copied()
         .fold(0.0, f64::max);
     let policy_search = if levers.enrolling != 0 {
         levers
@@ -353,6 +358,21 @@ pub fn decide(
         .iter()
         .copied()
         .fold(policy_search, f64::max);
+    let life_bound = ageing[0].max(ageing[1]).max(retirement);
+    // A worker's chance to start a recognition procedure in any country is at most that of a
+    // worker who may apply in every country with a rule for its diploma.
+    let recognition_bound = levers
+        .step
+        .recognition
+        .chunks(nc)
+        .map(|rules| {
+            1.0 - rules
+                .iter()
+                .flatten()
+                .map(|r| 1.0 - r.start_probability)
+                .product::<f64>()
+        })
+        .fold(0.0, f64::max);
     let scan = Scan {
         model,
         s,
@@ -366,9 +386,8 @@ pub fn decide(
         recog_key,
         policy_key,
         notice_key,
-        ageing_key,
-        retirement_key,
         entry_key,
+        life_key,
         attachment_key,
         population: s.population.is_some(),
         ageing,
@@ -382,7 +401,6 @@ pub fn decide(
         notice_search,
         downsizing,
         ojs,
-        ojs_threshold,
         ojs_by_sector: s.sectors.iter().any(|x| x.on_the_job_search.is_some()),
         search_p,
         search_threshold,
@@ -394,15 +412,19 @@ pub fn decide(
         geo,
         nc,
         long_term,
-        // Under the published rules an employed worker needs a look of its own only when it
-        // may start a course, a recognition procedure or a policy; otherwise the ladders find
-        // the few that separate or search on the job.
+        // An employed worker needs a look of its own every step only when it may start a
+        // course or a policy (or, under the published rules, a recognition procedure);
+        // otherwise the ladders find the few to whom something happens, and with demand the
+        // scan looks besides at the employees under notice, in a recognition procedure, or of
+        // an employer that plans notices.
         visit_employed: with_policies
-            || model.any_recognition
             || s.offers_learning()
-            || takeup_at_risk > 0.0,
+            || (takeup_at_risk > 0.0 && !employers)
+            || (!with_demand && (model.any_recognition || takeup_at_risk > 0.0)),
         separation_bound,
         on_the_job_bound,
+        life_bound,
+        recognition_bound,
     };
     crate::chunks::for_each_chunk(
         w.len(),
@@ -442,17 +464,18 @@ struct Scan<'a> {
     recog_key: StageKey,
     policy_key: StageKey,
     notice_key: StageKey,
-    /// Sub-streams of [`Draw::Population`]: ageing, retirement, entry.
-    ageing_key: StageKey,
-    retirement_key: StageKey,
+    /// Sub-streams of [`Draw::Population`]: an inactive worker's entry, and the ladder of
+    /// ageing or retirement.
     entry_key: StageKey,
+    life_key: StageKey,
     /// Whether an unemployed worker leaves the labour force, or an attached inactive one
     /// comes back (one draw: a worker is in one state or the other).
     attachment_key: StageKey,
     /// `[population]` is on: workers age and retire, school leavers enter.
     population: bool,
-    ageing: [u64; 2],
-    retirement: u64,
+    /// Probabilities of moving to the next age group (by group) and of retiring this step.
+    ageing: [f64; 2],
+    retirement: f64,
     /// Thresholds of leaving unemployment for inactivity, and of coming back.
     withdrawal: u64,
     comeback: u64,
@@ -466,10 +489,9 @@ struct Scan<'a> {
     notice_plan: &'a Plan,
     notice_search: f64,
     downsizing: [f64; 3],
-    /// On-the-job search probability and its threshold, by sector, and whether any sector has
-    /// its own (else every entry is the scenario's).
+    /// On-the-job search probability by sector, and whether any sector has its own (else
+    /// every entry is the scenario's).
     ojs: [f64; 32],
-    ojs_threshold: [u64; 32],
     ojs_by_sector: bool,
     search_p: f64,
     search_threshold: u64,
@@ -481,12 +503,15 @@ struct Scan<'a> {
     geo: &'a crate::model::Geo,
     nc: usize,
     long_term: u32,
-    /// Under the published rules: whether every employed worker is looked at (else only those
-    /// the ladders find), and the step's highest separation and on-the-job search
-    /// probabilities, the ladders' bounds.
+    /// Whether every employed worker is looked at (else only those the ladders find and,
+    /// with demand, those [`Scan::looks`] marks), and the ladders' bounds: the step's highest
+    /// separation, on-the-job search, ageing or retirement, and recognition start
+    /// probabilities.
     visit_employed: bool,
     separation_bound: f64,
     on_the_job_bound: f64,
+    life_bound: f64,
+    recognition_bound: f64,
 }
 
 impl Scan<'_> {
@@ -511,9 +536,8 @@ impl Scan<'_> {
             recog_key,
             policy_key,
             notice_key,
-            ageing_key,
-            retirement_key,
             entry_key,
+            life_key,
             attachment_key,
             population,
             ageing,
@@ -522,12 +546,11 @@ impl Scan<'_> {
             comeback,
             entry,
             employers,
-            first,
+            first: _,
             notice_plan,
             notice_search,
-            downsizing,
+            downsizing: _,
             ojs,
-            ojs_threshold,
             ojs_by_sector,
             search_p,
             search_threshold,
@@ -536,54 +559,76 @@ impl Scan<'_> {
             min_spell,
             start,
             now,
-            geo,
-            nc,
+            geo: _,
+            nc: _,
             long_term,
             visit_employed,
             separation_bound,
             on_the_job_bound,
+            life_bound,
+            recognition_bound,
         } = *self;
         let base_learning = s.training.takeup_employed;
         let offers = &levers.step.learning;
         let learning = s.offers_learning();
         let part_time = s.training.part_time_factor;
         let learned_key = train_key.substream(1);
-        // The published rules draw separations and on-the-job search by ladder (keys of their
-        // own: the per-worker words below are the rules with demand's).
+        // Separations, on-the-job search, ageing and retirement, and recognition starts are
+        // ladder draws (keys of their own: the per-worker words are those of the other draws).
         let chunk = range.start / crate::chunks::CHUNK;
-        let (ladder_sep_key, ladder_ojs_key) = (sep_key.substream(1), search_key.substream(1));
-        if !DEMAND {
+        {
             let l = &mut ev.scratch;
             l.separations
-                .fill(ladder_sep_key, chunk, range.clone(), separation_bound);
-            l.on_the_job
-                .fill(ladder_ojs_key, chunk, range.clone(), on_the_job_bound);
+                .fill(sep_key.substream(1), chunk, range.clone(), separation_bound);
+            l.on_the_job.fill(
+                search_key.substream(1),
+                chunk,
+                range.clone(),
+                on_the_job_bound,
+            );
+            let (life, recognition) = (
+                if DEMAND && population {
+                    life_bound
+                } else {
+                    0.0
+                },
+                if model.any_recognition {
+                    recognition_bound
+                } else {
+                    0.0
+                },
+            );
+            l.life.fill(life_key, chunk, range.clone(), life);
+            l.recognition
+                .fill(recog_key.substream(1), chunk, range.clone(), recognition);
+            if DEMAND && !visit_employed {
+                self.looks(range.clone(), l);
+            }
         }
-        let visit_employed = DEMAND || visit_employed;
         let scratch = std::mem::take(&mut ev.scratch);
         let mut separates = scratch.separations.cursor();
         let mut searches_on_the_job = scratch.on_the_job.cursor();
-        let mut visits = Visits {
+        let mut life_event = scratch.life.cursor();
+        let mut recognition_start = scratch.recognition.cursor();
+        let visits = Visits {
             status: &w.status,
+            looks: if DEMAND && !visit_employed {
+                &scratch.looks
+            } else {
+                &[]
+            },
+            start: range.start,
             next: range.start,
             end: range.end,
-            all: visit_employed,
-        };
-        // With demand every worker is visited, by a plain count.
-        let mut next = range.start;
-        loop {
-            let i = if DEMAND {
-                if next == range.end {
-                    break;
-                }
-                next += 1;
-                next - 1
+            mode: if visit_employed {
+                Mode::All
+            } else if DEMAND {
+                Mode::Marked
             } else {
-                match visits.next() {
-                    Some(i) => i,
-                    None => break,
-                }
-            };
+                Mode::NotEmployed
+            },
+        };
+        for i in visits {
             let id = i as u32;
             // The node (`w.node[i]`) is read where it is used: the published rules' scan visits the
             // unemployed, most of whom do not need it, and its column is the widest they would touch.
@@ -604,12 +649,13 @@ impl Scan<'_> {
                     }
                     continue;
                 }
+                // One latent uniform: a worker either ages or may retire.
                 let age = w.age[i] as usize;
                 if age < 2 {
-                    if ageing_key.word(id) < ageing[age] {
+                    if life_event.happens(id, ageing[age]) {
                         ev.ageing.push(id);
                     }
-                } else if status != Status::Training as u8 && retirement_key.word(id) < retirement {
+                } else if status != Status::Training as u8 && life_event.happens(id, retirement) {
                     // Retirement (from a job, unemployment or the attached inactive; not during
                     // a course) ends everything else the worker would do.
                     ev.retirements.push(id);
@@ -623,26 +669,8 @@ impl Scan<'_> {
                         ev.recognition_ends.push(id);
                     }
                 } else if w.quals[i] & model.regulated_mask != 0 {
-                    let open = geo.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
-                    if open != 0 {
-                        let mut rs = recog_key.stream(id);
-                        let diploma = w.diploma[i] as usize;
-                        for c in 0..nc {
-                            if open & (1 << c) == 0 {
-                                continue;
-                            }
-                            // Nothing to apply for where a policy removed the barrier.
-                            let needed = w.quals[i] & model.regulated_mask;
-                            if levers.step.recognition_free[diploma * nc + c] & needed == needed {
-                                continue;
-                            }
-                            if let Some(rule) = &levers.step.recognition[diploma * nc + c] {
-                                if rs.chance(rule.start_probability) {
-                                    ev.recognition_starts.push((id, c as u8));
-                                    break;
-                                }
-                            }
-                        }
+                    if let Some(c) = self.recognition(i, &mut recognition_start) {
+                        ev.recognition_starts.push((id, c));
                     }
                 }
             }
@@ -704,11 +732,10 @@ impl Scan<'_> {
             }
             // Per-worker rates: the scenario's, or the higher ones a policy gives its participants.
             // One rate for every sector (the common case) reads no sector.
-            let (ojs, ojs_threshold) = if ojs_by_sector {
-                let sector = model.node_sector[w.node[i] as usize] as usize & 31;
-                (ojs[sector], ojs_threshold[sector])
+            let ojs = if ojs_by_sector {
+                ojs[model.node_sector[w.node[i] as usize] as usize & 31]
             } else {
-                (ojs[0], ojs_threshold[0])
+                ojs[0]
             };
             let (p_train_risk, p_train_u, p_ojs, p_search) =
                 if POLICIES && flags != 0 && levers.enrolling != 0 {
@@ -725,17 +752,12 @@ impl Scan<'_> {
             if status == Status::Employed as u8 {
                 let c = w.contract[i];
                 let separation = rules.separation[w.node[i] as usize][c as usize];
-                let separates = if DEMAND {
-                    sep_key.word(id) < separation
-                } else {
-                    separates.happens(id, probability(separation))
-                };
-                if separates {
+                if separates.happens(id, separation) {
                     ev.separations.push(Separation::of(w, i));
                     continue;
                 }
                 if DEMAND && employers {
-                    let f = first[w.node[i] as usize] + u32::from(w.employer[i]);
+                    let f = self.employer_of(i);
                     let plan = notice_plan.notices_of(f as usize);
                     if noticed {
                         if plan < 0 {
@@ -751,15 +773,7 @@ impl Scan<'_> {
                             continue;
                         }
                     } else if plan > 0 {
-                        // An exponential race weighted by the contract's downsizing weight:
-                        // flexible contracts (heavier) tend to get notice first.
-                        let u = unit_f64(notice_key.word(id));
-                        let race = -libm::log(1.0 - u) / downsizing[c as usize];
-                        ev.notice_candidates.push(NoticeCandidate {
-                            id,
-                            employer: f,
-                            key: (race as f32).to_bits(),
-                        });
+                        ev.notice_candidates.push(self.notice_race(i, f));
                     }
                 }
                 if p_train_risk > 0.0 && at_risk {
@@ -797,25 +811,14 @@ impl Scan<'_> {
                     }
                 }
                 // A worker under notice searches as the notice rule says, or more if a policy
-                // makes it.
-                let p_ojs = if DEMAND && noticed {
-                    p_ojs.max(notice_search)
+                // makes it: a draw of its own, as the rate can be high (docs/MODEL.md 7.15).
+                let searches = if DEMAND && noticed {
+                    search_key.word(id) < crate::rng::threshold(p_ojs.max(notice_search))
                 } else {
-                    p_ojs
+                    searches_on_the_job.happens(id, p_ojs)
                 };
-                if !DEMAND {
-                    if searches_on_the_job.happens(id, p_ojs) {
-                        ev.searchers.push(id);
-                    }
-                } else if p_ojs > 0.0 {
-                    let threshold = if p_ojs == ojs {
-                        ojs_threshold
-                    } else {
-                        crate::rng::threshold(p_ojs)
-                    };
-                    if search_key.word(id) < threshold {
-                        ev.searchers.push(id);
-                    }
+                if searches {
+                    ev.searchers.push(id);
                 }
             } else if status == Status::Unemployed as u8 {
                 if p_train_u > 0.0 && u32::from(start - w.spell_start[i]) >= min_spell {
@@ -841,7 +844,11 @@ impl Scan<'_> {
         }
         ev.scratch = scratch;
         if !visit_employed {
-            self.employed_from_ladders(ev);
+            if DEMAND {
+                self.unlooked_employees(range, ev);
+            } else {
+                self.employed_from_ladders(ev);
+            }
         }
     }
 
@@ -859,7 +866,7 @@ impl Scan<'_> {
                 continue;
             }
             let (j, c) = (w.node[i] as usize, w.contract[i]);
-            if l.separations.uniform(n) < probability(self.rules.separation[j][c as usize]) {
+            if l.separations.uniform(n) < self.rules.separation[j][c as usize] {
                 ev.separations.push(Separation::of(w, i));
             }
         }
@@ -882,6 +889,15 @@ impl Scan<'_> {
                 l.employed_searchers.push(id);
             }
         }
+        merge_searchers(ev);
+    }
+}
+
+/// Merge the employed searchers the ladder found apart (`scratch.employed_searchers`) into
+/// the chunk's searchers, in id order.
+fn merge_searchers(ev: &mut Events) {
+    let l = &mut ev.scratch;
+    {
         if l.employed_searchers.is_empty() {
             return;
         }
@@ -903,14 +919,27 @@ impl Scan<'_> {
     }
 }
 
-/// The workers of a chunk the scan looks at: all, or (under the published rules, when no
-/// employed worker needs a look of its own) those not employed, found eight status bytes at a
-/// time (`Status::Employed` is 0).
+/// Which workers of a chunk the scan looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Every worker.
+    All,
+    /// Under the published rules, when no employed worker needs a look of its own: those not
+    /// employed, found eight status bytes at a time (`Status::Employed` is 0).
+    NotEmployed,
+    /// With demand: those [`Scan::looks`] marked.
+    Marked,
+}
+
+/// The workers of a chunk the scan looks at, in ascending order.
 struct Visits<'a> {
     status: &'a [u8],
+    /// [`Mode::Marked`]: one bit per worker of the chunk, from `start`.
+    looks: &'a [u64],
+    start: usize,
     next: usize,
     end: usize,
-    all: bool,
+    mode: Mode,
 }
 
 impl Iterator for Visits<'_> {
@@ -918,40 +947,202 @@ impl Iterator for Visits<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        if self.all {
-            let i = self.next;
-            if i < self.end {
-                self.next += 1;
-                return Some(i);
+        match self.mode {
+            Mode::All => {
+                let i = self.next;
+                if i < self.end {
+                    self.next += 1;
+                    return Some(i);
+                }
+                None
             }
-            return None;
-        }
-        const _: () = assert!(Status::Employed as u8 == 0);
-        while self.next + 8 <= self.end {
-            let bytes: [u8; 8] = self.status[self.next..self.next + 8]
-                .try_into()
-                .expect("eight bytes");
-            let word = u64::from_le_bytes(bytes);
-            if word == 0 {
-                self.next += 8;
-                continue;
+            Mode::Marked => {
+                // The lowest marked position at or after `next`.
+                let mut pos = self.next - self.start;
+                while pos < self.end - self.start {
+                    let rest = self.looks[pos / 64] >> (pos % 64);
+                    if rest == 0 {
+                        pos = (pos / 64 + 1) * 64;
+                        continue;
+                    }
+                    let i = self.start + pos + rest.trailing_zeros() as usize;
+                    self.next = i + 1;
+                    return Some(i);
+                }
+                self.next = self.end;
+                None
             }
-            let i = self.next + (word.trailing_zeros() / 8) as usize;
-            self.next = i + 1;
-            return Some(i);
-        }
-        while self.next < self.end {
-            let i = self.next;
-            self.next += 1;
-            if self.status[i] != Status::Employed as u8 {
-                return Some(i);
+            Mode::NotEmployed => {
+                const _: () = assert!(Status::Employed as u8 == 0);
+                while self.next + 8 <= self.end {
+                    let bytes: [u8; 8] = self.status[self.next..self.next + 8]
+                        .try_into()
+                        .expect("eight bytes");
+                    let word = u64::from_le_bytes(bytes);
+                    if word == 0 {
+                        self.next += 8;
+                        continue;
+                    }
+                    let i = self.next + (word.trailing_zeros() / 8) as usize;
+                    self.next = i + 1;
+                    return Some(i);
+                }
+                while self.next < self.end {
+                    let i = self.next;
+                    self.next += 1;
+                    if self.status[i] != Status::Employed as u8 {
+                        return Some(i);
+                    }
+                }
+                None
             }
         }
-        None
     }
 }
 
 impl Scan<'_> {
+    /// With demand, when no employed worker needs a look every step: mark, in `l.looks`, the
+    /// workers of `range` the scan must look at. Those not employed; employees under notice, in
+    /// a recognition procedure, or of an employer that plans notices or withdrawals this step;
+    /// and the candidates of the ladders. Every other employee keeps its job and does nothing
+    /// else this step, whatever its draws of the other stages.
+    fn looks(&self, range: std::ops::Range<usize>, l: &mut LadderScratch) {
+        let w = self.w;
+        let n = range.len();
+        l.looks.clear();
+        l.looks.resize(n.div_ceil(64), 0);
+        l.acting.clear();
+        l.acting.resize(n.div_ceil(64), 0);
+        for (k, (looks, acting)) in l.looks.iter_mut().zip(&mut l.acting).enumerate() {
+            let lo = range.start + k * 64;
+            let hi = (lo + 64).min(range.end);
+            let (mut look_bits, mut acting_bits) = (0u64, 0u64);
+            // Without branches: a worker not employed has some local index too, and
+            // `Plan::gives` reads any.
+            for i in lo..hi {
+                let look = (w.status[i] != Status::Employed as u8)
+                    | (w.notice_until[i] != 0)
+                    | (w.recog_target[i] != NONE_U8);
+                look_bits |= u64::from(look) << (i - lo);
+                if self.employers {
+                    let gives = self.notice_plan.gives(self.employer_of(i) as usize);
+                    acting_bits |= u64::from(gives) << (i - lo);
+                }
+            }
+            *looks = look_bits;
+            *acting = acting_bits & !look_bits;
+        }
+        // The on-the-job ladder's candidates are not marked: an employee found by no other
+        // ladder and marked for nothing else only searches or not (`unlooked_employees`).
+        for ladder in [&l.separations, &l.life, &l.recognition] {
+            for id in ladder.ids() {
+                let pos = id as usize - range.start;
+                l.looks[pos / 64] |= 1 << (pos % 64);
+            }
+        }
+    }
+
+    /// With demand, after the pass over the marked workers: the employees it did not look at,
+    /// whom no ladder but the on-the-job search's found. One of an employer that gives notice
+    /// this step enters the employer's race, as in the pass; one the on-the-job ladder found
+    /// searches if its uniform lies below its sector's rate. Notice candidates are ordered by
+    /// `apply`, searchers merged in id order.
+    fn unlooked_employees(&self, range: std::ops::Range<usize>, ev: &mut Events) {
+        let w = self.w;
+        let l = &mut ev.scratch;
+        for (k, (&acting, &looks)) in l.acting.iter().zip(&l.looks).enumerate() {
+            let mut rest = acting & !looks;
+            while rest != 0 {
+                let i = range.start + k * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                ev.notice_candidates
+                    .push(self.notice_race(i, self.employer_of(i)));
+            }
+        }
+        l.employed_searchers.clear();
+        for (n, id) in l.on_the_job.ids().enumerate() {
+            let pos = id as usize - range.start;
+            if l.looks[pos / 64] >> (pos % 64) & 1 != 0 {
+                continue;
+            }
+            let sector = if self.ojs_by_sector {
+                self.model.node_sector[w.node[id as usize] as usize] as usize & 31
+            } else {
+                0
+            };
+            if l.on_the_job.uniform(n) < self.ojs[sector] {
+                l.employed_searchers.push(id);
+            }
+        }
+        merge_searchers(ev);
+    }
+
+    /// The employer of employee `i` (with `[employers]`).
+    #[inline(always)]
+    fn employer_of(&self, i: usize) -> u32 {
+        self.first[self.w.node[i] as usize] + u32::from(self.w.employer[i])
+    }
+
+    /// Employee `i` (not under notice) of employer `f`, which gives notice this step, in the
+    /// employer's race: an exponential race weighted by the contract's downsizing weight, so
+    /// that flexible contracts (heavier) tend to get notice first.
+    #[inline]
+    fn notice_race(&self, i: usize, f: u32) -> NoticeCandidate {
+        let u = unit_f64(self.notice_key.word(i as u32));
+        let race = -libm::log(1.0 - u) / self.downsizing[self.w.contract[i] as usize];
+        NoticeCandidate {
+            id: i as u32,
+            employer: f,
+            key: (race as f32).to_bits(),
+        }
+    }
+
+    /// The country in whose procedure worker `i`, with regulated qualifications and none
+    /// running, starts recognising its diploma this step, if any. The countries it can reach
+    /// and has no recognition in are tried in order, each with its rule's start probability
+    /// unless a policy removed the barrier there: sequential chances drawn from one latent
+    /// uniform (below the first probability: the first country; else rescaled to the rest), so
+    /// that the ladder finds the worker when its uniform lies below the chance of any start.
+    #[inline]
+    fn recognition(&self, i: usize, start: &mut crate::ladder::Cursor) -> Option<u8> {
+        let (w, model, nc) = (self.w, self.model, self.nc);
+        // Most workers are no candidate of the ladder at all.
+        let mut u = start.below(i as u32, self.recognition_bound)?;
+        let open = self.geo.reachable_foreign[w.home[i] as usize] & !w.recognised[i];
+        if open == 0 {
+            return None;
+        }
+        let diploma = w.diploma[i] as usize;
+        let needed = w.quals[i] & model.regulated_mask;
+        let rules = &self.levers.step.recognition[diploma * nc..(diploma + 1) * nc];
+        let free = &self.levers.step.recognition_free[diploma * nc..(diploma + 1) * nc];
+        let chance = |c: usize| match &rules[c] {
+            // Nothing to apply for where a policy removed the barrier.
+            Some(rule) if open & (1 << c) != 0 && free[c] & needed != needed => {
+                rule.start_probability
+            }
+            _ => 0.0,
+        };
+        let none = (0..nc).map(|c| 1.0 - chance(c)).product::<f64>();
+        if u >= 1.0 - none {
+            return None;
+        }
+        let mut last = None;
+        for c in 0..nc {
+            let p = chance(c);
+            if p <= 0.0 {
+                continue;
+            }
+            if u < p {
+                return Some(c as u8);
+            }
+            u = (u - p) / (1.0 - p);
+            last = Some(c as u8);
+        }
+        // Rounding left the uniform above every chance although it lay below their union.
+        last
+    }
+
     /// Whether worker `i` starts a course this step at take-up `takeup` (its own training
     /// stream), and toward which sector.
     #[inline]

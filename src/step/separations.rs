@@ -33,8 +33,8 @@ pub fn worker_at_risk(
 /// Per-node rules of the step, computed from the state at its start.
 #[derive(Clone)]
 pub struct NodeRules {
-    /// Separation probability per (node, contract), as a [`crate::rng::threshold`].
-    pub separation: Vec<[u64; 3]>,
+    /// Separation probability per (node, contract), in [0, 1].
+    pub separation: Vec<[f64; 3]>,
     /// Workers at this node are at risk of losing their job: demand below employment.
     pub at_risk: Vec<bool>,
 }
@@ -42,7 +42,7 @@ pub struct NodeRules {
 impl NodeRules {
     pub fn new(n_nodes: usize) -> NodeRules {
         NodeRules {
-            separation: vec![[0; 3]; n_nodes],
+            separation: vec![[0.0; 3]; n_nodes],
             at_risk: vec![false; n_nodes],
         }
     }
@@ -83,7 +83,7 @@ impl NodeRules {
                 let params = &s.contracts[c];
                 let p = delta * params.separation_multiplier
                     + extra * params.downsizing_weight / mean_weight;
-                self.separation[j][c] = crate::rng::threshold(p);
+                self.separation[j][c] = p.clamp(0.0, 1.0);
             }
         }
     }
