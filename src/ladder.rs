@@ -64,8 +64,10 @@ fn top(p: f64) -> Option<u32> {
 #[derive(Clone, Debug, Default)]
 pub struct Ladder {
     key: Option<StageKey>,
-    /// (worker id, layer), ascending by id.
-    found: Vec<(u32, u8)>,
+    /// Worker ids, ascending, and the layer each was found in (apart: five bytes a candidate,
+    /// not a padded eight).
+    ids: Vec<u32>,
+    layers: Vec<u8>,
 }
 
 /// A thread's marks while a chunk's layers are laid: a bit per position found, and the first
@@ -86,7 +88,8 @@ impl Ladder {
     /// expectation).
     pub fn fill(&mut self, key: StageKey, chunk: usize, range: std::ops::Range<usize>, p_max: f64) {
         self.key = Some(key);
-        self.found.clear();
+        self.ids.clear();
+        self.layers.clear();
         let Some(top) = top(p_max) else {
             return;
         };
@@ -125,13 +128,27 @@ impl Ladder {
                     pos += 1;
                 }
             }
-            // The positions found, in order, each with its first layer.
+            // The positions found, in order, each with its first layer; the lists sized to
+            // them, so that their capacity follows the step's count rather than doubling past
+            // it (one list per chunk is kept between steps).
+            let count = marks
+                .bits
+                .iter()
+                .map(|w| w.count_ones() as usize)
+                .sum::<usize>();
+            if self.ids.capacity() > count + count / 4 + 64 {
+                self.ids.shrink_to(count + count / 8);
+                self.layers.shrink_to(count + count / 8);
+            }
+            self.ids.reserve_exact(count);
+            self.layers.reserve_exact(count);
             let start = range.start as u32;
             for (k, &word) in marks.bits.iter().enumerate() {
                 let mut rest = word;
                 while rest != 0 {
                     let pos = k * 64 + rest.trailing_zeros() as usize;
-                    self.found.push((start + pos as u32, marks.layer[pos]));
+                    self.ids.push(start + pos as u32);
+                    self.layers.push(marks.layer[pos]);
                     rest &= rest - 1;
                 }
             }
@@ -140,20 +157,20 @@ impl Ladder {
 
     /// The candidates found, ascending by worker id.
     pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.found.iter().map(|&(id, _)| id)
+        self.ids.iter().copied()
     }
 
     pub fn len(&self) -> usize {
-        self.found.len()
+        self.ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.found.is_empty()
+        self.ids.is_empty()
     }
 
     /// The latent uniform of the `n`-th candidate.
     pub fn uniform(&self, n: usize) -> f64 {
-        let (id, l) = self.found[n];
+        let (id, l) = (self.ids[n], self.layers[n]);
         let key = self.key.expect("a filled ladder");
         let (lo, hi) = (lower(u32::from(l)), upper(u32::from(l)));
         lo + (hi - lo) * unit_f64(key.substream(WITHIN).word(id))
@@ -168,7 +185,7 @@ impl Ladder {
     }
 
     pub fn bytes(&self) -> usize {
-        self.found.capacity() * 8
+        self.ids.capacity() * 4 + self.layers.capacity()
     }
 }
 
@@ -192,11 +209,11 @@ impl Cursor<'_> {
     /// ascending order.
     #[inline]
     pub fn below(&mut self, id: u32, p: f64) -> Option<f64> {
-        let found = &self.ladder.found;
-        while self.next < found.len() && found[self.next].0 < id {
+        let ids = &self.ladder.ids;
+        while self.next < ids.len() && ids[self.next] < id {
             self.next += 1;
         }
-        if self.next < found.len() && found[self.next].0 == id {
+        if self.next < ids.len() && ids[self.next] == id {
             let u = self.ladder.uniform(self.next);
             self.next += 1;
             (u < p).then_some(u)
@@ -300,7 +317,7 @@ mod tests {
         high.fill(key(5), 1, n..2 * n, 0.3);
         let u = |l: &Ladder| -> Vec<(u32, f64)> {
             (0..l.len())
-                .map(|k| (l.found[k].0, l.uniform(k)))
+                .map(|k| (l.ids[k], l.uniform(k)))
                 .filter(|&(_, u)| u < 0.01)
                 .collect()
         };

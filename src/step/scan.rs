@@ -105,7 +105,6 @@ struct LadderScratch {
     acting: Vec<u64>,
     /// Employed searchers found from the ladder, merged into `searchers` in id order.
     employed_searchers: Vec<u32>,
-    merged: Vec<u32>,
 }
 
 impl LadderScratch {
@@ -115,7 +114,7 @@ impl LadderScratch {
             + self.life.bytes()
             + self.recognition.bytes()
             + (self.looks.capacity() + self.acting.capacity()) * 8
-            + (self.employed_searchers.capacity() + self.merged.capacity()) * 4
+            + self.employed_searchers.capacity() * 4
     }
 }
 
@@ -894,28 +893,26 @@ impl Scan<'_> {
 }
 
 /// Merge the employed searchers the ladder found apart (`scratch.employed_searchers`) into
-/// the chunk's searchers, in id order.
+/// the chunk's searchers, in id order: in place, from the back, so that no second list of the
+/// searchers is kept.
 fn merge_searchers(ev: &mut Events) {
-    let l = &mut ev.scratch;
-    {
-        if l.employed_searchers.is_empty() {
-            return;
+    let extra = &ev.scratch.employed_searchers;
+    if extra.is_empty() {
+        return;
+    }
+    let s = &mut ev.searchers;
+    let (mut a, mut b) = (s.len(), extra.len());
+    s.resize(a + b, 0);
+    // `s[..a]` and `extra[..b]` are merged into `s[..a + b]` from the highest id down; the
+    // slot written is always at or above `a`'s, so nothing unread is overwritten.
+    while b > 0 {
+        if a > 0 && s[a - 1] > extra[b - 1] {
+            s[a + b - 1] = s[a - 1];
+            a -= 1;
+        } else {
+            s[a + b - 1] = extra[b - 1];
+            b -= 1;
         }
-        l.merged.clear();
-        let (mut a, mut b) = (
-            ev.searchers.iter().peekable(),
-            l.employed_searchers.iter().peekable(),
-        );
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(&&x), Some(&&y)) if x < y => a.next(),
-                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
-                (Some(_), None) => a.next(),
-                (None, None) => break,
-            };
-            l.merged.extend(next.copied());
-        }
-        std::mem::swap(&mut ev.searchers, &mut l.merged);
     }
 }
 
