@@ -549,8 +549,8 @@ impl Scan<'_> {
             notice_plan,
             notice_search,
             downsizing: _,
-            ojs,
-            ojs_by_sector,
+            ojs: _,
+            ojs_by_sector: _,
             search_p,
             search_threshold,
             takeup,
@@ -731,11 +731,7 @@ impl Scan<'_> {
             }
             // Per-worker rates: the scenario's, or the higher ones a policy gives its participants.
             // One rate for every sector (the common case) reads no sector.
-            let ojs = if ojs_by_sector {
-                ojs[model.node_sector[w.node[i] as usize] as usize & 31]
-            } else {
-                ojs[0]
-            };
+            let ojs = self.on_the_job_rate(i);
             let (p_train_risk, p_train_u, p_ojs, p_search) =
                 if POLICIES && flags != 0 && levers.enrolling != 0 {
                     let e: &Effect = levers.effect(flags);
@@ -879,12 +875,7 @@ impl Scan<'_> {
             if separated.peek() == Some(&id) {
                 continue;
             }
-            let sector = if self.ojs_by_sector {
-                self.model.node_sector[w.node[id as usize] as usize] as usize & 31
-            } else {
-                0
-            };
-            if l.on_the_job.uniform(n) < self.ojs[sector] {
+            if l.on_the_job.uniform(n) < self.on_the_job_rate(id as usize) {
                 l.employed_searchers.push(id);
             }
         }
@@ -1045,7 +1036,6 @@ impl Scan<'_> {
     /// searches if its uniform lies below its sector's rate. Notice candidates are ordered by
     /// `apply`, searchers merged in id order.
     fn unlooked_employees(&self, range: std::ops::Range<usize>, ev: &mut Events) {
-        let w = self.w;
         let l = &mut ev.scratch;
         for (k, (&acting, &looks)) in l.acting.iter().zip(&l.looks).enumerate() {
             let mut rest = acting & !looks;
@@ -1062,16 +1052,22 @@ impl Scan<'_> {
             if l.looks[pos / 64] >> (pos % 64) & 1 != 0 {
                 continue;
             }
-            let sector = if self.ojs_by_sector {
-                self.model.node_sector[w.node[id as usize] as usize] as usize & 31
-            } else {
-                0
-            };
-            if l.on_the_job.uniform(n) < self.ojs[sector] {
+            if l.on_the_job.uniform(n) < self.on_the_job_rate(id as usize) {
                 l.employed_searchers.push(id);
             }
         }
         merge_searchers(ev);
+    }
+
+    /// Worker `i`'s on-the-job search rate: its sector's, or the scenario's when no sector
+    /// sets one (then its node is not read).
+    #[inline(always)]
+    fn on_the_job_rate(&self, i: usize) -> f64 {
+        if self.ojs_by_sector {
+            self.ojs[self.model.node_sector[self.w.node[i] as usize] as usize & 31]
+        } else {
+            self.ojs[0]
+        }
     }
 
     /// The employer of employee `i` (with `[employers]`).
