@@ -328,6 +328,11 @@ pub fn transitions(
         if let Some(ahead) = hires.get(n + PREFETCH_AHEAD) {
             w.prefetch_for_hire(ahead.worker as usize);
         }
+        if employers {
+            if let Some(ahead) = hires.get(n + PREFETCH_AHEAD / 2) {
+                staffing.prefetch_hire(w, ahead.worker as usize, ahead.slot);
+            }
+        }
         let (id, k) = (hire.worker, hire.node);
         let me = &searchers[hire.searcher as usize];
         let i = id as usize;

@@ -80,28 +80,16 @@ impl Workers {
     /// other processors or past the end); the output cannot depend on it.
     #[inline(always)]
     pub fn prefetch_for_hire(&self, i: usize) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            if i < self.len() {
-                for p in [
-                    self.status.as_ptr().wrapping_add(i) as *const i8,
-                    self.contract.as_ptr().wrapping_add(i) as *const i8,
-                    self.node.as_ptr().wrapping_add(i) as *const i8,
-                    self.quals.as_ptr().wrapping_add(i) as *const i8,
-                    self.spell_start.as_ptr().wrapping_add(i) as *const i8,
-                    self.flags.as_ptr().wrapping_add(i) as *const i8,
-                    self.employer.as_ptr().wrapping_add(i) as *const i8,
-                    self.notice_until.as_ptr().wrapping_add(i) as *const i8,
-                ] {
-                    // SAFETY: a prefetch reads nothing the program sees and cannot fault;
-                    // `i` is in bounds of every column.
-                    unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
-                }
-            }
+        if i < self.len() {
+            prefetch(self.status.as_ptr().wrapping_add(i));
+            prefetch(self.contract.as_ptr().wrapping_add(i));
+            prefetch(self.node.as_ptr().wrapping_add(i));
+            prefetch(self.quals.as_ptr().wrapping_add(i));
+            prefetch(self.spell_start.as_ptr().wrapping_add(i));
+            prefetch(self.flags.as_ptr().wrapping_add(i));
+            prefetch(self.employer.as_ptr().wrapping_add(i));
+            prefetch(self.notice_until.as_ptr().wrapping_add(i));
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = i;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -423,6 +411,20 @@ pub fn largest_remainder(n: u64, shares: &[f64]) -> Vec<u64> {
         left -= 1;
     }
     parts
+}
+
+/// Ask the processor to fetch the cache line holding `p` (nothing on other architectures). A
+/// prefetch reads nothing the program sees and cannot fault, whatever `p` is.
+#[inline(always)]
+pub fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: see above; the address is only a hint.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p as *const i8) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 #[cfg(test)]
