@@ -70,12 +70,6 @@ pub fn threshold(p: f64) -> u64 {
     }
 }
 
-/// The probability a [`threshold`] stands for (its inverse, up to rounding).
-#[inline]
-pub fn probability(threshold: u64) -> f64 {
-    threshold as f64 * (1.0 / 18_446_744_073_709_551_616.0)
-}
-
 /// Uniform in [0, 1) from the top 53 bits of a word.
 #[inline(always)]
 pub fn unit_f64(word: u64) -> f64 {

@@ -412,14 +412,16 @@ pub fn decide(
         nc,
         long_term,
         // An employed worker needs a look of its own every step only when it may start a
-        // course or a policy (or, under the published rules, a recognition procedure);
-        // otherwise the ladders find the few to whom something happens, and with demand the
-        // scan looks besides at the employees under notice, in a recognition procedure, or of
-        // an employer that plans notices.
+        // course or a policy: a course at risk means at a node short of demand without
+        // `[employers]` (with them, under notice: marked), and under the published rules a
+        // recognition procedure too (their pass marks nobody employed). Otherwise the ladders
+        // find the few to whom something happens, and with demand the scan looks besides at
+        // the employees under notice, in a recognition procedure, or of an employer that gives
+        // notice.
         visit_employed: with_policies
             || s.offers_learning()
             || (takeup_at_risk > 0.0 && !employers)
-            || (!with_demand && (model.any_recognition || takeup_at_risk > 0.0)),
+            || (!with_demand && model.any_recognition),
         separation_bound,
         on_the_job_bound,
         life_bound,
