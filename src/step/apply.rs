@@ -26,8 +26,17 @@ use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
 use crate::world::{stored, Book, World, NO_LOCAL};
 
-/// How many hires ahead the columns of a hire's worker are prefetched.
+/// How many events ahead the columns of an event's worker are prefetched.
 const PREFETCH_AHEAD: usize = 8;
+
+/// Prefetch the columns of the worker `PREFETCH_AHEAD` events after event `n` of `ids` (events
+/// come in worker order, but far apart: each touches a cache line in every column it reads).
+#[inline(always)]
+fn fetch_ahead(w: &crate::world::Workers, ids: &[u32], n: usize) {
+    if let Some(&ahead) = ids.get(n + PREFETCH_AHEAD) {
+        w.prefetch_for_event(ahead as usize);
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 pub fn transitions(
@@ -112,7 +121,10 @@ pub fn transitions(
     }
     // Separations and hires use what the scan and search read of the worker; besides writing,
     // they read only the employer and notice of a worker (with `[employers]`).
-    for sep in &events.separations {
+    for (n, sep) in events.separations.iter().enumerate() {
+        if let Some(ahead) = events.separations.get(n + PREFETCH_AHEAD) {
+            w.prefetch_for_event(ahead.id as usize);
+        }
         let i = sep.id as usize;
         let noticed = employers && w.notice_until[i] != 0;
         let mut e = Entry {
@@ -140,7 +152,8 @@ pub fn transitions(
 
     // Retirements (with `[population]`): out of the labour force; a job left is replaced
     // while its demand holds.
-    for &id in &events.retirements {
+    for (n, &id) in events.retirements.iter().enumerate() {
+        fetch_ahead(w, &events.retirements, n);
         let i = id as usize;
         census.tally(model, entry(w, i), false);
         if w.status[i] == Status::Available as u8 {
@@ -174,7 +187,8 @@ pub fn transitions(
     // without work runs on through the pause (`spell_start` is kept): the duration that counts
     // as long-term unemployment and that employers screen on is the time since the last job
     // (docs/MODEL.md 7.7, 7.11).
-    for &id in &events.withdrawals {
+    for (n, &id) in events.withdrawals.iter().enumerate() {
+        fetch_ahead(w, &events.withdrawals, n);
         let i = id as usize;
         census.tally(model, entry(w, i), false);
         w.status[i] = Status::Available as u8;
@@ -186,7 +200,8 @@ pub fn transitions(
             w.node[i] as usize,
         );
     }
-    for &id in &events.returns {
+    for (n, &id) in events.returns.iter().enumerate() {
+        fetch_ahead(w, &events.returns, n);
         let i = id as usize;
         census.tally(model, entry(w, i), false);
         w.status[i] = Status::Unemployed as u8;
@@ -200,7 +215,8 @@ pub fn transitions(
 
     // Notices that end this step and were not withdrawn: the job was destroyed, so no
     // replacement vacancy opens.
-    for &id in &events.dismissals {
+    for (n, &id) in events.dismissals.iter().enumerate() {
+        fetch_ahead(w, &events.dismissals, n);
         let i = id as usize;
         if w.notice_until[i] == 0 {
             continue;
@@ -464,7 +480,8 @@ pub fn transitions(
     // their home country; and workers move to the next age group.
     if s.population.is_some() {
         let key = StageKey::new(seed, rep, t, Draw::Population).substream(3);
-        for &id in &events.entries {
+        for (n, &id) in events.entries.iter().enumerate() {
+            fetch_ahead(w, &events.entries, n);
             let i = id as usize;
             let h = w.home[i] as usize;
             let country = model.region_country[h];
@@ -484,7 +501,8 @@ pub fn transitions(
             census.tally(model, entry(w, i), true);
             flows.count(flow::ENTRIES, h, w.node[i] as usize);
         }
-        for &id in &events.ageing {
+        for (n, &id) in events.ageing.iter().enumerate() {
+            fetch_ahead(w, &events.ageing, n);
             let i = id as usize;
             census.tally(model, entry(w, i), false);
             w.age[i] += 1;

@@ -1003,20 +1003,28 @@ impl Scan<'_> {
         l.looks.resize(n.div_ceil(64), 0);
         l.acting.clear();
         l.acting.resize(n.div_ceil(64), 0);
-        for (k, (looks, acting)) in l.looks.iter_mut().zip(&mut l.acting).enumerate() {
-            let lo = range.start + k * 64;
-            let hi = (lo + 64).min(range.end);
-            let (mut look_bits, mut acting_bits) = (0u64, 0u64);
-            // Without branches: a worker not employed has some local index too, and
-            // `Plan::gives` reads any.
-            for i in lo..hi {
-                let look = (w.status[i] != Status::Employed as u8)
-                    | (w.notice_until[i] != 0)
-                    | (w.recog_target[i] != NONE_U8);
-                look_bits |= u64::from(look) << (i - lo);
-                if self.employers {
-                    let gives = self.notice_plan.gives(self.employer_of(i) as usize);
-                    acting_bits |= u64::from(gives) << (i - lo);
+        // Sixty-four workers a word, read as slices (no index checks): whether each needs a
+        // look, then (without branches: a worker not employed has some local index too, and
+        // `Plan::gives` reads any) whether its employer gives notice.
+        let r = range.clone();
+        let columns = w.status[r.clone()]
+            .chunks(64)
+            .zip(w.notice_until[r.clone()].chunks(64))
+            .zip(w.recog_target[r.clone()].chunks(64))
+            .zip(w.node[r.clone()].chunks(64).zip(w.employer[r].chunks(64)));
+        for ((looks, acting), (((status, notice), recog), (node, employer))) in
+            l.looks.iter_mut().zip(&mut l.acting).zip(columns)
+        {
+            let mut look_bits = 0u64;
+            for (k, ((&s, &n), &r)) in status.iter().zip(notice).zip(recog).enumerate() {
+                let look = (s != Status::Employed as u8) | (n != 0) | (r != NONE_U8);
+                look_bits |= u64::from(look) << k;
+            }
+            let mut acting_bits = 0u64;
+            if self.employers {
+                for (k, (&j, &e)) in node.iter().zip(employer).enumerate() {
+                    let f = self.first[j as usize] + u32::from(e);
+                    acting_bits |= u64::from(self.notice_plan.gives(f as usize)) << k;
                 }
             }
             *looks = look_bits;

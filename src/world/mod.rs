@@ -92,6 +92,24 @@ impl Workers {
         }
     }
 
+    /// Ask the processor to start loading the columns an event of `apply` other than a hire
+    /// (a separation, retirement, move to or from inactivity, dismissal, entry or ageing) reads
+    /// for worker `i`, their census entry and the employer: as for hires, a hint only.
+    #[inline(always)]
+    pub fn prefetch_for_event(&self, i: usize) {
+        if i < self.len() {
+            prefetch(self.status.as_ptr().wrapping_add(i));
+            prefetch(self.contract.as_ptr().wrapping_add(i));
+            prefetch(self.age.as_ptr().wrapping_add(i));
+            prefetch(self.node.as_ptr().wrapping_add(i));
+            prefetch(self.home.as_ptr().wrapping_add(i));
+            prefetch(self.spell_start.as_ptr().wrapping_add(i));
+            prefetch(self.flags.as_ptr().wrapping_add(i));
+            prefetch(self.employer.as_ptr().wrapping_add(i));
+            prefetch(self.notice_until.as_ptr().wrapping_add(i));
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.status.is_empty()
     }
