@@ -449,7 +449,7 @@ pub fn transitions(
     // opened as vacancies.
     if employers {
         if !events.notice_candidates.is_empty() {
-            staffing.notices(&mut events.notice_candidates, false, |id, f, e| {
+            staffing.give_notices(&mut events.notice_candidates, |id, f, e| {
                 let i = id as usize;
                 if e.of_worker(w, i) != f || w.notice_until[i] != 0 {
                     return false;
