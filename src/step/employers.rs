@@ -659,8 +659,12 @@ impl Staffing<'_> {
     ) {
         let plan = &mut *self.plan;
         let giving = *plan.giving_rank.last().unwrap_or(&0) as usize;
+        // Sized to the step, an eighth to spare (the burn-in's first steps give out several
+        // times the notices of a step at rest).
         plan.shortlists.clear();
+        crate::chunks::reserve_for(&mut plan.shortlists, giving);
         plan.shortlists.resize(giving, Shortlist::default());
+        crate::chunks::trim(&mut plan.shortlists);
         for c in candidates.iter() {
             let g = plan.giving_rank_of(c.employer as usize);
             plan.shortlists[g].offer(c);
