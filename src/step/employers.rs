@@ -700,7 +700,8 @@ impl Staffing<'_> {
         if unfinished.is_empty() {
             return;
         }
-        // The rest of their candidates, in order, after the shortlisted ones.
+        // The rest of their candidates, in order, after the shortlisted ones: once kept and
+        // sorted, the candidates are the unfinished employers' runs, in the same order.
         candidates.retain(|c| {
             unfinished
                 .binary_search_by_key(&c.employer, |&(f, _)| f)
@@ -709,9 +710,7 @@ impl Staffing<'_> {
         candidates.sort_unstable_by_key(|c| (c.employer, c.key, c.id));
         let mut k = 0;
         for &(f, mut need) in &unfinished {
-            while candidates[k].employer != f {
-                k += 1;
-            }
+            debug_assert_eq!(candidates[k].employer, f);
             let end = k + candidates[k..].partition_point(|c| c.employer == f);
             for c in &candidates[k + SHORTLIST..end] {
                 if need == 0 {
