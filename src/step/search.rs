@@ -263,7 +263,10 @@ pub fn applications(
     let chunk = if interviews {
         crate::chunks::CHUNK
     } else {
-        crate::chunks::CHUNK / 8
+        searchers
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(crate::chunks::CHUNK / 8)
     };
     let chunks = searchers.len().div_ceil(chunk);
     if buf.chunk_apps.len() < chunks {
@@ -352,52 +355,58 @@ pub fn applications(
                 // first `p + 1` of `geo.reachable[h]`. They depend on the worker only through
                 // the key below unless a policy helps it, so a chunk computes them once per key.
                 let fill = |out: &mut Vec<f64>| -> f64 {
-                    let mut sum = 0.0;
-                    for (&k, &b) in geo.reachable[h].iter().zip(&base[h]) {
-                        let mut x = b;
-                        if x > 0.0 && geo.utility[h * nn + k as usize] >= floor {
-                            let ku = k as usize;
-                            let sk = model.node_sector[ku] as usize;
-                            let ck = model.node_country[ku];
-                            let regulated = model.regulated_mask & (1 << sk) != 0;
-                            x *= model.mobility[from * ns + sk];
-                            if helped && sk != from {
-                                x *= effect.sector_weight;
-                                if effect.plan_from & (1 << from) != 0
-                                    && effect.plan_to & (1 << sk) != 0
-                                {
-                                    x *= effect.plan_weight;
-                                }
-                            }
-                            if quals & (1 << sk) == 0 {
-                                x *= unqualified[sk & 31];
-                            }
-                            // A job in a language the worker does not speak: across a
-                            // border, or at home in a region of another language (Liege for
-                            // a Flemish worker); never at home otherwise, where every
-                            // resident speaks the country's languages.
-                            if langs & model.node_languages[ku] == 0 {
-                                x *= language_weight;
-                            }
-                            if ck != ch {
-                                let pair = diploma as usize * nc_u + ck as usize;
-                                if regulated
-                                    && recognised & (1 << ck) == 0
-                                    && levers.step.recognition_free[pair] & (1 << sk) == 0
-                                {
-                                    x *= unrecognised;
-                                }
-                                if helped && effect.awareness > 0.0 {
-                                    let aware = geo.awareness[ch as usize * nc_u + ck as usize];
-                                    if effect.awareness > aware && aware > 0.0 {
-                                        x *= effect.awareness / aware;
-                                    }
-                                }
-                            }
-                        } else {
-                            x = 0.0;
+                    // Every factor is applied in the same order whether or not it differs
+                    // from 1 (a product by 1.0 is exact), so that the loop has no branch that
+                    // depends on the node: the factors of the key's sectors first.
+                    let mut by_sector = [(0.0, 1.0); 32];
+                    for (sk, f) in by_sector.iter_mut().enumerate().take(ns) {
+                        f.0 = model.mobility[from * ns + sk];
+                        if quals & (1 << sk) == 0 {
+                            f.1 = unqualified[sk];
                         }
-                        sum += x;
+                    }
+                    let utility = &geo.utility[h * nn..(h + 1) * nn];
+                    let free = &levers.step.recognition_free[diploma as usize * nc_u..];
+                    let mut sum = 0.0;
+                    out.reserve(geo.reachable[h].len());
+                    for (&k, &b) in geo.reachable[h].iter().zip(&base[h]) {
+                        let ku = k as usize;
+                        let sk = model.node_sector[ku] as usize & 31;
+                        let ck = model.node_country[ku];
+                        let (mobility, qualification) = by_sector[sk];
+                        let mut x = b * mobility;
+                        if helped && sk != from {
+                            x *= effect.sector_weight;
+                            if effect.plan_from & (1 << from) != 0
+                                && effect.plan_to & (1 << sk) != 0
+                            {
+                                x *= effect.plan_weight;
+                            }
+                        }
+                        x *= qualification;
+                        // A job in a language the worker does not speak: across a border, or
+                        // at home in a region of another language (Liege for a Flemish
+                        // worker); never at home otherwise, where every resident speaks the
+                        // country's languages.
+                        x *= if langs & model.node_languages[ku] == 0 {
+                            language_weight
+                        } else {
+                            1.0
+                        };
+                        let foreign = ck != ch;
+                        let unrecognised_here = foreign
+                            && model.regulated_mask & (1 << sk) != 0
+                            && recognised & (1 << ck) == 0
+                            && free[ck as usize] & (1 << sk) == 0;
+                        x *= if unrecognised_here { unrecognised } else { 1.0 };
+                        if helped && foreign && effect.awareness > 0.0 {
+                            let aware = geo.awareness[ch as usize * nc_u + ck as usize];
+                            if effect.awareness > aware && aware > 0.0 {
+                                x *= effect.awareness / aware;
+                            }
+                        }
+                        let open = b > 0.0 && utility[ku] >= floor;
+                        sum += if open { x } else { 0.0 };
                         out.push(sum);
                     }
                     sum
