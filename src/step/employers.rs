@@ -28,6 +28,7 @@ use crate::model::Model;
 use crate::rng::{binomial, Draw, StageKey, Stream};
 use crate::scenario::policy::StepLevers;
 use crate::world::{Book, Employers, World};
+use rayon::prelude::*;
 
 /// The plan of each employer for the step, and the job flows of stage `demand` by node.
 #[derive(Clone, Debug, Default)]
@@ -63,9 +64,24 @@ pub struct Plan {
     pub deciding_node: Vec<u64>,
     /// The employer of each vacancy slot, as the search laid the slots out.
     slots: Vec<u32>,
+    /// Scratch of stage `demand` when it runs node after node (a job-retention scheme active).
+    scratch: NodeScratch,
+}
+
+/// Scratch of one node's job flows and split in stage `demand`.
+#[derive(Clone, Debug, Default)]
+struct NodeScratch {
     before: Vec<u32>,
     prefix: Vec<u64>,
     order: Vec<(f64, u32)>,
+}
+
+impl NodeScratch {
+    fn bytes(&self) -> usize {
+        self.before.capacity() * 4
+            + self.prefix.capacity() * 8
+            + self.order.capacity() * std::mem::size_of::<(f64, u32)>()
+    }
 }
 
 impl Plan {
@@ -132,12 +148,11 @@ impl Plan {
             + (self.opened.capacity()
                 + self.closed.capacity()
                 + self.created.capacity()
-                + self.destroyed.capacity()
-                + self.prefix.capacity())
+                + self.destroyed.capacity())
                 * 8
-            + (self.before.capacity() + self.slots.capacity() + self.deciding.capacity()) * 4
+            + (self.slots.capacity() + self.deciding.capacity()) * 4
             + self.deciding_node.capacity() * 8
-            + self.order.capacity() * std::mem::size_of::<(f64, u32)>()
+            + self.scratch.bytes()
     }
 }
 
@@ -145,6 +160,10 @@ impl Plan {
 /// for the step. `demand` is each node's target in agents. An employer whose demand fell
 /// below its staff keeps them instead of giving notice when an active job-retention scheme
 /// (`levers.retention`) covers it and pays for them (see [`retains`]).
+///
+/// Each node draws from its own stream and touches only its own employers, so the nodes run in
+/// parallel; while a job-retention scheme is active they run in node order, because the
+/// scheme's budget is spent employer by employer.
 pub fn adjust(
     model: &Model,
     world: &mut World,
@@ -163,18 +182,67 @@ pub fn adjust(
         employers: e,
         book,
         replication,
+        vacancies,
         ..
     } = world;
-    let retention = (!levers.retention.is_empty()).then(|| {
-        StageKey::new(
+    plan.notices.clear();
+    plan.notices.resize(e.len(), 0);
+    let key = StageKey::new(
+        model.scenario.simulation.seed,
+        *replication,
+        t,
+        Draw::JobFlows,
+    );
+    // Idiosyncratic job flows move the employers' own levels (their total is kept), at the
+    // rate scaled by the country's and the region's separation multipliers (how often jobs
+    // end there).
+    let rate = |j: usize| (rho * model.separation_multiplier(j)).min(1.0);
+    let mut nodes = NodeBooks::split(e, &mut plan.notices);
+    let flows: Vec<NodeFlows> = if levers.retention.is_empty() {
+        nodes
+            .par_iter_mut()
+            .enumerate()
+            .map_init(NodeScratch::default, |scratch, (j, books)| {
+                let mut rs = key.stream(j as u32);
+                books.adjust(&mut rs, rate(j), demand[j], scratch, |_, _, _, _| false)
+            })
+            .collect()
+    } else {
+        let retention = StageKey::new(
             model.scenario.simulation.seed,
             *replication,
             0,
             Draw::JobRetention,
-        )
-    });
-    plan.notices.clear();
-    plan.notices.resize(e.len(), 0);
+        );
+        // The node's first employer.
+        let mut f0 = 0;
+        nodes
+            .iter_mut()
+            .enumerate()
+            .map(|(j, books)| {
+                let mut rs = key.stream(j as u32);
+                let first = f0;
+                f0 += books.level.len();
+                books.adjust(
+                    &mut rs,
+                    rate(j),
+                    demand[j],
+                    &mut plan.scratch,
+                    |k, fall, level, excess| {
+                        retains(
+                            model,
+                            levers,
+                            retention,
+                            book,
+                            (j, first + k),
+                            (fall, level),
+                            excess,
+                        )
+                    },
+                )
+            })
+            .collect()
+    };
     for v in [
         &mut plan.opened,
         &mut plan.closed,
@@ -182,79 +250,152 @@ pub fn adjust(
         &mut plan.destroyed,
     ] {
         v.clear();
-        v.resize(nn, 0);
     }
-    let key = StageKey::new(
-        model.scenario.simulation.seed,
-        *replication,
-        t,
-        Draw::JobFlows,
-    );
-    for (j, &target) in demand.iter().enumerate() {
-        let range = e.of_node(j);
-        let mut rs = key.stream(j as u32);
-        // Idiosyncratic job flows move the employers' own levels (their total is kept), at the
-        // rate scaled by the country's and the region's separation multipliers (how often jobs
-        // end there).
-        let rho = (rho * model.separation_multiplier(j)).min(1.0);
-        plan.before.clear();
-        plan.before.extend_from_slice(&e.level[range.clone()]);
-        let total: u64 = plan.before.iter().map(|&l| u64::from(l)).sum();
+    for (j, f) in flows.iter().enumerate() {
+        plan.opened.push(f.opened);
+        plan.closed.push(f.closed);
+        plan.created.push(f.created);
+        plan.destroyed.push(f.destroyed);
+        vacancies[j] = f.vacancies;
+    }
+    debug_assert_eq!(plan.opened.len(), nn);
+    plan.mark_acting();
+    deciding(model, world, t, plan);
+}
+
+/// What stage `demand` did at one node: vacancies opened and closed, gross job creation and
+/// destruction, and the open vacancies after it.
+#[derive(Clone, Copy, Debug, Default)]
+struct NodeFlows {
+    opened: u64,
+    closed: u64,
+    created: u64,
+    destroyed: u64,
+    vacancies: u64,
+}
+
+/// One node's employers' columns, as stage `demand` reads and writes them.
+struct NodeBooks<'a> {
+    level: &'a mut [u32],
+    demand: &'a mut [u32],
+    retained: &'a mut [u32],
+    vacancies: &'a mut [u32],
+    /// The plan's notices ([`Plan::notices`]).
+    plan: &'a mut [i32],
+    staff: &'a [u32],
+    notices: &'a [u32],
+}
+
+impl<'a> NodeBooks<'a> {
+    /// The books of every node, in node order, and the plan's notices beside them.
+    fn split(e: &'a mut Employers, plan: &'a mut [i32]) -> Vec<NodeBooks<'a>> {
+        let Employers {
+            first,
+            level,
+            demand,
+            retained,
+            vacancies,
+            staff,
+            notices,
+            ..
+        } = e;
+        let (mut level, mut demand, mut retained) =
+            (&mut level[..], &mut demand[..], &mut retained[..]);
+        let (mut vacancies, mut plan) = (&mut vacancies[..], plan);
+        let (mut staff, mut notices) = (&staff[..], &notices[..]);
+        let mut out = Vec::with_capacity(first.len().saturating_sub(1));
+        for w in first.windows(2) {
+            let n = (w[1] - w[0]) as usize;
+            let (a, rest) = std::mem::take(&mut level).split_at_mut(n);
+            level = rest;
+            let (b, rest) = std::mem::take(&mut demand).split_at_mut(n);
+            demand = rest;
+            let (c, rest) = std::mem::take(&mut retained).split_at_mut(n);
+            retained = rest;
+            let (d, rest) = std::mem::take(&mut vacancies).split_at_mut(n);
+            vacancies = rest;
+            let (p, rest) = std::mem::take(&mut plan).split_at_mut(n);
+            plan = rest;
+            let (s, rest) = staff.split_at(n);
+            staff = rest;
+            let (u, rest) = notices.split_at(n);
+            notices = rest;
+            out.push(NodeBooks {
+                level: a,
+                demand: b,
+                retained: c,
+                vacancies: d,
+                plan: p,
+                staff: s,
+                notices: u,
+            });
+        }
+        out
+    }
+
+    /// The node's job flows, its target `target` split over its employers, and each employer's
+    /// vacancies and notice plan. `retain(k, fall, level, excess)` says whether the node's
+    /// `k`-th employer keeps `excess` staff beyond its demand under a job-retention scheme.
+    fn adjust(
+        &mut self,
+        rs: &mut Stream,
+        rho: f64,
+        target: f64,
+        scratch: &mut NodeScratch,
+        mut retain: impl FnMut(usize, u32, u32, u32) -> bool,
+    ) -> NodeFlows {
+        let mut out = NodeFlows::default();
+        scratch.before.clear();
+        scratch.before.extend_from_slice(self.level);
+        let total: u64 = scratch.before.iter().map(|&l| u64::from(l)).sum();
         reallocate(
-            &mut rs,
-            &mut e.level[range.clone()],
-            &plan.before,
-            &mut plan.prefix,
+            rs,
+            self.level,
+            &scratch.before,
+            &mut scratch.prefix,
             rho,
             total,
         );
         // The node's demand path scales every employer alike: the node's target is split in
         // proportion to the levels.
-        plan.before.clear();
-        plan.before.extend_from_slice(&e.demand[range.clone()]);
+        scratch.before.clear();
+        scratch.before.extend_from_slice(self.demand);
         split(
             target.round().max(0.0) as u64,
-            &e.level[range.clone()],
-            &mut e.demand[range.clone()],
-            &mut plan.order,
+            self.level,
+            self.demand,
+            &mut scratch.order,
         );
-        let mut vacancies = 0u64;
-        for (k, f) in range.enumerate() {
-            let (d, b) = (e.demand[f], plan.before[k]);
-            plan.created[j] += u64::from(d.saturating_sub(b));
-            plan.destroyed[j] += u64::from(b.saturating_sub(d));
+        for k in 0..self.demand.len() {
+            let (d, b) = (self.demand[k], scratch.before[k]);
+            out.created += u64::from(d.saturating_sub(b));
+            out.destroyed += u64::from(b.saturating_sub(d));
             // Last step's retained staff are staffed again until the scheme keeps them anew.
-            e.retained[f] = 0;
-            let staffed = e.staff[f] - e.notices[f];
-            let v = e.vacancies[f];
+            self.retained[k] = 0;
+            let staffed = self.staff[k] - self.notices[k];
+            let v = self.vacancies[k];
             if staffed + v > d {
                 let keep = d.saturating_sub(staffed);
-                plan.closed[j] += u64::from(v - keep);
-                e.vacancies[f] = keep;
+                out.closed += u64::from(v - keep);
+                self.vacancies[k] = keep;
                 let excess = staffed.saturating_sub(d);
-                let kept = excess > 0
-                    && retention.is_some_and(|key| {
-                        let fall = e.level[f].saturating_sub(d);
-                        retains(model, levers, key, book, (j, f), (fall, e.level[f]), excess)
-                    });
-                if kept {
-                    e.retained[f] = excess;
+                let level = self.level[k];
+                if excess > 0 && retain(k, level.saturating_sub(d), level, excess) {
+                    self.retained[k] = excess;
                 } else {
-                    plan.notices[f] = excess as i32;
+                    self.plan[k] = excess as i32;
                 }
             } else {
                 let gap = d - staffed - v;
-                let withdraw = gap.min(e.notices[f]);
-                plan.notices[f] = -(withdraw as i32);
-                e.vacancies[f] += gap - withdraw;
-                plan.opened[j] += u64::from(gap - withdraw);
+                let withdraw = gap.min(self.notices[k]);
+                self.plan[k] = -(withdraw as i32);
+                self.vacancies[k] += gap - withdraw;
+                out.opened += u64::from(gap - withdraw);
             }
-            vacancies += u64::from(e.vacancies[f]);
+            out.vacancies += u64::from(self.vacancies[k]);
         }
-        world.vacancies[j] = vacancies;
+        out
     }
-    plan.mark_acting();
-    deciding(model, world, t, plan);
 }
 
 /// Which open vacancies reach a hiring decision this step: `Binomial(vacancies, r)` at each
@@ -294,7 +435,7 @@ fn deciding(model: &Model, world: &World, t: u32, plan: &mut Plan) {
 /// `Binomial(vacancies[f], r)` for each employer `f`, from its own stream of `key`, appended to
 /// `out`.
 fn decide(key: StageKey, vacancies: &[u32], r: f64, out: &mut Vec<u32>) {
-    out.extend(vacancies.iter().enumerate().map(|(f, &v)| {
+    out.par_extend(vacancies.par_iter().enumerate().map(|(f, &v)| {
         if v == 0 {
             0
         } else {
