@@ -449,7 +449,9 @@ pub fn transitions(
     // opened as vacancies.
     if employers {
         if !events.notice_candidates.is_empty() {
-            staffing.give_notices(&mut events.notice_candidates, |id, f, e| {
+            let lines = w.event_lines();
+            let fetch = move |id: u32| lines.fetch(id as usize);
+            staffing.give_notices(&mut events.notice_candidates, fetch, |id, f, e| {
                 let i = id as usize;
                 if e.of_worker(w, i) != f || w.notice_until[i] != 0 {
                     return false;

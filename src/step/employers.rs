@@ -263,6 +263,19 @@ pub fn adjust(
     deciding(model, world, t, plan);
 }
 
+/// `column` (one entry per employer) cut into the slices of each node's employers, in node
+/// order (`first`: each node's first employer, and one past the last).
+fn split_by_node<'a, T>(mut column: &'a mut [T], first: &[u32]) -> Vec<&'a mut [T]> {
+    first
+        .windows(2)
+        .map(|w| {
+            let (node, rest) = std::mem::take(&mut column).split_at_mut((w[1] - w[0]) as usize);
+            column = rest;
+            node
+        })
+        .collect()
+}
+
 /// What stage `demand` did at one node: vacancies opened and closed, gross job creation and
 /// destruction, and the open vacancies after it.
 #[derive(Clone, Copy, Debug, Default)]
@@ -299,38 +312,33 @@ impl<'a> NodeBooks<'a> {
             notices,
             ..
         } = e;
-        let (mut level, mut demand, mut retained) =
-            (&mut level[..], &mut demand[..], &mut retained[..]);
-        let (mut vacancies, mut plan) = (&mut vacancies[..], plan);
-        let (mut staff, mut notices) = (&staff[..], &notices[..]);
-        let mut out = Vec::with_capacity(first.len().saturating_sub(1));
-        for w in first.windows(2) {
-            let n = (w[1] - w[0]) as usize;
-            let (a, rest) = std::mem::take(&mut level).split_at_mut(n);
-            level = rest;
-            let (b, rest) = std::mem::take(&mut demand).split_at_mut(n);
-            demand = rest;
-            let (c, rest) = std::mem::take(&mut retained).split_at_mut(n);
-            retained = rest;
-            let (d, rest) = std::mem::take(&mut vacancies).split_at_mut(n);
-            vacancies = rest;
-            let (p, rest) = std::mem::take(&mut plan).split_at_mut(n);
-            plan = rest;
-            let (s, rest) = staff.split_at(n);
-            staff = rest;
-            let (u, rest) = notices.split_at(n);
-            notices = rest;
-            out.push(NodeBooks {
-                level: a,
-                demand: b,
-                retained: c,
-                vacancies: d,
-                plan: p,
-                staff: s,
-                notices: u,
-            });
-        }
-        out
+        let mut staff = &staff[..];
+        let mut notices = &notices[..];
+        let columns = split_by_node(level, first)
+            .into_iter()
+            .zip(split_by_node(demand, first))
+            .zip(split_by_node(retained, first))
+            .zip(split_by_node(vacancies, first))
+            .zip(split_by_node(plan, first));
+        columns
+            .zip(first.windows(2))
+            .map(|(((((level, demand), retained), vacancies), plan), w)| {
+                let n = (w[1] - w[0]) as usize;
+                let (s, rest) = staff.split_at(n);
+                staff = rest;
+                let (u, rest) = notices.split_at(n);
+                notices = rest;
+                NodeBooks {
+                    level,
+                    demand,
+                    retained,
+                    vacancies,
+                    plan,
+                    staff: s,
+                    notices: u,
+                }
+            })
+            .collect()
     }
 
     /// The node's job flows, its target `target` split over its employers, and each employer's
@@ -605,6 +613,10 @@ fn pick(rs: &mut Stream, cumulative: &[u64], total: u64) -> usize {
         .min(cumulative.len() - 1)
 }
 
+/// How many employers ahead [`Staffing::give_notices`] fetches the first candidate of the
+/// walk (each notice reads a worker's columns, far from the last one's).
+const NOTICE_AHEAD: usize = 8;
+
 /// How many of an employer's notice candidates [`Staffing::give_notices`] keeps at first: an
 /// employer that gives notice this step needs about one notice (1.08 on average, among about
 /// fifteen candidates, at one agent per person), and a candidate fails only when it has left
@@ -793,9 +805,13 @@ impl Staffing<'_> {
     /// only an employer that needs more than those (a large cut, or candidates that left) has
     /// its candidates sorted, after the others (an employer's notices change only its own
     /// books and its own employees, so the order between employers does not matter).
+    /// `fetch(id)` is called with the first candidate of the employer `NOTICE_AHEAD` places
+    /// ahead in the walk, so that its columns are on their way when it is reached (a hint: it
+    /// changes nothing).
     pub fn give_notices(
         &mut self,
         candidates: &mut Vec<NoticeCandidate>,
+        fetch: impl Fn(u32),
         mut act: impl FnMut(u32, u32, &mut Employers) -> bool,
     ) {
         let plan = &mut *self.plan;
@@ -819,6 +835,11 @@ impl Staffing<'_> {
             while rest != 0 {
                 let f = word_index * 64 + rest.trailing_zeros() as usize;
                 rest &= rest - 1;
+                if let Some(ahead) = plan.shortlists.get(g + NOTICE_AHEAD) {
+                    if ahead.seen > 0 {
+                        fetch(ahead.best[0] as u32);
+                    }
+                }
                 let list = &plan.shortlists[g];
                 g += 1;
                 if list.seen == 0 {
@@ -869,21 +890,39 @@ impl Staffing<'_> {
     /// step's departures, and any notice that could not be withdrawn because its holder left),
     /// and set each node's vacancies to the sum of its employers'.
     pub fn finish(&mut self, vacancies: &mut [u64], flows: &mut Flows) {
-        let e = &mut *self.employers;
-        for (j, total) in vacancies.iter_mut().enumerate() {
-            let mut sum = 0u64;
-            for f in e.of_node(j) {
-                let staffed = e.holding(f);
-                debug_assert!(
-                    staffed <= e.demand[f],
-                    "employer {f}: {staffed} staffed beyond demand {}",
-                    e.demand[f]
-                );
-                let gap = e.demand[f].saturating_sub(staffed + e.vacancies[f]);
-                e.vacancies[f] += gap;
-                flows.by_node[j][flow::VACANCIES_OPENED] += u64::from(gap);
-                sum += u64::from(e.vacancies[f]);
-            }
+        let Employers {
+            first,
+            demand,
+            staff,
+            notices,
+            retained,
+            vacancies: open,
+            ..
+        } = &mut *self.employers;
+        // Node by node in parallel: each touches only its own employers.
+        let by_node: Vec<(u64, u64)> = split_by_node(open, first)
+            .into_par_iter()
+            .enumerate()
+            .map(|(j, open)| {
+                let (mut opened, mut sum) = (0u64, 0u64);
+                for (k, v) in open.iter_mut().enumerate() {
+                    let f = first[j] as usize + k;
+                    let staffed = staff[f] - notices[f] - retained[f];
+                    debug_assert!(
+                        staffed <= demand[f],
+                        "employer {f}: {staffed} staffed beyond demand {}",
+                        demand[f]
+                    );
+                    let gap = demand[f].saturating_sub(staffed + *v);
+                    *v += gap;
+                    opened += u64::from(gap);
+                    sum += u64::from(*v);
+                }
+                (opened, sum)
+            })
+            .collect();
+        for (j, (total, &(opened, sum))) in vacancies.iter_mut().zip(&by_node).enumerate() {
+            flows.by_node[j][flow::VACANCIES_OPENED] += opened;
             *total = sum;
         }
     }
@@ -948,7 +987,7 @@ mod tests {
                     plan: &mut plan,
                 };
                 if shortlists {
-                    staffing.give_notices(&mut c, act);
+                    staffing.give_notices(&mut c, |_| {}, act);
                 } else {
                     staffing.notices(&mut c, false, act);
                 }

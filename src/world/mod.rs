@@ -110,6 +110,23 @@ impl Workers {
         }
     }
 
+    /// Where an event's columns are, for [`EventLines::fetch`] while the workers are borrowed
+    /// to be changed (the columns must not grow meanwhile; a stale address is only a wasted
+    /// hint).
+    pub fn event_lines(&self) -> EventLines {
+        EventLines {
+            len: self.len(),
+            status: self.status.as_ptr(),
+            contract: self.contract.as_ptr(),
+            age: self.age.as_ptr(),
+            node: self.node.as_ptr(),
+            home: self.home.as_ptr(),
+            spell_start: self.spell_start.as_ptr(),
+            employer: self.employer.as_ptr(),
+            notice_until: self.notice_until.as_ptr(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.status.is_empty()
     }
@@ -429,6 +446,39 @@ pub fn largest_remainder(n: u64, shares: &[f64]) -> Vec<u64> {
         left -= 1;
     }
     parts
+}
+
+/// The addresses of the columns an event of `apply` reads ([`Workers::event_lines`]), held
+/// without a borrow so that they can be fetched while the workers are being changed.
+#[derive(Clone, Copy)]
+pub struct EventLines {
+    len: usize,
+    status: *const u8,
+    contract: *const u8,
+    age: *const u8,
+    node: *const u16,
+    home: *const u16,
+    spell_start: *const u16,
+    employer: *const u16,
+    notice_until: *const u16,
+}
+
+impl EventLines {
+    /// Ask the processor to start loading worker `i`'s columns (a hint, as
+    /// [`Workers::prefetch_for_event`]).
+    #[inline(always)]
+    pub fn fetch(&self, i: usize) {
+        if i < self.len {
+            prefetch(self.status.wrapping_add(i));
+            prefetch(self.contract.wrapping_add(i));
+            prefetch(self.age.wrapping_add(i));
+            prefetch(self.node.wrapping_add(i));
+            prefetch(self.home.wrapping_add(i));
+            prefetch(self.spell_start.wrapping_add(i));
+            prefetch(self.employer.wrapping_add(i));
+            prefetch(self.notice_until.wrapping_add(i));
+        }
+    }
 }
 
 /// Ask the processor to fetch the cache line holding `p` (nothing on other architectures). A
