@@ -258,15 +258,19 @@ pub fn applications(
     let interviews = mechanics.interviews > 0;
     // Searchers per parallel work item. The interview tallies are summed chunk by chunk, so
     // with interviews the chunk is the fixed one; without, nothing depends on it (each chunk
-    // computes the same weights by the same arithmetic), and an eighth of it spreads a step's
-    // few searchers over the threads.
+    // computes the same weights by the same arithmetic): four chunks a thread, so that a kind
+    // of searcher's weights are computed in few chunks (on the national scenario at scale
+    // 0.25, 48 000 times a step instead of 72 000 with chunks of 4 096), between an eighth of
+    // the fixed chunk (a step's few searchers still spread over the threads) and half of it
+    // (larger chunks hold larger weight caches at once: 30 MB more peak memory there for
+    // 0.2 s less of `search`).
     let chunk = if interviews {
         crate::chunks::CHUNK
     } else {
         searchers
             .len()
             .div_ceil(4 * rayon::current_num_threads())
-            .max(crate::chunks::CHUNK / 8)
+            .clamp(crate::chunks::CHUNK / 8, crate::chunks::CHUNK / 2)
     };
     let chunks = searchers.len().div_ceil(chunk);
     if buf.chunk_apps.len() < chunks {
