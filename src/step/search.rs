@@ -260,7 +260,7 @@ pub fn applications(
     // with interviews the chunk is the fixed one; without, nothing depends on it (each chunk
     // computes the same weights by the same arithmetic): four chunks a thread, so that a kind
     // of searcher's weights are computed in few chunks (on the national scenario at scale
-    // 0.25, 48 000 times a step instead of 72 000 with chunks of 4 096), between an eighth of
+    // 0.25, 48 000 times a step uncapped, 72 000 with chunks of 4 096), between an eighth of
     // the fixed chunk (a step's few searchers still spread over the threads) and half of it
     // (larger chunks hold larger weight caches at once: 30 MB more peak memory there for
     // 0.2 s less of `search`).
