@@ -142,8 +142,9 @@ impl SearchBuffers {
 }
 
 /// What a searcher's weights over the reachable nodes depend on when no policy helps it: its
-/// home, its node (the sector it comes from and, on the job, the utility an offer must reach),
-/// whether that floor applies, its qualifications, languages, recognitions and diploma country.
+/// home, its node (on the job, for the utility an offer must reach) or, without that floor,
+/// only the sector it comes from, whether the floor applies, its qualifications, languages,
+/// recognitions and diploma country.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct WeightKey(u64, u64);
 
@@ -420,10 +421,13 @@ pub fn applications(
                     let sum = fill(&mut weights);
                     (&weights, sum)
                 } else {
+                    // Without a floor the weights read the node only for its sector, so
+                    // searchers who come from the same sector in different regions share them.
+                    let floored = !floor.is_infinite();
                     let key = WeightKey::new(
                         h,
-                        own,
-                        !floor.is_infinite(),
+                        if floored { own } else { from as u32 },
+                        floored,
                         quals,
                         langs,
                         recognised,
