@@ -214,15 +214,12 @@ pub fn adjust(
             0,
             Draw::JobRetention,
         );
-        // The node's first employer.
-        let mut f0 = 0;
         nodes
             .iter_mut()
             .enumerate()
             .map(|(j, books)| {
                 let mut rs = key.stream(j as u32);
-                let first = f0;
-                f0 += books.level.len();
+                let first = books.first;
                 books.adjust(
                     &mut rs,
                     rate(j),
@@ -289,6 +286,8 @@ struct NodeFlows {
 
 /// One node's employers' columns, as stage `demand` reads and writes them.
 struct NodeBooks<'a> {
+    /// The node's first employer.
+    first: usize,
     level: &'a mut [u32],
     demand: &'a mut [u32],
     retained: &'a mut [u32],
@@ -312,8 +311,6 @@ impl<'a> NodeBooks<'a> {
             notices,
             ..
         } = e;
-        let mut staff = &staff[..];
-        let mut notices = &notices[..];
         let columns = split_by_node(level, first)
             .into_iter()
             .zip(split_by_node(demand, first))
@@ -323,19 +320,16 @@ impl<'a> NodeBooks<'a> {
         columns
             .zip(first.windows(2))
             .map(|(((((level, demand), retained), vacancies), plan), w)| {
-                let n = (w[1] - w[0]) as usize;
-                let (s, rest) = staff.split_at(n);
-                staff = rest;
-                let (u, rest) = notices.split_at(n);
-                notices = rest;
+                let range = w[0] as usize..w[1] as usize;
                 NodeBooks {
+                    first: range.start,
                     level,
                     demand,
                     retained,
                     vacancies,
                     plan,
-                    staff: s,
-                    notices: u,
+                    staff: &staff[range.clone()],
+                    notices: &notices[range],
                 }
             })
             .collect()
@@ -890,30 +884,24 @@ impl Staffing<'_> {
     /// step's departures, and any notice that could not be withdrawn because its holder left),
     /// and set each node's vacancies to the sum of its employers'.
     pub fn finish(&mut self, vacancies: &mut [u64], flows: &mut Flows) {
-        let Employers {
-            first,
-            demand,
-            staff,
-            notices,
-            retained,
-            vacancies: open,
-            ..
-        } = &mut *self.employers;
-        // Node by node in parallel: each touches only its own employers.
-        let by_node: Vec<(u64, u64)> = split_by_node(open, first)
+        // Node by node in parallel: each touches only its own employers' vacancies, taken out
+        // of the books while the rest of them is read.
+        let mut open = std::mem::take(&mut self.employers.vacancies);
+        let e = &*self.employers;
+        let by_node: Vec<(u64, u64)> = split_by_node(&mut open, &e.first)
             .into_par_iter()
             .enumerate()
             .map(|(j, open)| {
                 let (mut opened, mut sum) = (0u64, 0u64);
                 for (k, v) in open.iter_mut().enumerate() {
-                    let f = first[j] as usize + k;
-                    let staffed = staff[f] - notices[f] - retained[f];
+                    let f = e.first[j] as usize + k;
+                    let staffed = e.holding(f);
                     debug_assert!(
-                        staffed <= demand[f],
+                        staffed <= e.demand[f],
                         "employer {f}: {staffed} staffed beyond demand {}",
-                        demand[f]
+                        e.demand[f]
                     );
-                    let gap = demand[f].saturating_sub(staffed + *v);
+                    let gap = e.demand[f].saturating_sub(staffed + *v);
                     *v += gap;
                     opened += u64::from(gap);
                     sum += u64::from(*v);
@@ -921,6 +909,7 @@ impl Staffing<'_> {
                 (opened, sum)
             })
             .collect();
+        self.employers.vacancies = open;
         for (j, (total, &(opened, sum))) in vacancies.iter_mut().zip(&by_node).enumerate() {
             flows.by_node[j][flow::VACANCIES_OPENED] += opened;
             *total = sum;

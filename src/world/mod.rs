@@ -97,22 +97,13 @@ impl Workers {
     /// for worker `i`, their census entry and the employer: as for hires, a hint only.
     #[inline(always)]
     pub fn prefetch_for_event(&self, i: usize) {
-        if i < self.len() {
-            prefetch(self.status.as_ptr().wrapping_add(i));
-            prefetch(self.contract.as_ptr().wrapping_add(i));
-            prefetch(self.age.as_ptr().wrapping_add(i));
-            prefetch(self.node.as_ptr().wrapping_add(i));
-            prefetch(self.home.as_ptr().wrapping_add(i));
-            prefetch(self.spell_start.as_ptr().wrapping_add(i));
-            prefetch(self.flags.as_ptr().wrapping_add(i));
-            prefetch(self.employer.as_ptr().wrapping_add(i));
-            prefetch(self.notice_until.as_ptr().wrapping_add(i));
-        }
+        self.event_lines().fetch(i);
     }
 
     /// Where an event's columns are, for [`EventLines::fetch`] while the workers are borrowed
     /// to be changed (the columns must not grow meanwhile; a stale address is only a wasted
     /// hint).
+    #[inline(always)]
     pub fn event_lines(&self) -> EventLines {
         EventLines {
             len: self.len(),
@@ -122,6 +113,7 @@ impl Workers {
             node: self.node.as_ptr(),
             home: self.home.as_ptr(),
             spell_start: self.spell_start.as_ptr(),
+            flags: self.flags.as_ptr(),
             employer: self.employer.as_ptr(),
             notice_until: self.notice_until.as_ptr(),
         }
@@ -459,13 +451,14 @@ pub struct EventLines {
     node: *const u16,
     home: *const u16,
     spell_start: *const u16,
+    flags: *const u8,
     employer: *const u16,
     notice_until: *const u16,
 }
 
 impl EventLines {
-    /// Ask the processor to start loading worker `i`'s columns (a hint, as
-    /// [`Workers::prefetch_for_event`]).
+    /// Ask the processor to start loading the columns of worker `i` that an event reads (a
+    /// hint only: nothing happens past the end or on other processors).
     #[inline(always)]
     pub fn fetch(&self, i: usize) {
         if i < self.len {
@@ -475,6 +468,7 @@ impl EventLines {
             prefetch(self.node.wrapping_add(i));
             prefetch(self.home.wrapping_add(i));
             prefetch(self.spell_start.wrapping_add(i));
+            prefetch(self.flags.wrapping_add(i));
             prefetch(self.employer.wrapping_add(i));
             prefetch(self.notice_until.wrapping_add(i));
         }
