@@ -64,6 +64,11 @@ fn top(p: f64) -> Option<u32> {
 #[derive(Clone, Debug, Default)]
 pub struct Ladder {
     key: Option<StageKey>,
+    /// What the ladder was last filled for: the chunk, its range, and the top layer laid
+    /// (`None`: nobody), so that a fill laid ahead of its step ([`Ladder::fill`]) is reused.
+    chunk: usize,
+    range: std::ops::Range<usize>,
+    top: Option<u32>,
     /// Worker ids, ascending, and the layer each was found in (apart: five bytes a candidate,
     /// not a padded eight).
     ids: Vec<u32>,
@@ -86,11 +91,38 @@ impl Ladder {
     /// Find the workers of chunk `chunk`, ids `range`, whose latent uniform of draw `key` may
     /// lie below `p_max` (every worker whose does, and at most `sqrt(2)` times as many in
     /// expectation).
+    ///
+    /// The candidates depend only on the draw, the chunk and the top layer `p_max` reaches, so
+    /// a ladder already filled for the same draw and chunk up to that layer or a higher one is
+    /// kept, less the candidates first found above the layer: exactly the candidates a fresh
+    /// fill finds. The step lays its next step's ladders ahead this way, on a bound it guesses,
+    /// while stage `apply` keeps one thread busy ([`crate::step::scan::lay_ahead`]).
     pub fn fill(&mut self, key: StageKey, chunk: usize, range: std::ops::Range<usize>, p_max: f64) {
+        let top = top(p_max);
+        if self.key == Some(key) && self.chunk == chunk && self.range == range {
+            match (self.top, top) {
+                (Some(laid), Some(top)) if laid >= top => {
+                    if laid > top {
+                        self.keep_up_to(top);
+                    }
+                    return;
+                }
+                (_, None) => {
+                    self.ids.clear();
+                    self.layers.clear();
+                    self.top = None;
+                    return;
+                }
+                _ => {}
+            }
+        }
         self.key = Some(key);
+        self.chunk = chunk;
+        self.range = range.clone();
+        self.top = top;
         self.ids.clear();
         self.layers.clear();
-        let Some(top) = top(p_max) else {
+        let Some(top) = top else {
             return;
         };
         let n = range.len();
@@ -153,6 +185,21 @@ impl Ladder {
                 }
             }
         });
+    }
+
+    /// Drop the candidates first found above layer `top` (kept in order, in place).
+    fn keep_up_to(&mut self, top: u32) {
+        let mut kept = 0;
+        for n in 0..self.ids.len() {
+            if u32::from(self.layers[n]) <= top {
+                self.ids[kept] = self.ids[n];
+                self.layers[kept] = self.layers[n];
+                kept += 1;
+            }
+        }
+        self.ids.truncate(kept);
+        self.layers.truncate(kept);
+        self.top = Some(top);
     }
 
     /// The candidates found, ascending by worker id.
@@ -329,6 +376,51 @@ mod tests {
             let (x, y) = (cl.happens(i as u32, 0.008), ch.happens(i as u32, 0.008));
             assert_eq!(x, y, "worker {i}");
         }
+    }
+
+    /// A ladder laid ahead on a guessed bound gives, once filled for its step's own bound, the
+    /// candidates and uniforms of a fresh fill: trimmed when the guess reached higher, filled
+    /// again when it reached lower, or when the draw, the chunk or the range differ.
+    #[test]
+    fn a_ladder_laid_ahead_gives_what_a_fresh_fill_gives() {
+        let n = 1 << 15;
+        let listed = |l: &Ladder| -> Vec<(u32, u8, u64)> {
+            (0..l.len())
+                .map(|k| (l.ids[k], l.layers[k], l.uniform(k).to_bits()))
+                .collect()
+        };
+        let fresh = |k: StageKey, chunk: usize, range: std::ops::Range<usize>, p: f64| {
+            let mut l = Ladder::default();
+            l.fill(k, chunk, range, p);
+            listed(&l)
+        };
+        let mut ahead = Ladder::default();
+        // Guessed higher: trimmed (and then again, lower still; then nobody).
+        for (guess, bound) in [(0.09, 0.02), (0.02, 0.003), (0.5, 0.0), (0.3, 0.3)] {
+            ahead.fill(key(9), 1, n..2 * n, guess);
+            let before = ahead.len();
+            ahead.fill(key(9), 1, n..2 * n, bound);
+            assert_eq!(
+                listed(&ahead),
+                fresh(key(9), 1, n..2 * n, bound),
+                "{guess} {bound}"
+            );
+            assert!(bound >= guess || ahead.len() < before, "{guess} {bound}");
+        }
+        // Guessed lower (by many layers, or by one: 0.04 reaches 2^-4.5, 0.05 the next rung),
+        // or laid for another step, chunk or range: filled again.
+        for guess in [0.004, 0.04] {
+            ahead.fill(key(9), 1, n..2 * n, guess);
+            ahead.fill(key(9), 1, n..2 * n, 0.05);
+            assert_eq!(listed(&ahead), fresh(key(9), 1, n..2 * n, 0.05), "{guess}");
+        }
+        ahead.fill(key(9), 1, n..2 * n, 0.05);
+        ahead.fill(key(10), 1, n..2 * n, 0.05);
+        assert_eq!(listed(&ahead), fresh(key(10), 1, n..2 * n, 0.05));
+        ahead.fill(key(10), 2, n..2 * n, 0.05);
+        assert_eq!(listed(&ahead), fresh(key(10), 2, n..2 * n, 0.05));
+        ahead.fill(key(10), 2, n..2 * n - 7, 0.05);
+        assert_eq!(listed(&ahead), fresh(key(10), 2, n..2 * n - 7, 0.05));
     }
 
     /// Ids come out ascending, unique, inside the chunk; different chunks and steps give

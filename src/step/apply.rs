@@ -54,33 +54,32 @@ pub fn transitions(
     plan: &mut Plan,
     leavers: &[Vec<f64>],
 ) {
+    departures(model, world, t, now, events, flows, levers, at_risk, plan);
+    arrivals(
+        model, world, t, now, events, hires, searchers, openings, flows, levers, at_risk, plan,
+        leavers,
+    );
+}
+
+/// The first part of the stage, which needs no hire: notices withdrawn, separations,
+/// retirements, moves to and from inactivity, dismissals at the end of a notice, and courses
+/// started and completed. It reads and writes nothing stage `matching` does (the world, the
+/// flows and the employers' plan against the search's buffers), so the step runs it beside
+/// that stage ([`crate::step::Stepper::step`]).
+#[allow(clippy::too_many_arguments)]
+pub fn departures(
+    model: &Model,
+    world: &mut World,
+    t: u32,
+    now: u16,
+    events: &mut Events,
+    flows: &mut Flows,
+    levers: &Levers,
+    at_risk: &[bool],
+    plan: &mut Plan,
+) {
     let s = &model.scenario;
     let employers = s.employers.is_some();
-    let nc = model.n_countries;
-    let seed = s.simulation.seed;
-    let rep = world.replication;
-
-    // Vacancies filled and expired are decided on the vacancies as they stood at the start.
-    for hire in hires {
-        flows.by_node[hire.node as usize][flow::VACANCIES_FILLED] += 1;
-    }
-    for (j, &opened) in openings.iter().enumerate() {
-        let unfilled = world.vacancies[j] - flows.by_node[j][flow::VACANCIES_FILLED];
-        let expired = vacancies::expire(model, world, t, j, unfilled);
-        world.vacancies[j] = unfilled - expired + opened;
-        let f = &mut flows.by_node[j];
-        f[flow::VACANCIES_OPENED] += opened;
-        f[flow::VACANCIES_EXPIRED] += expired;
-        if employers {
-            // What stage `demand` did at the employers: vacancies opened for new demand and
-            // closed where demand fell (counted as expired), and the gross job flows.
-            f[flow::VACANCIES_OPENED] += plan.opened[j];
-            f[flow::VACANCIES_EXPIRED] += plan.closed[j];
-            f[flow::JOB_CREATION] += plan.created[j];
-            f[flow::JOB_DESTRUCTION] += plan.destroyed[j];
-        }
-    }
-
     let long_term = s.mechanics.long_term_steps;
     let w = &mut world.workers;
     let book = &mut world.book;
@@ -93,17 +92,7 @@ pub fn transitions(
     if employers {
         staffing.start();
     }
-    // The census entry of worker i as it stands.
-    let entry = |w: &crate::world::Workers, i: usize| Entry {
-        status: w.status[i],
-        node: w.node[i] as usize,
-        home: w.home[i] as usize,
-        contract: w.contract[i],
-        long_term: w.status[i] == Status::Unemployed as u8
-            && u32::from(now - w.spell_start[i]) >= long_term,
-        notice: w.notice_until[i] != 0,
-        age: w.age[i],
-    };
+    let entry = |w: &crate::world::Workers, i: usize| census_entry(w, i, now, long_term);
     // Employers whose demand rose withdraw notices first (before anyone leaves, so that a
     // notice that ends this step can still be withdrawn).
     if employers && !events.withdrawal_candidates.is_empty() {
@@ -338,6 +327,64 @@ pub fn transitions(
         w.trained[i] = target;
         w.train_target[i] = NONE_U8;
     }
+}
+
+/// The rest of the stage: the vacancies filled, expired and opened, hires, new notices and
+/// the employers' replacement vacancies, school leavers and ageing, policy participations and
+/// enrolments, languages, and recognition procedures ([`departures`] has run).
+#[allow(clippy::too_many_arguments)]
+pub fn arrivals(
+    model: &Model,
+    world: &mut World,
+    t: u32,
+    now: u16,
+    events: &mut Events,
+    hires: &[Hire],
+    searchers: &[SearcherInfo],
+    openings: &[u64],
+    flows: &mut Flows,
+    levers: &Levers,
+    at_risk: &[bool],
+    plan: &mut Plan,
+    leavers: &[Vec<f64>],
+) {
+    let s = &model.scenario;
+    let employers = s.employers.is_some();
+    let nc = model.n_countries;
+    let seed = s.simulation.seed;
+    let rep = world.replication;
+
+    // Vacancies filled and expired are decided on the vacancies as they stood at the start.
+    for hire in hires {
+        flows.by_node[hire.node as usize][flow::VACANCIES_FILLED] += 1;
+    }
+    for (j, &opened) in openings.iter().enumerate() {
+        let unfilled = world.vacancies[j] - flows.by_node[j][flow::VACANCIES_FILLED];
+        let expired = vacancies::expire(model, world, t, j, unfilled);
+        world.vacancies[j] = unfilled - expired + opened;
+        let f = &mut flows.by_node[j];
+        f[flow::VACANCIES_OPENED] += opened;
+        f[flow::VACANCIES_EXPIRED] += expired;
+        if employers {
+            // What stage `demand` did at the employers: vacancies opened for new demand and
+            // closed where demand fell (counted as expired), and the gross job flows.
+            f[flow::VACANCIES_OPENED] += plan.opened[j];
+            f[flow::VACANCIES_EXPIRED] += plan.closed[j];
+            f[flow::JOB_CREATION] += plan.created[j];
+            f[flow::JOB_DESTRUCTION] += plan.destroyed[j];
+        }
+    }
+
+    let long_term = s.mechanics.long_term_steps;
+    let w = &mut world.workers;
+    let book = &mut world.book;
+    let census = &mut world.census;
+    let register = &mut world.register;
+    let mut staffing = Staffing {
+        employers: &mut world.employers,
+        plan,
+    };
+    let entry = |w: &crate::world::Workers, i: usize| census_entry(w, i, now, long_term);
 
     let hire_key = StageKey::new(seed, rep, t, Draw::Hire);
     for (n, hire) in hires.iter().enumerate() {
@@ -581,6 +628,21 @@ pub fn transitions(
                 w.recog_until[i] = now.saturating_add(rule.duration_steps as u16);
             }
         }
+    }
+}
+
+/// The census entry of worker `i` as it stands, at clock `now`.
+#[inline(always)]
+fn census_entry(w: &crate::world::Workers, i: usize, now: u16, long_term: u32) -> Entry {
+    Entry {
+        status: w.status[i],
+        node: w.node[i] as usize,
+        home: w.home[i] as usize,
+        contract: w.contract[i],
+        long_term: w.status[i] == Status::Unemployed as u8
+            && u32::from(now - w.spell_start[i]) >= long_term,
+        notice: w.notice_until[i] != 0,
+        age: w.age[i],
     }
 }
 

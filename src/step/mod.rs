@@ -71,6 +71,12 @@ pub struct Stepper {
     /// Inside the burn-in's growth lead ([`crate::scenario::Scenario::growth_lead_steps`]): the
     /// number of the lead's step being taken, from 1.
     lead_step: Option<u32>,
+    /// The first part of stage `apply` ([`apply::departures`]) has run this step, beside stage
+    /// `matching`.
+    departed: bool,
+    /// The ladder draws of the last scan ([`scan::lay_ahead`] lays the next step's on its
+    /// bounds).
+    ladders: Option<scan::Ladders>,
 }
 
 /// Marks the replication number of the burn-in's random numbers, so that they differ from the
@@ -100,6 +106,8 @@ impl Stepper {
             burning: false,
             calendar_offset: 0,
             lead_step: None,
+            departed: false,
+            ladders: None,
         }
     }
 
@@ -153,7 +161,7 @@ impl Stepper {
                 Stage::Scan => self.stage_scan(model, world),
                 Stage::Openings => self.stage_openings(model, world),
                 Stage::Search => self.stage_search(model, world),
-                Stage::Matching => self.stage_matching(model, world),
+                Stage::Matching => self.stage_matching_beside_departures(model, world),
                 Stage::Apply => self.stage_apply(model, world),
                 Stage::Census => self.stage_census(model, world),
             }
@@ -247,7 +255,7 @@ impl Stepper {
     /// Stage `scan`: the decision scan over all workers.
     pub fn stage_scan(&mut self, model: &Model, world: &World) {
         let (t, now) = Self::when(world);
-        scan::decide(
+        self.ladders = Some(scan::decide(
             model,
             world,
             t,
@@ -260,7 +268,7 @@ impl Stepper {
             &self.levers,
             &mut self.chunk_events,
             &mut self.events,
-        );
+        ));
     }
 
     /// Stage `openings`: vacancy openings.
@@ -318,30 +326,127 @@ impl Stepper {
         );
     }
 
+    /// Stage `matching` ([`Stepper::stage_matching`]) and, beside it on another thread, the
+    /// first part of stage `apply` ([`apply::departures`]): the matching reads only the search's
+    /// buffers and the searchers, the departures only the world, the other decisions, the flows
+    /// and the employers' plan, so neither sees the other and the step's outcome does not
+    /// depend on which ends first. (Stage `matching` is sequential, as is `apply`: this puts
+    /// the second thread to work while it runs.) Timed as stage `matching`.
+    pub fn stage_matching_beside_departures(&mut self, model: &Model, world: &mut World) {
+        let (t, now) = Self::when(world);
+        let key = StageKey::new(
+            model.scenario.simulation.seed,
+            world.replication,
+            t,
+            Draw::Interviews,
+        );
+        // The searchers are taken out of the step's events for the matching to read while the
+        // departures use the rest.
+        let searchers = std::mem::take(&mut self.events.searchers);
+        let Stepper {
+            search,
+            matching,
+            levers,
+            events,
+            flows,
+            rules,
+            plan,
+            ..
+        } = self;
+        let levers = &*levers;
+        rayon::join(
+            || matching::run(model, key, levers, &searchers, search, matching),
+            || {
+                let at_risk = &rules.at_risk;
+                Self::depart(model, world, t, now, events, flows, levers, at_risk, plan)
+            },
+        );
+        self.events.searchers = searchers;
+        self.departed = true;
+    }
+
     /// Stage `apply`: carry out every decision; flows and census; close the step's books and
-    /// advance the world's step.
+    /// advance the world's step. Its first part, the departures, has usually run beside stage
+    /// `matching` already.
     pub fn stage_apply(&mut self, model: &Model, world: &mut World) {
         let (t, now) = Self::when(world);
         let growing = self.growing();
-        self.flows.clear();
-        census::set_long_term(&mut world.census, &self.events);
-        apply::transitions(
-            model,
-            world,
-            t,
-            now,
-            &mut self.events,
-            &self.matching.hires,
-            &self.search.info,
-            &self.openings,
-            &mut self.flows,
-            &self.levers,
-            &self.rules.at_risk,
-            &mut self.plan,
-            &model.school_leavers[usize::from(growing)],
+        if !std::mem::take(&mut self.departed) {
+            Self::depart(
+                model,
+                world,
+                t,
+                now,
+                &mut self.events,
+                &mut self.flows,
+                &self.levers,
+                &self.rules.at_risk,
+                &mut self.plan,
+            );
+        }
+        // The next step's ladders are laid ahead on the other thread meanwhile.
+        let next = self
+            .ladders
+            .map(|l| l.of_step(model.scenario.simulation.seed, world.replication, t + 1));
+        let workers = world.workers.len();
+        let leavers = &model.school_leavers[usize::from(growing)];
+        let Stepper {
+            chunk_events,
+            events,
+            matching,
+            search,
+            openings,
+            flows,
+            levers,
+            rules,
+            plan,
+            ..
+        } = self;
+        rayon::join(
+            || {
+                apply::arrivals(
+                    model,
+                    world,
+                    t,
+                    now,
+                    events,
+                    &matching.hires,
+                    &search.info,
+                    openings,
+                    flows,
+                    levers,
+                    &rules.at_risk,
+                    plan,
+                    leavers,
+                )
+            },
+            || {
+                if let Some(next) = &next {
+                    scan::lay_ahead(model, workers, next, chunk_events);
+                }
+            },
         );
         world.book.end_step();
         world.step += 1;
+    }
+
+    /// The first part of stage `apply`, with the step's flows cleared and the census's
+    /// long-term unemployed set first.
+    #[allow(clippy::too_many_arguments)]
+    fn depart(
+        model: &Model,
+        world: &mut World,
+        t: u32,
+        now: u16,
+        events: &mut scan::Events,
+        flows: &mut Flows,
+        levers: &Levers,
+        at_risk: &[bool],
+        plan: &mut employers::Plan,
+    ) {
+        flows.clear();
+        census::set_long_term(&mut world.census, events);
+        apply::departures(model, world, t, now, events, flows, levers, at_risk, plan);
     }
 
     /// Stage `census`: with debug assertions on (every test run), the census kept up to date

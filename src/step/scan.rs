@@ -108,6 +108,22 @@ struct LadderScratch {
 }
 
 impl LadderScratch {
+    /// Fill the chunk's ladders for `ladders` (kept where they were laid ahead for them).
+    fn fill(&mut self, ladders: &Ladders, chunk: usize, range: std::ops::Range<usize>) {
+        let each = [
+            &mut self.separations,
+            &mut self.on_the_job,
+            &mut self.life,
+            &mut self.recognition,
+        ];
+        for (ladder, (&key, &bound)) in each
+            .into_iter()
+            .zip(ladders.keys.iter().zip(&ladders.bounds))
+        {
+            ladder.fill(key, chunk, range.clone(), bound);
+        }
+    }
+
     fn bytes(&self) -> usize {
         self.separations.bytes()
             + self.on_the_job.bytes()
@@ -269,8 +285,57 @@ impl Events {
     }
 }
 
+/// A step's ladder draws ([`crate::ladder`]): their keys and bounds, in the order
+/// separations, on-the-job search, ageing or retirement, recognition starts (a bound of 0: no
+/// such draw this step).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ladders {
+    keys: [StageKey; 4],
+    bounds: [f64; 4],
+}
+
+impl Ladders {
+    fn keys(seed: u64, rep: u32, t: u32) -> [StageKey; 4] {
+        [
+            StageKey::new(seed, rep, t, Draw::Separations).substream(1),
+            StageKey::new(seed, rep, t, Draw::Searching).substream(1),
+            // (Sub-stream 3 draws the school leavers' sectors in `apply`; 0 and 1 drew ageing
+            // and retirement before they became one ladder draw, sub-stream 5.)
+            StageKey::new(seed, rep, t, Draw::Population).substream(5),
+            StageKey::new(seed, rep, t, Draw::Recognition).substream(1),
+        ]
+    }
+
+    /// The draws of step `t` of replication `rep`, guessed to reach as far as these.
+    pub fn of_step(&self, seed: u64, rep: u32, t: u32) -> Ladders {
+        Ladders {
+            keys: Ladders::keys(seed, rep, t),
+            bounds: self.bounds,
+        }
+    }
+}
+
+/// Lay the ladders of the step after this one ahead, while stage `apply` (sequential) keeps
+/// the other thread busy: `next` holds that step's keys and this step's bounds, a guess. The
+/// scan of that step keeps each ladder where its own bound reaches no higher layer than the
+/// guess (trimmed to its layer: the same candidates, [`crate::ladder::Ladder::fill`]) and fills
+/// it again where it does, so the guess changes nothing but the time.
+pub fn lay_ahead(model: &Model, workers: usize, next: &Ladders, chunk_events: &mut Vec<Events>) {
+    let (nn, nr) = (model.n_nodes, model.n_regions);
+    crate::chunks::for_each_chunk(
+        workers,
+        chunk_events,
+        || Events::sized(nn, nr),
+        |range, ev| {
+            let chunk = range.start / crate::chunks::CHUNK;
+            ev.scratch.fill(next, chunk, range);
+        },
+    );
+}
+
 /// The scan of step `t`. `entry` holds each home region's entry threshold and `growing` says
 /// whether the labour force grows (from step 1; not in the burn-in), which sets the ageing.
+/// Returns the step's ladder draws (for [`lay_ahead`]).
 #[allow(clippy::too_many_arguments)]
 pub fn decide(
     model: &Model,
@@ -285,24 +350,18 @@ pub fn decide(
     levers: &Levers,
     chunk_events: &mut Vec<Events>,
     events: &mut Events,
-) {
+) -> Ladders {
     let s = &model.scenario;
     let seed = s.simulation.seed;
     let rep = world.replication;
-    let sep_key = StageKey::new(seed, rep, t, Draw::Separations);
     let search_key = StageKey::new(seed, rep, t, Draw::Searching);
     let train_key = StageKey::new(seed, rep, t, Draw::Training);
-    let recog_key = StageKey::new(seed, rep, t, Draw::Recognition);
     let policy_key = StageKey::new(seed, rep, t, Draw::Enrolment);
     let notice_key = StageKey::new(seed, rep, t, Draw::Notice);
     let population_key = StageKey::new(seed, rep, t, Draw::Population);
     // (Sub-stream 3 draws the school leavers' sectors in `apply`; 0 and 1 drew ageing and
     // retirement before they became one ladder draw, sub-stream 5.)
-    let (entry_key, attachment_key, life_key) = (
-        population_key.substream(2),
-        population_key.substream(4),
-        population_key.substream(5),
-    );
+    let (entry_key, attachment_key) = (population_key.substream(2), population_key.substream(4));
     let (ageing, retirement, withdrawal, comeback) =
         s.population.as_ref().map_or(([0.0, 0.0], 0.0, 0, 0), |p| {
             (
@@ -372,6 +431,23 @@ pub fn decide(
                 .product::<f64>()
         })
         .fold(0.0, f64::max);
+    let ladders = Ladders {
+        keys: Ladders::keys(seed, rep, t),
+        bounds: [
+            separation_bound,
+            on_the_job_bound,
+            if with_demand && s.population.is_some() {
+                life_bound
+            } else {
+                0.0
+            },
+            if model.any_recognition {
+                recognition_bound
+            } else {
+                0.0
+            },
+        ],
+    };
     let scan = Scan {
         model,
         s,
@@ -379,14 +455,11 @@ pub fn decide(
         rules,
         shortage,
         levers,
-        sep_key,
         search_key,
         train_key,
-        recog_key,
         policy_key,
         notice_key,
         entry_key,
-        life_key,
         attachment_key,
         population: s.population.is_some(),
         ageing,
@@ -422,9 +495,7 @@ pub fn decide(
             || s.offers_learning()
             || (takeup_at_risk > 0.0 && !employers)
             || (!with_demand && model.any_recognition),
-        separation_bound,
-        on_the_job_bound,
-        life_bound,
+        ladders,
         recognition_bound,
     };
     crate::chunks::for_each_chunk(
@@ -448,6 +519,7 @@ pub fn decide(
     events.clear();
     let chunks = w.len().div_ceil(crate::chunks::CHUNK);
     events.merge(&chunk_events[..chunks]);
+    ladders
 }
 
 /// Everything the decision scan reads, gathered once per step.
@@ -459,16 +531,12 @@ struct Scan<'a> {
     rules: &'a NodeRules,
     shortage: &'a Shortage,
     levers: &'a Levers,
-    sep_key: StageKey,
     search_key: StageKey,
     train_key: StageKey,
-    recog_key: StageKey,
     policy_key: StageKey,
     notice_key: StageKey,
-    /// Sub-streams of [`Draw::Population`]: an inactive worker's entry, and the ladder of
-    /// ageing or retirement.
+    /// Sub-stream of [`Draw::Population`]: an inactive worker's entry.
     entry_key: StageKey,
-    life_key: StageKey,
     /// Whether an unemployed worker leaves the labour force, or an attached inactive one
     /// comes back (one draw: a worker is in one state or the other).
     attachment_key: StageKey,
@@ -505,13 +573,11 @@ struct Scan<'a> {
     nc: usize,
     long_term: u32,
     /// Whether every employed worker is looked at (else only those the ladders find and,
-    /// with demand, those [`Scan::looks`] marks), and the ladders' bounds: the step's highest
-    /// separation, on-the-job search, ageing or retirement, and recognition start
-    /// probabilities.
+    /// with demand, those [`Scan::looks`] marks), and the ladders' keys and bounds: the step's
+    /// highest separation, on-the-job search, ageing or retirement, and recognition start
+    /// probabilities (the last also on its own, for [`Scan::recognition`]).
     visit_employed: bool,
-    separation_bound: f64,
-    on_the_job_bound: f64,
-    life_bound: f64,
+    ladders: Ladders,
     recognition_bound: f64,
 }
 
@@ -531,14 +597,11 @@ impl Scan<'_> {
             rules,
             shortage: _,
             levers,
-            sep_key,
             search_key,
             train_key,
-            recog_key,
             policy_key,
             notice_key,
             entry_key,
-            life_key,
             attachment_key,
             population,
             ageing,
@@ -564,10 +627,8 @@ impl Scan<'_> {
             nc: _,
             long_term,
             visit_employed,
-            separation_bound,
-            on_the_job_bound,
-            life_bound,
-            recognition_bound,
+            ladders,
+            recognition_bound: _,
         } = *self;
         let base_learning = s.training.takeup_employed;
         let offers = &levers.step.learning;
@@ -577,34 +638,9 @@ impl Scan<'_> {
         // Separations, on-the-job search, ageing and retirement, and recognition starts are
         // ladder draws (keys of their own: the per-worker words are those of the other draws).
         let chunk = range.start / crate::chunks::CHUNK;
-        {
-            let l = &mut ev.scratch;
-            l.separations
-                .fill(sep_key.substream(1), chunk, range.clone(), separation_bound);
-            l.on_the_job.fill(
-                search_key.substream(1),
-                chunk,
-                range.clone(),
-                on_the_job_bound,
-            );
-            let (life, recognition) = (
-                if DEMAND && population {
-                    life_bound
-                } else {
-                    0.0
-                },
-                if model.any_recognition {
-                    recognition_bound
-                } else {
-                    0.0
-                },
-            );
-            l.life.fill(life_key, chunk, range.clone(), life);
-            l.recognition
-                .fill(recog_key.substream(1), chunk, range.clone(), recognition);
-            if DEMAND && !visit_employed {
-                self.looks(range.clone(), l);
-            }
+        ev.scratch.fill(&ladders, chunk, range.clone());
+        if DEMAND && !visit_employed {
+            self.looks(range.clone(), &mut ev.scratch);
         }
         let scratch = std::mem::take(&mut ev.scratch);
         let mut separates = scratch.separations.cursor();
