@@ -191,6 +191,23 @@ impl Flows {
         self.pair_hires.iter_mut().for_each(|x| *x = 0);
     }
 
+    /// Add the counts of `other` (not its money) to these.
+    pub fn add_counts(&mut self, other: &Flows) {
+        for (a, b) in self.by_node.iter_mut().zip(&other.by_node) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in self.by_home.iter_mut().zip(&other.by_home) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (x, y) in self.pair_hires.iter_mut().zip(&other.pair_hires) {
+            *x += y;
+        }
+    }
+
     /// Count one event of kind `what` for a worker living in `home`, attributed to `node`.
     #[inline]
     pub fn count(&mut self, what: usize, home: usize, node: usize) {

@@ -5,7 +5,10 @@
 //! training starts and completions, hires, new notices and the employers' replacement
 //! vacancies ([`super::employers::Staffing`]), school leavers' entries and ageing, policy
 //! enrolment and language learning, recognition procedures. Each event reads the worker as it
-//! stands, so the census is kept exact whatever the order.
+//! stands, so the census is kept exact whatever the order. The part before the hires
+//! ([`departures`]) runs beside stage `matching`; the hires, entries and ageing run in parallel
+//! over ranges of worker ids, each range counting its census changes and flows apart
+//! (docs/MODEL.md 7.15).
 //!
 //! Attribution: flows are counted by the worker's home region and by a node: the origin node
 //! for separations and employed training starts, the destination node for hires, the node of
@@ -24,7 +27,26 @@ use crate::step::search::SearcherInfo;
 use crate::step::separations::worker_at_risk;
 use crate::step::training::{funding, Candidate};
 use crate::step::vacancies;
-use crate::world::{stored, Book, World, NO_LOCAL};
+use crate::world::{stored, Book, World, NO_EMPLOYER, NO_LOCAL};
+use rayon::prelude::*;
+
+/// The census entry of the worker at position `i` of `w` (the workers, or a range of them:
+/// the columns are indexed alike), as it stands at clock `now`.
+macro_rules! census_entry {
+    ($w:expr, $i:expr, $now:expr, $long_term:expr) => {{
+        let (w, i) = ($w, $i);
+        Entry {
+            status: w.status[i],
+            node: w.node[i] as usize,
+            home: w.home[i] as usize,
+            contract: w.contract[i],
+            long_term: w.status[i] == Status::Unemployed as u8
+                && u32::from($now - w.spell_start[i]) >= $long_term,
+            notice: w.notice_until[i] != 0,
+            age: w.age[i],
+        }
+    }};
+}
 
 /// How many events ahead the columns of an event's worker are prefetched.
 const PREFETCH_AHEAD: usize = 8;
@@ -386,109 +408,59 @@ pub fn arrivals(
     };
     let entry = |w: &crate::world::Workers, i: usize| census_entry(w, i, now, long_term);
 
+    // Hires, in worker order, cut into runs that each cover their own range of worker ids and
+    // carried out in parallel, each run counting its census changes and flows apart (integer
+    // sums: the same whatever the cut); then, in hire order, the employers' books and the
+    // policies' placements.
     let hire_key = StageKey::new(seed, rep, t, Draw::Hire);
-    for (n, hire) in hires.iter().enumerate() {
-        if let Some(ahead) = hires.get(n + PREFETCH_AHEAD) {
-            w.prefetch_for_hire(ahead.worker as usize);
-        }
-        if employers {
-            if let Some(ahead) = hires.get(n + PREFETCH_AHEAD / 2) {
-                staffing.prefetch_hire(w, ahead.worker as usize, ahead.slot);
-            }
-        }
-        let (id, k) = (hire.worker, hire.node);
-        let me = &searchers[hire.searcher as usize];
-        let i = id as usize;
-        let h = me.home as usize;
-        let k_us = k as usize;
-        let from_sector = model.node_sector[me.node as usize];
-        let to_sector = model.node_sector[k_us];
-        let (ch, ck) = (
-            model.region_country[h] as usize,
-            model.node_country[k_us] as usize,
-        );
-        if me.status == Status::Employed as u8 {
-            flows.count(flow::JOB_TO_JOB, h, k_us);
-            flows.count(flow::JOB_TO_JOB_OUT, h, me.node as usize);
-        } else {
-            flows.count(flow::HIRES_FROM_UNEMPLOYMENT, h, k_us);
-        }
-        if from_sector != to_sector {
-            flows.count(flow::CROSS_SECTOR, h, k_us);
-        }
-        if ch != ck {
-            flows.count(flow::CROSS_BORDER_HIRES, h, k_us);
-        }
-        flows.pair_hires[ch * nc + ck] += 1;
-        let noticed = employers && w.notice_until[i] != 0;
-        let before = Entry {
-            status: me.status,
-            node: me.node as usize,
-            home: h,
-            contract: me.contract,
-            long_term: me.long_term(),
-            notice: noticed,
-            age: me.age,
+    let per_run = hires
+        .len()
+        .div_ceil(2 * rayon::current_num_threads())
+        .max(HIRES_PER_RUN);
+    let runs: Vec<&[Hire]> = hires.chunks(per_run).collect();
+    debug_assert!(hires.windows(2).all(|x| x[0].worker < x[1].worker));
+    let cuts: Vec<usize> = runs[1.min(runs.len())..]
+        .iter()
+        .map(|r| r[0].worker as usize)
+        .collect();
+    let done: Vec<HireRun> = {
+        let staffing = &staffing;
+        let run = HireContext {
+            model,
+            now,
+            key: hire_key,
+            searchers,
+            open: levers.open,
+            employers,
         };
-        census.tally(model, before, false);
-        if employers {
-            // The vacancy filled is the one the application landed on; the job left (a
-            // job-to-job move) is replaced while its demand holds.
-            let to = staffing.employer_of_slot(hire.slot);
-            if me.status == Status::Employed as u8 {
-                staffing.depart(staffing.employer_of(w, i), noticed);
-                if noticed {
-                    flows.count(flow::JOB_TO_JOB_FROM_NOTICE, h, k_us);
-                }
+        w.ranges(&cuts)
+            .into_par_iter()
+            .zip(runs.into_par_iter())
+            .map(|(mut r, hires)| run.hires(&mut r, hires, staffing))
+            .collect()
+    };
+    for run in &done {
+        census.add_changes(&run.census);
+        flows.add_counts(&run.flows);
+        for &(from, noticed, to) in &run.books {
+            if from != NO_EMPLOYER {
+                staffing.depart(from, noticed);
             }
             staffing.hire(to);
-            w.employer[i] = staffing.local(to);
-            w.notice_until[i] = 0;
         }
-        let shares = &s.sectors[to_sector as usize].contract_shares;
-        let contract = contract_of(shares, crate::rng::unit_f64(hire_key.word(id)));
-        let after = Entry {
-            status: Status::Employed as u8,
-            node: k_us,
-            home: h,
-            contract,
-            long_term: false,
-            notice: false,
-            age: me.age,
-        };
-        census.tally(model, after, true);
         // A hire ends policy participation; policies still running count a placement.
         // Every policy whose window is open settles its books, even one that could not pay
         // its running cost this year (its promised fee is paid).
-        let placed = me.flags & levers.open;
-        let at_risk = if employers { noticed } else { me.at_risk() };
-        let origin = if me.status != Status::Employed as u8 {
-            policy_flow::PLACED_FROM_UNEMPLOYMENT
-        } else if at_risk {
-            policy_flow::PLACED_FROM_NOTICE
-        } else {
-            policy_flow::PLACED_FROM_JOB
-        };
-        for p in 0..s.policies.len() {
-            if placed & (1 << p) != 0 {
-                book.place(model, p, id, origin, ch != ck);
-                if let Some(r) = register.as_mut() {
-                    r.placements.push((id, p as u8, t));
+        for &(id, placed, origin, across) in &run.placements {
+            for p in 0..s.policies.len() {
+                if placed & (1 << p) != 0 {
+                    book.place(model, p, id, origin, across);
+                    if let Some(r) = register.as_mut() {
+                        r.placements.push((id, p as u8, t));
+                    }
                 }
             }
         }
-        if me.flags != 0 {
-            w.flags[i] = 0;
-        }
-        // Hired into a regulated sector without its qualification (a side-entry route): the
-        // worker qualifies on the job.
-        if model.regulated_mask & (1 << to_sector) != 0 {
-            w.quals[i] |= 1 << to_sector;
-        }
-        w.contract[i] = contract;
-        w.status[i] = Status::Employed as u8;
-        w.node[i] = stored(k);
-        w.spell_start[i] = now;
     }
 
     // Employers whose demand fell give notice, flexible contracts first (the scan's keys), as
@@ -529,33 +501,59 @@ pub fn arrivals(
     // their home country; and workers move to the next age group.
     if s.population.is_some() {
         let key = StageKey::new(seed, rep, t, Draw::Population).substream(3);
-        for (n, &id) in events.entries.iter().enumerate() {
-            fetch_ahead(w, &events.entries, n);
-            let i = id as usize;
-            let h = w.home[i] as usize;
-            let country = model.region_country[h];
-            let u = crate::rng::unit_f64(key.word(id));
-            let sector = crate::world::pick(u, &leavers[h]);
-            census.tally(model, entry(w, i), false);
-            w.status[i] = Status::Unemployed as u8;
-            w.age[i] = 0;
-            w.node[i] = stored(model.node(h, sector));
-            w.quals[i] = 1 << sector;
-            w.diploma[i] = country;
-            w.recognised[i] = 1 << country;
-            w.train_target[i] = NONE_U8;
-            w.trained[i] = NONE_U8;
-            w.recog_target[i] = NONE_U8;
-            w.spell_start[i] = now;
-            census.tally(model, entry(w, i), true);
-            flows.count(flow::ENTRIES, h, w.node[i] as usize);
-        }
-        for (n, &id) in events.ageing.iter().enumerate() {
-            fetch_ahead(w, &events.ageing, n);
-            let i = id as usize;
-            census.tally(model, entry(w, i), false);
-            w.age[i] += 1;
-            census.tally(model, entry(w, i), true);
+        // In parallel over ranges of worker ids (an entry or ageing touches only its worker's
+        // columns), each range counting its census changes and flows apart (integer sums).
+        let parts = 2 * rayon::current_num_threads();
+        let n = w.len();
+        let cuts: Vec<usize> = (1..parts).map(|k| k * n / parts).collect();
+        let (entries, ageing) = (&events.entries, &events.ageing);
+        let (nn, nr) = (model.n_nodes, model.n_regions);
+        let done: Vec<(crate::metrics::Census, Flows)> = w
+            .ranges(&cuts)
+            .into_par_iter()
+            .map(|w| {
+                let ids = w.start as u32..(w.start + w.status.len()) as u32;
+                fn within(list: &[u32], ids: std::ops::Range<u32>) -> &[u32] {
+                    let lo = list.partition_point(|&x| x < ids.start);
+                    let hi = list.partition_point(|&x| x < ids.end);
+                    &list[lo..hi]
+                }
+                let mut census = crate::metrics::Census::new(nn, nr, nc);
+                let mut flows = Flows::new(nn, nr, nc);
+                let entry =
+                    |w: &crate::world::WorkerRange, i: usize| census_entry!(w, i, now, long_term);
+                for &id in within(entries, ids.clone()) {
+                    let i = w.at(id);
+                    let h = w.home[i] as usize;
+                    let country = model.region_country[h];
+                    let u = crate::rng::unit_f64(key.word(id));
+                    let sector = crate::world::pick(u, &leavers[h]);
+                    census.tally_change(model, entry(&w, i), false);
+                    w.status[i] = Status::Unemployed as u8;
+                    w.age[i] = 0;
+                    w.node[i] = stored(model.node(h, sector));
+                    w.quals[i] = 1 << sector;
+                    w.diploma[i] = country;
+                    w.recognised[i] = 1 << country;
+                    w.train_target[i] = NONE_U8;
+                    w.trained[i] = NONE_U8;
+                    w.recog_target[i] = NONE_U8;
+                    w.spell_start[i] = now;
+                    census.tally_change(model, entry(&w, i), true);
+                    flows.count(flow::ENTRIES, h, w.node[i] as usize);
+                }
+                for &id in within(ageing, ids.clone()) {
+                    let i = w.at(id);
+                    census.tally_change(model, entry(&w, i), false);
+                    w.age[i] += 1;
+                    census.tally_change(model, entry(&w, i), true);
+                }
+                (census, flows)
+            })
+            .collect();
+        for (changes, counts) in &done {
+            census.add_changes(changes);
+            flows.add_counts(counts);
         }
     }
 
@@ -634,15 +632,152 @@ pub fn arrivals(
 /// The census entry of worker `i` as it stands, at clock `now`.
 #[inline(always)]
 fn census_entry(w: &crate::world::Workers, i: usize, now: u16, long_term: u32) -> Entry {
-    Entry {
-        status: w.status[i],
-        node: w.node[i] as usize,
-        home: w.home[i] as usize,
-        contract: w.contract[i],
-        long_term: w.status[i] == Status::Unemployed as u8
-            && u32::from(now - w.spell_start[i]) >= long_term,
-        notice: w.notice_until[i] != 0,
-        age: w.age[i],
+    census_entry!(w, i, now, long_term)
+}
+
+/// Hires per run at least (fewer runs than two a thread when a step has few hires).
+const HIRES_PER_RUN: usize = 2048;
+
+/// What a run of hires reads besides the workers.
+struct HireContext<'a> {
+    model: &'a Model,
+    now: u16,
+    key: StageKey,
+    searchers: &'a [SearcherInfo],
+    /// Policies whose window is open.
+    open: u8,
+    employers: bool,
+}
+
+/// What a run of hires leaves for the step to add up in hire order: the census changes and
+/// flows of its hires, each hire's employers (the one left, [`NO_EMPLOYER`] for none, whether
+/// the worker was under notice there, and the one joined), and its placements (worker,
+/// policies, origin, across the border).
+struct HireRun {
+    census: crate::metrics::Census,
+    flows: Flows,
+    books: Vec<(u32, bool, u32)>,
+    placements: Vec<(u32, u8, usize, bool)>,
+}
+
+impl HireContext<'_> {
+    /// Carry out `hires` on the workers of range `w` (which holds all of theirs).
+    fn hires(
+        &self,
+        w: &mut crate::world::WorkerRange,
+        hires: &[Hire],
+        staffing: &Staffing,
+    ) -> HireRun {
+        let &HireContext {
+            model,
+            now,
+            key,
+            searchers,
+            open,
+            employers,
+        } = self;
+        let s = &model.scenario;
+        let nc = model.n_countries;
+        let mut out = HireRun {
+            census: crate::metrics::Census::new(model.n_nodes, model.n_regions, nc),
+            flows: Flows::new(model.n_nodes, model.n_regions, nc),
+            books: Vec::with_capacity(if employers { hires.len() } else { 0 }),
+            placements: Vec::new(),
+        };
+        let (census, flows) = (&mut out.census, &mut out.flows);
+        for (n, hire) in hires.iter().enumerate() {
+            if let Some(ahead) = hires.get(n + PREFETCH_AHEAD) {
+                w.prefetch_for_hire(w.at(ahead.worker));
+            }
+            let (id, k) = (hire.worker, hire.node);
+            let me = &searchers[hire.searcher as usize];
+            let i = w.at(id);
+            let h = me.home as usize;
+            let k_us = k as usize;
+            let from_sector = model.node_sector[me.node as usize];
+            let to_sector = model.node_sector[k_us];
+            let (ch, ck) = (
+                model.region_country[h] as usize,
+                model.node_country[k_us] as usize,
+            );
+            if me.status == Status::Employed as u8 {
+                flows.count(flow::JOB_TO_JOB, h, k_us);
+                flows.count(flow::JOB_TO_JOB_OUT, h, me.node as usize);
+            } else {
+                flows.count(flow::HIRES_FROM_UNEMPLOYMENT, h, k_us);
+            }
+            if from_sector != to_sector {
+                flows.count(flow::CROSS_SECTOR, h, k_us);
+            }
+            if ch != ck {
+                flows.count(flow::CROSS_BORDER_HIRES, h, k_us);
+            }
+            flows.pair_hires[ch * nc + ck] += 1;
+            let noticed = employers && w.notice_until[i] != 0;
+            let before = Entry {
+                status: me.status,
+                node: me.node as usize,
+                home: h,
+                contract: me.contract,
+                long_term: me.long_term(),
+                notice: noticed,
+                age: me.age,
+            };
+            census.tally_change(model, before, false);
+            if employers {
+                // The vacancy filled is the one the application landed on; the job left (a
+                // job-to-job move) is replaced while its demand holds.
+                let to = staffing.employer_of_slot(hire.slot);
+                let from = if me.status == Status::Employed as u8 {
+                    if noticed {
+                        flows.count(flow::JOB_TO_JOB_FROM_NOTICE, h, k_us);
+                    }
+                    staffing.employers.first[w.node[i] as usize] + u32::from(w.employer[i])
+                } else {
+                    NO_EMPLOYER
+                };
+                out.books.push((from, noticed, to));
+                w.employer[i] = staffing.local(to);
+                w.notice_until[i] = 0;
+            }
+            let shares = &s.sectors[to_sector as usize].contract_shares;
+            let contract = contract_of(shares, crate::rng::unit_f64(key.word(id)));
+            let after = Entry {
+                status: Status::Employed as u8,
+                node: k_us,
+                home: h,
+                contract,
+                long_term: false,
+                notice: false,
+                age: me.age,
+            };
+            census.tally_change(model, after, true);
+            let placed = me.flags & open;
+            if placed != 0 {
+                let at_risk = if employers { noticed } else { me.at_risk() };
+                let origin = if me.status != Status::Employed as u8 {
+                    policy_flow::PLACED_FROM_UNEMPLOYMENT
+                } else if at_risk {
+                    policy_flow::PLACED_FROM_NOTICE
+                } else {
+                    policy_flow::PLACED_FROM_JOB
+                };
+                out.placements.push((id, placed, origin, ch != ck));
+            }
+            if me.flags != 0 {
+                w.flags[i] = 0;
+            }
+            // Hired into a regulated sector without its qualification (a side-entry route): the
+            // worker qualifies on the job.
+            if model.regulated_mask & (1 << to_sector) != 0 {
+                w.quals[i] |= 1 << to_sector;
+            }
+            w.contract[i] = contract;
+            w.status[i] = Status::Employed as u8;
+            w.node[i] = stored(k);
+            w.spell_start[i] = now;
+        }
+        out
     }
 }
 

@@ -37,13 +37,42 @@ impl Census {
     /// Count a worker in (`add`) or out of (`!add`) this census.
     #[inline]
     pub fn tally(&mut self, model: &Model, e: Entry, add: bool) {
-        let step = |x: &mut u64| {
-            if add {
-                *x += 1
+        self.tally_by(model, e, |x: &mut u64| if add { *x += 1 } else { *x -= 1 });
+    }
+
+    /// Count a worker in (`add`) or out of (`!add`) a census of changes, which starts at zero
+    /// and may go below it (wrapping): added to the census with [`Census::add_changes`], it
+    /// gives what tallying the same entries in the census itself gives.
+    #[inline]
+    pub fn tally_change(&mut self, model: &Model, e: Entry, add: bool) {
+        self.tally_by(model, e, |x: &mut u64| {
+            *x = if add {
+                x.wrapping_add(1)
             } else {
-                *x -= 1
+                x.wrapping_sub(1)
             }
-        };
+        });
+    }
+
+    /// Add a census of changes ([`Census::tally_change`]) to this one.
+    pub fn add_changes(&mut self, changes: &Census) {
+        for (a, b) in self.by_node.iter_mut().zip(&changes.by_node) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x = x.wrapping_add(*y);
+            }
+        }
+        for (a, b) in self.by_home.iter_mut().zip(&changes.by_home) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x = x.wrapping_add(*y);
+            }
+        }
+        for (x, y) in self.commuters.iter_mut().zip(&changes.commuters) {
+            *x = x.wrapping_add(*y);
+        }
+    }
+
+    #[inline(always)]
+    fn tally_by(&mut self, model: &Model, e: Entry, step: impl Fn(&mut u64)) {
         let (j, h) = (e.node, e.home);
         if e.status == Status::Employed as u8 {
             let nc = model.n_countries;
@@ -82,5 +111,49 @@ impl Census {
                 step(&mut self.by_home[h][home::AVAILABLE]);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The census changes of a run of events, tallied apart from zero (going below it) and
+    /// added after, give the census that tallying the same entries in it gives.
+    #[test]
+    fn census_changes_added_after_give_the_census_tallied_in_place() {
+        let mut s = crate::scenario::from_toml_str(
+            include_str!("../../scenarios/published_model.toml"),
+            "published_model.toml",
+        )
+        .unwrap();
+        s.simulation.scale = 0.1;
+        let model = Model::new(s);
+        let world = crate::world::World::new(&model, 0);
+        let w = &world.workers;
+        let entry = |i: usize, status: u8| Entry {
+            status,
+            node: w.node[i] as usize,
+            home: w.home[i] as usize,
+            contract: w.contract[i],
+            long_term: false,
+            notice: false,
+            age: w.age[i],
+        };
+        let (mut in_place, mut changes) = (world.census.clone(), Census::new(1, 1, 1));
+        changes.commuters.resize(world.census.commuters.len(), 0);
+        // A hundred workers spread over the ids move from their status to the next one round.
+        for i in (0..w.len()).step_by(w.len() / 100) {
+            let (from, to) = (w.status[i], (w.status[i] + 1) % 3);
+            in_place.tally(&model, entry(i, from), false);
+            in_place.tally(&model, entry(i, to), true);
+            changes.tally_change(&model, entry(i, from), false);
+            changes.tally_change(&model, entry(i, to), true);
+        }
+        assert_ne!(in_place.commuters, world.census.commuters);
+        assert_ne!(in_place.by_node, world.census.by_node);
+        let mut after = world.census.clone();
+        after.add_changes(&changes);
+        assert_eq!(after, in_place);
     }
 }

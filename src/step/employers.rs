@@ -710,30 +710,6 @@ impl Staffing<'_> {
         }
     }
 
-    /// Fetch into cache what hiring worker `i` into vacancy slot `slot` will touch: the books
-    /// of the employer it leaves (if employed) and of the one it joins (the books are indexed by
-    /// employer, in no order of the hires, so each is a cache miss otherwise). Reads the worker's
-    /// status, node and employer, which the caller fetched earlier.
-    #[inline]
-    pub fn prefetch_hire(&self, w: &crate::world::Workers, i: usize, slot: u32) {
-        let e = &*self.employers;
-        let at = |v: &Vec<u32>, f: usize| {
-            if f < v.len() {
-                crate::world::prefetch(v.as_ptr().wrapping_add(f));
-            }
-        };
-        if w.status[i] == crate::agent::Status::Employed as u8 {
-            let f = e.of_worker(w, i) as usize;
-            at(&e.staff, f);
-            at(&e.notices, f);
-            at(&e.retained, f);
-        }
-        if let Some(&to) = self.plan.slots.get(slot as usize) {
-            at(&e.vacancies, to as usize);
-            at(&e.staff, to as usize);
-        }
-    }
-
     /// A hire fills one vacancy of employer `f`.
     pub fn hire(&mut self, f: u32) {
         let f = f as usize;

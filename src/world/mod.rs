@@ -74,24 +74,6 @@ impl Workers {
         self.status.len()
     }
 
-    /// Ask the processor to start loading the columns a hire reads and writes for worker
-    /// `i`, a few hires ahead of the one being applied: hires come in no order of worker, and
-    /// each touches a cache line in every column it reads. A hint only (nothing happens on
-    /// other processors or past the end); the output cannot depend on it.
-    #[inline(always)]
-    pub fn prefetch_for_hire(&self, i: usize) {
-        if i < self.len() {
-            prefetch(self.status.as_ptr().wrapping_add(i));
-            prefetch(self.contract.as_ptr().wrapping_add(i));
-            prefetch(self.node.as_ptr().wrapping_add(i));
-            prefetch(self.quals.as_ptr().wrapping_add(i));
-            prefetch(self.spell_start.as_ptr().wrapping_add(i));
-            prefetch(self.flags.as_ptr().wrapping_add(i));
-            prefetch(self.employer.as_ptr().wrapping_add(i));
-            prefetch(self.notice_until.as_ptr().wrapping_add(i));
-        }
-    }
-
     /// Ask the processor to start loading the columns an event of `apply` other than a hire
     /// (a separation, retirement, move to or from inactivity, dismissal, entry or ageing) reads
     /// for worker `i`, their census entry and the employer: as for hires, a hint only.
@@ -489,6 +471,96 @@ pub fn prefetch<T>(p: *const T) {
     let _ = p;
 }
 
+/// Declares [`WorkerRange`], the columns of a range of worker ids borrowed mutably, and
+/// [`Workers::ranges`], which cuts every column at the same ids (one list of the columns, so
+/// that a new column cannot be left out of one of them).
+macro_rules! worker_ranges {
+    ($($column:ident: $ty:ty,)*) => {
+        /// The columns of the workers `start..start + len`, borrowed mutably apart from the
+        /// other ranges' ([`Workers::ranges`]), so that the runs of an event list in worker
+        /// order can be carried out in parallel. Index with [`WorkerRange::at`].
+        pub struct WorkerRange<'a> {
+            pub start: usize,
+            $(pub $column: &'a mut [$ty],)*
+        }
+
+        // Every column is in the list (a column added to [`Workers`] adds to its bytes).
+        const _: () = assert!(0 $(+ std::mem::size_of::<$ty>())* == Workers::BYTES_PER_WORKER);
+
+        impl Workers {
+            /// The workers cut at the ids `cuts` (ascending, each at most the number of
+            /// workers): one range from 0 to the first cut, one between each two, one from the
+            /// last to the end.
+            pub fn ranges(&mut self, cuts: &[usize]) -> Vec<WorkerRange<'_>> {
+                let n = self.len();
+                let mut out = Vec::with_capacity(cuts.len() + 1);
+                $(let mut $column = self.$column.as_mut_slice();)*
+                let mut start = 0;
+                for end in cuts.iter().copied().chain([n]) {
+                    debug_assert!(start <= end && end <= n, "cuts ascending within the workers");
+                    let len = end - start;
+                    out.push(WorkerRange {
+                        start,
+                        $($column: {
+                            let (head, tail) = std::mem::take(&mut $column).split_at_mut(len);
+                            $column = tail;
+                            head
+                        },)*
+                    });
+                    start = end;
+                }
+                out
+            }
+        }
+    };
+}
+
+worker_ranges! {
+    status: u8,
+    contract: u8,
+    age: u8,
+    home: u16,
+    node: u16,
+    quals: u32,
+    langs: u8,
+    diploma: u8,
+    recognised: u8,
+    spell_start: u16,
+    train_target: u8,
+    trained: u8,
+    recog_target: u8,
+    recog_until: u16,
+    flags: u8,
+    employer: u16,
+    notice_until: u16,
+}
+
+impl WorkerRange<'_> {
+    /// The position of worker `id` in this range's columns.
+    #[inline(always)]
+    pub fn at(&self, id: u32) -> usize {
+        id as usize - self.start
+    }
+
+    /// Ask the processor to start loading the columns a hire reads and writes for the worker
+    /// at position `i`, a few hires ahead of the one being carried out (each hire touches a
+    /// cache line in every column it reads). A hint only: nothing happens past the end or on
+    /// other processors.
+    #[inline(always)]
+    pub fn prefetch_for_hire(&self, i: usize) {
+        if i < self.status.len() {
+            prefetch(self.status.as_ptr().wrapping_add(i));
+            prefetch(self.contract.as_ptr().wrapping_add(i));
+            prefetch(self.node.as_ptr().wrapping_add(i));
+            prefetch(self.quals.as_ptr().wrapping_add(i));
+            prefetch(self.spell_start.as_ptr().wrapping_add(i));
+            prefetch(self.flags.as_ptr().wrapping_add(i));
+            prefetch(self.employer.as_ptr().wrapping_add(i));
+            prefetch(self.notice_until.as_ptr().wrapping_add(i));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,6 +573,56 @@ mod tests {
             7
         );
         assert_eq!(largest_remainder(0, &[0.3, 0.7]), vec![0, 0]);
+    }
+
+    /// A small world of the published model (one node, about 15 000 workers).
+    fn small_world() -> (Model, World) {
+        let mut s = crate::scenario::from_toml_str(
+            include_str!("../../scenarios/published_model.toml"),
+            "published_model.toml",
+        )
+        .unwrap();
+        s.simulation.scale = 0.1;
+        let model = Model::new(s);
+        let world = World::new(&model, 0);
+        (model, world)
+    }
+
+    /// Cutting the workers into ranges hands out every column at the same ids, and what is
+    /// written through a range is written to the workers.
+    #[test]
+    fn ranges_cut_every_column_at_the_same_ids() {
+        let (_, mut world) = small_world();
+        let w = &mut world.workers;
+        let n = w.len();
+        assert!(n > 1000, "{n} workers");
+        let before = w.clone();
+        let cuts = [n / 3, n / 3, n / 2];
+        {
+            let ranges = w.ranges(&cuts);
+            let starts: Vec<usize> = ranges.iter().map(|r| r.start).collect();
+            assert_eq!(starts, [0, n / 3, n / 3, n / 2]);
+            let lens: Vec<usize> = ranges.iter().map(|r| r.status.len()).collect();
+            assert_eq!(lens, [n / 3, 0, n / 2 - n / 3, n - n / 2]);
+            for r in ranges {
+                let ids = r.start..r.start + r.status.len();
+                assert_eq!(r.status, &before.status[ids.clone()]);
+                assert_eq!(r.node, &before.node[ids.clone()]);
+                assert_eq!(r.home, &before.home[ids.clone()]);
+                assert_eq!(r.quals, &before.quals[ids.clone()]);
+                assert_eq!(r.spell_start, &before.spell_start[ids.clone()]);
+                assert_eq!(r.notice_until, &before.notice_until[ids.clone()]);
+                assert_eq!(r.recog_until, &before.recog_until[ids.clone()]);
+                if let Some(id) = ids.clone().last() {
+                    let i = r.at(id as u32);
+                    r.spell_start[i] = 777;
+                }
+            }
+        }
+        for (id, (&now, &was)) in w.spell_start.iter().zip(&before.spell_start).enumerate() {
+            let last = [n / 3 - 1, n / 2 - 1, n - 1].contains(&id);
+            assert_eq!(now, if last { 777 } else { was }, "worker {id}");
+        }
     }
 
     #[test]
