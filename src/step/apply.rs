@@ -60,29 +60,6 @@ fn fetch_ahead(w: &crate::world::Workers, ids: &[u32], n: usize) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn transitions(
-    model: &Model,
-    world: &mut World,
-    t: u32,
-    now: u16,
-    events: &mut Events,
-    hires: &[Hire],
-    searchers: &[SearcherInfo],
-    openings: &[u64],
-    flows: &mut Flows,
-    levers: &Levers,
-    at_risk: &[bool],
-    plan: &mut Plan,
-    leavers: &[Vec<f64>],
-) {
-    departures(model, world, t, now, events, flows, levers, at_risk, plan);
-    arrivals(
-        model, world, t, now, events, hires, searchers, openings, flows, levers, at_risk, plan,
-        leavers,
-    );
-}
-
 /// The first part of the stage, which needs no hire: notices withdrawn, separations,
 /// retirements, moves to and from inactivity, dismissals at the end of a notice, and courses
 /// started and completed. It reads and writes nothing stage `matching` does (the world, the

@@ -13,6 +13,10 @@
 //! `search` ([`search`]), `matching` ([`matching`]), `apply` ([`apply`], [`census`] tallies)
 //! and `census` (debug builds: the census kept up to date checked against a recount).
 //!
+//! Stages `matching` and `apply` are sequential; while they run, the second thread takes the
+//! first part of `apply` (beside `matching`) and lays the next step's ladders (beside the rest
+//! of `apply`), neither of which the other reads (docs/MODEL.md 7.15).
+//!
 //! Keeping the census up to date per event instead of recounting it saves a full pass over the
 //! workers per step; the recount in tests makes sure both agree.
 

@@ -359,8 +359,7 @@ pub fn decide(
     let policy_key = StageKey::new(seed, rep, t, Draw::Enrolment);
     let notice_key = StageKey::new(seed, rep, t, Draw::Notice);
     let population_key = StageKey::new(seed, rep, t, Draw::Population);
-    // (Sub-stream 3 draws the school leavers' sectors in `apply`; 0 and 1 drew ageing and
-    // retirement before they became one ladder draw, sub-stream 5.)
+    // (Sub-stream 5 is the ladder of ageing or retirement: `Ladders::keys`.)
     let (entry_key, attachment_key) = (population_key.substream(2), population_key.substream(4));
     let (ageing, retirement, withdrawal, comeback) =
         s.population.as_ref().map_or(([0.0, 0.0], 0.0, 0, 0), |p| {
