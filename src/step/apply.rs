@@ -48,6 +48,32 @@ macro_rules! census_entry {
     }};
 }
 
+/// The parts of the world a part of the stage changes, borrowed apart.
+struct Parts<'a> {
+    w: &'a mut crate::world::Workers,
+    book: &'a mut Book,
+    census: &'a mut crate::metrics::Census,
+    register: &'a mut Option<crate::world::Register>,
+    staffing: Staffing<'a>,
+    vacancies: &'a mut [u64],
+}
+
+impl<'a> Parts<'a> {
+    fn of(world: &'a mut World, plan: &'a mut Plan) -> Parts<'a> {
+        Parts {
+            w: &mut world.workers,
+            book: &mut world.book,
+            census: &mut world.census,
+            register: &mut world.register,
+            staffing: Staffing {
+                employers: &mut world.employers,
+                plan,
+            },
+            vacancies: &mut world.vacancies,
+        }
+    }
+}
+
 /// How many events ahead the columns of an event's worker are prefetched.
 const PREFETCH_AHEAD: usize = 8;
 
@@ -80,14 +106,14 @@ pub fn departures(
     let s = &model.scenario;
     let employers = s.employers.is_some();
     let long_term = s.mechanics.long_term_steps;
-    let w = &mut world.workers;
-    let book = &mut world.book;
-    let census = &mut world.census;
-    let register = &mut world.register;
-    let mut staffing = Staffing {
-        employers: &mut world.employers,
-        plan,
-    };
+    let Parts {
+        w,
+        book,
+        census,
+        register,
+        mut staffing,
+        ..
+    } = Parts::of(world, plan);
     if employers {
         staffing.start();
     }
@@ -375,14 +401,14 @@ pub fn arrivals(
     }
 
     let long_term = s.mechanics.long_term_steps;
-    let w = &mut world.workers;
-    let book = &mut world.book;
-    let census = &mut world.census;
-    let register = &mut world.register;
-    let mut staffing = Staffing {
-        employers: &mut world.employers,
-        plan,
-    };
+    let Parts {
+        w,
+        book,
+        census,
+        register,
+        mut staffing,
+        vacancies,
+    } = Parts::of(world, plan);
     let entry = |w: &crate::world::Workers, i: usize| census_entry(w, i, now, long_term);
 
     // Hires, in worker order, cut into runs that each cover their own range of worker ids and
@@ -470,7 +496,7 @@ pub fn arrivals(
                 true
             });
         }
-        staffing.finish(&mut world.vacancies, flows);
+        staffing.finish(vacancies, flows);
     }
 
     // School leavers enter the labour force, unemployed, qualified for a sector drawn from

@@ -122,14 +122,7 @@ mod tests {
     /// added after, give the census that tallying the same entries in it gives.
     #[test]
     fn census_changes_added_after_give_the_census_tallied_in_place() {
-        let mut s = crate::scenario::from_toml_str(
-            include_str!("../../scenarios/published_model.toml"),
-            "published_model.toml",
-        )
-        .unwrap();
-        s.simulation.scale = 0.1;
-        let model = Model::new(s);
-        let world = crate::world::World::new(&model, 0);
+        let (model, world) = crate::world::small_world();
         let w = &world.workers;
         let entry = |i: usize, status: u8| Entry {
             status,

@@ -561,6 +561,20 @@ impl WorkerRange<'_> {
     }
 }
 
+/// A small world of the published model (one node, about 15 000 workers), for unit tests.
+#[cfg(test)]
+pub(crate) fn small_world() -> (Model, World) {
+    let mut s = crate::scenario::from_toml_str(
+        include_str!("../../scenarios/published_model.toml"),
+        "published_model.toml",
+    )
+    .unwrap();
+    s.simulation.scale = 0.1;
+    let model = Model::new(s);
+    let world = World::new(&model, 0);
+    (model, world)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -573,19 +587,6 @@ mod tests {
             7
         );
         assert_eq!(largest_remainder(0, &[0.3, 0.7]), vec![0, 0]);
-    }
-
-    /// A small world of the published model (one node, about 15 000 workers).
-    fn small_world() -> (Model, World) {
-        let mut s = crate::scenario::from_toml_str(
-            include_str!("../../scenarios/published_model.toml"),
-            "published_model.toml",
-        )
-        .unwrap();
-        s.simulation.scale = 0.1;
-        let model = Model::new(s);
-        let world = World::new(&model, 0);
-        (model, world)
     }
 
     /// Cutting the workers into ranges hands out every column at the same ids, and what is
