@@ -12,6 +12,8 @@ pub mod employers;
 pub use book::Book;
 pub use employers::{Employers, NO_EMPLOYER, NO_LOCAL};
 
+use rayon::prelude::*;
+
 use crate::agent::{Status, CLOCK_ORIGIN, NONE_U8};
 use crate::metrics::Census;
 use crate::model::{Model, NodeId};
@@ -135,25 +137,108 @@ impl Workers {
     pub fn under_notice(&self, i: usize) -> bool {
         self.notice_until[i] != 0
     }
+}
 
-    fn reserve_exact(&mut self, n: usize) {
-        self.status.reserve_exact(n);
-        self.contract.reserve_exact(n);
-        self.age.reserve_exact(n);
-        self.home.reserve_exact(n);
-        self.node.reserve_exact(n);
-        self.quals.reserve_exact(n);
-        self.langs.reserve_exact(n);
-        self.diploma.reserve_exact(n);
-        self.recognised.reserve_exact(n);
-        self.spell_start.reserve_exact(n);
-        self.train_target.reserve_exact(n);
-        self.trained.reserve_exact(n);
-        self.recog_target.reserve_exact(n);
-        self.recog_until.reserve_exact(n);
-        self.flags.reserve_exact(n);
-        self.employer.reserve_exact(n);
-        self.notice_until.reserve_exact(n);
+/// The workers of one home region and sector at the start, ids `first..first + len`: the
+/// unemployed first, then the rest of the labour force (employed), those attached to it
+/// (available), and those outside it (inactive).
+struct Block {
+    home: usize,
+    sector: usize,
+    first: u64,
+    unemployed: u64,
+    labour_force: u64,
+    attached: u64,
+    len: u64,
+}
+
+/// What [`World::new`] needs to draw a worker: the blocks, in id order, and each region's
+/// commuting destinations with their shares.
+struct Init<'a> {
+    model: &'a Model,
+    key: StageKey,
+    long_term: f64,
+    dests: &'a [Vec<(usize, f64)>],
+    blocks: &'a [Block],
+}
+
+impl Init<'_> {
+    /// Draw the workers of `range` (every column), each from its own stream.
+    fn fill(&self, range: &mut WorkerRange) {
+        let s = &self.model.scenario;
+        let ages = [s.ages[0].share, s.ages[1].share, s.ages[2].share];
+        let (start, end) = (
+            range.start as u64,
+            (range.start + range.status.len()) as u64,
+        );
+        let mut b = self.blocks.partition_point(|b| b.first + b.len <= start);
+        for id in start..end {
+            while id >= self.blocks[b].first + self.blocks[b].len {
+                b += 1;
+            }
+            let block = &self.blocks[b];
+            let (h, sector, k) = (block.home, block.sector, id - block.first);
+            let region = &s.regions[h];
+            let country = region.country;
+            let mut rs = self.key.stream(id as u32);
+            let is_available = (block.labour_force..block.attached).contains(&k);
+            let is_inactive = k >= block.attached;
+            let is_unemployed = k < block.unemployed;
+            let mut work_region = h;
+            if !is_unemployed && !is_available && !is_inactive {
+                let mut u = rs.unit();
+                for &(dest, share) in &self.dests[h] {
+                    if u < share {
+                        work_region = dest;
+                        break;
+                    }
+                    u -= share;
+                }
+            }
+            let contract = pick(rs.unit(), &s.sectors[sector].contract_shares);
+            let age = pick(rs.unit(), &ages);
+            let age = if is_inactive { 2 } else { age };
+            let mut langs = 0u8;
+            for (li, share) in region.language_skills.iter().enumerate() {
+                if *share >= 1.0 || rs.chance(*share) {
+                    langs |= 1 << li;
+                }
+            }
+            let spell = if is_unemployed {
+                // Initial spells: geometric with mean long_term / 2 steps, at least 1.
+                let p = (2.0 / self.long_term).min(1.0);
+                let g = (libm::log(1.0 - rs.unit()) / libm::log1p(-p)).floor();
+                1 + g.min(f64::from(CLOCK_ORIGIN) - 1.0) as u16
+            } else {
+                1 + rs.below(60) as u16
+            };
+            let i = range.at(id as u32);
+            range.status[i] = if is_inactive {
+                Status::Inactive as u8
+            } else if is_available {
+                Status::Available as u8
+            } else if is_unemployed {
+                Status::Unemployed as u8
+            } else {
+                Status::Employed as u8
+            };
+            range.contract[i] = contract as u8;
+            range.age[i] = age as u8;
+            range.home[i] = h as u16;
+            range.node[i] = stored(self.model.node(work_region, sector));
+            range.quals[i] = 1 << sector;
+            range.langs[i] = langs;
+            range.diploma[i] = country as u8;
+            range.recognised[i] = 1 << country;
+            range.spell_start[i] = CLOCK_ORIGIN - spell.min(CLOCK_ORIGIN);
+            range.train_target[i] = NONE_U8;
+            range.trained[i] = NONE_U8;
+            range.recog_target[i] = NONE_U8;
+            range.recog_until[i] = 0;
+            range.flags[i] = 0;
+            range.employer[i] = NO_LOCAL;
+            range.notice_until[i] = 0;
+        }
     }
 }
 
@@ -198,14 +283,14 @@ impl World {
         let seed = s.simulation.seed;
         let key = StageKey::new(seed, replication, 0, Draw::Init);
         let ns = model.n_sectors;
-        let mut w = Workers::default();
-        w.reserve_exact(s.n_workers() as usize);
-        let long_term = f64::from(s.mechanics.long_term_steps);
-
+        // The workers come in blocks of one home region and sector, each laid out as its
+        // unemployed, employed, available (attached to the labour force) and inactive; every
+        // worker's draws come from its own stream, so the blocks are filled in parallel.
         let lead = s.growth_lead_steps() > 0;
+        let mut blocks = Vec::new();
+        let mut next_id = 0u64;
         for (h, region) in s.regions.iter().enumerate() {
             let n = s.agents(region.labour_force);
-            let country = region.country;
             // With a growth lead at the end of the burn-in, each sector starts as much smaller
             // as its demand will grow over the lead, and the region's labour force with them.
             let per_sector = if lead {
@@ -219,83 +304,45 @@ impl World {
             let pool = largest_remainder(s.pool_agents(h), &region.sector_shares);
             // Those attached to it (available), as the unemployed are spread over sectors.
             let available = largest_remainder(s.available_agents(h), &region.sector_shares);
-            // Commuting destinations of this region's employed, with cumulative shares.
-            let dests: Vec<(usize, f64)> = s
-                .commuting
-                .initial
-                .iter()
-                .filter(|c| c.0 == h)
-                .map(|c| (c.1, c.2))
-                .collect();
             for (sector, &count) in per_sector.iter().enumerate() {
-                let unemployed = (count as f64 * region.unemployment_rate).round() as u64;
-                let attached = count + available[sector];
-                for k in 0..attached + pool[sector] {
-                    let id = w.len() as u32;
-                    let mut rs = key.stream(id);
-                    let is_available = (count..attached).contains(&k);
-                    let is_inactive = k >= attached;
-                    let is_unemployed = k < unemployed;
-                    let mut work_region = h;
-                    if !is_unemployed && !is_available && !is_inactive {
-                        let mut u = rs.unit();
-                        for &(dest, share) in &dests {
-                            if u < share {
-                                work_region = dest;
-                                break;
-                            }
-                            u -= share;
-                        }
-                    }
-                    let shares = &s.sectors[sector].contract_shares;
-                    let contract = pick(rs.unit(), shares);
-                    let age = pick(
-                        rs.unit(),
-                        &[s.ages[0].share, s.ages[1].share, s.ages[2].share],
-                    );
-                    let age = if is_inactive { 2 } else { age };
-                    let mut langs = 0u8;
-                    for (li, share) in region.language_skills.iter().enumerate() {
-                        if *share >= 1.0 || rs.chance(*share) {
-                            langs |= 1 << li;
-                        }
-                    }
-                    let spell = if is_unemployed {
-                        // Initial spells: geometric with mean long_term / 2 steps, at least 1.
-                        let p = (2.0 / long_term).min(1.0);
-                        let g = (libm::log(1.0 - rs.unit()) / libm::log1p(-p)).floor();
-                        1 + g.min(f64::from(CLOCK_ORIGIN) - 1.0) as u16
-                    } else {
-                        1 + rs.below(60) as u16
-                    };
-                    w.status.push(if is_inactive {
-                        Status::Inactive as u8
-                    } else if is_available {
-                        Status::Available as u8
-                    } else if is_unemployed {
-                        Status::Unemployed as u8
-                    } else {
-                        Status::Employed as u8
-                    });
-                    w.contract.push(contract as u8);
-                    w.age.push(age as u8);
-                    w.home.push(h as u16);
-                    w.node.push(stored(model.node(work_region, sector)));
-                    w.quals.push(1 << sector);
-                    w.langs.push(langs);
-                    w.diploma.push(country as u8);
-                    w.recognised.push(1 << country);
-                    w.spell_start.push(CLOCK_ORIGIN - spell.min(CLOCK_ORIGIN));
-                    w.train_target.push(NONE_U8);
-                    w.trained.push(NONE_U8);
-                    w.recog_target.push(NONE_U8);
-                    w.recog_until.push(0);
-                    w.flags.push(0);
-                    w.employer.push(NO_LOCAL);
-                    w.notice_until.push(0);
-                }
+                let block = Block {
+                    home: h,
+                    sector,
+                    first: next_id,
+                    unemployed: (count as f64 * region.unemployment_rate).round() as u64,
+                    labour_force: count,
+                    attached: count + available[sector],
+                    len: count + available[sector] + pool[sector],
+                };
+                next_id += block.len;
+                blocks.push(block);
             }
         }
+        let n = usize::try_from(next_id).expect("the workers fit the address space");
+        let mut w = Workers::zeroed(n);
+        // Commuting destinations of each region's employed, with cumulative shares.
+        let dests: Vec<Vec<(usize, f64)>> = (0..s.regions.len())
+            .map(|h| {
+                s.commuting
+                    .initial
+                    .iter()
+                    .filter(|c| c.0 == h)
+                    .map(|c| (c.1, c.2))
+                    .collect()
+            })
+            .collect();
+        let init = Init {
+            model,
+            key,
+            long_term: f64::from(s.mechanics.long_term_steps),
+            dests: &dests,
+            blocks: &blocks,
+        };
+        let parts = n.div_ceil(crate::chunks::CHUNK).min(64);
+        let cuts: Vec<usize> = (1..parts).map(|k| k * n / parts).collect();
+        w.ranges(&cuts)
+            .into_par_iter()
+            .for_each(|mut range| init.fill(&mut range));
 
         // Vacancies: each node starts at its sector's vacancy rate v / (v + e).
         let mut employed = vec![0u64; model.n_nodes];
@@ -488,6 +535,12 @@ macro_rules! worker_ranges {
         const _: () = assert!(0 $(+ std::mem::size_of::<$ty>())* == Workers::BYTES_PER_WORKER);
 
         impl Workers {
+            /// `n` workers, every column zero (pages the system gives zeroed, touched only
+            /// when written), for [`World::new`] to fill in parallel.
+            fn zeroed(n: usize) -> Workers {
+                Workers { $($column: vec![0; n],)* }
+            }
+
             /// The workers cut at the ids `cuts` (ascending, each at most the number of
             /// workers): one range from 0 to the first cut, one between each two, one from the
             /// last to the end.
