@@ -32,15 +32,30 @@ const LAYERS: u32 = 64;
 const WITHIN: u64 = 1 << 20;
 
 /// Upper end `q(l)` of layer `l`.
+#[inline(always)]
 fn upper(layer: u32) -> f64 {
-    let below = LAYERS - layer.min(LAYERS);
-    let odd = if below % 2 == 1 {
-        std::f64::consts::FRAC_1_SQRT_2
-    } else {
-        1.0
-    };
-    libm::ldexp(odd, -((below / 2) as i32))
+    UPPER[layer.min(LAYERS) as usize]
 }
+
+/// `q(l) = 2^((l - 64) / 2)` for every layer: `2^-(b / 2)` with `b = 64 - l` layers below the
+/// top, times `1 / sqrt(2)` where `b` is odd. Every entry is exact (a power of two, or one
+/// times `1 / sqrt(2)`, which is exact scaling), looked up rather than computed for each
+/// candidate's uniform.
+const UPPER: [f64; LAYERS as usize + 1] = {
+    let mut table = [0.0; LAYERS as usize + 1];
+    let mut layer = 0;
+    while layer <= LAYERS {
+        let below = LAYERS - layer;
+        let power = f64::from_bits((1023 - (below / 2) as u64) << 52);
+        table[layer as usize] = if below % 2 == 1 {
+            std::f64::consts::FRAC_1_SQRT_2 * power
+        } else {
+            power
+        };
+        layer += 1;
+    }
+    table
+};
 
 /// Lower end `q(l - 1)` of layer `l` (0 for the lowest).
 fn lower(layer: u32) -> f64 {
@@ -64,6 +79,9 @@ fn top(p: f64) -> Option<u32> {
 #[derive(Clone, Debug, Default)]
 pub struct Ladder {
     key: Option<StageKey>,
+    /// The key of the candidates' positions within their layers (`key`'s sub-stream
+    /// [`WITHIN`], derived once per fill rather than once per candidate).
+    within: Option<StageKey>,
     /// What the ladder was last filled for: the chunk, its range, and the top layer laid
     /// (`None`: nobody), so that a fill laid ahead of its step ([`Ladder::fill`]) is reused.
     chunk: usize,
@@ -117,6 +135,7 @@ impl Ladder {
             }
         }
         self.key = Some(key);
+        self.within = Some(key.substream(WITHIN));
         self.chunk = chunk;
         self.range = range.clone();
         self.top = top;
@@ -216,11 +235,12 @@ impl Ladder {
     }
 
     /// The latent uniform of the `n`-th candidate.
+    #[inline]
     pub fn uniform(&self, n: usize) -> f64 {
         let (id, l) = (self.ids[n], self.layers[n]);
-        let key = self.key.expect("a filled ladder");
+        let within = self.within.expect("a filled ladder");
         let (lo, hi) = (lower(u32::from(l)), upper(u32::from(l)));
-        lo + (hi - lo) * unit_f64(key.substream(WITHIN).word(id))
+        lo + (hi - lo) * unit_f64(within.word(id))
     }
 
     /// A cursor over the candidates for a pass in ascending worker order.
@@ -274,6 +294,26 @@ impl Cursor<'_> {
 mod tests {
     use super::*;
     use crate::rng::Draw;
+
+    /// The table of layer ends holds `2^((l - 64) / 2)` to the last bit, as `libm::ldexp`
+    /// scales `1` or `1 / sqrt(2)`, and rises by `sqrt(2)` a layer up to 1.
+    #[test]
+    fn the_layer_ends_are_the_powers_of_root_two() {
+        for l in 0..=LAYERS + 2 {
+            let below = LAYERS - l.min(LAYERS);
+            let odd = if below % 2 == 1 {
+                std::f64::consts::FRAC_1_SQRT_2
+            } else {
+                1.0
+            };
+            let want = libm::ldexp(odd, -((below / 2) as i32));
+            assert_eq!(upper(l).to_bits(), want.to_bits(), "layer {l}");
+            let exact = 2f64.powf((f64::from(l.min(LAYERS)) - 64.0) / 2.0);
+            assert!((upper(l) / exact - 1.0).abs() < 1e-15, "layer {l}");
+        }
+        assert_eq!(upper(LAYERS), 1.0);
+        assert_eq!(lower(0), 0.0);
+    }
 
     fn key(step: u32) -> StageKey {
         StageKey::new(7, 0, step, Draw::Separations)
