@@ -656,6 +656,8 @@ impl Scan<'_> {
             start: range.start,
             next: range.start,
             end: range.end,
+            pending: 0,
+            base: range.start,
             mode: if visit_employed {
                 Mode::All
             } else if DEMAND {
@@ -944,6 +946,22 @@ fn merge_searchers(ev: &mut Events) {
     }
 }
 
+/// One bit for each of up to 64 workers, set where the worker is not employed.
+#[inline]
+fn not_employed_bits(status: &[u8]) -> u64 {
+    let Ok(status) = <&[u8; 64]>::try_from(status) else {
+        // A chunk's last, shorter word.
+        return status.iter().enumerate().fold(0, |bits, (k, &s)| {
+            bits | u64::from(s != Status::Employed as u8) << k
+        });
+    };
+    let mut bytes = [0u8; 64];
+    for k in 0..64 {
+        bytes[k] = u8::from(status[k] != Status::Employed as u8);
+    }
+    pack(&bytes)
+}
+
 /// One bit for each of up to 64 workers (a word of [`Scan::looks`]), set where the worker is
 /// not employed, is under notice (`notice_until` not 0) or is in a recognition procedure. A
 /// full word is computed as bytes, which the compiler vectorises, then packed eight bytes at a
@@ -992,7 +1010,7 @@ enum Mode {
     /// Every worker.
     All,
     /// Under the published rules, when no employed worker needs a look of its own: those not
-    /// employed, found eight status bytes at a time (`Status::Employed` is 0).
+    /// employed, found 64 status bytes at a time.
     NotEmployed,
     /// With demand: those [`Scan::looks`] marked.
     Marked,
@@ -1006,6 +1024,10 @@ struct Visits<'a> {
     start: usize,
     next: usize,
     end: usize,
+    /// [`Mode::NotEmployed`]: the workers not yet visited among the 64 (or fewer) from
+    /// `base`, one bit each.
+    pending: u64,
+    base: usize,
     mode: Mode,
 }
 
@@ -1039,30 +1061,21 @@ impl Iterator for Visits<'_> {
                 self.next = self.end;
                 None
             }
-            Mode::NotEmployed => {
-                const _: () = assert!(Status::Employed as u8 == 0);
-                while self.next + 8 <= self.end {
-                    let bytes: [u8; 8] = self.status[self.next..self.next + 8]
-                        .try_into()
-                        .expect("eight bytes");
-                    let word = u64::from_le_bytes(bytes);
-                    if word == 0 {
-                        self.next += 8;
-                        continue;
-                    }
-                    let i = self.next + (word.trailing_zeros() / 8) as usize;
-                    self.next = i + 1;
+            Mode::NotEmployed => loop {
+                if self.pending != 0 {
+                    let i = self.base + self.pending.trailing_zeros() as usize;
+                    self.pending &= self.pending - 1;
                     return Some(i);
                 }
-                while self.next < self.end {
-                    let i = self.next;
-                    self.next += 1;
-                    if self.status[i] != Status::Employed as u8 {
-                        return Some(i);
-                    }
+                if self.next >= self.end {
+                    return None;
                 }
-                None
-            }
+                // The next 64 workers' status bytes as one bit each, vectorised.
+                let len = (self.end - self.next).min(64);
+                self.pending = not_employed_bits(&self.status[self.next..self.next + len]);
+                self.base = self.next;
+                self.next += len;
+            },
         }
     }
 }
@@ -1257,6 +1270,45 @@ fn candidate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The published rules' visits are the workers of the range not employed, in order,
+    /// whatever the range's start and length.
+    #[test]
+    fn the_visits_are_the_workers_not_employed_in_order() {
+        let status: Vec<u8> = (0..1000u32)
+            .map(|i| {
+                let x = i.wrapping_mul(2_654_435_761) >> 24;
+                if x % 7 == 0 {
+                    (1 + x % 4) as u8
+                } else {
+                    Status::Employed as u8
+                }
+            })
+            .collect();
+        for (start, end) in [
+            (0, 1000),
+            (3, 1000),
+            (64, 128),
+            (5, 69),
+            (999, 1000),
+            (10, 10),
+        ] {
+            let visits = Visits {
+                status: &status,
+                looks: &[],
+                start,
+                next: start,
+                end,
+                pending: 0,
+                base: start,
+                mode: Mode::NotEmployed,
+            };
+            let want: Vec<usize> = (start..end)
+                .filter(|&i| status[i] != Status::Employed as u8)
+                .collect();
+            assert_eq!(visits.collect::<Vec<_>>(), want, "{start}..{end}");
+        }
+    }
 
     /// The packed words say, bit by bit, what the plain rule says, for full words and a
     /// chunk's shorter last word.
