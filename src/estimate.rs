@@ -15,7 +15,9 @@
 //! - [`BASE_BYTES`] for the program itself (code, font, thread stacks);
 //! - in `compare`, the traces of the evaluation ([`trace_bytes`]): two bits per agent and step
 //!   of every replication, for the baseline (kept throughout) and the scenario being run (the
-//!   register of enrolments and placements, a few bytes per participant, is left out).
+//!   register of enrolments and placements, a few bytes per participant, is left out); and the
+//!   worlds of the baseline's burn-in kept for the scenarios that share it
+//!   ([`kept_worlds_bytes`]), when they fit.
 
 use crate::chunks::CHUNK;
 use crate::metrics::StepRecord;
@@ -124,6 +126,15 @@ pub fn trace_bytes(s: &Scenario) -> u64 {
     words
         .saturating_mul(8 * 2)
         .saturating_mul(u64::from(s.simulation.steps))
+        .saturating_mul(u64::from(s.simulation.replications))
+}
+
+/// Bytes of the worlds `compare` keeps from the baseline's burn-in, one per replication, for
+/// the scenarios that share it ([`crate::run::BurntIn`]): each as big as a run's world (its
+/// step buffers included, an upper bound).
+pub fn kept_worlds_bytes(s: &Scenario) -> u64 {
+    estimate(s)
+        .world
         .saturating_mul(u64::from(s.simulation.replications))
 }
 

@@ -6,6 +6,7 @@
 //! replication's chunks cannot keep every thread busy ([`concurrent_replications`]); each is a
 //! function of the scenario and its number only, and they are collected in order.
 
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -14,6 +15,7 @@ use crate::agent::Status;
 use crate::error::RunError;
 use crate::metrics::StepRecord;
 use crate::model::Model;
+use crate::scenario::Scenario;
 use crate::stage::Stage;
 use crate::step::Stepper;
 use crate::world::{Register, World};
@@ -32,6 +34,9 @@ pub struct RunResult {
     pub state_bytes: usize,
     /// Per replication, what an evaluation needs ([`run_traced`]; empty from [`run`]).
     pub traces: Vec<Trace>,
+    /// Replications that started from the world of a burn-in another scenario ran
+    /// ([`run_from`]): their burn-in is in neither `wall_seconds` nor `stage_seconds`.
+    pub shared_burn_ins: u32,
 }
 
 /// One replication's trace for an evaluation: who was employed after each step, and who
@@ -109,18 +114,87 @@ pub fn concurrent_replications(model: &Model, threads: usize) -> usize {
 /// What one replication produced.
 struct Replication {
     series: Vec<StepRecord>,
+    /// Started from a kept world instead of its own burn-in.
+    shared_burn_in: bool,
     timers: [f64; Stage::COUNT],
     agents: u64,
     state_bytes: usize,
     trace: Option<Trace>,
 }
 
-/// Replication `rep` of `model`'s scenario: its world built, burnt in and run.
-fn replicate(model: &Model, rep: u32, progress: &(dyn Fn() + Sync), trace: bool) -> Replication {
+/// The worlds one burn-in reached, one per replication, kept so that the scenarios that share
+/// the burn-in start from them instead of running it again: in `compare`, every scenario that
+/// differs from the baseline only in its policies. A burn-in runs no policy, with random
+/// numbers of its own, from a world built without regard to the policies, so such scenarios'
+/// burn-ins are the same steps with the same numbers; the test
+/// `scenarios_that_share_a_burn_in_run_as_they_do_alone` checks it, records and traces, on
+/// three of the shipped programmes.
+pub struct BurntIn {
+    key: String,
+    worlds: Vec<OnceLock<World>>,
+}
+
+impl BurntIn {
+    /// Room for the replications of `s`.
+    pub fn new(s: &Scenario) -> BurntIn {
+        BurntIn {
+            key: Self::key(s),
+            worlds: (0..s.simulation.replications)
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+
+    /// What a scenario's burn-in depends on: everything but its policies, its name, description
+    /// and file, and its number of replications (each replication's burn-in is its own), as the
+    /// text of its validated values. Two scenarios with the same key burn in alike; a
+    /// difference the text shows but the burn-in ignores only costs a burn-in.
+    pub fn key(s: &Scenario) -> String {
+        let mut k = s.clone();
+        k.name.clear();
+        k.description.clear();
+        k.file = std::path::PathBuf::new();
+        k.resolved.clear();
+        k.hash.clear();
+        k.policies.clear();
+        k.simulation.replications = 0;
+        format!("{k:?}")
+    }
+
+    /// Whether `s` starts from the worlds kept here: it has a burn-in, and the same key.
+    pub fn serves(&self, s: &Scenario) -> bool {
+        s.simulation.burn_in_steps > 0
+            && s.simulation.replications as usize <= self.worlds.len()
+            && Self::key(s) == self.key
+    }
+}
+
+/// Replication `rep` of `model`'s scenario: its world built, burnt in and run. With `kept` (the
+/// slot of a [`BurntIn`] that serves the scenario), the world is the one kept there if there is
+/// one, with the scenario's own books, and else is kept there once burnt in.
+fn replicate(
+    model: &Model,
+    rep: u32,
+    progress: &(dyn Fn() + Sync),
+    trace: bool,
+    kept: Option<&OnceLock<World>>,
+) -> Replication {
     let sim = &model.scenario.simulation;
-    let mut world = World::new(model, rep);
     let mut stepper = Stepper::new(model);
-    stepper.burn_in(model, &mut world);
+    let from_kept = kept.and_then(OnceLock::get).map(|w| w.for_scenario(model));
+    let shared_burn_in = from_kept.is_some();
+    let mut world = match from_kept {
+        Some(world) => world,
+        None => {
+            let mut world = World::new(model, rep);
+            stepper.burn_in(model, &mut world);
+            if let Some(slot) = kept {
+                // Another replication never writes this slot: one per replication.
+                let _ = slot.set(world.clone());
+            }
+            world
+        }
+    };
     let mut series = Vec::with_capacity(sim.steps as usize + 1);
     series.push(stepper.initial_record(model, &world));
     let (mut employed, mut notice) = (Vec::new(), Vec::new());
@@ -144,6 +218,7 @@ fn replicate(model: &Model, rep: u32, progress: &(dyn Fn() + Sync), trace: bool)
     });
     Replication {
         series,
+        shared_burn_in,
         timers: stepper.timers,
         agents: world.workers.len() as u64,
         state_bytes: world.workers.bytes() + world.employers.bytes() + stepper.bytes(),
@@ -169,7 +244,7 @@ pub fn run(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunError> {
-    run_with(model, threads, progress, false)
+    run_from(model, threads, progress, false, None)
 }
 
 /// [`run`], keeping a [`Trace`] of every replication for an evaluation (from step 1: the
@@ -179,21 +254,30 @@ pub fn run_traced(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunError> {
-    run_with(model, threads, progress, true)
+    run_from(model, threads, progress, true, None)
 }
 
-fn run_with(
+/// [`run`] (with `trace`, [`run_traced`]) whose replications start from the worlds `burnt_in`
+/// keeps when it serves the scenario, and keep theirs there when it has none yet: the first
+/// scenario of a comparison runs the burn-ins, the others that share them start at step 1.
+/// The records are those of the scenario run alone.
+pub fn run_from(
     model: &Model,
     threads: usize,
     progress: &(dyn Fn() + Sync),
     trace: bool,
+    burnt_in: Option<&BurntIn>,
 ) -> Result<RunResult, RunError> {
     let pool = thread_pool(threads)?;
     let started = Instant::now();
     let reps = model.scenario.simulation.replications;
     let at_once = concurrent_replications(model, pool.current_num_threads());
+    let kept = burnt_in.filter(|b| b.serves(&model.scenario));
     let outputs = pool.install(|| {
-        let one = |rep: u32| replicate(model, rep, progress, trace);
+        let one = |rep: u32| {
+            let slot = kept.map(|b| &b.worlds[rep as usize]);
+            replicate(model, rep, progress, trace, slot)
+        };
         let mut outputs = Vec::with_capacity(reps as usize);
         if at_once <= 1 {
             outputs.extend((0..reps).map(one));
@@ -209,6 +293,7 @@ fn run_with(
     let mut records = Vec::with_capacity(outputs.len());
     let mut stage_seconds = [0.0; Stage::COUNT];
     let (mut agents, mut state_bytes, mut traces) = (0, 0, Vec::new());
+    let shared_burn_ins = outputs.iter().filter(|o| o.shared_burn_in).count() as u32;
     for out in outputs {
         for (total, s) in stage_seconds.iter_mut().zip(out.timers) {
             *total += s;
@@ -226,5 +311,6 @@ fn run_with(
         stage_seconds,
         state_bytes,
         traces,
+        shared_burn_ins,
     })
 }

@@ -360,3 +360,60 @@ fn common_random_numbers_across_scenarios() {
     assert!(starts(&rb[1]) > starts(&ra[1]));
     assert_ne!(ra[12].census, rb[12].census);
 }
+
+/// The scenarios of a comparison that differ from its baseline only in their policies start
+/// from the worlds of the baseline's burn-in (`run::BurntIn`, run once per replication) and
+/// run exactly as they do alone: every record and every evaluation trace. A scenario that
+/// differs in anything else runs its own burn-in.
+#[test]
+fn scenarios_that_share_a_burn_in_run_as_they_do_alone() {
+    let load = |file: &str, extra: &[(&str, toml::Value)]| {
+        let overrides: Vec<Override> = [
+            ("simulation.scale", toml::Value::from(0.02)),
+            ("simulation.steps", toml::Value::from(12)),
+            ("simulation.replications", toml::Value::from(2)),
+            ("simulation.burn_in_months", toml::Value::from(24)),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|(k, v)| Override::at(k, v.clone(), "test").unwrap())
+        .collect();
+        scenario::load_with(Path::new(file), &overrides).unwrap()
+    };
+    let baseline = load("scenarios/baseline.toml", &[]);
+    let programmes = [
+        load("scenarios/perspectief_op_werk.toml", &[]),
+        load("scenarios/sector_plan_twente.toml", &[]),
+        load("scenarios/training_subsidy.toml", &[]),
+    ];
+    let other = load(
+        "scenarios/baseline.toml",
+        &[("mechanics.screening_pass", 0.08.into())],
+    );
+    let burnt = labsim::run::BurntIn::new(&baseline);
+    assert!(programmes.iter().all(|s| burnt.serves(s)));
+    assert!(!burnt.serves(&other));
+    let alone = |model: &Model| labsim::run::run_traced(model, 1, &|| {}).unwrap();
+    let shared =
+        |model: &Model| labsim::run::run_from(model, 1, &|| {}, true, Some(&burnt)).unwrap();
+    let base = Model::new(baseline);
+    let first = shared(&base);
+    assert_eq!(first.shared_burn_ins, 0, "the baseline runs the burn-ins");
+    let own = alone(&base);
+    assert_eq!(first.records, own.records);
+    assert_eq!(first.traces, own.traces);
+    for s in programmes.into_iter().chain([other]) {
+        let name = s.name.clone();
+        let served = burnt.serves(&s);
+        let model = Model::new(s);
+        let (from_kept, own) = (shared(&model), alone(&model));
+        assert_eq!(
+            from_kept.shared_burn_ins,
+            if served { 2 } else { 0 },
+            "{name}"
+        );
+        assert_eq!(own.shared_burn_ins, 0);
+        assert!(from_kept.records == own.records, "{name}: records differ");
+        assert!(from_kept.traces == own.traces, "{name}: traces differ");
+    }
+}

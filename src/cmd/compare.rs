@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use labsim::compare::{Comparison, Summary};
 use labsim::model::Model;
+use labsim::run::BurntIn;
 
 use super::{plot, progress, settings, staged};
 use crate::cli::CompareArgs;
@@ -22,6 +23,16 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     }
     // The baseline's traces are held while every scenario with policies runs traced.
     let baseline_traces = labsim::estimate::trace_bytes(comparison.baseline());
+    // The scenarios that differ from the baseline only in their policies start from the
+    // worlds of the baseline's burn-in, kept (one per replication) until the last of them has
+    // run, when they fit in memory beside everything else.
+    let burnt = BurntIn::new(comparison.baseline());
+    let last_sharing = (1..comparison.scenarios.len())
+        .rev()
+        .find(|&k| burnt.serves(&comparison.scenarios[k]));
+    let kept_bytes = labsim::estimate::kept_worlds_bytes(comparison.baseline());
+    let available = labsim::estimate::available_bytes();
+    let mut kept_fit = true;
     for (k, s) in comparison.scenarios.iter().enumerate() {
         let own = if k > 0 && !s.policies.is_empty() {
             labsim::estimate::trace_bytes(s)
@@ -30,7 +41,30 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         };
         let traces = baseline_traces.saturating_add(own);
         settings::fits_in_memory(s, &args.options, traces)?;
+        if last_sharing.is_some_and(|last| k <= last)
+            && labsim::estimate::refusal(s, available, traces.saturating_add(kept_bytes)).is_some()
+        {
+            kept_fit = false;
+        }
     }
+    if !args.options.quiet && last_sharing.is_some() {
+        let served = comparison.scenarios[1..]
+            .iter()
+            .filter(|s| burnt.serves(s))
+            .count();
+        if kept_fit {
+            eprintln!(
+                "note: {served} of {} scenarios differ from the baseline only in their policies and start from its burn-in",
+                comparison.scenarios.len() - 1
+            );
+        } else {
+            eprintln!(
+                "note: every scenario runs its own burn-in: the {} of the baseline's kept for the {served} that could share them would not fit in memory",
+                labsim::estimate::human(kept_bytes)
+            );
+        }
+    }
+    let mut burnt = (kept_fit && last_sharing.is_some()).then_some(burnt);
     let base = comparison.baseline().name.clone();
     let out_dir = args
         .out
@@ -52,14 +86,13 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             // The baseline and every scenario with policies keep traces for the evaluation.
             let traced = k == 0 || !s.policies.is_empty();
             let model = Model::new(s);
-            let run = if traced {
-                labsim::run::run_traced
-            } else {
-                labsim::run::run
-            };
-            let mut result = run(&model, threads, &|| bar.inc(1))
-                .with_context(|| format!("running {name}"))
-                .map_err(Failure::Run)?;
+            let mut result =
+                labsim::run::run_from(&model, threads, &|| bar.inc(1), traced, burnt.as_ref())
+                    .with_context(|| format!("running {name}"))
+                    .map_err(Failure::Run)?;
+            if last_sharing.is_some_and(|last| k >= last) {
+                burnt = None;
+            }
             labsim::output::write_run(&dir.join(&name), &model, &result)
                 .with_context(|| format!("writing {name}"))
                 .map_err(Failure::Run)?;

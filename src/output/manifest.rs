@@ -23,6 +23,9 @@ pub struct Manifest {
     pub steps: u32,
     pub start: Option<String>,
     pub wall_seconds: f64,
+    /// Replications that started from the burn-in of the comparison's baseline (`compare`: the
+    /// scenario differs from it only in its policies), whose burn-in `wall_seconds` leaves out.
+    pub shared_burn_ins: u32,
     pub agent_steps_per_second: f64,
     pub state_bytes: usize,
     pub state_bytes_per_worker: f64,
@@ -49,6 +52,7 @@ impl Manifest {
             steps: sim.steps,
             start: sim.start.map(|d| d.to_string()),
             wall_seconds: result.wall_seconds,
+            shared_burn_ins: result.shared_burn_ins,
             agent_steps_per_second: result.agent_steps_per_second(sim.steps),
             state_bytes: result.state_bytes,
             state_bytes_per_worker: result.state_bytes as f64 / result.agents.max(1) as f64,

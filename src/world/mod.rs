@@ -429,6 +429,17 @@ impl World {
         self.step = 0;
     }
 
+    /// This world, for the scenario of `model`: the same workers, employers and stocks, with
+    /// the policies' books of that scenario, empty (a world taken from a burn-in another
+    /// scenario ran: [`crate::run::BurntIn`]).
+    pub fn for_scenario(&self, model: &Model) -> World {
+        World {
+            book: Book::new(model),
+            register: None,
+            ..self.clone()
+        }
+    }
+
     pub fn clock(&self) -> u16 {
         CLOCK_ORIGIN + self.step as u16
     }
