@@ -171,7 +171,9 @@ fn golden_output_of_the_published_model() {
 /// course or a policy, or (with demand) is under notice, in a procedure or at an employer that
 /// gives notice (docs/MODEL.md 7.15); either way the draws are the same. A take-up of courses
 /// beside work too small ever to be drawn makes the scan look at every employed worker, and
-/// changes no byte: under the published rules (with on-the-job search) and in the default.
+/// changes no byte: under the published rules (with on-the-job search), in the default, in
+/// two programmes whose participants the scan marks, and after a window of courses beside work,
+/// whose learners it marks.
 #[test]
 fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
     let run = |scenario: &str, settings: &[&str], extra: &[&str]| -> Vec<u8> {
@@ -201,6 +203,47 @@ fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
         (
             "scenarios/baseline.toml",
             &["--scale", "0.01", "--steps", "12"][..],
+        ),
+        // Programmes for the unemployed and those under notice: their participants are marked,
+        // the other employees left to the ladders.
+        (
+            "scenarios/perspectief_op_werk.toml",
+            &["--scale", "0.01", "--steps", "12"][..],
+        ),
+        (
+            "scenarios/sector_plan_twente.toml",
+            &["--scale", "0.02", "--steps", "24"][..],
+        ),
+        // Mobility teams from month 21 for the unemployed and those under notice, who search
+        // more: a participant whose notice is withdrawn keeps the team's help in a job that is
+        // no longer at risk, and only the mark brings it to the scan.
+        (
+            "scenarios/mobility_teams_2020.toml",
+            &["--scale", "0.02", "--steps", "30"][..],
+        ),
+        // Language courses that enrol employees: every employed worker is looked at.
+        (
+            "scenarios/cross_border_package.toml",
+            &["--scale", "0.02", "--steps", "12"][..],
+        ),
+        // Sector funds that open courses beside work without enrolling anyone: every employee
+        // of their sectors is looked at.
+        (
+            "scenarios/open_training_funds.toml",
+            &["--scale", "0.02", "--steps", "12"][..],
+        ),
+        // Courses beside work offered in months 1-6 only: from month 7 the learners are marked,
+        // and their courses go on ending by a draw.
+        (
+            "scenarios/training_subsidy.toml",
+            &[
+                "--scale",
+                "0.02",
+                "--steps",
+                "18",
+                "--set",
+                "policy[0].end=6",
+            ][..],
         ),
     ] {
         let candidates_only = run(scenario, settings, &[]);
@@ -416,4 +459,50 @@ fn scenarios_that_share_a_burn_in_run_as_they_do_alone() {
         assert!(from_kept.records == own.records, "{name}: records differ");
         assert!(from_kept.traces == own.traces, "{name}: traces differ");
     }
+}
+
+/// Courses beside work at the scenario's own take-up start in any employee's step, so the scan
+/// looks at every employee while they are offered (docs/MODEL.md 7.15): a policy that enrols
+/// employees but reaches nobody, which makes the scan look at every employee for its own sake,
+/// changes no byte of `series.csv`.
+#[test]
+fn courses_beside_work_are_drawn_whichever_employees_a_policy_makes_the_scan_look_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = std::fs::canonicalize("scenarios/baseline.toml").unwrap();
+    let write = |name: &str, policy: &str| {
+        let path = dir.path().join(format!("{name}.toml"));
+        let text = format!(
+            "extends = {:?}\nname = \"{name}\"\n[training]\ntakeup_employed = 0.01\n{policy}",
+            baseline.display().to_string()
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let alone = write("alone", "");
+    let beside = write(
+        "beside",
+        "[[policy]]\nkind = \"matching_events\"\nname = \"nobody\"\ngroups = [\"employed\", \"self_employed\"]\ncoverage = 1e-300\n",
+    );
+    let run = |path: &Path| -> Vec<u8> {
+        let out = dir.path().join(path.file_stem().unwrap());
+        Command::new(env!("CARGO_BIN_EXE_labsim"))
+            .args([
+                "run",
+                "--quiet",
+                "--no-plots",
+                "--scale",
+                "0.01",
+                "--steps",
+                "12",
+            ])
+            .arg(path)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read(out.join("series.csv")).unwrap()
+    };
+    let (a, b) = (run(&alone), run(&beside));
+    assert!(a.len() > 1000);
+    assert!(a == b, "the output changed");
 }

@@ -7,8 +7,9 @@
 //! Separations, on-the-job search, ageing or retirement and recognition starts are ladder draws
 //! ([`crate::ladder`], keyed by the fixed chunk too), and the pass skips the employed workers
 //! that need nothing else: under the published rules all but the ladders' candidates, with
-//! demand all but those and the employees under notice, in a recognition procedure or at an
-//! employer that gives notice (docs/MODEL.md 7.15).
+//! demand all but those and the employees under notice, in a recognition procedure, at an
+//! employer that gives notice or taking part in a policy, unless an active policy enrols
+//! employees not at risk (docs/MODEL.md 7.15).
 //!
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
@@ -17,7 +18,7 @@ use crate::ladder::Ladder;
 use crate::model::Model;
 use crate::policy::Levers;
 use crate::rng::{unit_f64, Draw, StageKey};
-use crate::scenario::policy::Effect;
+use crate::scenario::policy::{Effect, Groups};
 use crate::scenario::Contract;
 use crate::step::employers::{NoticeCandidate, Plan};
 use crate::step::separations::{worker_at_risk, NodeRules};
@@ -394,6 +395,25 @@ pub fn decide(
     // Without policies the per-worker policy code is compiled out; without employers and
     // population, their code is.
     let with_policies = levers.enrolling != 0 || !levers.step.courses.is_empty();
+    // The groups the policies enrolling this step take in, and whether they take in employees
+    // whom the scan would not otherwise look at.
+    let enrolling_groups = s
+        .policies
+        .iter()
+        .enumerate()
+        .filter(|&(p, _)| levers.enrolling & (1 << p) != 0)
+        .fold(0, |g, (_, policy)| g | policy.groups.status);
+    let working = Groups::EMPLOYED | Groups::SELF_EMPLOYED;
+    let enrols_employees =
+        enrolling_groups & working != 0 || (!employers && enrolling_groups & Groups::AT_RISK != 0);
+    // Whether a course beside work can start this step: the scenario's own take-up, or an
+    // active policy offering them that takes in employees or the self-employed.
+    let learning_now = s.training.takeup_employed > 0.0
+        || levers
+            .step
+            .learning
+            .iter()
+            .any(|&(p, ..)| s.policies[p].groups.status & working != 0);
     let with_demand = employers || s.population.is_some();
     // The ladders' bounds: the step's highest separation and on-the-job search probabilities.
     let separation_bound = rules
@@ -485,15 +505,22 @@ pub fn decide(
         long_term,
         // An employed worker needs a look of its own every step only when it may start a
         // course or a policy: a course at risk means at a node short of demand without
-        // `[employers]` (with them, under notice: marked), and under the published rules a
-        // recognition procedure too (their pass marks nobody employed). Otherwise the ladders
-        // find the few to whom something happens, and with demand the scan looks besides at
-        // the employees under notice, in a recognition procedure, or of an employer that gives
-        // notice.
-        visit_employed: with_policies
-            || s.offers_learning()
+        // `[employers]` (with them, under notice: marked), a policy one that enrols employees
+        // not at risk (or, without `[employers]`, at risk), and under the published rules any
+        // policy (their pass marks no participant) or recognition procedure (it marks nobody
+        // employed). Otherwise the ladders find the few to whom something happens, and with
+        // demand the scan looks besides at the employees under notice, in a recognition
+        // procedure, of an employer that gives notice, or, with policies, taking part in one.
+        visit_employed: (with_policies && (!with_demand || enrols_employees))
+            || (if with_demand {
+                learning_now
+            } else {
+                s.offers_learning()
+            })
             || (takeup_at_risk > 0.0 && !employers)
             || (!with_demand && model.any_recognition),
+        mark_participants: with_policies,
+        mark_learners: with_demand && s.offers_learning(),
         ladders,
         recognition_bound,
     };
@@ -576,6 +603,12 @@ struct Scan<'a> {
     /// highest separation, on-the-job search, ageing or retirement, and recognition start
     /// probabilities (the last also on its own, for [`Scan::recognition`]).
     visit_employed: bool,
+    /// With demand and policies but not every employed worker looked at: [`Scan::looks`] marks
+    /// the participants too (their policies change their rates and may enrol them elsewhere).
+    mark_participants: bool,
+    /// With demand, when courses beside work may have started (the scenario offers them at
+    /// some step), [`Scan::looks`] marks the workers in one: a course ends by a draw.
+    mark_learners: bool,
     ladders: Ladders,
     recognition_bound: f64,
 }
@@ -626,6 +659,8 @@ impl Scan<'_> {
             nc: _,
             long_term,
             visit_employed,
+            mark_participants: _,
+            mark_learners: _,
             ladders,
             recognition_bound: _,
         } = *self;
@@ -946,6 +981,24 @@ fn merge_searchers(ev: &mut Events) {
     }
 }
 
+/// One bit for each of up to 64 bytes, set where `mark` holds for the byte (a word of
+/// participants, by their policy flags, or of learners beside work, by their course's sector).
+#[inline(always)]
+fn bits_where(bytes: &[u8], mark: impl Fn(u8) -> bool) -> u64 {
+    let Ok(full) = <&[u8; 64]>::try_from(bytes) else {
+        // A chunk's last, shorter word.
+        return bytes
+            .iter()
+            .enumerate()
+            .fold(0, |bits, (k, &b)| bits | u64::from(mark(b)) << k);
+    };
+    let mut ones = [0u8; 64];
+    for k in 0..64 {
+        ones[k] = u8::from(mark(full[k]));
+    }
+    pack(&ones)
+}
+
 /// One bit for each of up to 64 workers, set where the worker is not employed.
 #[inline]
 fn not_employed_bits(status: &[u8]) -> u64 {
@@ -1083,8 +1136,8 @@ impl Iterator for Visits<'_> {
 impl Scan<'_> {
     /// With demand, when no employed worker needs a look every step: mark, in `l.looks`, the
     /// workers of `range` the scan must look at. Those not employed; employees under notice, in
-    /// a recognition procedure, or of an employer that plans notices or withdrawals this step;
-    /// and the candidates of the ladders. Every other employee keeps its job and does nothing
+    /// a recognition procedure, of an employer that plans notices or withdrawals this step, or
+    /// (with policies) taking part in one; and the candidates of the ladders. Every other employee keeps its job and does nothing
     /// else this step, whatever its draws of the other stages.
     fn looks(&self, range: std::ops::Range<usize>, l: &mut LadderScratch) {
         let w = self.w;
@@ -1101,11 +1154,26 @@ impl Scan<'_> {
             .chunks(64)
             .zip(w.notice_until[r.clone()].chunks(64))
             .zip(w.recog_target[r.clone()].chunks(64))
-            .zip(w.node[r.clone()].chunks(64).zip(w.employer[r].chunks(64)));
-        for ((looks, acting), (((status, notice), recog), (node, employer))) in
+            .zip(
+                w.node[r.clone()]
+                    .chunks(64)
+                    .zip(w.employer[r.clone()].chunks(64)),
+            )
+            .zip(
+                w.flags[r.clone()]
+                    .chunks(64)
+                    .zip(w.train_target[r].chunks(64)),
+            );
+        for ((looks, acting), ((((status, notice), recog), (node, employer)), (flags, learning))) in
             l.looks.iter_mut().zip(&mut l.acting).zip(columns)
         {
-            let look_bits = look_bits(status, notice, recog);
+            let mut look_bits = look_bits(status, notice, recog);
+            if self.mark_participants {
+                look_bits |= bits_where(flags, |f| f != 0);
+            }
+            if self.mark_learners {
+                look_bits |= bits_where(learning, |t| t != NONE_U8);
+            }
             let mut acting_bits = 0u64;
             if self.employers {
                 let mut gives = [0u8; 64];
@@ -1308,6 +1376,31 @@ mod tests {
                 .collect();
             assert_eq!(visits.collect::<Vec<_>>(), want, "{start}..{end}");
         }
+    }
+
+    /// A participant's flags mark it, whichever bit is set, and a learner its course's sector,
+    /// in full and short words.
+    #[test]
+    fn bits_where_mark_the_participants_and_the_learners() {
+        for len in [64usize, 63, 9, 1] {
+            let flags: Vec<u8> = (0..len)
+                .map(|k| if k % 3 == 0 { 1 << (k % 8) } else { 0 })
+                .collect();
+            let want = flags
+                .iter()
+                .enumerate()
+                .fold(0u64, |bits, (k, &f)| bits | u64::from(f != 0) << k);
+            assert_eq!(bits_where(&flags, |f| f != 0), want, "{len} bytes");
+            let target: Vec<u8> = (0..len)
+                .map(|k| if k % 5 == 0 { (k % 10) as u8 } else { NONE_U8 })
+                .collect();
+            let want = target
+                .iter()
+                .enumerate()
+                .fold(0u64, |bits, (k, &t)| bits | u64::from(t != NONE_U8) << k);
+            assert_eq!(bits_where(&target, |t| t != NONE_U8), want, "{len} bytes");
+        }
+        assert_eq!(bits_where(&[0x80; 64], |f| f != 0), u64::MAX);
     }
 
     /// The packed words say, bit by bit, what the plain rule says, for full words and a
