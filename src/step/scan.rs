@@ -8,8 +8,9 @@
 //! ([`crate::ladder`], keyed by the fixed chunk too), and the pass skips the employed workers
 //! that need nothing else: under the published rules all but the ladders' candidates, with
 //! demand all but those and the employees under notice, in a recognition procedure, at an
-//! employer that gives notice or taking part in a policy, unless an active policy enrols
-//! employees not at risk (docs/MODEL.md 7.15).
+//! employer that gives notice, taking part in a policy or in a course beside work, unless an
+//! active policy enrols employees not at risk or offers them courses beside work
+//! (docs/MODEL.md 7.15).
 //!
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
@@ -505,12 +506,14 @@ pub fn decide(
         long_term,
         // An employed worker needs a look of its own every step only when it may start a
         // course or a policy: a course at risk means at a node short of demand without
-        // `[employers]` (with them, under notice: marked), a policy one that enrols employees
-        // not at risk (or, without `[employers]`, at risk), and under the published rules any
-        // policy (their pass marks no participant) or recognition procedure (it marks nobody
-        // employed). Otherwise the ladders find the few to whom something happens, and with
-        // demand the scan looks besides at the employees under notice, in a recognition
-        // procedure, of an employer that gives notice, or, with policies, taking part in one.
+        // `[employers]` (with them, under notice: marked), a course beside work one offered to
+        // employees or the self-employed this step, a policy one that enrols employees not at
+        // risk (or, without `[employers]`, at risk), and under the published rules any policy
+        // or course beside work (their pass marks no participant or learner) or recognition
+        // procedure (it marks nobody employed). Otherwise the ladders find the few to whom
+        // something happens, and with demand the scan looks besides at the employees under
+        // notice, in a recognition procedure, of an employer that gives notice, taking part in
+        // a policy, or in a course beside work.
         visit_employed: (with_policies && (!with_demand || enrols_employees))
             || (if with_demand {
                 learning_now
@@ -1136,9 +1139,10 @@ impl Iterator for Visits<'_> {
 impl Scan<'_> {
     /// With demand, when no employed worker needs a look every step: mark, in `l.looks`, the
     /// workers of `range` the scan must look at. Those not employed; employees under notice, in
-    /// a recognition procedure, of an employer that plans notices or withdrawals this step, or
-    /// (with policies) taking part in one; and the candidates of the ladders. Every other employee keeps its job and does nothing
-    /// else this step, whatever its draws of the other stages.
+    /// a recognition procedure, of an employer that plans notices or withdrawals this step,
+    /// taking part in a policy (with policies) or in a course beside work (once the scenario
+    /// offers them); and the candidates of the ladders. Every other employee keeps its job and
+    /// does nothing else this step, whatever its draws of the other stages.
     fn looks(&self, range: std::ops::Range<usize>, l: &mut LadderScratch) {
         let w = self.w;
         let n = range.len();
