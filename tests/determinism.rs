@@ -172,8 +172,8 @@ fn golden_output_of_the_published_model() {
 /// gives notice (docs/MODEL.md 7.15); either way the draws are the same. A take-up of courses
 /// beside work too small ever to be drawn makes the scan look at every employed worker, and
 /// changes no byte: under the published rules (with on-the-job search), in the default, in
-/// two programmes whose participants the scan marks, and after a window of courses beside work,
-/// whose learners it marks.
+/// programmes whose participants the scan marks or for which it looks at every employee, and
+/// after a window of courses beside work, whose learners it marks.
 #[test]
 fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
     let run = |scenario: &str, settings: &[&str], extra: &[&str]| -> Vec<u8> {
@@ -226,8 +226,8 @@ fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
             "scenarios/cross_border_package.toml",
             &["--scale", "0.02", "--steps", "12"][..],
         ),
-        // Sector funds that open courses beside work without enrolling anyone: every employee
-        // of their sectors is looked at.
+        // Sector funds that open courses beside work to employees without enrolling anyone:
+        // every employee is looked at while they are open.
         (
             "scenarios/open_training_funds.toml",
             &["--scale", "0.02", "--steps", "12"][..],
