@@ -176,81 +176,56 @@ fn golden_output_of_the_published_model() {
 /// after a window of courses beside work, whose learners it marks.
 #[test]
 fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
-    let run = |scenario: &str, settings: &[&str], extra: &[&str]| -> Vec<u8> {
+    let run = |scenario: &str, scale: &str, steps: &str, set: &[&str]| -> Vec<u8> {
         let tmp = tempfile::tempdir().unwrap();
         Command::new(env!("CARGO_BIN_EXE_labsim"))
             .args(["run", scenario, "--quiet", "--no-plots", "--seed", "11"])
-            .args(settings)
+            .args(["--scale", scale, "--steps", steps])
+            .args(set.iter().flat_map(|kv| ["--set", kv]))
             .arg("--out")
             .arg(tmp.path())
-            .args(extra)
             .assert()
             .success();
         std::fs::read(tmp.path().join("series.csv")).unwrap()
     };
-    for (scenario, settings) in [
+    // (scenario, scale, steps, keys set)
+    let none: &[&str] = &[];
+    for (scenario, scale, steps, set) in [
         (
             "scenarios/published_model.toml",
-            &[
-                "--scale",
-                "0.2",
-                "--steps",
-                "24",
-                "--set",
-                "mechanics.on_the_job_search=0.05",
-            ][..],
+            "0.2",
+            "24",
+            &["mechanics.on_the_job_search=0.05"][..],
         ),
-        (
-            "scenarios/baseline.toml",
-            &["--scale", "0.01", "--steps", "12"][..],
-        ),
+        ("scenarios/baseline.toml", "0.01", "12", none),
         // Programmes for the unemployed and those under notice: their participants are marked,
         // the other employees left to the ladders.
-        (
-            "scenarios/perspectief_op_werk.toml",
-            &["--scale", "0.01", "--steps", "12"][..],
-        ),
-        (
-            "scenarios/sector_plan_twente.toml",
-            &["--scale", "0.02", "--steps", "24"][..],
-        ),
+        ("scenarios/perspectief_op_werk.toml", "0.01", "12", none),
+        ("scenarios/sector_plan_twente.toml", "0.02", "24", none),
         // Mobility teams from month 21 for the unemployed and those under notice, who search
         // more: a participant whose notice is withdrawn keeps the team's help in a job that is
         // no longer at risk, and only the mark brings it to the scan.
-        (
-            "scenarios/mobility_teams_2020.toml",
-            &["--scale", "0.02", "--steps", "30"][..],
-        ),
+        ("scenarios/mobility_teams_2020.toml", "0.02", "30", none),
         // Language courses that enrol employees: every employed worker is looked at.
-        (
-            "scenarios/cross_border_package.toml",
-            &["--scale", "0.02", "--steps", "12"][..],
-        ),
+        ("scenarios/cross_border_package.toml", "0.02", "12", none),
         // Sector funds that open courses beside work to employees without enrolling anyone:
         // every employee is looked at while they are open.
-        (
-            "scenarios/open_training_funds.toml",
-            &["--scale", "0.02", "--steps", "12"][..],
-        ),
+        ("scenarios/open_training_funds.toml", "0.02", "12", none),
         // Courses beside work offered in months 1-6 only: from month 7 the learners are marked,
         // and their courses go on ending by a draw.
         (
             "scenarios/training_subsidy.toml",
-            &[
-                "--scale",
-                "0.02",
-                "--steps",
-                "18",
-                "--set",
-                "policy[0].end=6",
-            ][..],
+            "0.02",
+            "18",
+            &["policy[0].end=6"][..],
         ),
     ] {
-        let candidates_only = run(scenario, settings, &[]);
+        let candidates_only = run(scenario, scale, steps, set);
         let every_worker = run(
             scenario,
-            settings,
-            &["--set", "training.takeup_employed=1e-300"],
+            scale,
+            steps,
+            &[set, &["training.takeup_employed=1e-300"]].concat(),
         );
         assert!(candidates_only.len() > 1000);
         assert!(

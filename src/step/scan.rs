@@ -984,8 +984,10 @@ fn merge_searchers(ev: &mut Events) {
     }
 }
 
-/// One bit for each of up to 64 bytes, set where `mark` holds for the byte (a word of
-/// participants, by their policy flags, or of learners beside work, by their course's sector).
+/// One bit for each of up to 64 bytes, set where `mark` holds for the byte (a word of workers
+/// not employed, by their status; of participants, by their policy flags; of learners beside
+/// work, by their course's sector). A full word is computed as bytes, which the compiler
+/// vectorises, then packed eight at a time ([`pack`]).
 #[inline(always)]
 fn bits_where(bytes: &[u8], mark: impl Fn(u8) -> bool) -> u64 {
     let Ok(full) = <&[u8; 64]>::try_from(bytes) else {
@@ -1000,22 +1002,6 @@ fn bits_where(bytes: &[u8], mark: impl Fn(u8) -> bool) -> u64 {
         ones[k] = u8::from(mark(full[k]));
     }
     pack(&ones)
-}
-
-/// One bit for each of up to 64 workers, set where the worker is not employed.
-#[inline]
-fn not_employed_bits(status: &[u8]) -> u64 {
-    let Ok(status) = <&[u8; 64]>::try_from(status) else {
-        // A chunk's last, shorter word.
-        return status.iter().enumerate().fold(0, |bits, (k, &s)| {
-            bits | u64::from(s != Status::Employed as u8) << k
-        });
-    };
-    let mut bytes = [0u8; 64];
-    for k in 0..64 {
-        bytes[k] = u8::from(status[k] != Status::Employed as u8);
-    }
-    pack(&bytes)
 }
 
 /// One bit for each of up to 64 workers (a word of [`Scan::looks`]), set where the worker is
@@ -1128,7 +1114,9 @@ impl Iterator for Visits<'_> {
                 }
                 // The next 64 workers' status bytes as one bit each, vectorised.
                 let len = (self.end - self.next).min(64);
-                self.pending = not_employed_bits(&self.status[self.next..self.next + len]);
+                self.pending = bits_where(&self.status[self.next..self.next + len], |s| {
+                    s != Status::Employed as u8
+                });
                 self.base = self.next;
                 self.next += len;
             },
@@ -1386,23 +1374,25 @@ mod tests {
     /// in full and short words.
     #[test]
     fn bits_where_mark_the_participants_and_the_learners() {
+        let plain = |bytes: &[u8], mark: fn(u8) -> bool| {
+            bytes
+                .iter()
+                .enumerate()
+                .fold(0u64, |bits, (k, &b)| bits | u64::from(mark(b)) << k)
+        };
+        let participant: fn(u8) -> bool = |f| f != 0;
+        let learner: fn(u8) -> bool = |t| t != NONE_U8;
         for len in [64usize, 63, 9, 1] {
             let flags: Vec<u8> = (0..len)
                 .map(|k| if k % 3 == 0 { 1 << (k % 8) } else { 0 })
                 .collect();
-            let want = flags
-                .iter()
-                .enumerate()
-                .fold(0u64, |bits, (k, &f)| bits | u64::from(f != 0) << k);
-            assert_eq!(bits_where(&flags, |f| f != 0), want, "{len} bytes");
+            let want = plain(&flags, participant);
+            assert_eq!(bits_where(&flags, participant), want, "{len} bytes");
             let target: Vec<u8> = (0..len)
                 .map(|k| if k % 5 == 0 { (k % 10) as u8 } else { NONE_U8 })
                 .collect();
-            let want = target
-                .iter()
-                .enumerate()
-                .fold(0u64, |bits, (k, &t)| bits | u64::from(t != NONE_U8) << k);
-            assert_eq!(bits_where(&target, |t| t != NONE_U8), want, "{len} bytes");
+            let want = plain(&target, learner);
+            assert_eq!(bits_where(&target, learner), want, "{len} bytes");
         }
         assert_eq!(bits_where(&[0x80; 64], |f| f != 0), u64::MAX);
     }
