@@ -147,9 +147,9 @@ fn mobility_teams_raise_employment_a_year_on_by_0_to_10_points() {
 /// Training locks its trainees in (Card, Kluve and Weber 2018): six months after entry, while
 /// most are still in their course, Perspectief op Werk's practice-based learning leaves its
 /// comparable trainees less often employed than their counterfactual selves, in every
-/// replication (about -11 points at this scale; -10.6 at scale 1). Whether it pays back after
-/// two to three years is not tested: at scale 1 with five replications the effect is +0.5 and
-/// +1.0 points at 24 and 36 months with bands that include zero (README), and at this test's
+/// replication (about -11 points at this scale; -11.0 at scale 1). Whether it pays back after
+/// two to three years is not tested: at scale 1 with five replications the effect is -0.7 and
+/// +0.1 points at 24 and 36 months with bands that include zero (README), and at this test's
 /// scale its hundred-odd trainees make a band of several points.
 #[test]
 fn training_locks_its_trainees_in_during_the_course() {
