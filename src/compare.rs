@@ -267,12 +267,17 @@ pub const MEASURES: [Measure; 9] = [
 ];
 
 /// A measure over the replications in which it is defined: the mean and 5th to 95th
-/// percentile of those values, and how many there were.
+/// percentile of those values, the 90 % confidence interval of their mean, and how many there
+/// were.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Spread {
     pub mean: Option<f64>,
     pub p05: Option<f64>,
     pub p95: Option<f64>,
+    /// The 90 % confidence interval of the mean (Student's t over the replications, which are
+    /// independent draws of the same difference); `None` with fewer than two values, and for a
+    /// ratio of means, which it would not be centred on.
+    pub ci90: Option<(f64, f64)>,
     /// Replications in which the measure is defined.
     pub defined: usize,
 }
@@ -284,6 +289,7 @@ impl Spread {
             mean: stats.map(|x| x.0),
             p05: stats.map(|x| x.1),
             p95: stats.map(|x| x.2),
+            ci90: confidence_interval_90(values),
             defined: values.len(),
         }
     }
@@ -303,6 +309,43 @@ impl Spread {
         }
         out
     }
+}
+
+/// The upper 5 % point of Student's t distribution with `df` degrees of freedom: the half-width
+/// of a two-sided 90 % interval in standard errors. Up to 29 degrees of freedom from the
+/// standard table (NIST/SEMATECH e-Handbook of Statistical Methods, 1.3.6.7.2, to four
+/// decimals); from 30 on by the Cornish-Fisher expansion around the normal point 1.6448536
+/// (Abramowitz and Stegun 1964, 26.7.5), within 0.0001 of the table at 30, 40, 60, 100 and 120.
+pub fn t_upper_5_percent(df: usize) -> f64 {
+    const TABLE: [f64; 29] = [
+        6.3138, 2.9200, 2.3534, 2.1318, 2.0150, 1.9432, 1.8946, 1.8595, 1.8331, 1.8125, 1.7959,
+        1.7823, 1.7709, 1.7613, 1.7531, 1.7459, 1.7396, 1.7341, 1.7291, 1.7247, 1.7207, 1.7171,
+        1.7139, 1.7109, 1.7081, 1.7056, 1.7033, 1.7011, 1.6991,
+    ];
+    match df {
+        0 => f64::NAN,
+        1..=29 => TABLE[df - 1],
+        _ => {
+            let (z, n) = (1.644_853_6_f64, df as f64);
+            z + (z.powi(3) + z) / (4.0 * n)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
+        }
+    }
+}
+
+/// The 90 % confidence interval of the mean of the finite `values`: mean plus or minus
+/// `t_upper_5_percent(n - 1)` standard errors (sample standard deviation over the root of n);
+/// `None` with fewer than two.
+pub fn confidence_interval_90(values: &[f64]) -> Option<(f64, f64)> {
+    let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    let n = finite.len();
+    if n < 2 {
+        return None;
+    }
+    let mean = finite.iter().sum::<f64>() / n as f64;
+    let variance = finite.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let half = t_upper_5_percent(n - 1) * (variance / n as f64).sqrt();
+    Some((mean - half, mean + half))
 }
 
 /// One line of the summary: a scenario's measure over replications.
@@ -328,6 +371,7 @@ pub fn summarise(names: &[String], baseline: &[Totals], totals: &[Vec<Totals>]) 
             if ratio {
                 let n = reps.len().min(baseline.len());
                 spread.mean = f(&Totals::mean(&reps[..n]), &Totals::mean(&baseline[..n]));
+                spread.ci90 = None;
             }
             rows.push(SummaryRow {
                 scenario: name.clone(),
@@ -361,11 +405,21 @@ csv_row! {
         /// 95th percentile of the per-replication values (its unit).
         #[serde(with = "cell::fixed2")]
         pub p95: f64,
+        /// Lower end of the 90 % confidence interval of the mean (Student's t over the
+        /// replications in which the measure is defined; its unit): how well the replications
+        /// pin the mean down, where p05 to p95 is how far one replication can fall. Empty with
+        /// fewer than two such replications and for the ratios.
+        #[serde(with = "cell::fixed2")]
+        pub ci90_low: f64,
+        /// Upper end of the 90 % confidence interval of the mean (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub ci90_high: f64,
         /// Replications in which the measure is defined.
         pub replications_defined: usize,
         /// Replications run.
         pub replications: usize,
     }
+    added_later: ["ci90_low", "ci90_high"]
 }
 
 /// The totals of every run of a comparison, gathered as the runs finish, and the summary files
@@ -507,6 +561,7 @@ impl Summary {
                     let mut spread = Spread::of(&values);
                     if measure == COST_PER_NET_JOB_YEAR {
                         spread.mean = cost_per_net_job_year(reps, &units);
+                        spread.ci90 = None;
                     }
                     rows.push(EvaluationRow {
                         scenario: e.scenario.clone(),
@@ -624,6 +679,8 @@ pub fn summary_csv(rows: &[SummaryRow], replications: usize) -> String {
             mean: r.spread.mean.unwrap_or(f64::NAN),
             p05: r.spread.p05.unwrap_or(f64::NAN),
             p95: r.spread.p95.unwrap_or(f64::NAN),
+            ci90_low: r.spread.ci90.map_or(f64::NAN, |c| c.0),
+            ci90_high: r.spread.ci90.map_or(f64::NAN, |c| c.1),
             replications_defined: r.spread.defined,
             replications,
         });
@@ -866,11 +923,21 @@ csv_row! {
         /// 95th percentile of the per-replication values (its unit).
         #[serde(with = "cell::fixed2")]
         pub p95: f64,
+        /// Lower end of the 90 % confidence interval of the mean (Student's t over the
+        /// replications in which the measure is defined; its unit): how well the replications
+        /// pin the mean down, where p05 to p95 is how far one replication can fall. Empty with
+        /// fewer than two such replications and for the ratios.
+        #[serde(with = "cell::fixed2")]
+        pub ci90_low: f64,
+        /// Upper end of the 90 % confidence interval of the mean (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub ci90_high: f64,
         /// Replications in which the measure is defined.
         pub replications_defined: usize,
         /// Replications run.
         pub replications: usize,
     }
+    added_later: ["ci90_low", "ci90_high"]
 }
 
 csv_row! {
@@ -916,6 +983,8 @@ pub fn evaluation_csv(rows: &[EvaluationRow]) -> String {
             mean: r.spread.mean.unwrap_or(f64::NAN),
             p05: r.spread.p05.unwrap_or(f64::NAN),
             p95: r.spread.p95.unwrap_or(f64::NAN),
+            ci90_low: r.spread.ci90.map_or(f64::NAN, |c| c.0),
+            ci90_high: r.spread.ci90.map_or(f64::NAN, |c| c.1),
             replications_defined: r.spread.defined,
             replications: r.replications,
         });
@@ -971,6 +1040,94 @@ mod tests {
         assert_eq!(
             cost_per_net_job_year(&[rep(24, 400.0)], &monthly),
             Some(100.0)
+        );
+    }
+
+    /// Student's t from the table and, from 30 degrees of freedom, from the expansion: each
+    /// against the published four-decimal point (NIST/SEMATECH 1.3.6.7.2).
+    #[test]
+    fn the_t_points_are_the_published_ones() {
+        for (df, t) in [
+            (1, 6.314),
+            (4, 2.132),
+            (9, 1.833),
+            (29, 1.699),
+            (30, 1.697),
+            (40, 1.684),
+            (60, 1.671),
+            (100, 1.660),
+        ] {
+            assert!(
+                (t_upper_5_percent(df) - t).abs() < 6e-4,
+                "df {df}: {}",
+                t_upper_5_percent(df)
+            );
+        }
+        assert!(t_upper_5_percent(0).is_nan());
+        assert!((t_upper_5_percent(1_000_000) - 1.644_853_6).abs() < 1e-5);
+    }
+
+    /// 1 to 5: mean 3, sample standard deviation 1.5811, standard error 0.7071, so the 90 %
+    /// interval is 3 -+ 2.1318 x 0.7071 = 1.4926 to 4.5074; non-finite values are left out, one
+    /// value has no interval, and a ratio of means none (it would not be centred on it).
+    #[test]
+    fn the_confidence_interval_is_t_standard_errors_about_the_mean() {
+        let (lo, hi) = confidence_interval_90(&[1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
+        assert!(
+            (lo - 1.4926).abs() < 1e-4 && (hi - 4.5074).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        assert_eq!(
+            confidence_interval_90(&[1.0, f64::NAN, 2.0, 3.0, 4.0, 5.0]),
+            Some((lo, hi))
+        );
+        assert_eq!(confidence_interval_90(&[7.0]), None);
+        assert_eq!(Spread::of(&[2.0, 2.0]).ci90, Some((2.0, 2.0)));
+        let t = |employment_months: f64, policy_spending: f64| Totals {
+            employment_months,
+            policy_spending,
+            ..Totals::default()
+        };
+        let rows = summarise(
+            &["s".into()],
+            &[t(1000.0, 0.0), t(1000.0, 0.0)],
+            &[vec![t(1012.0, 120.0), t(1030.0, 150.0)]],
+        );
+        let get = |m: &str| rows.iter().find(|r| r.measure == m).unwrap().spread;
+        let (lo, hi) = get("employment_person_months").ci90.unwrap();
+        // 12 and 30: mean 21, standard error 9, t with one degree of freedom 6.3138.
+        assert!(
+            (lo - (21.0 - 6.3138 * 9.0)).abs() < 1e-9 && (hi - (21.0 + 6.3138 * 9.0)).abs() < 1e-9
+        );
+        assert_eq!(get("policy_cost_per_extra_job_year").ci90, None);
+        let csv = summary_csv(&rows, 2);
+        assert!(
+            csv.lines()
+                .next()
+                .unwrap()
+                .contains(",p95,ci90_low,ci90_high,"),
+            "{csv}"
+        );
+    }
+
+    /// A comparison's `summary.csv` written before the confidence interval was added still
+    /// reads (the interval empty, `NaN`); one without a column it always had does not.
+    #[test]
+    fn a_column_added_later_may_be_absent_and_no_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.csv");
+        let old = "scenario,measure,unit,mean,p05,p95,replications_defined,replications\n\
+                   s,policy_spending,EUR,5.00,1.00,9.00,2,2\n";
+        std::fs::write(&path, old).unwrap();
+        let rows = crate::output::read::<SummaryCsvRow>(&path).unwrap();
+        assert_eq!((rows[0].mean, rows[0].p95), (5.0, 9.0));
+        assert!(rows[0].ci90_low.is_nan() && rows[0].ci90_high.is_nan());
+        assert_eq!(rows[0].replications, 2);
+        std::fs::write(&path, old.replacen("p95", "p96", 1)).unwrap();
+        let err = crate::output::read::<SummaryCsvRow>(&path).unwrap_err();
+        assert!(
+            matches!(&err.problem, crate::output::Problem::MissingColumn(c) if c == "p95"),
+            "{err}"
         );
     }
 

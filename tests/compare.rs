@@ -56,7 +56,7 @@ fn compare_writes_runs_and_a_summary_with_every_measure() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "scenario,measure,unit,mean,p05,p95,replications_defined,replications"
+        "scenario,measure,unit,mean,p05,p95,ci90_low,ci90_high,replications_defined,replications"
     );
     assert_eq!(
         lines.len(),

@@ -112,17 +112,18 @@ pub struct Reader<T> {
 
 impl<T: CsvRow> Reader<T> {
     /// Open `path` and check that its header has every column of `T` (in any order; other
-    /// columns are ignored).
+    /// columns are ignored) but those [`CsvRow::added_later`], whose cells read as empty where
+    /// the file lacks them.
     pub fn open(path: &Path) -> Result<Reader<T>, ReadError> {
         let (csv, headers) = open(path)?;
         let columns = T::columns();
         let index = columns
             .iter()
-            .map(|c| {
-                headers
-                    .iter()
-                    .position(|h| h == *c)
-                    .ok_or_else(|| ReadError::new(path, Problem::MissingColumn(c.to_string())))
+            .map(|c| match headers.iter().position(|h| h == *c) {
+                Some(k) => Ok(k),
+                // No cell of any record is at this position: `Cells::take` reads it as empty.
+                None if T::added_later().contains(c) => Ok(usize::MAX),
+                None => Err(ReadError::new(path, Problem::MissingColumn(c.to_string()))),
             })
             .collect::<Result<_, _>>()?;
         Ok(Reader {

@@ -15,6 +15,12 @@ pub trait CsvRow: Serialize + Sized {
     /// The file's columns, in order: its header.
     fn columns() -> Vec<&'static str>;
 
+    /// Columns added after files of this type were first written: a file without one reads
+    /// as if its cells were empty, so that older output directories still read.
+    fn added_later() -> &'static [&'static str] {
+        &[]
+    }
+
     /// Build a row from the cells of one line, taken in the order of [`CsvRow::columns`].
     fn from_cells(cells: &mut Cells<'_>) -> Result<Self, CellError>;
 }
@@ -105,7 +111,9 @@ impl<V: FromCell> FromCell for Option<V> {
 /// Declare the row type of an output file: a struct whose fields are its columns in order,
 /// with `Clone, Debug, PartialEq, Serialize` and [`CsvRow`]. Give each field a doc line with
 /// its meaning and unit, and each `f64` a format of `output::cell`. Fields keep their Rust
-/// names (no `serde(rename)`): the names are the header.
+/// names (no `serde(rename)`): the names are the header. A column added to a file that older
+/// versions wrote without it is named after the struct in `added_later: [...]` (its cells
+/// read as empty where it is absent: `NaN` for a number).
 macro_rules! csv_row {
     (
         $(#[$meta:meta])*
@@ -115,6 +123,7 @@ macro_rules! csv_row {
                 pub $field:ident : $ty:ty
             ),* $(,)?
         }
+        $(added_later: [$($added:literal),* $(,)?])?
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -125,6 +134,10 @@ macro_rules! csv_row {
         impl $crate::output::CsvRow for $name {
             fn columns() -> Vec<&'static str> {
                 vec![$(stringify!($field)),*]
+            }
+
+            fn added_later() -> &'static [&'static str] {
+                &[$($($added),*)?]
             }
 
             fn from_cells(

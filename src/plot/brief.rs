@@ -17,23 +17,32 @@ use super::R;
 use crate::compare::{CurveRow, EvaluationCsvRow, SummaryCsvRow};
 use crate::output::read;
 
-/// A measure over replications: mean, 5-95 % band, and in how many replications it is defined.
+/// A measure over replications: mean, 5-95 % band, the 90 % confidence interval of the mean
+/// (none in a comparison written before it was), and in how many replications it is defined.
 #[derive(Clone, Debug, PartialEq)]
 struct Spread {
     mean: f64,
     p05: f64,
     p95: f64,
+    ci90: Option<(f64, f64)>,
     defined: usize,
     replications: usize,
 }
 
 impl Spread {
-    /// A row's spread: its mean and band, defined in `defined` of `replications`.
-    fn of(mean: f64, p05: f64, p95: f64, defined: usize, replications: usize) -> Spread {
+    /// A row's spread: its mean, band and confidence interval (empty cells: none), defined in
+    /// `defined` of `replications`.
+    fn of(
+        (mean, p05, p95): (f64, f64, f64),
+        (ci90_low, ci90_high): (f64, f64),
+        defined: usize,
+        replications: usize,
+    ) -> Spread {
         Spread {
             mean,
             p05,
             p95,
+            ci90: (ci90_low.is_finite() && ci90_high.is_finite()).then_some((ci90_low, ci90_high)),
             defined,
             replications,
         }
@@ -57,9 +66,25 @@ impl Spread {
         s
     }
 
-    /// Whether the band excludes zero.
+    /// ", the mean within L to H at 90 % confidence" when the interval is known.
+    fn confidence(&self, f: impl Fn(f64) -> String) -> String {
+        match self.ci90 {
+            Some((lo, hi)) => format!(
+                ", the mean within {} to {} at 90 % confidence",
+                f(lo),
+                f(hi)
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// Whether the runs tell the mean from zero: its 90 % confidence interval excludes zero,
+    /// or, without an interval (a comparison written before it was), the band does.
     fn clear_of_zero(&self) -> bool {
-        self.p05 > 0.0 || self.p95 < 0.0
+        match self.ci90 {
+            Some((lo, hi)) => lo > 0.0 || hi < 0.0,
+            None => self.p05 > 0.0 || self.p95 < 0.0,
+        }
     }
 }
 
@@ -101,9 +126,8 @@ impl Brief {
         for row in summary {
             let k = index(&row.scenario, &mut by_name);
             let spread = Spread::of(
-                row.mean,
-                row.p05,
-                row.p95,
+                (row.mean, row.p05, row.p95),
+                (row.ci90_low, row.ci90_high),
                 row.replications_defined,
                 row.replications,
             );
@@ -117,9 +141,8 @@ impl Brief {
                 }
                 let k = index(&row.scenario, &mut by_name);
                 let spread = Spread::of(
-                    row.mean,
-                    row.p05,
-                    row.p95,
+                    (row.mean, row.p05, row.p95),
+                    (row.ci90_low, row.ci90_high),
                     row.replications_defined,
                     row.replications,
                 );
@@ -200,9 +223,11 @@ impl Brief {
         let _ = writeln!(
             out,
             "<section id=\"brief\">\n<h2>In brief</h2>\n<p>Each scenario against \
-             <b>{}</b>, the same persons with the same random numbers; a range is the 5-95 % \
-             band over replications, and a change whose band includes zero is not \
-             distinguishable from the noise of the runs.</p>",
+             <b>{}</b>, the same persons with the same random numbers; a range in brackets is \
+             the 5-95 % band over replications (how far one replication's difference can \
+             fall), the confidence interval how well the replications pin the mean down, and \
+             a change whose 90 % interval includes zero is not distinguishable from the noise \
+             of the runs.</p>",
             escape(baseline)
         );
         let mut figures = self.stems().into_iter().zip(svgs);
@@ -236,8 +261,9 @@ impl ScenarioBrief {
             };
             let _ = write!(
                 out,
-                "Unemployment changed by {} person-months over the run{verdict}.",
-                u.words(signed)
+                "Unemployment changed by {} person-months over the run{}{verdict}.",
+                u.words(signed),
+                u.confidence(signed)
             );
         }
         let e = &self.evaluation;
@@ -247,7 +273,12 @@ impl ScenarioBrief {
         };
         let _ = write!(out, " {} persons took part.", participants.words(whole));
         if let Some(y) = e.get("net_extra_job_years") {
-            let _ = write!(out, " Net extra job-years: {}.", y.words(signed));
+            let _ = write!(
+                out,
+                " Net extra job-years: {}{}.",
+                y.words(signed),
+                y.confidence(signed)
+            );
         }
         match e.get("cost_per_net_extra_job_year") {
             Some(c) if c.defined > 0 && c.mean.is_finite() => {
@@ -346,9 +377,47 @@ mod tests {
             mean,
             p05,
             p95,
+            ci90: None,
             defined,
             replications: 5,
         }
+    }
+
+    /// With a confidence interval the verdict is the mean's: a band that takes in zero with an
+    /// interval that does not is a change the runs tell from none, and the other way round;
+    /// the interval is written after the band.
+    #[test]
+    fn the_verdict_on_a_change_follows_the_confidence_interval_of_its_mean() {
+        let mut s = ScenarioBrief {
+            name: "p".into(),
+            ..ScenarioBrief::default()
+        };
+        let mut u = spread(-1200.0, -3000.0, 400.0, 5);
+        u.ci90 = Some((-2100.0, -300.0));
+        s.summary
+            .insert("unemployment_person_months".into(), u.clone());
+        assert_eq!(
+            s.words(),
+            "Unemployment changed by -1 200 (-3 000 to +400) person-months over the run, the \
+             mean within -2 100 to -300 at 90 % confidence. It has no participants to follow."
+        );
+        u.p95 = -100.0;
+        u.ci90 = Some((-2500.0, 100.0));
+        s.summary.insert("unemployment_person_months".into(), u);
+        assert!(
+            s.words().ends_with(
+                "within -2 500 to +100 at 90 % confidence, a change the runs cannot tell from \
+                 none. It has no participants to follow."
+            ),
+            "{}",
+            s.words()
+        );
+        let read = Spread::of((1.0, 0.0, 2.0), (f64::NAN, f64::NAN), 1, 1);
+        assert_eq!(read.ci90, None);
+        assert_eq!(
+            Spread::of((1.0, 0.0, 2.0), (0.5, 1.5), 2, 2).ci90,
+            Some((0.5, 1.5))
+        );
     }
 
     #[test]
