@@ -16,8 +16,8 @@
 //! - in `compare`, the traces of the evaluation ([`trace_bytes`]): two bits per agent and step
 //!   of every replication, for the baseline (kept throughout) and the scenario being run (the
 //!   register of enrolments and placements, a few bytes per participant, is left out); and the
-//!   worlds of the baseline's burn-in kept for the scenarios that share it
-//!   ([`kept_worlds_bytes`]), when they fit.
+//!   burnt-in worlds kept for the scenarios that share them ([`kept_worlds_bytes`], per group
+//!   of scenarios that burn in alike), when they fit.
 
 use crate::chunks::CHUNK;
 use crate::metrics::StepRecord;
@@ -129,8 +129,8 @@ pub fn trace_bytes(s: &Scenario) -> u64 {
         .saturating_mul(u64::from(s.simulation.replications))
 }
 
-/// Bytes of the worlds `compare` keeps from the baseline's burn-in, one per replication, for
-/// the scenarios that share it ([`crate::run::BurntIn`]): each as big as a run's world (its
+/// Bytes of the worlds `compare` keeps from the burn-in of `s`, one per replication, for the
+/// scenarios that share it ([`crate::run::BurntIn`]): each as big as a run's world (its
 /// step buffers included, an upper bound).
 pub fn kept_worlds_bytes(s: &Scenario) -> u64 {
     estimate(s)

@@ -245,3 +245,82 @@ fn compare_evaluates_participants_against_their_counterfactual_selves() {
     assert!(md.contains("## Participants against their counterfactual selves"));
     assert!(md.contains("### perspectief_op_werk") && md.contains("| matching events |"));
 }
+
+/// Every group of scenarios that differ only in their policies shares its burn-in: in a
+/// comparison of the default, the 2020 shock, Perspectief op Werk and the mobility teams built
+/// on the shock (the two groups interleaved), the programme runs start from the burn-in of the
+/// baseline and of the shock respectively (`shared_burn_ins` in their manifests), and the
+/// teams' run is byte for byte
+/// the one they make with a burn-in of their own (in a comparison where no other scenario
+/// burns in as they do).
+#[test]
+fn each_group_of_scenarios_that_burn_in_alike_shares_one_burn_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str, scenarios: &[&str]| {
+        let out = tmp.path().join(name);
+        let result = labsim()
+            .arg("compare")
+            .args(scenarios)
+            .args([
+                "--replications",
+                "2",
+                "--scale",
+                "0.01",
+                "--steps",
+                "6",
+                "--no-plots",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        out
+    };
+    let shared = run(
+        "shared",
+        &[
+            "scenarios/baseline.toml",
+            "scenarios/shock_2020.toml",
+            "scenarios/perspectief_op_werk.toml",
+            "scenarios/mobility_teams_2020.toml",
+        ],
+    );
+    let alone = run(
+        "alone",
+        &[
+            "scenarios/baseline.toml",
+            "scenarios/mobility_teams_2020.toml",
+        ],
+    );
+    let shared_burn_ins = |dir: &std::path::Path| -> u64 {
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+        manifest["shared_burn_ins"].as_u64().unwrap()
+    };
+    for (scenario, expected) in [
+        ("baseline", 0),
+        ("perspectief_op_werk", 2),
+        ("shock_2020", 0),
+        ("mobility_teams_2020", 2),
+    ] {
+        assert_eq!(
+            shared_burn_ins(&shared.join(scenario)),
+            expected,
+            "{scenario}"
+        );
+    }
+    assert_eq!(shared_burn_ins(&alone.join("mobility_teams_2020")), 0);
+    for file in ["series.csv", "policies.csv", "commuters.csv"] {
+        assert!(
+            std::fs::read(shared.join("mobility_teams_2020").join(file)).unwrap()
+                == std::fs::read(alone.join("mobility_teams_2020").join(file)).unwrap(),
+            "mobility_teams_2020/{file} differs when it starts from the shock's burn-in"
+        );
+    }
+}

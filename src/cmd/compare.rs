@@ -9,6 +9,7 @@ use anyhow::Context;
 use labsim::compare::{Comparison, Summary};
 use labsim::model::Model;
 use labsim::run::BurntIn;
+use labsim::scenario::Scenario;
 
 use super::{plot, progress, settings, staged};
 use crate::cli::CompareArgs;
@@ -23,14 +24,11 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     }
     // The baseline's traces are held while every scenario with policies runs traced.
     let baseline_traces = labsim::estimate::trace_bytes(comparison.baseline());
-    // The scenarios that differ from the baseline only in their policies start from the
-    // worlds of the baseline's burn-in, kept (one per replication) until the last of them has
-    // run, when they fit in memory beside everything else.
-    let burnt = BurntIn::new(comparison.baseline());
-    let last_sharing = (1..comparison.scenarios.len())
-        .rev()
-        .find(|&k| burnt.serves(&comparison.scenarios[k]));
-    let kept_bytes = labsim::estimate::kept_worlds_bytes(comparison.baseline());
+    // Scenarios that differ from one another only in their policies (the baseline and its
+    // programmes; a shock and the programmes built on it) share one burn-in per replication:
+    // the worlds of the first of them to run are kept until the last of them has run, when
+    // they fit in memory beside everything else.
+    let groups = shared_burn_ins(&comparison.scenarios);
     let available = labsim::estimate::available_bytes();
     let mut kept_fit = true;
     for (k, s) in comparison.scenarios.iter().enumerate() {
@@ -41,30 +39,33 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         };
         let traces = baseline_traces.saturating_add(own);
         settings::fits_in_memory(s, &args.options, traces)?;
-        if last_sharing.is_some_and(|last| k <= last)
-            && labsim::estimate::refusal(s, available, traces.saturating_add(kept_bytes)).is_some()
+        let kept = groups
+            .iter()
+            .filter(|g| (g.first..=g.last).contains(&k))
+            .map(|g| g.kept_bytes)
+            .fold(0u64, u64::saturating_add);
+        if kept > 0
+            && labsim::estimate::refusal(s, available, traces.saturating_add(kept)).is_some()
         {
             kept_fit = false;
         }
     }
-    if !args.options.quiet && last_sharing.is_some() {
-        let served = comparison.scenarios[1..]
-            .iter()
-            .filter(|s| burnt.serves(s))
-            .count();
+    if !args.options.quiet && !groups.is_empty() {
+        let served: usize = groups.iter().map(|g| g.members - 1).sum();
         if kept_fit {
             eprintln!(
-                "note: {served} of {} scenarios differ from the baseline only in their policies and start from its burn-in",
-                comparison.scenarios.len() - 1
+                "note: {served} of {} runs start from the burn-in of a scenario they differ from only in their policies",
+                comparison.scenarios.len()
             );
         } else {
+            let kept: u64 = groups.iter().map(|g| g.kept_bytes).sum();
             eprintln!(
-                "note: every scenario runs its own burn-in: the {} of the baseline's kept for the {served} that could share them would not fit in memory",
-                labsim::estimate::human(kept_bytes)
+                "note: every scenario runs its own burn-in: the {} of burnt-in worlds kept for the {served} that could share them would not fit in memory",
+                labsim::estimate::human(kept)
             );
         }
     }
-    let mut burnt = (kept_fit && last_sharing.is_some()).then_some(burnt);
+    let mut groups = if kept_fit { groups } else { Vec::new() };
     let base = comparison.baseline().name.clone();
     let out_dir = args
         .out
@@ -85,14 +86,20 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             let name = s.name.clone();
             // The baseline and every scenario with policies keep traces for the evaluation.
             let traced = k == 0 || !s.policies.is_empty();
+            // The groups' ranges may interleave: the one whose key is this scenario's.
+            let kept = groups.iter().find(|g| g.burnt.serves(&s));
             let model = Model::new(s);
-            let mut result =
-                labsim::run::run_from(&model, threads, &|| bar.inc(1), traced, burnt.as_ref())
-                    .with_context(|| format!("running {name}"))
-                    .map_err(Failure::Run)?;
-            if last_sharing.is_some_and(|last| k >= last) {
-                burnt = None;
-            }
+            let mut result = labsim::run::run_from(
+                &model,
+                threads,
+                &|| bar.inc(1),
+                traced,
+                kept.map(|g| &g.burnt),
+            )
+            .with_context(|| format!("running {name}"))
+            .map_err(Failure::Run)?;
+            // A group's worlds go once its last scenario has run.
+            groups.retain(|g| g.last > k);
             labsim::output::write_run(&dir.join(&name), &model, &result)
                 .with_context(|| format!("writing {name}"))
                 .map_err(Failure::Run)?;
@@ -121,4 +128,39 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         eprintln!("wrote {}", out_dir.display());
     }
     Ok(())
+}
+
+/// Scenarios (by position) that burn in alike: a group for every [`BurntIn::key`] that two or
+/// more scenarios with a burn-in share, with the bytes of its kept worlds.
+struct SharedBurnIn {
+    burnt: BurntIn,
+    /// The first and last scenario of the group: its worlds are kept from the one to the other.
+    first: usize,
+    last: usize,
+    members: usize,
+    kept_bytes: u64,
+}
+
+fn shared_burn_ins(scenarios: &[Scenario]) -> Vec<SharedBurnIn> {
+    let mut groups: Vec<SharedBurnIn> = Vec::new();
+    for (k, s) in scenarios.iter().enumerate() {
+        if s.simulation.burn_in_steps == 0 {
+            continue;
+        }
+        match groups.iter_mut().find(|g| g.burnt.serves(s)) {
+            Some(g) => {
+                g.last = k;
+                g.members += 1;
+            }
+            None => groups.push(SharedBurnIn {
+                burnt: BurntIn::new(s),
+                first: k,
+                last: k,
+                members: 1,
+                kept_bytes: labsim::estimate::kept_worlds_bytes(s),
+            }),
+        }
+    }
+    groups.retain(|g| g.members > 1);
+    groups
 }

@@ -23,8 +23,9 @@ pub struct Manifest {
     pub steps: u32,
     pub start: Option<String>,
     pub wall_seconds: f64,
-    /// Replications that started from the burn-in of the comparison's baseline (`compare`: the
-    /// scenario differs from it only in its policies), whose burn-in `wall_seconds` leaves out.
+    /// Replications that started from the burn-in of another scenario of the comparison
+    /// (`compare`: the two differ only in their policies), whose burn-in `wall_seconds` leaves
+    /// out.
     pub shared_burn_ins: u32,
     pub agent_steps_per_second: f64,
     pub state_bytes: usize,
