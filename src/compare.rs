@@ -618,7 +618,8 @@ impl Summary {
              Displacement: everyone else's. Net: everyone's. Mean over replications, 5th to 95th \
              percentile in brackets; (k of n): defined in only k of the n replications. Cost \
              per net extra job-year: the mean change in spending over the mean net extra \
-             job-years, with the band of the replications that added any.\n",
+             job-years, with the band of the replications that added any. The 90 % confidence \
+             interval of each mean is in evaluation.csv (ci90_low, ci90_high).\n",
         );
         for e in &self.evaluations {
             let _ = write!(md, "\n### {}\n\n", e.scenario);
@@ -719,7 +720,9 @@ pub fn summary_markdown(
          Counts are persons, money EUR. The two costs per unit are ratios of the means over all \
          replications (total spending over total effect), with the band of the per-replication \
          ratios. n/a: undefined (e.g. no unemployment avoided); (k of n): defined in only k of the n \
-         replications, the band is theirs.\n\n"
+         replications, the band is theirs. The band says how far one replication's difference \
+         can fall; how well the replications pin the mean down is its 90 % confidence interval, \
+         in summary.csv (ci90_low, ci90_high).\n\n"
     );
     let names: Vec<&str> = {
         let mut v: Vec<&str> = Vec::new();
