@@ -9,6 +9,23 @@ fn labsim() -> Command {
     Command::cargo_bin("labsim").unwrap()
 }
 
+/// `labsim compare` of `scenarios` with `options` into `out`, which must succeed.
+fn compare_into(out: &std::path::Path, scenarios: &[&str], options: &[&str]) {
+    let result = labsim()
+        .arg("compare")
+        .args(scenarios)
+        .args(options)
+        .args(["--quiet", "--no-plots", "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
 #[test]
 fn compare_writes_runs_and_a_summary_with_every_measure() {
     let tmp = tempfile::tempdir().unwrap();
@@ -154,29 +171,14 @@ fn compare_refuses_a_bad_scenario_with_exit_2() {
 fn compare_evaluates_participants_against_their_counterfactual_selves() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");
-    let result = labsim()
-        .args([
-            "compare",
+    compare_into(
+        &out,
+        &[
             "scenarios/baseline.toml",
             "scenarios/perspectief_op_werk.toml",
             "scenarios/diploma_recognition_nl_de.toml",
-            "--replications",
-            "2",
-            "--scale",
-            "0.02",
-            "--steps",
-            "24",
-            "--quiet",
-            "--no-plots",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
+        ],
+        &["--replications", "2", "--scale", "0.02", "--steps", "24"],
     );
     let rows =
         labsim::output::read::<labsim::compare::EvaluationCsvRow>(&out.join("evaluation.csv"))
@@ -258,28 +260,8 @@ fn each_group_of_scenarios_that_burn_in_alike_shares_one_burn_in() {
     let tmp = tempfile::tempdir().unwrap();
     let run = |name: &str, scenarios: &[&str]| {
         let out = tmp.path().join(name);
-        let result = labsim()
-            .arg("compare")
-            .args(scenarios)
-            .args([
-                "--replications",
-                "2",
-                "--scale",
-                "0.01",
-                "--steps",
-                "6",
-                "--no-plots",
-                "--quiet",
-                "--out",
-            ])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            result.status.success(),
-            "{}",
-            String::from_utf8_lossy(&result.stderr)
-        );
+        let options = ["--replications", "2", "--scale", "0.01", "--steps", "6"];
+        compare_into(&out, scenarios, &options);
         out
     };
     let shared = run(
