@@ -1,6 +1,7 @@
 //! Stages `openings` and `apply`: vacancy openings and expiry (del Rio-Chanona et al. 2021, eq. 2): node j opens
 //! `Binomial(e_j, delta_v + (1 - delta_v) * gamma_v * max(0, d_j - e_j - v_j) / e_j)` vacancies
-//! (probability capped at 1). A node with no employment opens
+//! (probability capped at 1; drawn by rejection, in constant time, where ten or more are
+//! expected: [`binomial_rejection`]). A node with no employment opens
 //! `gamma_v * max(0, d_j - v_j)` vacancies (stochastically rounded) so that an emptied node can
 //! recover; the published model never reaches that case. Unfilled vacancies expire with
 //! probability `mechanics.vacancy_expiry` per step. With `[employers]` none of this applies:
@@ -8,7 +9,7 @@
 
 use crate::metrics::{node, Census};
 use crate::model::Model;
-use crate::rng::{binomial, stochastic_round, Draw, StageKey};
+use crate::rng::{binomial, binomial_rejection, stochastic_round, Draw, StageKey};
 use crate::world::World;
 
 pub fn open(
@@ -38,7 +39,7 @@ pub fn open(
         let mut rs = key.stream(j as u32);
         *opened = if e > 0 {
             let p = m.vacancy_rate + (1.0 - m.vacancy_rate) * m.vacancy_adjustment * gap / e as f64;
-            binomial(&mut rs, e, p.min(1.0))
+            binomial_rejection(&mut rs, e, p.min(1.0))
         } else {
             stochastic_round(&mut rs, m.vacancy_adjustment * gap)
         };
