@@ -384,6 +384,178 @@ pub fn summarise(names: &[String], baseline: &[Totals], totals: &[Vec<Totals>]) 
     rows
 }
 
+/// Two scenarios of a comparison set against each other on one measure: the second's
+/// difference from the baseline minus the first's, replication by replication.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairRow {
+    pub first: String,
+    pub second: String,
+    pub measure: &'static str,
+    pub unit: &'static str,
+    pub spread: Spread,
+}
+
+/// The measure `f` of `second` against `first`, replication by replication: with `f` a
+/// difference from the baseline ([`MEASURES`] but the ratios), `f(second, first)` is the
+/// second's difference minus the first's, in which the baseline run's own deviation from its
+/// expected path, common to every scenario of the replication, cancels.
+fn paired(first: &[Totals], second: &[Totals], f: fn(&Totals, &Totals) -> Option<f64>) -> Spread {
+    let values: Vec<f64> = second
+        .iter()
+        .zip(first)
+        .filter_map(|(s, b)| f(s, b))
+        .collect();
+    Spread::of(&values)
+}
+
+/// Every pair of the scenarios (`totals[scenario][replication]`, the baseline left out), each
+/// later one against each earlier one, on every measure but the two ratios.
+pub fn pairs(names: &[String], totals: &[Vec<Totals>]) -> Vec<PairRow> {
+    let mut rows = Vec::new();
+    for (i, (first, a)) in names.iter().zip(totals).enumerate() {
+        for (second, b) in names.iter().zip(totals).skip(i + 1) {
+            for (measure, unit, f, ratio) in MEASURES {
+                if !ratio {
+                    rows.push(PairRow {
+                        first: first.clone(),
+                        second: second.clone(),
+                        measure,
+                        unit,
+                        spread: paired(a, b, f),
+                    });
+                }
+            }
+        }
+    }
+    rows
+}
+
+csv_row! {
+    /// One line of a comparison's `pairs.csv`: two scenarios set against each other on a
+    /// measure, replication by replication (common random numbers).
+    pub struct PairCsvRow {
+        /// The earlier scenario of the pair (in the order they were given).
+        pub first: String,
+        /// The later scenario of the pair.
+        pub second: String,
+        /// The measure: a name of [`MEASURES`] (not the two ratios).
+        pub measure: String,
+        /// The measure's unit, e.g. `change, person-months` or `EUR`.
+        pub unit: String,
+        /// Mean over the replications of the second scenario's difference from the baseline
+        /// minus the first's (its unit): below zero, the second has less of the measure.
+        #[serde(with = "cell::fixed2")]
+        pub mean: f64,
+        /// 5th percentile of the per-replication differences (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub p05: f64,
+        /// 95th percentile of the per-replication differences (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub p95: f64,
+        /// Lower end of the 90 % confidence interval of the mean difference (Student's t over
+        /// the replications; its unit). The baseline run's own deviation, shared by the two
+        /// scenarios' differences from it, cancels here, so it is narrower than their own
+        /// intervals suggest. Empty with one replication.
+        #[serde(with = "cell::fixed2")]
+        pub ci90_low: f64,
+        /// Upper end of the 90 % confidence interval of the mean difference (its unit).
+        #[serde(with = "cell::fixed2")]
+        pub ci90_high: f64,
+        /// Replications set against each other (each scenario's run with the same replication
+        /// number, the same random numbers).
+        pub replications: usize,
+    }
+}
+
+/// `pairs.csv`: one row per (pair of scenarios, measure).
+pub fn pairs_csv(rows: &[PairRow]) -> String {
+    let mut out = CsvText::<PairCsvRow>::new();
+    for r in rows {
+        out.push(&PairCsvRow {
+            first: r.first.clone(),
+            second: r.second.clone(),
+            measure: r.measure.to_string(),
+            unit: r.unit.to_string(),
+            mean: r.spread.mean.unwrap_or(f64::NAN),
+            p05: r.spread.p05.unwrap_or(f64::NAN),
+            p95: r.spread.p95.unwrap_or(f64::NAN),
+            ci90_low: r.spread.ci90.map_or(f64::NAN, |c| c.0),
+            ci90_high: r.spread.ci90.map_or(f64::NAN, |c| c.1),
+            replications: r.spread.defined,
+        });
+    }
+    out.finish()
+}
+
+/// The scenarios ranked by their change in unemployment (person-months, the largest fall
+/// first), each set against the one ranked above it replication by replication: for people,
+/// in `summary.md`. Empty with fewer than two scenarios.
+pub fn ranking_markdown(names: &[String], baseline: &[Totals], totals: &[Vec<Totals>]) -> String {
+    if names.len() < 2 {
+        return String::new();
+    }
+    let (_, _, unemployment, _) = MEASURES[0];
+    let own: Vec<Spread> = totals
+        .iter()
+        .map(|t| paired(baseline, t, unemployment))
+        .collect();
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| {
+        let m = |k: usize| own[k].mean.unwrap_or(f64::INFINITY);
+        m(a).total_cmp(&m(b)).then(a.cmp(&b))
+    });
+    let interval = |s: &Spread| {
+        s.ci90.map_or("n/a".to_string(), |(lo, hi)| {
+            format!("{} to {}", grouped(lo), grouped(hi))
+        })
+    };
+    let mut md = String::from(
+        "\n## Scenario against scenario\n\nThe scenarios ranked by their change in unemployment \
+         (person-months; the largest fall first), each with the 90 % confidence interval of its \
+         mean, and set against the one ranked above it replication by replication: this one's \
+         change minus that one's, with its 90 % interval. Every scenario of a replication is \
+         measured against the same baseline run, whose own deviation from its expected path \
+         sits in every scenario's change and cancels in the difference: two scenarios can be \
+         told apart more surely than their own intervals suggest, the more so the larger that \
+         shared part. Told apart: the difference's interval leaves out zero. Every pair on \
+         every measure is in pairs.csv.\n\n\
+         | rank | scenario | change in unemployment (person-months) | its 90 % interval \
+         | minus the one above | its 90 % interval | told apart |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for (rank, &k) in order.iter().enumerate() {
+        let mean = own[k].mean.map_or("n/a".to_string(), grouped);
+        let _ = write!(
+            md,
+            "| {} | {} | {mean} | {} |",
+            rank + 1,
+            names[k],
+            interval(&own[k])
+        );
+        if rank == 0 {
+            md.push_str(
+                " | | |
+",
+            );
+            continue;
+        }
+        let above = order[rank - 1];
+        let d = paired(&totals[above], &totals[k], unemployment);
+        let apart = match d.ci90 {
+            Some((lo, hi)) if lo > 0.0 || hi < 0.0 => "yes",
+            Some(_) => "no",
+            None => "n/a",
+        };
+        let _ = writeln!(
+            md,
+            " {} | {} | {apart} |",
+            d.mean.map_or("n/a".to_string(), grouped),
+            interval(&d)
+        );
+    }
+    md
+}
+
 csv_row! {
     /// One line of a comparison's `summary.csv`: a scenario's measure against the baseline.
     pub struct SummaryCsvRow {
@@ -525,6 +697,8 @@ impl Summary {
     pub fn markdown(&self, rows: &[SummaryRow]) -> String {
         let reps = self.replications as usize;
         let mut md = summary_markdown(&self.baseline, rows, reps, self.seed);
+        let baseline = self.baseline_totals.as_deref().unwrap_or_default();
+        md.push_str(&ranking_markdown(&self.names, baseline, &self.totals));
         for note in &self.notes {
             let _ = write!(md, "\nNote: {note}.\n");
         }
@@ -651,8 +825,9 @@ impl Summary {
         md
     }
 
-    /// Write `summary.csv`, `summary.md` and, when a scenario has policies, `evaluation.csv`
-    /// and `effect_curve.csv` into `dir`; returns the markdown.
+    /// Write `summary.csv`, `summary.md`, with two scenarios or more `pairs.csv`, and, when a
+    /// scenario has policies, `evaluation.csv` and `effect_curve.csv` into `dir`; returns the
+    /// markdown.
     pub fn write(&self, dir: &Path) -> Result<String, RunError> {
         let rows = self.rows();
         let (evaluation, curves) = self.evaluation_rows();
@@ -660,6 +835,9 @@ impl Summary {
         md.push_str(&self.evaluation_markdown(&evaluation));
         let csv = summary_csv(&rows, self.replications as usize);
         let mut files = vec![("summary.csv", csv), ("summary.md", md.clone())];
+        if self.names.len() > 1 {
+            files.push(("pairs.csv", pairs_csv(&pairs(&self.names, &self.totals))));
+        }
         if !self.evaluations.is_empty() {
             files.push(("evaluation.csv", evaluation_csv(&evaluation)));
             files.push(("effect_curve.csv", curve_csv(&curves)));
@@ -697,22 +875,7 @@ pub fn summary_markdown(
     replications: usize,
     seed: u64,
 ) -> String {
-    let group = |x: f64| {
-        let s = format!("{:.0}", x.abs());
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(' ');
-            }
-            out.push(c);
-        }
-        if x < 0.0 && out != "0" {
-            format!("-{out}")
-        } else {
-            out
-        }
-    };
-    let cell = |r: &SummaryRow| r.spread.cell(replications, group);
+    let cell = |r: &SummaryRow| r.spread.cell(replications, grouped);
     let mut out = format!(
         "# Scenarios against `{baseline}`\n\nEvery scenario ran with the baseline's seed ({seed}), scale and length, {replications} \
          replication(s) each, with common random numbers; each cell is the mean over replications of the \
@@ -750,6 +913,23 @@ pub fn summary_markdown(
         out.push('\n');
     }
     out
+}
+
+/// `x` rounded to a whole number, its thousands set apart by spaces (`-12 345`).
+fn grouped(x: f64) -> String {
+    let s = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && out != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
 
 /// What turns agents and steps into persons and months.
@@ -1007,6 +1187,70 @@ pub fn curve_csv(rows: &[CurveRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Totals of one replication with `u` person-months of unemployment and `e` of employment.
+    fn run(u: f64, e: f64) -> Totals {
+        Totals {
+            unemployment_months: u,
+            employment_months: e,
+            ..Totals::default()
+        }
+    }
+
+    /// Two programmes whose changes from the baseline carry the baseline run's own deviation
+    /// (here +-1 000, replication by replication) and differ by 200 in every replication: each
+    /// programme's own interval is wide and they overlap, but the pair, taken replication by
+    /// replication, is 200 apart with no spread, and the ranking tells them apart.
+    #[test]
+    fn a_pair_is_measured_replication_by_replication() {
+        let shared = [1000.0, -1000.0, 500.0, -500.0];
+        let baseline: Vec<Totals> = shared.iter().map(|_| run(0.0, 0.0)).collect();
+        let a: Vec<Totals> = shared.iter().map(|d| run(-3000.0 + d, 50.0)).collect();
+        let b: Vec<Totals> = shared.iter().map(|d| run(-2800.0 + d, 70.0)).collect();
+        let names = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        let c: Vec<Totals> = shared.iter().map(|d| run(-2800.0 + 2.0 * d, 0.0)).collect();
+        let totals = vec![a, b, c];
+        let rows = pairs(&names, &totals);
+        // Three pairs, each on every measure but the two ratios, later minus earlier.
+        let differences = MEASURES.iter().filter(|m| !m.3).count();
+        assert_eq!(rows.len(), 3 * differences);
+        let find = |first: &str, second: &str, measure: &str| {
+            rows.iter()
+                .find(|r| r.first == first && r.second == second && r.measure == measure)
+                .unwrap()
+                .spread
+        };
+        let ab = find("a", "b", "unemployment_person_months");
+        assert_eq!(ab.mean, Some(200.0));
+        assert_eq!(ab.ci90, Some((200.0, 200.0)));
+        assert_eq!(find("a", "b", "employment_person_months").mean, Some(20.0));
+        assert!(rows.iter().all(|r| r.measure != MEASURES[7].0));
+        // b against c: the same mean change, but c carries twice the shared deviation, so the
+        // pair keeps one share of it and is not told apart.
+        let bc = find("b", "c", "unemployment_person_months");
+        assert_eq!(bc.mean, Some(0.0));
+        let (lo, hi) = bc.ci90.unwrap();
+        assert!(lo < 0.0 && hi > 0.0);
+        // Unpaired, a's and b's own intervals overlap.
+        let own = |t: &[Totals]| paired(&baseline, t, MEASURES[0].2).ci90.unwrap();
+        assert!(own(&totals[0]).1 > own(&totals[1]).0);
+
+        let md = ranking_markdown(&names, &baseline, &totals);
+        let row = |name: &str| {
+            md.lines()
+                .find(|l| l.contains(&format!("| {name} |")))
+                .unwrap()
+                .to_string()
+        };
+        assert!(row("a").starts_with("| 1 | a | -3 000 |"), "{md}");
+        assert!(row("a").ends_with("| | |"), "{md}");
+        // b and c tie at -2 800: the earlier given ranks first.
+        assert!(row("b").starts_with("| 2 | b | -2 800 |"), "{md}");
+        assert!(row("b").ends_with("| 200 | 200 to 200 | yes |"), "{md}");
+        assert!(row("c").starts_with("| 3 | c | -2 800 |"), "{md}");
+        assert!(row("c").ends_with("| no |"), "{md}");
+        assert_eq!(ranking_markdown(&names[..1], &baseline, &totals[..1]), "");
+    }
 
     /// EUR 100 for 1 net job-year, 300 for 3 and 200 for none: 600 / 4 = 150 per job-year
     /// pooled, where the mean of the defined ratios says 100. With 100 for 1 and 1 000 for 100,

@@ -105,6 +105,34 @@ fn compare_writes_runs_and_a_summary_with_every_measure() {
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(md.contains("| training_subsidy |") && md.contains("| diploma_recognition_nl_de |"));
     assert!(md.contains("unemployment person months") && md.contains("Note: skipped"));
+    assert!(md.contains("## Scenario against scenario"), "{md}");
+
+    // The two scenarios against each other, replication by replication: the later minus the
+    // earlier, whose mean is the difference of their means against the baseline.
+    let pairs =
+        labsim::output::read::<labsim::compare::PairCsvRow>(&out.join("pairs.csv")).unwrap();
+    let differences = labsim::compare::MEASURES.iter().filter(|m| !m.3).count();
+    assert_eq!(pairs.len(), differences);
+    let mean = |scenario: &str, measure: &str| -> f64 {
+        rows.iter()
+            .find(|r| r.scenario == scenario && r.measure == measure)
+            .unwrap()
+            .mean
+    };
+    for p in &pairs {
+        assert_eq!(
+            (p.first.as_str(), p.second.as_str(), p.replications),
+            ("training_subsidy", "diploma_recognition_nl_de", 2)
+        );
+        let expected = mean(&p.second, &p.measure) - mean(&p.first, &p.measure);
+        assert!(
+            (p.mean - expected).abs() < 0.02,
+            "{}: {} against {expected}",
+            p.measure,
+            p.mean
+        );
+        assert!(p.ci90_low <= p.mean && p.mean <= p.ci90_high, "{p:?}");
+    }
 }
 
 #[test]

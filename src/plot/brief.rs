@@ -1,8 +1,8 @@
 //! The one-page brief at the top of a comparison's report: per scenario, what it did to
 //! unemployment, the net extra job-years, what each cost, how many placements would have
 //! happened anyway, what others lost or gained, and the effect on participants by months since
-//! entry, in words a policymaker reads in a minute (from `summary.csv`, `evaluation.csv` and
-//! `effect_curve.csv`; docs/MODEL.md 7.16).
+//! entry, in words a policymaker reads in a minute, and which did more than which (from
+//! `summary.csv`, `pairs.csv`, `evaluation.csv` and `effect_curve.csv`; docs/MODEL.md 7.16).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use super::chart::{draw_err, line_chart_over, Line};
 use super::report::escape;
 use super::R;
-use crate::compare::{CurveRow, EvaluationCsvRow, SummaryCsvRow};
+use crate::compare::{CurveRow, EvaluationCsvRow, PairCsvRow, SummaryCsvRow};
 use crate::output::read;
 
 /// A measure over replications: mean, 5-95 % band, the 90 % confidence interval of the mean
@@ -104,6 +104,9 @@ struct ScenarioBrief {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Brief {
     scenarios: Vec<ScenarioBrief>,
+    /// From `pairs.csv` (absent before it was written), the measure of the ranking only:
+    /// each pair's change in unemployment, the second's minus the first's.
+    pairs: Vec<PairCsvRow>,
 }
 
 impl Brief {
@@ -164,7 +167,85 @@ impl Brief {
                 ));
             }
         }
-        Ok(Brief { scenarios: by_name })
+        let pairs = dir.join("pairs.csv");
+        let pairs = if pairs.exists() {
+            read::<PairCsvRow>(&pairs)?
+                .into_iter()
+                .filter(|p| p.measure == RANKED_BY)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Brief {
+            scenarios: by_name,
+            pairs,
+        })
+    }
+
+    /// The change in unemployment of `second` minus that of `first`, replication by
+    /// replication, with its 90 % confidence interval (none with one replication), from
+    /// whichever way round `pairs.csv` holds the pair.
+    fn difference(&self, first: &str, second: &str) -> Option<(f64, Option<(f64, f64)>)> {
+        self.pairs.iter().find_map(|p| {
+            let ci = (p.ci90_low.is_finite() && p.ci90_high.is_finite())
+                .then_some((p.ci90_low, p.ci90_high));
+            if (p.first.as_str(), p.second.as_str()) == (first, second) {
+                Some((p.mean, ci))
+            } else if (p.first.as_str(), p.second.as_str()) == (second, first) {
+                Some((-p.mean, ci.map(|(lo, hi)| (-hi, -lo))))
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The scenarios ranked by their change in unemployment, the largest fall first (ties in
+    /// the order given), each against the one above it; empty without `pairs.csv`.
+    fn ranking(&self) -> String {
+        let mut order: Vec<(&str, f64)> = self
+            .scenarios
+            .iter()
+            .filter_map(|s| Some((s.name.as_str(), s.summary.get(RANKED_BY)?.mean)))
+            .filter(|(_, mean)| mean.is_finite())
+            .collect();
+        if self.pairs.is_empty() || order.len() < 2 {
+            return String::new();
+        }
+        order.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let names: Vec<String> = order.iter().map(|(n, _)| escape(n)).collect();
+        let mut out = format!(
+            "<p>Ranked by their change in unemployment, the largest fall first: {}. Each against \
+             the one above it, replication by replication (the baseline run's own deviation, \
+             in both, cancels):",
+            names.join(", ")
+        );
+        for pair in order.windows(2) {
+            let (above, below) = (pair[0].0, pair[1].0);
+            let Some((d, ci)) = self.difference(above, below) else {
+                continue;
+            };
+            let verdict = match ci {
+                Some((lo, hi)) if lo > 0.0 || hi < 0.0 => ", told apart",
+                Some(_) => ", which the runs cannot tell apart",
+                None => "",
+            };
+            let interval = ci.map_or(String::new(), |(lo, hi)| {
+                format!(
+                    " (within {} to {} at 90 % confidence)",
+                    signed(lo),
+                    signed(hi)
+                )
+            });
+            let _ = write!(
+                out,
+                " {} has {} person-months of unemployment against {}{interval}{verdict}.",
+                escape(below),
+                signed(d),
+                escape(above)
+            );
+        }
+        out.push_str("</p>");
+        out
     }
 
     /// The stems of the effect-curve figures, one per scenario with participants.
@@ -230,6 +311,10 @@ impl Brief {
              of the runs.</p>",
             escape(baseline)
         );
+        let ranking = self.ranking();
+        if !ranking.is_empty() {
+            let _ = writeln!(out, "{ranking}");
+        }
         let mut figures = self.stems().into_iter().zip(svgs);
         for s in &self.scenarios {
             let _ = writeln!(out, "<h3>{}</h3>\n<p>{}</p>", escape(&s.name), s.words());
@@ -320,6 +405,9 @@ impl ScenarioBrief {
         out
     }
 }
+
+/// The measure the brief ranks scenarios by.
+const RANKED_BY: &str = "unemployment_person_months";
 
 /// The file stem of a scenario's effect curve.
 fn curve_stem(scenario: &str) -> String {
@@ -418,6 +506,55 @@ mod tests {
             Spread::of((1.0, 0.0, 2.0), (0.5, 1.5), 2, 2).ci90,
             Some((0.5, 1.5))
         );
+    }
+
+    fn pair(first: &str, second: &str, mean: f64, ci: (f64, f64)) -> PairCsvRow {
+        PairCsvRow {
+            first: first.into(),
+            second: second.into(),
+            measure: RANKED_BY.into(),
+            unit: "change, person-months".into(),
+            mean,
+            p05: mean,
+            p95: mean,
+            ci90_low: ci.0,
+            ci90_high: ci.1,
+            replications: 5,
+        }
+    }
+
+    /// The ranking orders by the change in unemployment and reads each pair from whichever way
+    /// round `pairs.csv` holds it: b (-3 000) above a (-1 000) above c (+200), where the file
+    /// has a before b; a pair whose interval takes in zero is one the runs cannot tell apart.
+    /// Without pairs there is no ranking.
+    #[test]
+    fn the_ranking_sets_each_scenario_against_the_one_above_it() {
+        let mut brief = Brief::default();
+        for (name, mean) in [("a", -1000.0), ("b", -3000.0), ("c", 200.0)] {
+            let mut s = ScenarioBrief {
+                name: name.into(),
+                ..ScenarioBrief::default()
+            };
+            s.summary
+                .insert(RANKED_BY.into(), spread(mean, mean, mean, 5));
+            brief.scenarios.push(s);
+        }
+        assert_eq!(brief.ranking(), "");
+        brief.pairs = vec![
+            pair("a", "b", -2000.0, (-2600.0, -1400.0)),
+            pair("a", "c", 1200.0, (-100.0, 2500.0)),
+            pair("b", "c", 3200.0, (2000.0, 4400.0)),
+        ];
+        let words = brief.ranking();
+        for part in [
+            "the largest fall first: b, a, c.",
+            " a has +2 000 person-months of unemployment against b (within +1 400 to +2 600 at \
+             90 % confidence), told apart.",
+            " c has +1 200 person-months of unemployment against a (within -100 to +2 500 at 90 \
+             % confidence), which the runs cannot tell apart.",
+        ] {
+            assert!(words.contains(part), "{part:?} not in {words:?}");
+        }
     }
 
     #[test]
