@@ -487,6 +487,24 @@ pub fn pairs_csv(rows: &[PairRow]) -> String {
     out.finish()
 }
 
+/// The most replications [`replications_to_tell_apart`] looks for.
+pub const MOST_REPLICATIONS: usize = 10_000;
+
+/// How many replications would tell a mean difference from zero at 90 % confidence if the
+/// difference and the spread of its replications were as measured: the fewest `m >= 2` with
+/// `t(m - 1) s / sqrt(m) < |mean|`, where `s` is the per-replication standard deviation the
+/// interval `ci` over `n` replications implies (`s = h sqrt(n) / t(n - 1)`, `h` its
+/// half-width). `None` with fewer than two replications, for a difference of zero, or beyond
+/// [`MOST_REPLICATIONS`]. A guide to what more runs would buy, not a promise: the difference
+/// measured is itself uncertain.
+pub fn replications_to_tell_apart(mean: f64, ci: (f64, f64), n: usize) -> Option<usize> {
+    if n < 2 || mean == 0.0 || !mean.is_finite() {
+        return None;
+    }
+    let s = (ci.1 - ci.0) / 2.0 * (n as f64).sqrt() / t_upper_5_percent(n - 1);
+    (2..=MOST_REPLICATIONS).find(|&m| t_upper_5_percent(m - 1) * s / (m as f64).sqrt() < mean.abs())
+}
+
 /// The scenarios ranked by their change in unemployment (person-months, the largest fall
 /// first), each set against the one ranked above it replication by replication: for people,
 /// in `summary.md`. Empty with fewer than two scenarios.
@@ -517,8 +535,10 @@ pub fn ranking_markdown(names: &[String], baseline: &[Totals], totals: &[Vec<Tot
          measured against the same baseline run, whose own deviation from its expected path \
          sits in every scenario's change and cancels in the difference: two scenarios can be \
          told apart more surely than their own intervals suggest, the more so the larger that \
-         shared part. Told apart: the difference's interval leaves out zero. Every pair on \
-         every measure is in pairs.csv.\n\n\
+         shared part. Told apart: the difference's interval leaves out zero; if not, about how \
+         many replications would tell them apart were the difference and its spread as \
+         measured (a guide: the difference is itself uncertain). Every pair on every measure \
+         is in pairs.csv.\n\n\
          | rank | scenario | change in unemployment (person-months) | its 90 % interval \
          | minus the one above | its 90 % interval | told apart |\n\
          |---|---|---|---|---|---|---|\n",
@@ -533,18 +553,18 @@ pub fn ranking_markdown(names: &[String], baseline: &[Totals], totals: &[Vec<Tot
             interval(&own[k])
         );
         if rank == 0 {
-            md.push_str(
-                " | | |
-",
-            );
+            md.push_str(" | | |\n");
             continue;
         }
         let above = order[rank - 1];
         let d = paired(&totals[above], &totals[k], unemployment);
-        let apart = match d.ci90 {
-            Some((lo, hi)) if lo > 0.0 || hi < 0.0 => "yes",
-            Some(_) => "no",
-            None => "n/a",
+        let apart = match (d.mean, d.ci90) {
+            (_, Some((lo, hi))) if lo > 0.0 || hi < 0.0 => "yes".to_string(),
+            (Some(mean), Some(ci)) => match replications_to_tell_apart(mean, ci, d.defined) {
+                Some(n) => format!("no (about {n} replications would)"),
+                None => format!("no (not within {MOST_REPLICATIONS} replications)"),
+            },
+            _ => "n/a".to_string(),
         };
         let _ = writeln!(
             md,
@@ -1188,6 +1208,26 @@ pub fn curve_csv(rows: &[CurveRow]) -> String {
 mod tests {
     use super::*;
 
+    /// A difference of 100 whose replications spread with a standard deviation of 200 (the
+    /// interval five of them give: 100 +- t(4) 200 / sqrt(5)) is told apart by 13: t(12) 200 /
+    /// sqrt(13) = 98.9 < 100, where twelve give 103.7. None for no difference, one
+    /// replication, or a need beyond the cap.
+    #[test]
+    fn the_replications_to_tell_a_difference_apart_follow_the_t_interval() {
+        let half = t_upper_5_percent(4) * 200.0 / 5f64.sqrt();
+        assert_eq!(
+            replications_to_tell_apart(100.0, (100.0 - half, 100.0 + half), 5),
+            Some(13)
+        );
+        assert_eq!(
+            replications_to_tell_apart(-100.0, (-100.0 - half, -100.0 + half), 5),
+            Some(13)
+        );
+        assert_eq!(replications_to_tell_apart(0.0, (-half, half), 5), None);
+        assert_eq!(replications_to_tell_apart(100.0, (0.0, 200.0), 1), None);
+        assert_eq!(replications_to_tell_apart(0.001, (-half, half), 5), None);
+    }
+
     /// Totals of one replication with `u` person-months of unemployment and `e` of employment.
     fn run(u: f64, e: f64) -> Totals {
         Totals {
@@ -1248,7 +1288,10 @@ mod tests {
         assert!(row("b").starts_with("| 2 | b | -2 800 |"), "{md}");
         assert!(row("b").ends_with("| 200 | 200 to 200 | yes |"), "{md}");
         assert!(row("c").starts_with("| 3 | c | -2 800 |"), "{md}");
-        assert!(row("c").ends_with("| no |"), "{md}");
+        assert!(
+            row("c").ends_with("| no (not within 10000 replications) |"),
+            "{md}"
+        );
         assert_eq!(ranking_markdown(&names[..1], &baseline, &totals[..1]), "");
     }
 

@@ -14,7 +14,9 @@ use plotters::prelude::*;
 use super::chart::{draw_err, line_chart_over, Line};
 use super::report::escape;
 use super::R;
-use crate::compare::{CurveRow, EvaluationCsvRow, PairCsvRow, SummaryCsvRow};
+use crate::compare::{
+    replications_to_tell_apart, CurveRow, EvaluationCsvRow, PairCsvRow, SummaryCsvRow,
+};
 use crate::output::read;
 
 /// A measure over replications: mean, 5-95 % band, the 90 % confidence interval of the mean
@@ -183,16 +185,25 @@ impl Brief {
     }
 
     /// The change in unemployment of `second` minus that of `first`, replication by
-    /// replication, with its 90 % confidence interval (none with one replication), from
-    /// whichever way round `pairs.csv` holds the pair.
-    fn difference(&self, first: &str, second: &str) -> Option<(f64, Option<(f64, f64)>)> {
+    /// replication, with its 90 % confidence interval (none with one replication) and the
+    /// replications it rests on, from whichever way round `pairs.csv` holds the pair.
+    fn difference(&self, first: &str, second: &str) -> Option<Spread> {
         self.pairs.iter().find_map(|p| {
-            let ci = (p.ci90_low.is_finite() && p.ci90_high.is_finite())
-                .then_some((p.ci90_low, p.ci90_high));
+            let n = p.replications;
             if (p.first.as_str(), p.second.as_str()) == (first, second) {
-                Some((p.mean, ci))
+                Some(Spread::of(
+                    (p.mean, p.p05, p.p95),
+                    (p.ci90_low, p.ci90_high),
+                    n,
+                    n,
+                ))
             } else if (p.first.as_str(), p.second.as_str()) == (second, first) {
-                Some((-p.mean, ci.map(|(lo, hi)| (-hi, -lo))))
+                Some(Spread::of(
+                    (-p.mean, -p.p95, -p.p05),
+                    (-p.ci90_high, -p.ci90_low),
+                    n,
+                    n,
+                ))
             } else {
                 None
             }
@@ -221,15 +232,21 @@ impl Brief {
         );
         for pair in order.windows(2) {
             let (above, below) = (pair[0].0, pair[1].0);
-            let Some((d, ci)) = self.difference(above, below) else {
+            let Some(d) = self.difference(above, below) else {
                 continue;
             };
-            let verdict = match ci {
-                Some((lo, hi)) if lo > 0.0 || hi < 0.0 => ", told apart",
-                Some(_) => ", which the runs cannot tell apart",
-                None => "",
+            let verdict = match d.ci90 {
+                Some(_) if d.clear_of_zero() => ", told apart".to_string(),
+                Some(ci) => match replications_to_tell_apart(d.mean, ci, d.replications) {
+                    Some(m) => format!(
+                        ", which the runs cannot tell apart (about {m} replications would, \
+                         were the difference as measured)"
+                    ),
+                    None => ", which the runs cannot tell apart".to_string(),
+                },
+                None => String::new(),
             };
-            let interval = ci.map_or(String::new(), |(lo, hi)| {
+            let interval = d.ci90.map_or(String::new(), |(lo, hi)| {
                 format!(
                     " (within {} to {} at 90 % confidence)",
                     signed(lo),
@@ -240,7 +257,7 @@ impl Brief {
                 out,
                 " {} has {} person-months of unemployment against {}{interval}{verdict}.",
                 escape(below),
-                signed(d),
+                signed(d.mean),
                 escape(above)
             );
         }
@@ -525,8 +542,9 @@ mod tests {
 
     /// The ranking orders by the change in unemployment and reads each pair from whichever way
     /// round `pairs.csv` holds it: b (-3 000) above a (-1 000) above c (+200), where the file
-    /// has a before b; a pair whose interval takes in zero is one the runs cannot tell apart.
-    /// Without pairs there is no ranking.
+    /// has a before b; a pair whose interval takes in zero is one the runs cannot tell apart,
+    /// and six replications would (a spread of 1 300 * sqrt(5) / t(4) = 1 364 a replication:
+    /// t(5) 1 364 / sqrt(6) = 1 122 < 1 200). Without pairs there is no ranking.
     #[test]
     fn the_ranking_sets_each_scenario_against_the_one_above_it() {
         let mut brief = Brief::default();
@@ -551,7 +569,8 @@ mod tests {
             " a has +2 000 person-months of unemployment against b (within +1 400 to +2 600 at \
              90 % confidence), told apart.",
             " c has +1 200 person-months of unemployment against a (within -100 to +2 500 at 90 \
-             % confidence), which the runs cannot tell apart.",
+             % confidence), which the runs cannot tell apart (about 6 replications would, were \
+             the difference as measured).",
         ] {
             assert!(words.contains(part), "{part:?} not in {words:?}");
         }
