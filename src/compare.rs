@@ -294,6 +294,20 @@ impl Spread {
         }
     }
 
+    /// The mean, band and confidence interval as a CSV row holds them: `[mean, p05, p95,
+    /// ci90_low, ci90_high]`, NaN (an empty cell) where undefined.
+    fn cells(&self) -> [f64; 5] {
+        let (low, high) = self.ci90.unwrap_or((f64::NAN, f64::NAN));
+        let nan = f64::NAN;
+        [
+            self.mean.unwrap_or(nan),
+            self.p05.unwrap_or(nan),
+            self.p95.unwrap_or(nan),
+            low,
+            high,
+        ]
+    }
+
     /// The mean with its interval in brackets, each written by `f` (`n/a` when undefined), and
     /// ` (k of n)` when defined in only k of the `replications`.
     fn cell(&self, replications: usize, f: impl Fn(f64) -> String) -> String {
@@ -471,16 +485,17 @@ csv_row! {
 pub fn pairs_csv(rows: &[PairRow]) -> String {
     let mut out = CsvText::<PairCsvRow>::new();
     for r in rows {
+        let [mean, p05, p95, ci90_low, ci90_high] = r.spread.cells();
         out.push(&PairCsvRow {
             first: r.first.clone(),
             second: r.second.clone(),
             measure: r.measure.to_string(),
             unit: r.unit.to_string(),
-            mean: r.spread.mean.unwrap_or(f64::NAN),
-            p05: r.spread.p05.unwrap_or(f64::NAN),
-            p95: r.spread.p95.unwrap_or(f64::NAN),
-            ci90_low: r.spread.ci90.map_or(f64::NAN, |c| c.0),
-            ci90_high: r.spread.ci90.map_or(f64::NAN, |c| c.1),
+            mean,
+            p05,
+            p95,
+            ci90_low,
+            ci90_high,
             replications: r.spread.defined,
         });
     }
@@ -713,7 +728,8 @@ impl Summary {
         summarise(&self.names, baseline, &self.totals)
     }
 
-    /// `summary.md`, with a note for every scenario skipped.
+    /// `summary.md`: the table, the scenarios ranked against each other, and a note for every
+    /// scenario skipped.
     pub fn markdown(&self, rows: &[SummaryRow]) -> String {
         let reps = self.replications as usize;
         let mut md = summary_markdown(&self.baseline, rows, reps, self.seed);
@@ -871,15 +887,16 @@ impl Summary {
 pub fn summary_csv(rows: &[SummaryRow], replications: usize) -> String {
     let mut out = CsvText::<SummaryCsvRow>::new();
     for r in rows {
+        let [mean, p05, p95, ci90_low, ci90_high] = r.spread.cells();
         out.push(&SummaryCsvRow {
             scenario: r.scenario.clone(),
             measure: r.measure.to_string(),
             unit: r.unit.to_string(),
-            mean: r.spread.mean.unwrap_or(f64::NAN),
-            p05: r.spread.p05.unwrap_or(f64::NAN),
-            p95: r.spread.p95.unwrap_or(f64::NAN),
-            ci90_low: r.spread.ci90.map_or(f64::NAN, |c| c.0),
-            ci90_high: r.spread.ci90.map_or(f64::NAN, |c| c.1),
+            mean,
+            p05,
+            p95,
+            ci90_low,
+            ci90_high,
             replications_defined: r.spread.defined,
             replications,
         });
@@ -1178,16 +1195,17 @@ csv_row! {
 pub fn evaluation_csv(rows: &[EvaluationRow]) -> String {
     let mut out = CsvText::<EvaluationCsvRow>::new();
     for r in rows {
+        let [mean, p05, p95, ci90_low, ci90_high] = r.spread.cells();
         out.push(&EvaluationCsvRow {
             scenario: r.scenario.clone(),
             group: r.group.clone(),
             measure: r.measure.to_string(),
             unit: r.unit.to_string(),
-            mean: r.spread.mean.unwrap_or(f64::NAN),
-            p05: r.spread.p05.unwrap_or(f64::NAN),
-            p95: r.spread.p95.unwrap_or(f64::NAN),
-            ci90_low: r.spread.ci90.map_or(f64::NAN, |c| c.0),
-            ci90_high: r.spread.ci90.map_or(f64::NAN, |c| c.1),
+            mean,
+            p05,
+            p95,
+            ci90_low,
+            ci90_high,
             replications_defined: r.spread.defined,
             replications: r.replications,
         });
