@@ -164,6 +164,11 @@ pub struct RunArgs {
     /// --set 'policy."regional mobility teams".coverage=0.002' (the value is TOML; repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// A check of the simulator, not of the scenario: the decision scan looks at every worker
+    /// each step rather than only those its ladder draws and marks find. The output must be
+    /// byte-identical, only slower (docs/MODEL.md 7.15).
+    #[arg(long)]
+    pub look_at_every_worker: bool,
     #[command(flatten)]
     pub options: Overrides,
 }

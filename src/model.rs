@@ -131,6 +131,10 @@ pub struct Model {
     pub employer_weights: Option<[f64; 3]>,
     /// Whether any diploma recognition procedure is defined.
     pub any_recognition: bool,
+    /// A check, not a model setting: the decision scan looks at every worker each step instead
+    /// of only those the ladder draws and its marks find (`labsim run --look-at-every-worker`;
+    /// docs/MODEL.md 7.15). The draws are the same, so the output is too, only slower.
+    pub look_at_every_worker: bool,
     /// Search weight of each sector for a worker not qualified for it (unregulated sectors),
     /// by sector id (at most 32 sectors: indexed `& 31`, without a bounds check).
     pub unqualified: [f64; 32],
@@ -240,6 +244,7 @@ impl Model {
             mobility: s.mobility.clone(),
             employer_weights,
             any_recognition,
+            look_at_every_worker: false,
             unqualified,
             trained_screen,
             school_leavers,

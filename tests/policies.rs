@@ -875,6 +875,51 @@ fn employees_learn_beside_their_jobs_and_opened_funds_raise_it() {
     assert!(spending(&offered) > 0.0, "the subsidy paid for no course");
 }
 
+/// Courses beside work are ladder draws (docs/MODEL.md 7.15), at the take-up discounted by
+/// what the worker pays itself. In the first step, with every sector counted short of workers:
+/// where the cost deters nobody (`cost_sensitivity` huge) the employees who start a course are
+/// the take-up's share of those employed, whether the take-up is the scenario's own or a
+/// subsidy's offer; where it deters everyone (tiny), nobody starts one unless a subsidy pays
+/// the whole course (its EUR 1 000 pays all of a course into a sector whose courses cost that).
+#[test]
+fn courses_beside_work_start_at_the_discounted_take_up() {
+    let first_step = |sensitivity: &str, offer: &str| {
+        let text = format!(
+            "[training]\ntakeup = 0.0\ntakeup_at_risk = 0.0\nshortage_vacancy_rate = 0.0\n\
+             cost_sensitivity = {sensitivity}\n{offer}"
+        );
+        let r = run(with_policies("baseline.toml", &text, 1, 0.02), 1);
+        let employed: f64 = output::rows(&r.model, &r.records[0][0])
+            .into_iter()
+            .find(|row| row.level == "total")
+            .unwrap()
+            .metrics
+            .get("employed")
+            .unwrap();
+        (total(&r, "total", "all", "learning_starts"), employed)
+    };
+    let own = "takeup_employed = 0.2\n";
+    let subsidy = "[[policy]]\nkind = \"training_subsidy\"\ngroups = [\"employed\", \"self_employed\"]\ntakeup_employed = 0.2\n";
+    for (offer, whose) in [(own, "the scenario's"), (subsidy, "a subsidy's")] {
+        let (starts, employed) = first_step("1e15", offer);
+        // About 14 000 starts among 70 000 employees: a standard deviation of 0.8 %.
+        let ratio = starts / (0.2 * employed);
+        assert!(
+            (0.97..1.03).contains(&ratio),
+            "{whose} take-up: {starts} starts of {employed} employed ({ratio})"
+        );
+        let (deterred, _) = first_step("1e-9", offer);
+        if offer == own {
+            assert_eq!(deterred, 0.0, "{whose} take-up at a prohibitive cost");
+        } else {
+            assert!(
+                deterred > 0.0 && deterred < 0.5 * starts,
+                "{whose} take-up at a prohibitive cost: {deterred} of {starts}"
+            );
+        }
+    }
+}
+
 /// Intake priority (`priority = "at_risk"`, docs/MODEL.md 7.12): where the caseload cannot
 /// take everyone reached in a step, workers under notice are enrolled first, so a larger share
 /// of the entrants are under notice than without the priority, with the same random numbers.

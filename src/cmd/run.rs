@@ -23,7 +23,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let steps = u64::from(s.simulation.steps) * u64::from(s.simulation.replications);
     // Refuse an output directory that may not be replaced before spending the run's time.
     let tx = staged::begin(&out_dir)?;
-    let model = Model::new(s);
+    let mut model = Model::new(s);
+    model.look_at_every_worker = args.look_at_every_worker;
 
     let bar = progress::bar(
         args.options.quiet,

@@ -4,13 +4,13 @@
 //!
 //! Each decision draws from its own stage stream keyed by the worker id, so a decision depends
 //! only on (seed, replication, step, stage, worker) and on the state, never on the thread count.
-//! Separations, on-the-job search, ageing or retirement and recognition starts are ladder draws
-//! ([`crate::ladder`], keyed by the fixed chunk too), and the pass skips the employed workers
-//! that need nothing else: under the published rules all but the ladders' candidates, with
-//! demand all but those and the employees under notice, in a recognition procedure, at an
-//! employer that gives notice, taking part in a policy or in a course beside work, unless an
-//! active policy enrols employees not at risk or offers them courses beside work
-//! (docs/MODEL.md 7.15).
+//! Separations, on-the-job search, ageing or retirement, recognition starts, starts of courses
+//! beside work and the enrolment of employees are ladder draws ([`crate::ladder`], keyed by the
+//! fixed chunk too), and the pass skips the employed workers that need nothing else: under the
+//! published rules all but the ladders' candidates, with demand all but those and the employees
+//! under notice, in a recognition procedure, at an employer that gives notice, taking part in a
+//! policy or in a course beside work; without `[employers]` every employee while a course or a
+//! policy may take one in (docs/MODEL.md 7.15).
 //!
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
@@ -92,15 +92,19 @@ pub struct Events {
 }
 
 /// The ladder draws of a chunk ([`crate::ladder`]): separations, on-the-job search, ageing or
-/// retirement, and recognition starts. Only the workers whose latent uniform can lie below the
-/// step's highest probability are candidates, so an employed worker to whom nothing else can
-/// happen is not looked at.
+/// retirement, recognition starts, starts of courses beside work, and the enrolment of
+/// employed workers by each policy that takes in employees or the self-employed. Only the
+/// workers whose latent uniform can lie below the step's highest probability are candidates,
+/// so an employed worker to whom nothing else can happen is not looked at.
 #[derive(Default, Debug, Clone)]
 struct LadderScratch {
     separations: Ladder,
     on_the_job: Ladder,
     life: Ladder,
     recognition: Ladder,
+    learning: Ladder,
+    /// By policy (at most [`MAX_POLICIES`], a bit each in a worker's flags).
+    enrolment: [Ladder; MAX_POLICIES],
     /// With demand: one bit per worker of the chunk, set for those the scan looks at, and for
     /// the other employees of an employer that gives notices this step.
     looks: Vec<u64>,
@@ -112,25 +116,36 @@ struct LadderScratch {
 impl LadderScratch {
     /// Fill the chunk's ladders for `ladders` (kept where they were laid ahead for them).
     fn fill(&mut self, ladders: &Ladders, chunk: usize, range: std::ops::Range<usize>) {
-        let each = [
-            &mut self.separations,
-            &mut self.on_the_job,
-            &mut self.life,
-            &mut self.recognition,
-        ];
-        for (ladder, (&key, &bound)) in each
-            .into_iter()
-            .zip(ladders.keys.iter().zip(&ladders.bounds))
-        {
+        for (ladder, (&key, &bound)) in self.each().zip(ladders.keys.iter().zip(&ladders.bounds)) {
             ladder.fill(key, chunk, range.clone(), bound);
         }
     }
 
+    /// Every ladder, in the order of [`Ladders`]' keys.
+    fn each(&mut self) -> impl Iterator<Item = &mut Ladder> {
+        [
+            &mut self.separations,
+            &mut self.on_the_job,
+            &mut self.life,
+            &mut self.recognition,
+            &mut self.learning,
+        ]
+        .into_iter()
+        .chain(&mut self.enrolment)
+    }
+
     fn bytes(&self) -> usize {
-        self.separations.bytes()
-            + self.on_the_job.bytes()
-            + self.life.bytes()
-            + self.recognition.bytes()
+        [
+            &self.separations,
+            &self.on_the_job,
+            &self.life,
+            &self.recognition,
+            &self.learning,
+        ]
+        .into_iter()
+        .chain(&self.enrolment)
+        .map(Ladder::bytes)
+        .sum::<usize>()
             + (self.looks.capacity() + self.acting.capacity()) * 8
             + self.employed_searchers.capacity() * 4
     }
@@ -287,25 +302,38 @@ impl Events {
     }
 }
 
+/// Policies a scenario can hold with participants: a bit each in a worker's flags.
+const MAX_POLICIES: usize = 8;
+
+/// Ladder draws a step makes: four, one for courses beside work, one per policy's enrolment.
+const LADDERS: usize = 5 + MAX_POLICIES;
+
 /// A step's ladder draws ([`crate::ladder`]): their keys and bounds, in the order
-/// separations, on-the-job search, ageing or retirement, recognition starts (a bound of 0: no
+/// separations, on-the-job search, ageing or retirement, recognition starts, starts of
+/// courses beside work, and the enrolment of employed workers by each policy (a bound of 0: no
 /// such draw this step).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ladders {
-    keys: [StageKey; 4],
-    bounds: [f64; 4],
+    keys: [StageKey; LADDERS],
+    bounds: [f64; LADDERS],
 }
 
 impl Ladders {
-    fn keys(seed: u64, rep: u32, t: u32) -> [StageKey; 4] {
-        [
-            StageKey::new(seed, rep, t, Draw::Separations).substream(1),
-            StageKey::new(seed, rep, t, Draw::Searching).substream(1),
+    fn keys(seed: u64, rep: u32, t: u32) -> [StageKey; LADDERS] {
+        let enrolment = StageKey::new(seed, rep, t, Draw::Enrolment);
+        std::array::from_fn(|k| match k {
+            0 => StageKey::new(seed, rep, t, Draw::Separations).substream(1),
+            1 => StageKey::new(seed, rep, t, Draw::Searching).substream(1),
             // (Sub-stream 3 draws the school leavers' sectors in `apply`; 0 and 1 drew ageing
             // and retirement before they became one ladder draw, sub-stream 5.)
-            StageKey::new(seed, rep, t, Draw::Population).substream(5),
-            StageKey::new(seed, rep, t, Draw::Recognition).substream(1),
-        ]
+            2 => StageKey::new(seed, rep, t, Draw::Population).substream(5),
+            3 => StageKey::new(seed, rep, t, Draw::Recognition).substream(1),
+            // (Sub-stream 1 ends courses beside work; a course's own stream is the key's.)
+            4 => StageKey::new(seed, rep, t, Draw::Training).substream(2),
+            // (Sub-streams `p` and `64 + p` draw the enrolment of workers not employed and
+            // participants' language learning.)
+            _ => enrolment.substream(128 + (k - 5) as u64),
+        })
     }
 
     /// The draws of step `t` of replication `rep`, guessed to reach as far as these.
@@ -451,22 +479,51 @@ pub fn decide(
                 .product::<f64>()
         })
         .fold(0.0, f64::max);
+    // Courses beside work: at most the scenario's take-up or the highest an offer makes.
+    let learning_bound = if learning_now {
+        levers
+            .step
+            .learning
+            .iter()
+            .map(|&(_, takeup, ..)| takeup)
+            .fold(s.training.takeup_employed, f64::max)
+    } else {
+        0.0
+    };
+    // The policies enrolling this step that take in employees or the self-employed: their
+    // employed workers' enrolment is a ladder draw at the policy's coverage.
+    let employed_enrolment = s
+        .policies
+        .iter()
+        .enumerate()
+        .filter(|&(p, policy)| {
+            levers.enrolling & (1 << p) != 0 && policy.groups.status & working != 0
+        })
+        .fold(0u8, |mask, (p, _)| mask | 1 << p);
+    let mut bounds = [0.0; LADDERS];
+    bounds[..5].copy_from_slice(&[
+        separation_bound,
+        on_the_job_bound,
+        if with_demand && s.population.is_some() {
+            life_bound
+        } else {
+            0.0
+        },
+        if model.any_recognition {
+            recognition_bound
+        } else {
+            0.0
+        },
+        learning_bound,
+    ]);
+    for (p, policy) in s.policies.iter().enumerate().take(MAX_POLICIES) {
+        if employed_enrolment & (1 << p) != 0 {
+            bounds[5 + p] = policy.coverage;
+        }
+    }
     let ladders = Ladders {
         keys: Ladders::keys(seed, rep, t),
-        bounds: [
-            separation_bound,
-            on_the_job_bound,
-            if with_demand && s.population.is_some() {
-                life_bound
-            } else {
-                0.0
-            },
-            if model.any_recognition {
-                recognition_bound
-            } else {
-                0.0
-            },
-        ],
+        bounds,
     };
     let scan = Scan {
         model,
@@ -505,23 +562,27 @@ pub fn decide(
         nc,
         long_term,
         // An employed worker needs a look of its own every step only when it may start a
-        // course or a policy: a course at risk means at a node short of demand without
-        // `[employers]` (with them, under notice: marked), a course beside work one offered to
-        // employees or the self-employed this step, a policy one that enrols employees not at
-        // risk (or, without `[employers]`, at risk), and under the published rules any policy
-        // or course beside work (their pass marks no participant or learner) or recognition
-        // procedure (it marks nobody employed). Otherwise the ladders find the few to whom
-        // something happens, and with demand the scan looks besides at the employees under
-        // notice, in a recognition procedure, of an employer that gives notice, taking part in
-        // a policy, or in a course beside work.
-        visit_employed: (with_policies && (!with_demand || enrols_employees))
+        // course or a policy that no ladder draws: without `[employers]`, a course at risk
+        // (at a node short of demand), a course beside work offered to employees or the
+        // self-employed this step, or a policy that enrols employees (at risk or not); under
+        // the published rules any policy or course beside work (their pass marks no
+        // participant or learner) or recognition procedure (it marks nobody employed). With
+        // `[employers]` those at risk are under notice (marked), and courses beside work and
+        // the enrolment of employees are ladder draws. Otherwise the ladders find the few to
+        // whom something happens, and with demand the scan looks besides at the employees
+        // under notice, in a recognition procedure, of an employer that gives notice, taking
+        // part in a policy, or in a course beside work. `look_at_every_worker` (a check, not a
+        // model setting) looks at them all; the draws are the same.
+        visit_employed: model.look_at_every_worker
+            || (with_policies && (!with_demand || (enrols_employees && !employers)))
             || (if with_demand {
-                learning_now
+                learning_now && !employers
             } else {
                 s.offers_learning()
             })
             || (takeup_at_risk > 0.0 && !employers)
             || (!with_demand && model.any_recognition),
+        employed_enrolment,
         mark_participants: with_policies,
         mark_learners: with_demand && s.offers_learning(),
         ladders,
@@ -612,6 +673,9 @@ struct Scan<'a> {
     /// With demand, when courses beside work may have started (the scenario offers them at
     /// some step), [`Scan::looks`] marks the workers in one: a course ends by a draw.
     mark_learners: bool,
+    /// Bit per policy enrolling this step that takes in employees or the self-employed: an
+    /// employed worker's enrolment in it is a ladder draw.
+    employed_enrolment: u8,
     ladders: Ladders,
     recognition_bound: f64,
 }
@@ -664,11 +728,10 @@ impl Scan<'_> {
             visit_employed,
             mark_participants: _,
             mark_learners: _,
+            employed_enrolment,
             ladders,
             recognition_bound: _,
         } = *self;
-        let base_learning = s.training.takeup_employed;
-        let offers = &levers.step.learning;
         let learning = s.offers_learning();
         let part_time = s.training.part_time_factor;
         let learned_key = train_key.substream(1);
@@ -684,6 +747,9 @@ impl Scan<'_> {
         let mut searches_on_the_job = scratch.on_the_job.cursor();
         let mut life_event = scratch.life.cursor();
         let mut recognition_start = scratch.recognition.cursor();
+        let mut learning_start = scratch.learning.cursor();
+        let mut enrolled: [crate::ladder::Cursor; MAX_POLICIES] =
+            std::array::from_fn(|p| scratch.enrolment[p].cursor());
         let visits = Visits {
             status: &w.status,
             looks: if DEMAND && !visit_employed {
@@ -789,7 +855,13 @@ impl Scan<'_> {
                         if open & (1 << p) != 0
                             && policy.offers(w.langs[i])
                             && policy.targets(h, sector, status, w.contract[i], w.age[i], at_risk)
-                            && unit_f64(policy_key.substream(p as u64).word(id)) < policy.coverage
+                            && if employed_enrolment & (1 << p) != 0
+                                && status == Status::Employed as u8
+                            {
+                                enrolled[p].happens(id, policy.coverage)
+                            } else {
+                                unit_f64(policy_key.substream(p as u64).word(id)) < policy.coverage
+                            }
                         {
                             ev.enrolments.push((id, p as u8));
                         }
@@ -855,29 +927,10 @@ impl Scan<'_> {
                     }
                 } else if learning && !at_risk && w.train_target[i] == NONE_U8 {
                     // Learning while working: a part-time course beside the job, which the
-                    // worker keeps (and keeps searching from), at the scenario's take-up or the
-                    // higher one an active policy that targets the worker offers.
-                    let mut learning_takeup = base_learning;
-                    let sector = model.node_sector[w.node[i] as usize] as usize;
-                    let employee = w.contract[i] != Contract::SelfEmployed as u8;
-                    for &(p, takeup, sectors, employees_only) in offers {
-                        if takeup > learning_takeup
-                            && sectors & (1 << sector) != 0
-                            && (employee || !employees_only)
-                            && s.policies[p].targets(
-                                w.home[i] as usize,
-                                sector,
-                                status,
-                                w.contract[i],
-                                w.age[i],
-                                false,
-                            )
-                        {
-                            learning_takeup = takeup;
-                        }
-                    }
-                    if learning_takeup > 0.0 {
-                        if let Some(target) = self.course(i, false, flags, learning_takeup) {
+                    // worker keeps (and keeps searching from), a ladder draw.
+                    let takeup = self.learning_takeup(i);
+                    if let Some(u) = learning_start.below(id, takeup) {
+                        if let Some(target) = self.course_beside_work(i, flags, takeup, u) {
                             ev.learning_starts.push((id, target));
                         }
                     }
@@ -1189,11 +1242,68 @@ impl Scan<'_> {
     }
 
     /// With demand, after the pass over the marked workers: the employees it did not look at,
-    /// whom no ladder but the on-the-job search's found. One of an employer that gives notice
-    /// this step enters the employer's race, as in the pass; one the on-the-job ladder found
-    /// searches if its uniform lies below its sector's rate. Notice candidates are ordered by
-    /// `apply`, searchers merged in id order.
+    /// whom no ladder but the on-the-job search's, the learning one's and the enrolment ones'
+    /// found. Each is employed, not at risk, in no course and no policy. One of an employer
+    /// that gives notice this step enters the employer's race, as in the pass; one a policy's
+    /// enrolment ladder found is enrolled if eligible and its uniform lies below the policy's
+    /// coverage; one the learning ladder found starts a course beside work as in the pass;
+    /// one the on-the-job ladder found searches if its uniform lies below its sector's rate.
+    /// Notice candidates are ordered by `apply`; enrolments, course starts and searchers are
+    /// merged in id order.
     fn unlooked_employees(&self, range: std::ops::Range<usize>, ev: &mut Events) {
+        let looked = |l: &LadderScratch, id: u32| {
+            let pos = id as usize - range.start;
+            l.looks[pos / 64] >> (pos % 64) & 1 != 0
+        };
+        let w = self.w;
+        let l = &ev.scratch;
+        let enrolled_before = ev.enrolments.len();
+        for (p, policy) in self.s.policies.iter().enumerate().take(MAX_POLICIES) {
+            if self.employed_enrolment & (1 << p) == 0 {
+                continue;
+            }
+            let ladder = &l.enrolment[p];
+            for (n, id) in ladder.ids().enumerate() {
+                let i = id as usize;
+                if looked(l, id) {
+                    continue;
+                }
+                let sector = self.model.node_sector[w.node[i] as usize] as usize;
+                if policy.offers(w.langs[i])
+                    && policy.targets(
+                        w.home[i] as usize,
+                        sector,
+                        Status::Employed as u8,
+                        w.contract[i],
+                        w.age[i],
+                        false,
+                    )
+                    && ladder.uniform(n) < policy.coverage
+                {
+                    ev.enrolments.push((id, p as u8));
+                }
+            }
+        }
+        if ev.enrolments.len() > enrolled_before {
+            ev.enrolments.sort_unstable();
+        }
+        let started_before = ev.learning_starts.len();
+        for (n, id) in l.learning.ids().enumerate() {
+            if looked(l, id) {
+                continue;
+            }
+            let i = id as usize;
+            let u = l.learning.uniform(n);
+            let takeup = self.learning_takeup(i);
+            if u < takeup {
+                if let Some(target) = self.course_beside_work(i, 0, takeup, u) {
+                    ev.learning_starts.push((id, target));
+                }
+            }
+        }
+        if ev.learning_starts.len() > started_before {
+            ev.learning_starts.sort_unstable_by_key(|&(id, _)| id);
+        }
         let l = &mut ev.scratch;
         for (k, (&acting, &looks)) in l.acting.iter().zip(&l.looks).enumerate() {
             let mut rest = acting & !looks;
@@ -1301,6 +1411,46 @@ impl Scan<'_> {
         let mut rs = self.train_key.stream(i as u32);
         let c = candidate(self.model, self.w, at_risk, i, flags);
         training::choose(self.model, self.levers, self.shortage, &c, takeup, &mut rs)
+    }
+
+    /// The take-up of a course beside work for employee `i`, neither at risk nor in a course:
+    /// the scenario's, or the higher one an active offer that targets the worker makes. At
+    /// most the learning ladder's bound.
+    fn learning_takeup(&self, i: usize) -> f64 {
+        let (s, w) = (self.s, self.w);
+        let sector = self.model.node_sector[w.node[i] as usize] as usize;
+        let employee = w.contract[i] != Contract::SelfEmployed as u8;
+        let mut learning_takeup = s.training.takeup_employed;
+        for &(p, takeup, sectors, employees_only) in &self.levers.step.learning {
+            if takeup > learning_takeup
+                && sectors & (1 << sector) != 0
+                && (employee || !employees_only)
+                && s.policies[p].targets(
+                    w.home[i] as usize,
+                    sector,
+                    Status::Employed as u8,
+                    w.contract[i],
+                    w.age[i],
+                    false,
+                )
+            {
+                learning_takeup = takeup;
+            }
+        }
+        learning_takeup
+    }
+
+    /// Whether employee `i`, whose latent uniform of the learning ladder is `u` (below
+    /// `takeup`), starts a course beside work, and toward which sector: the sector is drawn
+    /// from its own training stream, as for any course, and the start happens where `u` lies
+    /// below the take-up discounted by the worker's own cost ([`training::offer`]).
+    #[inline]
+    fn course_beside_work(&self, i: usize, flags: u8, takeup: f64, u: f64) -> Option<u8> {
+        let mut rs = self.train_key.stream(i as u32);
+        let c = candidate(self.model, self.w, false, i, flags);
+        let (target, p) =
+            training::offer(self.model, self.levers, self.shortage, &c, takeup, &mut rs)?;
+        (u < p).then_some(target)
     }
 }
 

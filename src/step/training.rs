@@ -182,6 +182,24 @@ pub fn choose(
     takeup: f64,
     rs: &mut Stream,
 ) -> Option<u8> {
+    let (target, p) = offer(model, levers, shortage, c, takeup, rs)?;
+    rs.chance(p).then_some(target)
+}
+
+/// The course a worker would start this step and the probability that it does: a target
+/// sector drawn from `rs` by the shortage weights (`None`: no sector to train for), and the
+/// take-up discounted by what the worker would pay itself, `takeup exp(-private /
+/// cost_sensitivity)`, never above `takeup` (a payment is never negative). The caller draws
+/// the start against it: [`choose`] from the same stream, a course beside work from its
+/// ladder (docs/MODEL.md 7.15).
+pub fn offer(
+    model: &Model,
+    levers: &Levers,
+    shortage: &Shortage,
+    c: &Candidate,
+    takeup: f64,
+    rs: &mut Stream,
+) -> Option<(u8, f64)> {
     let ns = model.n_sectors;
     let country = model.region_country[c.home] as usize;
     // Sectors a sector plan the worker takes part in places into, from the worker's sector.
@@ -221,7 +239,7 @@ pub fn choose(
     let target = target?;
     let private = funding(model, levers, c, target as usize).private;
     let p = takeup * libm::exp(-private / model.scenario.training.cost_sensitivity);
-    rs.chance(p).then_some(target)
+    Some((target, p))
 }
 
 #[cfg(test)]
