@@ -920,6 +920,82 @@ fn courses_beside_work_start_at_the_discounted_take_up() {
     }
 }
 
+/// A policy that takes in employees draws their enrolment from a ladder of its own (docs/MODEL.md
+/// 7.15): in the first step the employees it enrols are its coverage's share of those employed,
+/// whether it takes in employees and the self-employed or employees only, and a second such
+/// policy beside it enrols its own share from its own draws, independent of the first's.
+#[test]
+fn employees_are_enrolled_at_the_policy_s_coverage() {
+    let events = |name: &str, groups: &str, coverage: f64| {
+        format!(
+            "[[policy]]\nkind = \"matching_events\"\nname = \"{name}\"\ngroups = [{groups}]\n\
+             coverage = {coverage}\n"
+        )
+    };
+    let first_step = |policies: &str| {
+        let r = run(with_policies("baseline.toml", policies, 1, 0.02), 1);
+        let row = |key: &str| {
+            output::rows(&r.model, &r.records[0][0])
+                .into_iter()
+                .find(|row| row.level == "total")
+                .unwrap()
+                .metrics
+                .get(key)
+                .unwrap()
+        };
+        let entered: Vec<f64> = r.records[0][1]
+            .policy
+            .by_policy
+            .iter()
+            .map(|f| f[col::NEW_PARTICIPANTS])
+            .collect();
+        // Policy flows count agents, the rows persons; the employees (not self-employed) are
+        // counted at the end of the step, a percent or so from its start.
+        let w = &r.worlds[0].workers;
+        let employees = (0..w.len())
+            .filter(|&i| {
+                w.status[i] == Status::Employed as u8
+                    && w.contract[i] != labsim::scenario::Contract::SelfEmployed as u8
+            })
+            .count() as f64;
+        let in_both = (0..w.len()).filter(|&i| w.flags[i] & 0b11 == 0b11).count() as f64;
+        (
+            entered,
+            row("employed") * r.model.scenario.simulation.scale,
+            employees,
+            in_both,
+        )
+    };
+    let everyone = "\"employed\", \"self_employed\"";
+    let (entered, employed, _, _) = first_step(&events("a", everyone, 0.2));
+    // About 14 000 entrants among 70 000 employed: a standard deviation of 0.8 %.
+    let ratio = entered[0] / (0.2 * employed);
+    assert!(
+        (0.97..1.03).contains(&ratio),
+        "{entered:?} of {employed} ({ratio})"
+    );
+    let (two, _, employees, in_both) =
+        first_step(&(events("a", everyone, 0.2) + &events("b", "\"employed\"", 0.1)));
+    assert_eq!(
+        two[0], entered[0],
+        "a second policy changed the first's draws"
+    );
+    // Independent draws: a fifth of the second policy's entrants are in the first as well
+    // (all of them, were the two drawn from one uniform).
+    let share = in_both / two[1];
+    assert!(
+        (0.17..0.23).contains(&share),
+        "{in_both} of {} in both",
+        two[1]
+    );
+    // Employees only: the self-employed (about 15 % of the employed) are left out.
+    let ratio = two[1] / (0.1 * employees);
+    assert!(
+        (0.95..1.05).contains(&ratio),
+        "{two:?} of {employees} ({ratio})"
+    );
+}
+
 /// Intake priority (`priority = "at_risk"`, docs/MODEL.md 7.12): where the caseload cannot
 /// take everyone reached in a step, workers under notice are enrolled first, so a larger share
 /// of the entrants are under notice than without the priority, with the same random numbers.
