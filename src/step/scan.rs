@@ -1270,14 +1270,7 @@ impl Scan<'_> {
                 }
                 let sector = self.model.node_sector[w.node[i] as usize] as usize;
                 if policy.offers(w.langs[i])
-                    && policy.targets(
-                        w.home[i] as usize,
-                        sector,
-                        Status::Employed as u8,
-                        w.contract[i],
-                        w.age[i],
-                        false,
-                    )
+                    && self.targets_employed(policy, i, sector)
                     && ladder.uniform(n) < policy.coverage
                 {
                     ev.enrolments.push((id, p as u8));
@@ -1425,19 +1418,32 @@ impl Scan<'_> {
             if takeup > learning_takeup
                 && sectors & (1 << sector) != 0
                 && (employee || !employees_only)
-                && s.policies[p].targets(
-                    w.home[i] as usize,
-                    sector,
-                    Status::Employed as u8,
-                    w.contract[i],
-                    w.age[i],
-                    false,
-                )
+                && self.targets_employed(&s.policies[p], i, sector)
             {
                 learning_takeup = takeup;
             }
         }
         learning_takeup
+    }
+
+    /// Whether `policy` targets worker `i`, employed in `sector` and not at risk (an employee
+    /// the scan finds from a ladder, or one offered a course beside work).
+    #[inline]
+    fn targets_employed(
+        &self,
+        policy: &crate::scenario::policy::Policy,
+        i: usize,
+        sector: usize,
+    ) -> bool {
+        let w = self.w;
+        policy.targets(
+            w.home[i] as usize,
+            sector,
+            Status::Employed as u8,
+            w.contract[i],
+            w.age[i],
+            false,
+        )
     }
 
     /// Whether employee `i`, whose latent uniform of the learning ladder is `u` (below
