@@ -352,6 +352,30 @@ pub fn applications(
                 } else {
                     f64::NEG_INFINITY
                 };
+                // Employer screening: an application that fails it changes nothing, so it is
+                // dropped before it is laid out (no draw when every application passes). An
+                // application to the sector of the worker's last course passes at `trained_screen`
+                // times the rate: the screen is drawn at the higher rate, and one to another
+                // sector is then kept with probability `pass / high` (no draw for workers
+                // without a course, so that they draw as before).
+                let pass = mechanics.screening(spell);
+                let trained = w.trained[i];
+                let high = if trained != NONE_U8 {
+                    (pass * model.trained_screen[trained as usize & 31]).min(1.0)
+                } else {
+                    pass
+                };
+                let sent = applications + effect.extra_applications as usize;
+                // Without interviews, a searcher whose every application fails the screen sends
+                // none, whatever its weights: the screen is each application's first draw, so
+                // a copy of the stream tells before the weights are looked up (three in four
+                // searchers at the default's pass). Nothing else reads the stream.
+                if !interviews && high < 1.0 {
+                    let mut peek = rs.clone();
+                    if (0..sent).all(|_| peek.unit() >= high) {
+                        continue;
+                    }
+                }
                 let from = model.node_sector[own as usize] as usize;
                 let (quals, langs, recognised) = (w.quals[i], w.langs[i], w.recognised[i]);
                 let ch = model.region_country[h];
@@ -459,20 +483,6 @@ pub fn applications(
                 } else {
                     1.0
                 };
-                // Employer screening: an application that fails it changes nothing, so it is
-                // dropped before it is laid out (no draw when every application passes). An
-                // application to the sector of the worker's last course passes at `trained_screen`
-                // times the rate: the screen is drawn at the higher rate, and one to another
-                // sector is then kept with probability `pass / high` (no draw for workers
-                // without a course, so that they draw as before).
-                let pass = mechanics.screening(spell);
-                let trained = w.trained[i];
-                let high = if trained != NONE_U8 {
-                    (pass * model.trained_screen[trained as usize & 31]).min(1.0)
-                } else {
-                    pass
-                };
-                let sent = applications + effect.extra_applications as usize;
                 if interviews && pass < 1.0 {
                     // The applications that will fail, in expectation per node: they rank
                     // ahead of passing ones as often as their keys are lower (matching).
