@@ -1402,6 +1402,9 @@ impl Scan<'_> {
     #[inline]
     fn course(&self, i: usize, at_risk: bool, flags: u8, takeup: f64) -> Option<u8> {
         let mut rs = self.train_key.stream(i as u32);
+        if !training::may_start(rs.clone(), takeup) {
+            return None;
+        }
         let c = candidate(self.model, self.w, at_risk, i, flags);
         training::choose(self.model, self.levers, self.shortage, &c, takeup, &mut rs)
     }

@@ -173,6 +173,15 @@ fn opener(model: &Model, levers: &Levers, c: &Candidate) -> Option<usize> {
     })
 }
 
+/// Whether a course drawn from `rs` by [`choose`] can start at all: the start is the stream's
+/// second draw (the first picks the target sector, [`offer`]), against a probability never above
+/// `takeup`, so a second draw at or above `takeup` starts no course, whatever the sector and
+/// its funding. Lets the scan skip weighing the sectors for the many who would not start one.
+pub fn may_start(mut rs: Stream, takeup: f64) -> bool {
+    rs.next_word();
+    rs.unit() < takeup
+}
+
 /// Decide whether a worker starts a course this step; returns the target sector.
 pub fn choose(
     model: &Model,
@@ -247,6 +256,59 @@ mod tests {
     use super::*;
     use crate::scenario::from_toml_str;
     use crate::world::Book;
+
+    /// [`may_start`] is [`choose`]'s start condition at the full take-up: with a course that
+    /// costs the worker nothing (so the discounted take-up is the take-up), a course starts
+    /// from a stream exactly when `may_start` says it can; and where the worker pays, never
+    /// where `may_start` says it cannot.
+    #[test]
+    fn may_start_is_the_start_draw_at_the_full_takeup() {
+        let text = |cost: f64| {
+            format!(
+                "[simulation]\nsteps = 12\n[[region]]\nname = \"A\"\ncountry = \"NL\"\n\
+                 labour_force = 1000\nunemployment_rate = 0.05\n[[sector]]\nname = \"s\"\n\
+                 vacancy_rate = 0.03\n[[sector]]\nname = \"t\"\nvacancy_rate = 0.06\n\
+                 training_cost = {cost}\n"
+            )
+        };
+        let c = Candidate {
+            home: 0,
+            from_sector: 0,
+            status: Status::Unemployed as u8,
+            contract: 0,
+            age: 1,
+            at_risk: false,
+            flags: 0,
+            quals: 1,
+        };
+        let key = crate::rng::StageKey::new(3, 0, 1, crate::rng::Draw::Training);
+        for (cost, free) in [(0.0, true), (100_000.0, false)] {
+            let model = Model::new(from_toml_str(&text(cost), "may_start").unwrap());
+            let levers = Levers::new(&model);
+            let mut shortage = Shortage::new(1, 2);
+            shortage.by_country[0] = vec![(1, 6.0)];
+            let (mut may, mut started) = (0, 0);
+            for id in 0..20_000 {
+                let rs = key.stream(id);
+                let can = may_start(rs.clone(), 0.3);
+                let starts = choose(&model, &levers, &shortage, &c, 0.3, &mut rs.clone());
+                if free {
+                    assert_eq!(can, starts.is_some(), "worker {id}");
+                } else {
+                    assert!(can || starts.is_none(), "worker {id}");
+                }
+                may += usize::from(can);
+                started += usize::from(starts.is_some());
+            }
+            // About 0.3 of the streams may start; at a cost of 100 000, of which the worker
+            // pays half (ten times the cost sensitivity), almost none of them do.
+            assert!((5_700..6_300).contains(&may), "{may} may start");
+            assert!(
+                if free { started == may } else { started < 50 },
+                "{started}"
+            );
+        }
+    }
 
     /// A programme with a course reserve pays its share of a course up to the reserve and no
     /// more (so a course paid from the reserve always fits it); the rest is the worker's. Without
