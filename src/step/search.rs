@@ -305,8 +305,6 @@ pub fn applications(
             let mut last: Option<(WeightKey, usize, f64)> = None;
             for (idx, &id) in searchers[lo..hi].iter().enumerate() {
                 let i = id as usize;
-                let h = w.home[i] as usize;
-                let own = u32::from(w.node[i]);
                 let status = w.status[i];
                 let flags = if participants { w.flags[i] } else { 0 };
                 let risky =
@@ -316,19 +314,6 @@ pub fn applications(
                     u32::from(now - w.spell_start[i])
                 } else {
                     0
-                };
-                info[idx] = SearcherInfo {
-                    node: own,
-                    home: h as u16,
-                    status,
-                    contract: w.contract[i],
-                    age: w.age[i],
-                    flags,
-                    marks: if status == Status::Unemployed as u8 && spell >= long_term {
-                        SearcherInfo::LONG_TERM
-                    } else {
-                        0
-                    } | if risky { SearcherInfo::AT_RISK } else { 0 },
                 };
                 // Whether a policy helps this searcher; the common case skips all policy terms.
                 let helped = participants && flags & levers.active != 0;
@@ -344,14 +329,6 @@ pub fn applications(
                 // (drawn only when that can happen, so the published rules draw as before).
                 let on_the_job = status == Status::Employed as u8 && !risky;
                 let non_wage_reason = on_the_job && non_wage > 0.0 && rs.unit() < non_wage;
-                if non_wage_reason {
-                    info[idx].marks |= SearcherInfo::NON_WAGE;
-                }
-                let floor = if on_the_job && !non_wage_reason {
-                    geo.utility[h * nn + own as usize]
-                } else {
-                    f64::NEG_INFINITY
-                };
                 // Employer screening: an application that fails it changes nothing, so it is
                 // dropped before it is laid out (no draw when every application passes). An
                 // application to the sector of the worker's last course passes at `trained_screen`
@@ -369,13 +346,38 @@ pub fn applications(
                 // Without interviews, a searcher whose every application fails the screen sends
                 // none, whatever its weights: the screen is each application's first draw, so
                 // a copy of the stream tells before the weights are looked up (three in four
-                // searchers at the default's pass). Nothing else reads the stream.
+                // searchers at the default's pass). Nothing else reads the stream, and nothing
+                // reads such a searcher's info (matching and `apply` read the info of searchers
+                // with applications), so its node, home, contract and age are not read either.
                 if !interviews && high < 1.0 {
                     let mut peek = rs.clone();
                     if (0..sent).all(|_| peek.unit() >= high) {
                         continue;
                     }
                 }
+                let h = w.home[i] as usize;
+                let own = u32::from(w.node[i]);
+                info[idx] = SearcherInfo {
+                    node: own,
+                    home: h as u16,
+                    status,
+                    contract: w.contract[i],
+                    age: w.age[i],
+                    flags,
+                    marks: if status == Status::Unemployed as u8 && spell >= long_term {
+                        SearcherInfo::LONG_TERM
+                    } else {
+                        0
+                    } | if risky { SearcherInfo::AT_RISK } else { 0 },
+                };
+                if non_wage_reason {
+                    info[idx].marks |= SearcherInfo::NON_WAGE;
+                }
+                let floor = if on_the_job && !non_wage_reason {
+                    geo.utility[h * nn + own as usize]
+                } else {
+                    f64::NEG_INFINITY
+                };
                 let from = model.node_sector[own as usize] as usize;
                 let (quals, langs, recognised) = (w.quals[i], w.langs[i], w.recognised[i]);
                 let ch = model.region_country[h];
