@@ -22,6 +22,7 @@ use crate::rng::{unit_f64, Draw, StageKey};
 use crate::scenario::policy::{Effect, Groups};
 use crate::scenario::Contract;
 use crate::step::employers::{NoticeCandidate, Plan};
+use crate::step::search;
 use crate::step::separations::{worker_at_risk, NodeRules};
 use crate::step::training::{self, Candidate, Shortage};
 use crate::world::World;
@@ -587,6 +588,9 @@ pub fn decide(
         mark_learners: with_demand && s.offers_learning(),
         ladders,
         recognition_bound,
+        apps_key: StageKey::new(seed, rep, t, Draw::Applications),
+        screened: s.mechanics.interviews == 0
+            && (s.mechanics.screening_pass < 1.0 || s.mechanics.screening_duration_fall > 0.0),
     };
     crate::chunks::for_each_chunk(
         w.len(),
@@ -678,6 +682,13 @@ struct Scan<'a> {
     employed_enrolment: u8,
     ladders: Ladders,
     recognition_bound: f64,
+    /// Stage `search`'s key of the step ([`Draw::Applications`]), and whether a searcher's
+    /// applications can fail the screen without taking a turn: employers screen (a pass below
+    /// 1 at some time without work) and do not consider only a few applicants a month
+    /// (`mechanics.interviews`). Then a worker whose every application would fail is not
+    /// counted among the searchers ([`Scan::sends`]).
+    apps_key: StageKey,
+    screened: bool,
 }
 
 impl Scan<'_> {
@@ -731,6 +742,8 @@ impl Scan<'_> {
             employed_enrolment,
             ladders,
             recognition_bound: _,
+            apps_key: _,
+            screened: _,
         } = *self;
         let learning = s.offers_learning();
         let part_time = s.training.part_time_factor;
@@ -942,7 +955,7 @@ impl Scan<'_> {
                 } else {
                     searches_on_the_job.happens(id, p_ojs)
                 };
-                if searches {
+                if searches && self.sends(i) {
                     ev.searchers.push(id);
                 }
             } else if status == Status::Unemployed as u8 {
@@ -957,7 +970,7 @@ impl Scan<'_> {
                 } else {
                     search_key.word(id) < crate::rng::threshold(p_search)
                 };
-                if searches {
+                if searches && self.sends(i) {
                     ev.searchers.push(id);
                 }
             } else if status == Status::Training as u8 {
@@ -1005,7 +1018,9 @@ impl Scan<'_> {
             if separated.peek() == Some(&id) {
                 continue;
             }
-            if l.on_the_job.uniform(n) < self.on_the_job_rate(id as usize) {
+            if l.on_the_job.uniform(n) < self.on_the_job_rate(id as usize)
+                && self.sends(id as usize)
+            {
                 l.employed_searchers.push(id);
             }
         }
@@ -1313,11 +1328,48 @@ impl Scan<'_> {
             if l.looks[pos / 64] >> (pos % 64) & 1 != 0 {
                 continue;
             }
-            if l.on_the_job.uniform(n) < self.on_the_job_rate(id as usize) {
+            if l.on_the_job.uniform(n) < self.on_the_job_rate(id as usize)
+                && self.sends(id as usize)
+            {
                 l.employed_searchers.push(id);
             }
         }
         merge_searchers(ev);
+    }
+
+    /// Whether worker `i`, searching this step, sends an application that passes the
+    /// employers' screen, from the same stream and draws stage `search` will use
+    /// ([`search::Screen`]): a searcher whose every screen fails changes nothing, so it is not
+    /// counted among the searchers (three in four at the default's pass). With
+    /// `mechanics.interviews` every searcher counts (the applications that fail take their
+    /// turn), and without a screen every application passes.
+    #[inline]
+    fn sends(&self, i: usize) -> bool {
+        if !self.screened {
+            return true;
+        }
+        let w = self.w;
+        let status = w.status[i];
+        let flags = if self.levers.open != 0 { w.flags[i] } else { 0 };
+        let risky = status == Status::Employed as u8
+            && worker_at_risk(self.employers, w, &self.rules.at_risk, i);
+        let spell = if status == Status::Unemployed as u8 {
+            u32::from(self.now - w.spell_start[i])
+        } else {
+            0
+        };
+        search::Screen::of(
+            self.model,
+            self.levers,
+            w,
+            self.apps_key,
+            i,
+            status,
+            flags,
+            risky,
+            spell,
+        )
+        .sends()
     }
 
     /// Worker `i`'s on-the-job search rate: its sector's, or the scenario's when no sector

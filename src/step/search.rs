@@ -19,8 +19,9 @@
 //! probability that falls with the applicant's time without work (`Mechanics::screening`), and
 //! is higher for an application to the sector of the applicant's last completed course
 //! (`Model::trained_screen`); one that fails is not laid out (with `mechanics.interviews` its
-//! expected number per node is tallied, as it still takes an interview: see `matching`); one
-//! that passes lands on a uniformly chosen vacancy of its node and carries the key with which
+//! expected number per node is tallied, as it still takes an interview: see `matching`), and
+//! without interviews the scan does not list a searcher all of whose screens fail (`Screen`,
+//! the screens drawn from this stage's stream a stage early); one that passes lands on a uniformly chosen vacancy of its node and carries the key with which
 //! employers rank applicants (uniform, or an exponential race weighted by age group). With one
 //! node and one application this is the published model: each searcher applies to one
 //! uniformly chosen vacancy.
@@ -199,6 +200,81 @@ pub fn raced(model: &Model, levers: &Levers) -> bool {
         || (levers.open != 0 && levers.effects.iter().any(|e| e.employer_weight != 1.0))
 }
 
+/// Where a searcher's applications start: its stream of stage `search`, after the draw of a
+/// non-wage reason for an employee's search (drawn only when one can be, so that the published
+/// rules draw as before), and its screen (docs/MODEL.md 7.7): the pass `pass` of an
+/// application, the higher `high` of one to the sector of its last course, and the
+/// applications `sent`. Stage `search` lays the applications out from it; the scan asks
+/// [`Screen::sends`] before it counts a worker among the searchers.
+pub struct Screen {
+    pub rs: crate::rng::Stream,
+    pub non_wage_reason: bool,
+    pub pass: f64,
+    pub high: f64,
+    pub sent: usize,
+}
+
+impl Screen {
+    /// Searcher `i`'s screen this step (`key`: the step's [`Draw::Applications`] key), from its
+    /// status, its policy flags (0 unless a policy with participants is in its window),
+    /// whether its job is at risk and its time without work.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    pub fn of(
+        model: &Model,
+        levers: &Levers,
+        w: &crate::world::Workers,
+        key: StageKey,
+        i: usize,
+        status: u8,
+        flags: u8,
+        risky: bool,
+        spell: u32,
+    ) -> Screen {
+        let mechanics = &model.scenario.mechanics;
+        let non_wage = mechanics.non_wage_search;
+        let mut rs = key.stream(i as u32);
+        let on_the_job = status == Status::Employed as u8 && !risky;
+        let non_wage_reason = on_the_job && non_wage > 0.0 && rs.unit() < non_wage;
+        // An application to the sector of the worker's last course passes at `trained_screen`
+        // times the rate: the screen is drawn at the higher rate, and one to another sector is
+        // then kept with probability `pass / high` (no draw for workers without a course, so
+        // that they draw as before).
+        let pass = mechanics.screening(spell);
+        let trained = w.trained[i];
+        let high = if trained != NONE_U8 {
+            (pass * model.trained_screen[trained as usize & 31]).min(1.0)
+        } else {
+            pass
+        };
+        let extra = if flags & levers.active != 0 {
+            levers.effect(flags).extra_applications as usize
+        } else {
+            0
+        };
+        Screen {
+            rs,
+            non_wage_reason,
+            pass,
+            high,
+            sent: mechanics.applications as usize + extra,
+        }
+    }
+
+    /// Whether any of the applications passes the screen. Each application's first draw is
+    /// its screen, so a copy of the stream tells before anything else about it is read: a
+    /// searcher whose every screen fails (three in four at the default's pass) sends nothing,
+    /// whatever its weights.
+    #[inline]
+    pub fn sends(&self) -> bool {
+        if self.high >= 1.0 {
+            return true;
+        }
+        let mut peek = self.rs.clone();
+        (0..self.sent).any(|_| peek.unit() < self.high)
+    }
+}
+
 /// The step's applications of `searchers` to the vacancies `vac` each node opens to them this
 /// step (with `[employers]`, those that reach a hiring decision, docs/MODEL.md 7.10).
 #[allow(clippy::too_many_arguments)]
@@ -236,7 +312,6 @@ pub fn applications(
 
     let key = StageKey::new(s.simulation.seed, world.replication, t, Draw::Applications);
     let mechanics = &s.mechanics;
-    let applications = mechanics.applications as usize;
     let unqualified = &model.unqualified;
     let language_weight = s.border.language_weight;
     let unrecognised = s.border.unrecognised_weight;
@@ -254,7 +329,6 @@ pub fn applications(
     let nc_u = model.n_countries;
 
     let long_term = s.mechanics.long_term_steps;
-    let non_wage = s.mechanics.non_wage_search;
     let employers = s.employers.is_some();
     let interviews = mechanics.interviews > 0;
     // Searchers per parallel work item. The interview tallies are summed chunk by chunk, so
@@ -323,32 +397,23 @@ pub fn applications(
                     &Effect::NONE
                 };
                 let nn = model.n_nodes;
-                let mut rs = key.stream(id);
-                // The utility an offer must reach: the current job's, for employed searchers
-                // whose job is not at risk, unless they search for a non-wage reason this step
-                // (drawn only when that can happen, so the published rules draw as before).
+                // The utility an offer must reach is the current job's, for employed searchers
+                // whose job is not at risk, unless they search for a non-wage reason this step.
+                // An application that fails the employer's screen changes nothing, so it is
+                // dropped before it is laid out (no draw when every application passes).
                 let on_the_job = status == Status::Employed as u8 && !risky;
-                let non_wage_reason = on_the_job && non_wage > 0.0 && rs.unit() < non_wage;
-                // Employer screening: an application that fails it changes nothing, so it is
-                // dropped before it is laid out (no draw when every application passes). An
-                // application to the sector of the worker's last course passes at `trained_screen`
-                // times the rate: the screen is drawn at the higher rate, and one to another
-                // sector is then kept with probability `pass / high` (no draw for workers
-                // without a course, so that they draw as before).
-                let pass = mechanics.screening(spell);
+                let Screen {
+                    mut rs,
+                    non_wage_reason,
+                    pass,
+                    high,
+                    sent,
+                } = Screen::of(model, levers, w, key, i, status, flags, risky, spell);
                 let trained = w.trained[i];
-                let high = if trained != NONE_U8 {
-                    (pass * model.trained_screen[trained as usize & 31]).min(1.0)
-                } else {
-                    pass
-                };
-                let sent = applications + effect.extra_applications as usize;
-                // Without interviews, a searcher whose every application fails the screen sends
-                // none, whatever its weights: the screen is each application's first draw, so
-                // a copy of the stream tells before the weights are looked up (three in four
-                // searchers at the default's pass). Nothing else reads the stream, and nothing
-                // reads such a searcher's info (matching and `apply` read the info of searchers
-                // with applications), so its node, home, contract and age are not read either.
+                // Without interviews the scan has already left out a searcher whose every
+                // application fails the screen ([`Screen::sends`]); this keeps the stage exact
+                // for any list of searchers. Nothing reads such a searcher's stream or its info
+                // (matching and `apply` read the info of searchers with applications).
                 if !interviews && high < 1.0 {
                     let mut peek = rs.clone();
                     if (0..sent).all(|_| peek.unit() >= high) {
