@@ -21,8 +21,9 @@
 //! (`Model::trained_screen`); one that fails is not laid out (with `mechanics.interviews` its
 //! expected number per node is tallied, as it still takes an interview: see `matching`), and
 //! without interviews the scan does not list a searcher all of whose screens fail (`Screen`,
-//! the screens drawn from this stage's stream a stage early); one that passes lands on a uniformly chosen vacancy of its node and carries the key with which
-//! employers rank applicants (uniform, or an exponential race weighted by age group). With one
+//! the screens drawn from this stage's stream a stage early); one that passes lands on a
+//! uniformly chosen vacancy of its node and carries the key with which employers rank
+//! applicants (uniform, or an exponential race weighted by age group). With one
 //! node and one application this is the published model: each searcher applies to one
 //! uniformly chosen vacancy.
 //!
@@ -402,24 +403,22 @@ pub fn applications(
                 // An application that fails the employer's screen changes nothing, so it is
                 // dropped before it is laid out (no draw when every application passes).
                 let on_the_job = status == Status::Employed as u8 && !risky;
+                let screen = Screen::of(model, levers, w, key, i, status, flags, risky, spell);
+                // Without interviews the scan has already left out a searcher whose every
+                // application fails the screen ([`Screen::sends`]); this keeps the stage exact
+                // for any list of searchers. Nothing reads such a searcher's stream or its info
+                // (matching and `apply` read the info of searchers with applications).
+                if !interviews && !screen.sends() {
+                    continue;
+                }
                 let Screen {
                     mut rs,
                     non_wage_reason,
                     pass,
                     high,
                     sent,
-                } = Screen::of(model, levers, w, key, i, status, flags, risky, spell);
+                } = screen;
                 let trained = w.trained[i];
-                // Without interviews the scan has already left out a searcher whose every
-                // application fails the screen ([`Screen::sends`]); this keeps the stage exact
-                // for any list of searchers. Nothing reads such a searcher's stream or its info
-                // (matching and `apply` read the info of searchers with applications).
-                if !interviews && high < 1.0 {
-                    let mut peek = rs.clone();
-                    if (0..sent).all(|_| peek.unit() >= high) {
-                        continue;
-                    }
-                }
                 let h = w.home[i] as usize;
                 let own = u32::from(w.node[i]);
                 info[idx] = SearcherInfo {
