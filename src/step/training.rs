@@ -257,6 +257,21 @@ mod tests {
     use crate::scenario::from_toml_str;
     use crate::world::Book;
 
+    /// An unemployed worker of the first region and sector, aged 27-49, with policy `flags`
+    /// and qualifications `quals`.
+    fn unemployed(flags: u8, quals: u32) -> Candidate {
+        Candidate {
+            home: 0,
+            from_sector: 0,
+            status: Status::Unemployed as u8,
+            contract: 0,
+            age: 1,
+            at_risk: false,
+            flags,
+            quals,
+        }
+    }
+
     /// [`may_start`] is [`choose`]'s start condition at the full take-up: with a course that
     /// costs the worker nothing (so the discounted take-up is the take-up), a course starts
     /// from a stream exactly when `may_start` says it can; and where the worker pays, never
@@ -271,16 +286,7 @@ mod tests {
                  training_cost = {cost}\n"
             )
         };
-        let c = Candidate {
-            home: 0,
-            from_sector: 0,
-            status: Status::Unemployed as u8,
-            contract: 0,
-            age: 1,
-            at_risk: false,
-            flags: 0,
-            quals: 1,
-        };
+        let c = unemployed(0, 1);
         let key = crate::rng::StageKey::new(3, 0, 1, crate::rng::Draw::Training);
         for (cost, free) in [(0.0, true), (100_000.0, false)] {
             let model = Model::new(from_toml_str(&text(cost), "may_start").unwrap());
@@ -326,16 +332,7 @@ mod tests {
             let model = Model::new(from_toml_str(&text, "funding").unwrap());
             let mut levers = Levers::new(&model);
             levers.update(&model, &Book::new(&model), 1);
-            let c = Candidate {
-                home: 0,
-                from_sector: 0,
-                status: Status::Unemployed as u8,
-                contract: 0,
-                age: 1,
-                at_risk: false,
-                flags: 1,
-                quals: 0,
-            };
+            let c = unemployed(1, 0);
             funding(&model, &levers, &c, 0)
         };
         let capped = payment(1000.0);
