@@ -824,7 +824,10 @@ impl Summary {
              before). Effect: \
              their employment rate minus their counterfactual selves', in percentage points, \
              months after entry. Deadweight: the share of their placements whose counterfactual \
-             self was in work that month. Direct: their extra employment from entry on. \
+             self was in work that month. Course deadweight: the share of those who started a \
+             course at or after entry whose counterfactual self started one in the same month; \
+             course effect: the effect on the others, who trained only because of the policy. \
+             Direct: their extra employment from entry on. \
              Displacement: everyone else's. Net: everyone's. Mean over replications, 5th to 95th \
              percentile in brackets; (k of n): defined in only k of the n replications. Cost \
              per net extra job-year: the mean change in spending over the mean net extra \
@@ -985,7 +988,7 @@ type EvaluationMeasure = (
 );
 
 /// The evaluation's measures, in order.
-pub const EVALUATION_MEASURES: [EvaluationMeasure; 13] = [
+pub const EVALUATION_MEASURES: [EvaluationMeasure; 18] = [
     (
         "participants",
         "persons",
@@ -1027,6 +1030,36 @@ pub const EVALUATION_MEASURES: [EvaluationMeasure; 13] = [
         "deadweight_share",
         "share of placements",
         |g, _, _| g.deadweight_share(),
+        false,
+    ),
+    (
+        "course_deadweight_share",
+        "share of trainees",
+        |g, _, _| g.course_deadweight_share(),
+        false,
+    ),
+    (
+        "course_effect_at_6_months",
+        "pp",
+        |g, _, u| course_curve_at(g, 6.0, u),
+        false,
+    ),
+    (
+        "course_effect_at_12_months",
+        "pp",
+        |g, _, u| course_curve_at(g, 12.0, u),
+        false,
+    ),
+    (
+        "course_effect_at_24_months",
+        "pp",
+        |g, _, u| course_curve_at(g, 24.0, u),
+        false,
+    ),
+    (
+        "course_effect_at_36_months",
+        "pp",
+        |g, _, u| course_curve_at(g, 36.0, u),
         false,
     ),
     (
@@ -1086,9 +1119,20 @@ fn cost_per_net_job_year(reps: &[Evaluation], u: &Units) -> Option<f64> {
 /// The effect `months` after entry, in percentage points, if that is a whole number of steps
 /// and anyone was observed then.
 fn curve_at(g: &GroupEffect, months: f64, u: &Units) -> Option<f64> {
+    points_at(months, u, |k| g.at(k))
+}
+
+/// The effect on the marginal trainees `months` after entry, as [`curve_at`].
+fn course_curve_at(g: &GroupEffect, months: f64, u: &Units) -> Option<f64> {
+    points_at(months, u, |k| g.course_at(k))
+}
+
+/// A curve's value `months` after entry in percentage points, if that is a whole number of
+/// steps and the curve has a value there.
+fn points_at(months: f64, u: &Units, at: impl Fn(usize) -> Option<f64>) -> Option<f64> {
     let k = months / u.months;
     (k.fract() == 0.0)
-        .then(|| g.at(k as usize))
+        .then(|| at(k as usize))
         .flatten()
         .map(|x| 100.0 * x)
 }

@@ -21,6 +21,12 @@
 //!   their counterfactual selves';
 //! - deadweight: the share of the comparable participants' placements whose counterfactual self
 //!   was employed at the end of the step of the placement (in work anyway);
+//! - for courses, the same question: of the comparable participants who started a course at or
+//!   after entry (their first one), the share whose counterfactual self started a course in the
+//!   same step (trained anyway: a subsidy lowers the price of a course some would have paid
+//!   for), and the effect by months since entry on the others, the marginal trainees, who
+//!   trained only because of the policy (what an evaluation of training against non-trainees
+//!   measures);
 //! - for all participants together, the net effect (the change in everyone's employment) and
 //!   displacement (the net effect minus the direct effect: the change for everyone else,
 //!   including participants who were displaced before they entered).
@@ -58,6 +64,13 @@ pub struct GroupEffect {
     /// at the same step.
     pub placements: u64,
     pub deadweight: u64,
+    /// Comparable participants who started a course at or after entry, and those of them whose
+    /// counterfactual self started a course in the same step.
+    pub trainees: u64,
+    pub trained_anyway: u64,
+    /// [`GroupEffect::curve`] for the trainees whose counterfactual self did not start a course
+    /// in that step (the marginal trainees).
+    pub course_curve: Vec<(i64, u64)>,
     /// The group's policy spending (EUR; for all participants, every policy's).
     pub spending: f64,
 }
@@ -75,6 +88,21 @@ impl GroupEffect {
     pub fn counterfactual_at(&self, k: usize) -> Option<f64> {
         let (&(_, n), &anyway) = self.curve.get(k).zip(self.anyway.get(k))?;
         (n > 0).then(|| anyway as f64 / n as f64)
+    }
+
+    /// The effect on the marginal trainees' employment rate `k` steps after entry, if any was
+    /// observed then.
+    pub fn course_at(&self, k: usize) -> Option<f64> {
+        self.course_curve
+            .get(k)
+            .filter(|&&(_, n)| n > 0)
+            .map(|&(d, n)| d as f64 / n as f64)
+    }
+
+    /// The share of trainees whose counterfactual self started a course in the same step, if
+    /// there were trainees.
+    pub fn course_deadweight_share(&self) -> Option<f64> {
+        (self.trainees > 0).then(|| self.trained_anyway as f64 / self.trainees as f64)
     }
 
     /// The share of placements that are deadweight, if there were placements.
@@ -168,6 +196,13 @@ pub fn evaluate(
             entries_any.push((i, t, comparable));
         }
     }
+    // Course starts: the scenario's per worker in step order, the baseline's as a set.
+    let mut courses: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &(i, t) in &trace.register.course_starts {
+        courses.entry(i).or_default().push(t);
+    }
+    let courses_anyway: std::collections::HashSet<(u32, u32)> =
+        baseline.register.course_starts.iter().copied().collect();
     let diff = |t: u32, i: u32| -> i64 {
         i64::from(trace.employed(t, i)) - i64::from(baseline.employed(t, i))
     };
@@ -176,6 +211,7 @@ pub fn evaluate(
             participants: entries.len() as u64,
             curve: vec![(0, 0); horizon + 1],
             anyway: vec![0; horizon + 1],
+            course_curve: vec![(0, 0); horizon + 1],
             ..GroupEffect::default()
         };
         for &(i, e, comparable) in entries {
@@ -183,6 +219,15 @@ pub fn evaluate(
                 continue;
             }
             g.comparable += 1;
+            let course = courses
+                .get(&i)
+                .and_then(|starts| starts.iter().copied().find(|&c| c >= e));
+            let marginal = course.is_some_and(|c| {
+                g.trainees += 1;
+                let anyway = courses_anyway.contains(&(i, c));
+                g.trained_anyway += u64::from(anyway);
+                !anyway
+            });
             for t in e..=steps as u32 {
                 let d = diff(t, i);
                 g.direct += d;
@@ -191,6 +236,10 @@ pub fn evaluate(
                     g.curve[k].0 += d;
                     g.curve[k].1 += 1;
                     g.anyway[k] += u64::from(baseline.employed(t, i));
+                    if marginal {
+                        g.course_curve[k].0 += d;
+                        g.course_curve[k].1 += 1;
+                    }
                 }
             }
         }

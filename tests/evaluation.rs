@@ -241,3 +241,100 @@ fn a_guaranteed_hire_has_deadweight_equal_to_the_counterfactual_job_finding_rate
     assert_eq!(e.displacement(), 0);
     assert_eq!(e.all.deadweight_share(), Some(0.3));
 }
+
+/// A course subsidy: 100 participants enter at step 1 with a course that keeps them out of
+/// work until step 6. Sixty of their counterfactual selves start the same course in the same
+/// step (trained anyway: same employment), ten start one only at step 3 and thirty never; the
+/// forty who did not train at step 1 are employed from step 2. Course deadweight is then 0.6,
+/// and the effect on the marginal trainees is the whole lock-in of those forty.
+#[test]
+fn course_deadweight_is_the_share_of_trainees_whose_selves_took_the_course_in_that_step() {
+    let model = Model::new(common::two_regions(HEAD, &coaching(0.1, ""), &[]));
+    let (n, steps) = (100u32, 12u32);
+    let trace = |employed: &dyn Fn(u32, u32) -> bool| labsim::run::Trace {
+        workers: n as usize,
+        employed: (1..=steps).map(|t| bits(n, |i| employed(i, t))).collect(),
+        notice: (1..=steps).map(|_| bits(n, |_| false)).collect(),
+        register: Default::default(),
+    };
+    let mut baseline = trace(&|i, t| if i < 60 { t >= 6 } else { t >= 2 });
+    baseline.register.course_starts = (0..60)
+        .map(|i| (i, 1))
+        .chain((60..70).map(|i| (i, 3)))
+        .collect();
+    let mut policy = trace(&|_, t| t >= 6);
+    policy.register.enrolments = (0..n).map(|i| (i, 0, 1)).collect();
+    policy.register.course_starts = (0..n).map(|i| (i, 1)).collect();
+
+    let e = evaluate(&model, &policy, &[], &baseline).unwrap();
+    let g = &e.policies[0];
+    assert_eq!((g.trainees, g.trained_anyway), (100, 60));
+    assert_eq!(g.course_deadweight_share(), Some(0.6));
+    // Steps 2-5 (one to four months after entry): the forty marginal trainees are in their
+    // course where their selves work; from step 6 on they work too.
+    assert_eq!(g.course_at(0), Some(0.0));
+    assert_eq!(g.course_at(1), Some(-1.0));
+    assert_eq!(g.course_at(4), Some(-1.0));
+    assert_eq!(g.course_at(5), Some(0.0));
+    // Over all participants the lock-in is diluted by the sixty who trained anyway.
+    assert_eq!(g.at(1), Some(-0.4));
+    assert_eq!(g.direct, -4 * 40);
+    // No course after entry, no trainee: a placement-only policy reports none.
+    policy.register.course_starts.clear();
+    let e = evaluate(&model, &policy, &[], &baseline).unwrap();
+    assert_eq!(
+        (e.policies[0].trainees, e.policies[0].trained_anyway),
+        (0, 0)
+    );
+    assert_eq!(e.policies[0].course_deadweight_share(), None);
+    assert_eq!(e.policies[0].course_at(1), None);
+}
+
+/// A subsidy that pays the whole private part of every unemployed worker's course: with it a
+/// course starts at probability `takeup`, without it at `takeup exp(-private / sensitivity)`
+/// (docs/MODEL.md 7.3), from the same draw (common random numbers). So the share of its
+/// trainees whose counterfactual self took the course anyway in the same step is
+/// `exp(-private / sensitivity)`: here `exp(-1)`, 0.37, within sampling noise and the few
+/// trainees whose counterfactual self's state had drifted.
+#[test]
+fn a_subsidy_for_the_whole_price_has_course_deadweight_of_the_chance_it_was_paid_anyway() {
+    let extra = "[training]\ntakeup = 0.05\nmin_unemployment_months = 1\n\
+                 cost_sensitivity = 1000\npublic_share_unemployed = 0.5\n\
+                 shortage_vacancy_rate = 0.0\n\n[[policy]]\nkind = \"training_subsidy\"\n\
+                 name = \"subsidy\"\ngroups = [\"unemployed\"]\namount = 5000\nshare = 1.0\n\
+                 budget_per_year = 1000000000\n";
+    let sets: Vec<(String, toml::Value)> = (0..3)
+        .map(|k| {
+            (
+                format!("sector[{k}].training_cost"),
+                toml::Value::Float(2000.0),
+            )
+        })
+        .collect();
+    let sets: Vec<(&str, toml::Value)> =
+        sets.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let base_sets: Vec<(&str, toml::Value)> = sets.clone();
+    let policy = Model::new(common::two_regions(HEAD, extra, &sets));
+    let base_extra = extra.split("[[policy]]").next().unwrap();
+    let base = Model::new(common::two_regions(HEAD, base_extra, &base_sets));
+    let b = run_traced(&base, 0, &|| {}).unwrap();
+    let p = run_traced(&policy, 0, &|| {}).unwrap();
+    for ((trace, records), baseline) in p.traces.iter().zip(&p.records).zip(&b.traces) {
+        let e = evaluate(&policy, trace, records, baseline).unwrap();
+        let g = &e.policies[0];
+        assert!(g.trainees > 500, "only {} trainees", g.trainees);
+        let share = g.course_deadweight_share().unwrap();
+        assert!(
+            (share - (-1.0f64).exp()).abs() < 0.05,
+            "course deadweight {share:.3} against exp(-1) = 0.368 ({} trainees)",
+            g.trainees
+        );
+        // The marginal trainees are locked in: a month after entry they work less than their
+        // selves, and more so than all participants, whose lock-in the others dilute.
+        let (marginal, all) = (g.course_at(1).unwrap(), g.at(1).unwrap());
+        assert!(
+            marginal < all && all < 0.0,
+            "{marginal:.3} against {all:.3}"
+        );
+    }
+}

@@ -403,6 +403,14 @@ impl ScenarioBrief {
                 d.words(|x| format!("{:.0}", 100.0 * x))
             );
         }
+        if let Some(d) = e.get("course_deadweight_share").filter(|d| d.defined > 0) {
+            let _ = write!(
+                out,
+                " Of the participants who took a course, {} % would have taken it in the same \
+                 month anyway (course deadweight).",
+                d.words(|x| format!("{:.0}", 100.0 * x))
+            );
+        }
         if let Some(d) = e.get("displacement") {
             let _ = write!(
                 out,
@@ -602,6 +610,8 @@ mod tests {
         s.evaluation
             .insert("deadweight_share".into(), spread(0.8, 0.7, 0.9, 5));
         s.evaluation
+            .insert("course_deadweight_share".into(), spread(0.75, 0.7, 0.8, 5));
+        s.evaluation
             .insert("displacement".into(), spread(-30.0, -60.0, 0.0, 5));
         s.evaluation
             .insert("effect_at_12_months".into(), spread(3.4, 2.9, 3.9, 5));
@@ -610,6 +620,7 @@ mod tests {
             "100 persons took part.",
             "Net extra job-years: +50 (+10 to +90).",
             "80 (70 to 90) % would have been in work",
+            "who took a course, 75 (70 to 80) % would have taken it in the same month anyway",
             "changed by -30 (-60 to 0) person-months (displacement",
             "differed from their counterfactual selves' by +3.4 (+2.9 to +3.9) percentage points",
             "(defined in 3 of 5 replications): the mean pools every replication, the band only \

@@ -288,6 +288,9 @@ pub fn departures(
                 }
             }
         }
+        if let Some(r) = register.as_mut() {
+            r.course_starts.push((id, t));
+        }
         let at = model.node(h, target as usize) as usize;
         if part_time {
             flows.count(flow::LEARNING_STARTS, h, at);

@@ -266,13 +266,17 @@ pub struct World {
 }
 
 /// Every enrolment and placement of a run, in the order they happened, as
-/// `(worker, policy, step)`: what an evaluation needs to find each participant's
-/// counterfactual self in the baseline.
+/// `(worker, policy, step)`, and every course start: what an evaluation needs to find each
+/// participant's counterfactual self in the baseline and what it did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Register {
     pub enrolments: Vec<(u32, u8, u32)>,
     /// A hire that ends participation in a policy still running (a placement in its books).
     pub placements: Vec<(u32, u8, u32)>,
+    /// `(worker, step)`: every course started, full-time or beside work, whoever pays (the
+    /// baseline's too), so that an evaluation can tell a trainee whose counterfactual self
+    /// took the same course anyway.
+    pub course_starts: Vec<(u32, u32)>,
 }
 
 impl World {
