@@ -825,7 +825,7 @@ impl Summary {
              their employment rate minus their counterfactual selves', in percentage points, \
              months after entry. Deadweight: the share of their placements whose counterfactual \
              self was in work that month. Course deadweight: the share of those who started a \
-             course at or after entry whose counterfactual self started one in the same month; \
+             course at entry whose counterfactual self started one in the same month; \
              course effect: the effect on the others, who trained only because of the policy. \
              Direct: their extra employment from entry on. \
              Displacement: everyone else's. Net: everyone's. Mean over replications, 5th to 95th \

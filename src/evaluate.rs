@@ -21,12 +21,14 @@
 //!   their counterfactual selves';
 //! - deadweight: the share of the comparable participants' placements whose counterfactual self
 //!   was employed at the end of the step of the placement (in work anyway);
-//! - for courses, the same question: of the comparable participants who started a course at or
-//!   after entry (their first one), the share whose counterfactual self started a course in the
-//!   same step (trained anyway: a subsidy lowers the price of a course some would have paid
-//!   for), and the effect by months since entry on the others, the marginal trainees, who
-//!   trained only because of the policy (what an evaluation of training against non-trainees
-//!   measures);
+//! - for courses, the same question: of the comparable participants who entered by starting a
+//!   course (a subsidy's or an opened fund's trainees), the share whose counterfactual self
+//!   started a course in the same step (trained anyway: a subsidy lowers the price of a course
+//!   some would have paid for), and the effect by months since entry on the others, the
+//!   marginal trainees, who trained only because of the policy (what an evaluation of training
+//!   against non-trainees measures). A course started after entry (a programme's) is left out:
+//!   who is still without work to start it depends on what the programme did since, so its
+//!   trainees are chosen by the outcome;
 //! - for all participants together, the net effect (the change in everyone's employment) and
 //!   displacement (the net effect minus the direct effect: the change for everyone else,
 //!   including participants who were displaced before they entered).
@@ -64,8 +66,8 @@ pub struct GroupEffect {
     /// at the same step.
     pub placements: u64,
     pub deadweight: u64,
-    /// Comparable participants who started a course at or after entry, and those of them whose
-    /// counterfactual self started a course in the same step.
+    /// Comparable participants who started a course in the step of their entry, and those of
+    /// them whose counterfactual self started a course in the same step.
     pub trainees: u64,
     pub trained_anyway: u64,
     /// [`GroupEffect::curve`] for the trainees whose counterfactual self did not start a course
@@ -196,11 +198,9 @@ pub fn evaluate(
             entries_any.push((i, t, comparable));
         }
     }
-    // Course starts: the scenario's per worker in step order, the baseline's as a set.
-    let mut courses: HashMap<u32, Vec<u32>> = HashMap::new();
-    for &(i, t) in &trace.register.course_starts {
-        courses.entry(i).or_default().push(t);
-    }
+    // Course starts, the scenario's and the baseline's, as sets of (worker, step).
+    let courses: std::collections::HashSet<(u32, u32)> =
+        trace.register.course_starts.iter().copied().collect();
     let courses_anyway: std::collections::HashSet<(u32, u32)> =
         baseline.register.course_starts.iter().copied().collect();
     let diff = |t: u32, i: u32| -> i64 {
@@ -219,15 +219,12 @@ pub fn evaluate(
                 continue;
             }
             g.comparable += 1;
-            let course = courses
-                .get(&i)
-                .and_then(|starts| starts.iter().copied().find(|&c| c >= e));
-            let marginal = course.is_some_and(|c| {
+            let marginal = courses.contains(&(i, e)) && {
                 g.trainees += 1;
-                let anyway = courses_anyway.contains(&(i, c));
+                let anyway = courses_anyway.contains(&(i, e));
                 g.trained_anyway += u64::from(anyway);
                 !anyway
-            });
+            };
             for t in e..=steps as u32 {
                 let d = diff(t, i);
                 g.direct += d;

@@ -279,8 +279,9 @@ fn course_deadweight_is_the_share_of_trainees_whose_selves_took_the_course_in_th
     // Over all participants the lock-in is diluted by the sixty who trained anyway.
     assert_eq!(g.at(1), Some(-0.4));
     assert_eq!(g.direct, -4 * 40);
-    // No course after entry, no trainee: a placement-only policy reports none.
-    policy.register.course_starts.clear();
+    // No course at entry, no trainee: a placement-only policy reports none, and a course a
+    // programme's participant starts after entry is not its entry course.
+    policy.register.course_starts = (0..n).map(|i| (i, 2)).collect();
     let e = evaluate(&model, &policy, &[], &baseline).unwrap();
     assert_eq!(
         (e.policies[0].trainees, e.policies[0].trained_anyway),
