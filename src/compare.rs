@@ -824,9 +824,11 @@ impl Summary {
              before). Effect: \
              their employment rate minus their counterfactual selves', in percentage points, \
              months after entry. Deadweight: the share of their placements whose counterfactual \
-             self was in work that month. Course deadweight: the share of those who started a \
-             course at entry whose counterfactual self started one in the same month; \
-             course effect: the effect on the others, who trained only because of the policy. \
+             self was in work that month. Course deadweight: of those whose first course after \
+             entry started after the same history as their counterfactual self's, the share \
+             whose counterfactual self started one in the same month; course effect: the \
+             effect on the others, who trained only because of the policy, months after the \
+             course's start. \
              Direct: their extra employment from entry on. \
              Displacement: everyone else's. Net: everyone's. Mean over replications, 5th to 95th \
              percentile in brackets; (k of n): defined in only k of the n replications. Cost \

@@ -21,14 +21,16 @@
 //!   their counterfactual selves';
 //! - deadweight: the share of the comparable participants' placements whose counterfactual self
 //!   was employed at the end of the step of the placement (in work anyway);
-//! - for courses, the same question: of the comparable participants who entered by starting a
-//!   course (a subsidy's or an opened fund's trainees), the share whose counterfactual self
-//!   started a course in the same step (trained anyway: a subsidy lowers the price of a course
-//!   some would have paid for), and the effect by months since entry on the others, the
-//!   marginal trainees, who trained only because of the policy (what an evaluation of training
-//!   against non-trainees measures). A course started after entry (a programme's) is left out:
-//!   who is still without work to start it depends on what the programme did since, so its
-//!   trainees are chosen by the outcome;
+//! - for courses, the same question: the comparable participants whose first course at or
+//!   after entry started after a history (employment and notice at every step before it) the
+//!   same as their counterfactual self's are the trainees, since then both faced the same draw
+//!   for it (a subsidy's or an opened fund's trainees start it at entry; a programme's later,
+//!   and a participant whose history the programme changed meanwhile is left out, as its
+//!   course would be chosen by the outcome); the share whose counterfactual self started a
+//!   course in the same step trained anyway (a subsidy lowers the price of a course some would
+//!   have paid for), and the effect by months since the course's start on the others, the
+//!   marginal trainees, who trained only because of the policy, is the course's effect (what an
+//!   evaluation of training against non-trainees measures);
 //! - for all participants together, the net effect (the change in everyone's employment) and
 //!   displacement (the net effect minus the direct effect: the change for everyone else,
 //!   including participants who were displaced before they entered).
@@ -66,12 +68,13 @@ pub struct GroupEffect {
     /// at the same step.
     pub placements: u64,
     pub deadweight: u64,
-    /// Comparable participants who started a course in the step of their entry, and those of
-    /// them whose counterfactual self started a course in the same step.
+    /// Comparable participants whose first course at or after entry started after the same
+    /// history as their counterfactual self's, and those of them whose counterfactual self
+    /// started a course in the same step.
     pub trainees: u64,
     pub trained_anyway: u64,
     /// [`GroupEffect::curve`] for the trainees whose counterfactual self did not start a course
-    /// in that step (the marginal trainees).
+    /// in that step (the marginal trainees), by steps since the course's start.
     pub course_curve: Vec<(i64, u64)>,
     /// The group's policy spending (EUR; for all participants, every policy's).
     pub spending: f64,
@@ -92,8 +95,8 @@ impl GroupEffect {
         (n > 0).then(|| anyway as f64 / n as f64)
     }
 
-    /// The effect on the marginal trainees' employment rate `k` steps after entry, if any was
-    /// observed then.
+    /// The effect on the marginal trainees' employment rate `k` steps after their course
+    /// started, if any was observed then.
     pub fn course_at(&self, k: usize) -> Option<f64> {
         self.course_curve
             .get(k)
@@ -198,9 +201,11 @@ pub fn evaluate(
             entries_any.push((i, t, comparable));
         }
     }
-    // Course starts, the scenario's and the baseline's, as sets of (worker, step).
-    let courses: std::collections::HashSet<(u32, u32)> =
-        trace.register.course_starts.iter().copied().collect();
+    // Course starts: the scenario's per worker in step order, the baseline's as a set.
+    let mut courses: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &(i, t) in &trace.register.course_starts {
+        courses.entry(i).or_default().push(t);
+    }
     let courses_anyway: std::collections::HashSet<(u32, u32)> =
         baseline.register.course_starts.iter().copied().collect();
     let diff = |t: u32, i: u32| -> i64 {
@@ -219,12 +224,6 @@ pub fn evaluate(
                 continue;
             }
             g.comparable += 1;
-            let marginal = courses.contains(&(i, e)) && {
-                g.trainees += 1;
-                let anyway = courses_anyway.contains(&(i, e));
-                g.trained_anyway += u64::from(anyway);
-                !anyway
-            };
             for t in e..=steps as u32 {
                 let d = diff(t, i);
                 g.direct += d;
@@ -233,8 +232,22 @@ pub fn evaluate(
                     g.curve[k].0 += d;
                     g.curve[k].1 += 1;
                     g.anyway[k] += u64::from(baseline.employed(t, i));
-                    if marginal {
-                        g.course_curve[k].0 += d;
+                }
+            }
+            // The first course at or after entry, if the history before it was the
+            // counterfactual self's (at entry it is: the participant is comparable).
+            let course = courses
+                .get(&i)
+                .and_then(|starts| starts.iter().copied().find(|&c| c >= e))
+                .filter(|&c| same_before(i, c));
+            if let Some(c) = course {
+                g.trainees += 1;
+                if courses_anyway.contains(&(i, c)) {
+                    g.trained_anyway += 1;
+                } else {
+                    for t in c..=(steps as u32).min(c + horizon as u32) {
+                        let k = (t - c) as usize;
+                        g.course_curve[k].0 += diff(t, i);
                         g.course_curve[k].1 += 1;
                     }
                 }

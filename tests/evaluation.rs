@@ -246,7 +246,8 @@ fn a_guaranteed_hire_has_deadweight_equal_to_the_counterfactual_job_finding_rate
 /// work until step 6. Sixty of their counterfactual selves start the same course in the same
 /// step (trained anyway: same employment), ten start one only at step 3 and thirty never; the
 /// forty who did not train at step 1 are employed from step 2. Course deadweight is then 0.6,
-/// and the effect on the marginal trainees is the whole lock-in of those forty.
+/// and the effect on the marginal trainees is the whole lock-in of those forty. Then the same
+/// for a programme's course started after entry.
 #[test]
 fn course_deadweight_is_the_share_of_trainees_whose_selves_took_the_course_in_that_step() {
     let model = Model::new(common::two_regions(HEAD, &coaching(0.1, ""), &[]));
@@ -279,9 +280,27 @@ fn course_deadweight_is_the_share_of_trainees_whose_selves_took_the_course_in_th
     // Over all participants the lock-in is diluted by the sixty who trained anyway.
     assert_eq!(g.at(1), Some(-0.4));
     assert_eq!(g.direct, -4 * 40);
-    // No course at entry, no trainee: a placement-only policy reports none, and a course a
-    // programme's participant starts after entry is not its entry course.
-    policy.register.course_starts = (0..n).map(|i| (i, 2)).collect();
+    // A programme's course after entry, at step 3: only the sixty whose history up to it was
+    // their selves' count (the other forty's selves were in work from step 2, so their course
+    // would be chosen by the outcome); none of those selves trained then, so all sixty are
+    // marginal, and being out of work until step 6 in both runs, the course changed nothing
+    // for them.
+    policy.register.course_starts = (0..n).map(|i| (i, 3)).collect();
+    let e = evaluate(&model, &policy, &[], &baseline).unwrap();
+    let g = &e.policies[0];
+    assert_eq!((g.trainees, g.trained_anyway), (60, 0));
+    assert_eq!(g.course_at(0), Some(0.0));
+    assert_eq!(g.course_at(9), Some(0.0));
+    assert_eq!(g.course_at(10), None, "step 13 is past the run");
+    // Half of those selves took a course at step 3 too.
+    baseline
+        .register
+        .course_starts
+        .extend((0..30).map(|i| (i, 3)));
+    let e = evaluate(&model, &policy, &[], &baseline).unwrap();
+    assert_eq!(e.policies[0].course_deadweight_share(), Some(0.5));
+    // No course, no trainee: a placement-only policy reports none.
+    policy.register.course_starts.clear();
     let e = evaluate(&model, &policy, &[], &baseline).unwrap();
     assert_eq!(
         (e.policies[0].trainees, e.policies[0].trained_anyway),

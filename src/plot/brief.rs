@@ -406,8 +406,8 @@ impl ScenarioBrief {
         if let Some(d) = e.get("course_deadweight_share").filter(|d| d.defined > 0) {
             let _ = write!(
                 out,
-                " Of the participants who entered with a course, {} % would have taken it in \
-                 the same month anyway (course deadweight).",
+                " Of the participants who took a course, {} % would have taken it in the same \
+                 month anyway (course deadweight).",
                 d.words(|x| format!("{:.0}", 100.0 * x))
             );
         }
@@ -620,7 +620,7 @@ mod tests {
             "100 persons took part.",
             "Net extra job-years: +50 (+10 to +90).",
             "80 (70 to 90) % would have been in work",
-            "entered with a course, 75 (70 to 80) % would have taken it in the same month",
+            "who took a course, 75 (70 to 80) % would have taken it in the same month",
             "changed by -30 (-60 to 0) person-months (displacement",
             "differed from their counterfactual selves' by +3.4 (+2.9 to +3.9) percentage points",
             "(defined in 3 of 5 replications): the mean pools every replication, the band only \
