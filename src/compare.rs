@@ -794,6 +794,11 @@ impl Summary {
                         .filter_map(|(g, _)| g.counterfactual_at(k).map(|x| 100.0 * x))
                         .collect();
                     let anyway = Spread::of(&levels).mean.unwrap_or(f64::NAN);
+                    let course: Vec<f64> = effects
+                        .iter()
+                        .filter_map(|(g, _)| g.course_at(k).map(|x| 100.0 * x))
+                        .collect();
+                    let course = Spread::of(&course);
                     curves.push(CurveRow {
                         scenario: e.scenario.clone(),
                         group: name.to_string(),
@@ -803,6 +808,10 @@ impl Summary {
                         p95: spread.p95.unwrap_or(f64::NAN),
                         counterfactual: anyway,
                         replications_defined: spread.defined,
+                        course_mean: course.mean.unwrap_or(f64::NAN),
+                        course_p05: course.p05.unwrap_or(f64::NAN),
+                        course_p95: course.p95.unwrap_or(f64::NAN),
+                        course_replications_defined: Some(course.defined),
                         replications: reps.len(),
                     });
                 }
@@ -1232,9 +1241,22 @@ csv_row! {
         pub counterfactual: f64,
         /// Replications in which some participant was observed this long after entry.
         pub replications_defined: usize,
+        /// The effect on the marginal trainees (who trained only because of the policy) this
+        /// many months after their course's start: mean and 5th and 95th percentiles over the
+        /// replications in which any was observed (percentage points; empty without).
+        #[serde(with = "cell::fixed2")]
+        pub course_mean: f64,
+        #[serde(with = "cell::fixed2")]
+        pub course_p05: f64,
+        #[serde(with = "cell::fixed2")]
+        pub course_p95: f64,
+        /// Replications in which some marginal trainee was observed this long after its course
+        /// started (empty in a file written before the course columns).
+        pub course_replications_defined: Option<usize>,
         /// Replications run.
         pub replications: usize,
     }
+    added_later: ["course_mean", "course_p05", "course_p95", "course_replications_defined"]
 }
 
 /// `evaluation.csv`: one row per (scenario, group, measure).

@@ -262,6 +262,33 @@ fn compare_evaluates_participants_against_their_counterfactual_selves() {
             r.mean
         );
     }
+    // The marginal trainees' curve (months since their course's start) carries the numbers
+    // of evaluation.csv's course effects.
+    for m in [6u32, 12] {
+        let r = curve
+            .iter()
+            .find(|r| {
+                r.scenario == "perspectief_op_werk"
+                    && r.group == "practice-based learning"
+                    && r.months_since_entry == m
+            })
+            .unwrap();
+        let point = of(
+            "perspectief_op_werk",
+            "practice-based learning",
+            &format!("course_effect_at_{m}_months"),
+        );
+        assert_eq!(
+            r.course_replications_defined,
+            Some(point.replications_defined)
+        );
+        assert!(
+            point.replications_defined == 0 || (r.course_mean - point.mean).abs() < 0.006,
+            "month {m}: curve {} against {}",
+            r.course_mean,
+            point.mean
+        );
+    }
     let rising: Vec<f64> = curve
         .iter()
         .filter(|r| r.scenario == "perspectief_op_werk" && r.group == "all")
@@ -333,4 +360,24 @@ fn each_group_of_scenarios_that_burn_in_alike_shares_one_burn_in() {
             "mobility_teams_2020/{file} differs when it starts from the shock's burn-in"
         );
     }
+}
+
+/// An `effect_curve.csv` written before the course columns still reads (`labsim plot` on an
+/// older comparison): its course cells read as undefined.
+#[test]
+fn an_effect_curve_without_the_course_columns_still_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("effect_curve.csv");
+    std::fs::write(
+        &path,
+        "scenario,group,months_since_entry,mean,p05,p95,counterfactual,replications_defined,\
+         replications\np,all,6,-1.50,-2.00,-1.00,27.00,5,5\n",
+    )
+    .unwrap();
+    let rows = labsim::output::read::<labsim::compare::CurveRow>(&path).unwrap();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!((r.months_since_entry, r.mean, r.replications), (6, -1.5, 5));
+    assert!(r.course_mean.is_nan() && r.course_p05.is_nan() && r.course_p95.is_nan());
+    assert_eq!(r.course_replications_defined, None);
 }
