@@ -83,10 +83,7 @@ pub struct GroupEffect {
 impl GroupEffect {
     /// The effect on the employment rate `k` steps after entry, if anyone was observed then.
     pub fn at(&self, k: usize) -> Option<f64> {
-        self.curve
-            .get(k)
-            .filter(|&&(_, n)| n > 0)
-            .map(|&(d, n)| d as f64 / n as f64)
+        rate_at(&self.curve, k)
     }
 
     /// The counterfactual selves' employment rate `k` steps after entry, if anyone was observed.
@@ -98,10 +95,7 @@ impl GroupEffect {
     /// The effect on the marginal trainees' employment rate `k` steps after their course
     /// started, if any was observed then.
     pub fn course_at(&self, k: usize) -> Option<f64> {
-        self.course_curve
-            .get(k)
-            .filter(|&&(_, n)| n > 0)
-            .map(|&(d, n)| d as f64 / n as f64)
+        rate_at(&self.course_curve, k)
     }
 
     /// The share of trainees whose counterfactual self started a course in the same step, if
@@ -119,6 +113,15 @@ impl GroupEffect {
     pub fn comparable_share(&self) -> Option<f64> {
         (self.participants > 0).then(|| self.comparable as f64 / self.participants as f64)
     }
+}
+
+/// The mean difference of a curve's `k`-th point (its sum over the workers observed, and how
+/// many), if anyone was observed.
+fn rate_at(curve: &[(i64, u64)], k: usize) -> Option<f64> {
+    curve
+        .get(k)
+        .filter(|&&(_, n)| n > 0)
+        .map(|&(d, n)| d as f64 / n as f64)
 }
 
 /// One replication of a scenario against the same replication of the baseline.
