@@ -92,7 +92,11 @@ pub mod flow {
     /// [`TRAINING_STARTS`] or [`TRAINING_COMPLETIONS`], which move workers between statuses).
     pub const LEARNING_STARTS: usize = 25;
     pub const LEARNING_COMPLETIONS: usize = 26;
-    pub const N: usize = 27;
+    /// Of [`HIRES_FROM_UNEMPLOYMENT`], hires of workers who have completed a course, and of
+    /// those, hires into the sector of their last course (where the retrained find work).
+    pub const RETRAINED_HIRES: usize = 27;
+    pub const RETRAINED_HIRES_IN_COURSE_SECTOR: usize = 28;
+    pub const N: usize = 29;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).

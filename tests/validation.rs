@@ -370,6 +370,11 @@ fn labour_demand_and_population_keys_out_of_range_are_refused() {
             "from 1 to 10",
         ),
         (
+            "[training]\ncourse_sector_weight = 101",
+            "training.course_sector_weight",
+            "from 1 to 100",
+        ),
+        (
             "[mechanics]\ninterviews = 1001",
             "mechanics.interviews",
             "whole number from 0 to 1000",

@@ -589,8 +589,17 @@ fn cell(t: &Target, x: f64) -> String {
         return "n/a".into();
     }
     match t.metric {
-        UnemploymentRate | VacancyRate | UnemploymentToJob | JobToUnemployment | JobToJob
-        | JobCreation | JobDestruction | SectorChangePerYear => format!("{:.2} %", x * 100.0),
+        UnemploymentRate
+        | VacancyRate
+        | UnemploymentToJob
+        | JobToUnemployment
+        | JobToJob
+        | JobCreation
+        | JobDestruction
+        | SectorChangePerYear
+        | RetrainedInCourseSector => {
+            format!("{:.2} %", x * 100.0)
+        }
         Tightness | VacancyDurationMonths => format!("{x:.2}"),
         CrossBorderCommuters => format!("{x:.0}"),
     }

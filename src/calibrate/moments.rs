@@ -111,6 +111,9 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
                 }
                 Metric::JobCreation => (m.job_creation, m.jobs),
                 Metric::JobDestruction => (m.job_destruction, m.jobs),
+                Metric::RetrainedInCourseSector => {
+                    (m.retrained_hires_in_course_sector, m.retrained_hires)
+                }
                 Metric::CrossBorderCommuters => unreachable!("handled above"),
             };
             a.0 += num;

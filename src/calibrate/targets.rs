@@ -39,10 +39,13 @@ pub enum Metric {
     JobCreation,
     /// Gross job destruction per filled job per month (with `[employers]`).
     JobDestruction,
+    /// Of the hires from unemployment of workers with a completed course, the share into the
+    /// sector of their last course.
+    RetrainedInCourseSector,
 }
 
 /// Every metric with its name in a targets file.
-pub const METRICS: [(&str, Metric); 11] = [
+pub const METRICS: [(&str, Metric); 12] = [
     ("unemployment_rate", Metric::UnemploymentRate),
     ("vacancy_rate", Metric::VacancyRate),
     ("tightness", Metric::Tightness),
@@ -54,6 +57,10 @@ pub const METRICS: [(&str, Metric); 11] = [
     ("cross_border_commuters", Metric::CrossBorderCommuters),
     ("job_creation", Metric::JobCreation),
     ("job_destruction", Metric::JobDestruction),
+    (
+        "retrained_in_course_sector",
+        Metric::RetrainedInCourseSector,
+    ),
 ];
 
 impl Metric {
@@ -68,7 +75,8 @@ impl Metric {
             | Metric::JobToUnemployment
             | Metric::JobToJob
             | Metric::JobCreation
-            | Metric::JobDestruction => 1.0,
+            | Metric::JobDestruction
+            | Metric::RetrainedInCourseSector => 1.0,
             Metric::SectorChangePerYear => 12.0,
             Metric::Tightness => 1e6,
             Metric::VacancyDurationMonths => 1e6,

@@ -181,6 +181,12 @@ metrics! {
     learning_starts: Persons,
     /// Part-time courses completed (persons per step).
     learning_completions: Persons,
+    /// Of `hires_from_unemployment`, hires of workers who have completed a course, full- or
+    /// part-time (persons per step).
+    retrained_hires: Persons,
+    /// Of `retrained_hires`, hires into the sector of the worker's last course: the retrained
+    /// who find work in what they trained for (persons per step).
+    retrained_hires_in_course_sector: Persons,
     /// Diploma recognition procedures started (persons per step).
     recognition_starts: Persons,
     /// Diploma recognitions granted (persons per step).

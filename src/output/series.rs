@@ -42,6 +42,10 @@ impl CsvRow for SeriesRow {
         columns
     }
 
+    fn added_later() -> &'static [&'static str] {
+        &["retrained_hires", "retrained_hires_in_course_sector"]
+    }
+
     fn from_cells(cells: &mut Cells<'_>) -> Result<SeriesRow, CellError> {
         Ok(SeriesRow {
             id: SeriesId::from_cells(cells)?,
@@ -214,6 +218,8 @@ fn row(
         training_completions: flows_of(flow::TRAINING_COMPLETIONS) * ppa,
         learning_starts: flows_of(flow::LEARNING_STARTS) * ppa,
         learning_completions: flows_of(flow::LEARNING_COMPLETIONS) * ppa,
+        retrained_hires: flows_of(flow::RETRAINED_HIRES) * ppa,
+        retrained_hires_in_course_sector: flows_of(flow::RETRAINED_HIRES_IN_COURSE_SECTOR) * ppa,
         recognition_starts: flows_of(flow::RECOGNITION_STARTS) * ppa,
         recognitions: flows_of(flow::RECOGNITIONS) * ppa,
         cross_border_commuters_out: cb_out,

@@ -568,6 +568,10 @@ pub struct Training {
     /// employers' screening at this multiple of the pass rate per year of the course (capped at
     /// a pass of 1): the course's human capital (docs/MODEL.md 7.3).
     pub screening_gain_per_year: f64,
+    /// A worker with a completed course weighs the jobs of its course's sector by this multiple
+    /// when it spreads its applications: the retrained look for work in the occupation they
+    /// trained for (docs/MODEL.md 7.7).
+    pub course_sector_weight: f64,
 }
 
 #[derive(Clone, Debug)]

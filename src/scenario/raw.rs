@@ -221,6 +221,7 @@ pub struct RawTraining {
     pub takeup_employed: Option<f64>,
     pub part_time_factor: Option<f64>,
     pub screening_gain_per_year: Option<f64>,
+    pub course_sector_weight: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -711,6 +711,13 @@ impl HireContext<'_> {
                 flows.count(flow::JOB_TO_JOB_OUT, h, me.node as usize);
             } else {
                 flows.count(flow::HIRES_FROM_UNEMPLOYMENT, h, k_us);
+                let course = w.trained[i];
+                if course != NONE_U8 {
+                    flows.count(flow::RETRAINED_HIRES, h, k_us);
+                    if course == to_sector {
+                        flows.count(flow::RETRAINED_HIRES_IN_COURSE_SECTOR, h, k_us);
+                    }
+                }
             }
             if from_sector != to_sector {
                 flows.count(flow::CROSS_SECTOR, h, k_us);

@@ -5,6 +5,8 @@
 //!   the sector's `unqualified_weight` (default `mechanics.unqualified_weight`; for a
 //!   regulated sector 0, no job there without the qualification, unless the sector gives its
 //!   own weight: a side-entry route where the hired worker qualifies on the job);
+//! - `training.course_sector_weight` for the sector of the worker's last completed course (the
+//!   retrained look for work in the occupation they trained for);
 //! - commuting `C[home -> r_k]` (exponential decay in travel time, zero beyond the maximum);
 //! - for a node in another country: `(1 - admin friction) * awareness` for the country pair,
 //!   `border.language_weight` if the worker speaks none of its languages, and
@@ -28,8 +30,8 @@
 //! uniformly chosen vacancy.
 //!
 //! The weights over the reachable nodes depend on a searcher that no policy helps only through
-//! its home, node, qualifications, languages, recognitions and diploma, and whether the floor
-//! applies (`WeightKey`); each chunk computes them once per key and step, with the same
+//! its home, node, qualifications, languages, recognitions, diploma and last course, and
+//! whether the floor applies (`WeightKey`); each chunk computes them once per key and step, with the same
 //! arithmetic, so the output is unchanged.
 
 use rayon::prelude::*;
@@ -145,27 +147,31 @@ impl SearchBuffers {
 
 /// What a searcher's weights over the reachable nodes depend on when no policy helps it: its
 /// home, its node (on the job, for the utility an offer must reach) or, without that floor,
-/// only the sector it comes from, whether the floor applies, its qualifications, languages,
-/// recognitions and diploma country.
+/// only the sector it comes from, whether the floor applies, and what it holds ([`Holdings`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct WeightKey(u64, u64);
 
+/// What a searcher holds that its weights read: qualifications, languages, recognitions,
+/// diploma country, and the sector of a completed course whose jobs it weighs up
+/// (`training.course_sector_weight`; [`NONE_U8`] when that weight is 1 or it has none).
+#[derive(Clone, Copy)]
+struct Holdings {
+    quals: u32,
+    langs: u8,
+    recognised: u8,
+    diploma: u8,
+    course: u8,
+}
+
 impl WeightKey {
-    fn new(
-        home: usize,
-        node: u32,
-        floor: bool,
-        quals: u32,
-        langs: u8,
-        recognised: u8,
-        diploma: u8,
-    ) -> WeightKey {
+    fn new(home: usize, node: u32, floor: bool, held: Holdings) -> WeightKey {
         WeightKey(
             (home as u64) << 33 | u64::from(node) << 1 | u64::from(floor),
-            u64::from(quals) << 24
-                | u64::from(langs) << 16
-                | u64::from(recognised) << 8
-                | u64::from(diploma),
+            u64::from(held.quals) << 32
+                | u64::from(held.course) << 24
+                | u64::from(held.langs) << 16
+                | u64::from(held.recognised) << 8
+                | u64::from(held.diploma),
         )
     }
 }
@@ -316,6 +322,7 @@ pub fn applications(
     let unqualified = &model.unqualified;
     let language_weight = s.border.language_weight;
     let unrecognised = s.border.unrecognised_weight;
+    let course_weight = s.training.course_sector_weight;
     let ns = model.n_sectors;
     let w = &world.workers;
     let base = &buf.base;
@@ -419,6 +426,12 @@ pub fn applications(
                     sent,
                 } = screen;
                 let trained = w.trained[i];
+                // The sector whose jobs the worker weighs up for its course, if any.
+                let course = if course_weight != 1.0 {
+                    trained
+                } else {
+                    NONE_U8
+                };
                 let h = w.home[i] as usize;
                 let own = u32::from(w.node[i]);
                 info[idx] = SearcherInfo {
@@ -456,6 +469,9 @@ pub fn applications(
                     let mut by_sector = [(0.0, 1.0); 32];
                     for (sk, f) in by_sector.iter_mut().enumerate().take(ns) {
                         f.0 = model.mobility[from * ns + sk];
+                        if sk == course as usize {
+                            f.0 *= course_weight;
+                        }
                         if quals & (1 << sk) == 0 {
                             f.1 = unqualified[sk];
                         }
@@ -518,10 +534,13 @@ pub fn applications(
                         h,
                         if floored { own } else { from as u32 },
                         floored,
-                        quals,
-                        langs,
-                        recognised,
-                        diploma,
+                        Holdings {
+                            quals,
+                            langs,
+                            recognised,
+                            diploma,
+                            course,
+                        },
                     );
                     let (start, sum) = match last {
                         Some((k, start, sum)) if k == key => (start, sum),
@@ -613,27 +632,36 @@ pub fn applications(
 
 #[cfg(test)]
 mod tests {
-    use super::WeightKey;
+    use super::{Holdings, WeightKey};
 
     /// Two searchers share cached weights only when everything the weights read is the same:
     /// changing any one field, even to its largest value, changes the key.
     #[test]
     fn a_weight_key_tells_every_field_apart() {
-        let base = WeightKey::new(3, 70, true, 0b101, 1, 2, 0);
+        let held = |quals, langs, recognised, diploma, course| Holdings {
+            quals,
+            langs,
+            recognised,
+            diploma,
+            course,
+        };
+        let base = WeightKey::new(3, 70, true, held(0b101, 1, 2, 0, 4));
         let changed = [
-            WeightKey::new(4, 70, true, 0b101, 1, 2, 0),
-            WeightKey::new(3, 71, true, 0b101, 1, 2, 0),
-            WeightKey::new(3, u32::MAX, true, 0b101, 1, 2, 0),
-            WeightKey::new(3, 70, false, 0b101, 1, 2, 0),
-            WeightKey::new(3, 70, true, 0b100, 1, 2, 0),
-            WeightKey::new(3, 70, true, u32::MAX, 1, 2, 0),
-            WeightKey::new(3, 70, true, 0b101, 3, 2, 0),
-            WeightKey::new(3, 70, true, 0b101, 1, 255, 0),
-            WeightKey::new(3, 70, true, 0b101, 1, 2, 255),
+            WeightKey::new(4, 70, true, held(0b101, 1, 2, 0, 4)),
+            WeightKey::new(3, 71, true, held(0b101, 1, 2, 0, 4)),
+            WeightKey::new(3, u32::MAX, true, held(0b101, 1, 2, 0, 4)),
+            WeightKey::new(3, 70, false, held(0b101, 1, 2, 0, 4)),
+            WeightKey::new(3, 70, true, held(0b100, 1, 2, 0, 4)),
+            WeightKey::new(3, 70, true, held(u32::MAX, 1, 2, 0, 4)),
+            WeightKey::new(3, 70, true, held(0b101, 3, 2, 0, 4)),
+            WeightKey::new(3, 70, true, held(0b101, 1, 255, 0, 4)),
+            WeightKey::new(3, 70, true, held(0b101, 1, 2, 255, 4)),
+            WeightKey::new(3, 70, true, held(0b101, 1, 2, 0, 5)),
+            WeightKey::new(3, 70, true, held(0b101, 1, 2, 0, 255)),
         ];
         for (n, k) in changed.iter().enumerate() {
             assert!(*k != base, "change {n} kept the key");
         }
-        assert!(base == WeightKey::new(3, 70, true, 0b101, 1, 2, 0));
+        assert!(base == WeightKey::new(3, 70, true, held(0b101, 1, 2, 0, 4)));
     }
 }

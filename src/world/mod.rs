@@ -625,6 +625,7 @@ impl WorkerRange<'_> {
             prefetch(self.flags.as_ptr().wrapping_add(i));
             prefetch(self.employer.as_ptr().wrapping_add(i));
             prefetch(self.notice_until.as_ptr().wrapping_add(i));
+            prefetch(self.trained.as_ptr().wrapping_add(i));
         }
     }
 }

@@ -46,5 +46,12 @@ pub(super) fn training(v: &V, t: RawTraining, step_months: u32) -> R<Training> {
             1.0,
             10.0,
         )?,
+        course_sector_weight: v.range(
+            "training.course_sector_weight",
+            t.course_sector_weight,
+            1.0,
+            1.0,
+            100.0,
+        )?,
     })
 }
