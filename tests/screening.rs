@@ -183,6 +183,13 @@ fn retrained_share(weight: f64) -> (f64, f64) {
     );
     let model = Model::new(s);
     let result = labsim::run::run(&model, 0, &|| {}).unwrap();
+    let targets = labsim::calibrate::targets::parse(
+        std::path::Path::new("retrained.toml"),
+        "name = \"t\"\n[window]\nfrom_step = 1\n\n[[target]]\nmetric = \"retrained_in_course_sector\"\nvalue = 0.8\ntolerance = 0.1\n",
+    )
+    .unwrap();
+    let moment =
+        labsim::calibrate::moments::moments(&model, &result.records[0], &targets.targets)[0];
     let (mut hires, mut in_sector) = (0.0, 0.0);
     for rec in &result.records[0] {
         for row in labsim::output::rows(&model, rec) {
@@ -204,7 +211,12 @@ fn retrained_share(weight: f64) -> (f64, f64) {
             }
         }
     }
-    (in_sector / hires, hires)
+    let share = in_sector / hires;
+    assert!(
+        (moment - share).abs() < 1e-12,
+        "the calibration moment {moment} is not the series' share {share}"
+    );
+    (share, hires)
 }
 
 /// `series.csv` counts the hires of the retrained and those into their course's sector, and
@@ -212,7 +224,7 @@ fn retrained_share(weight: f64) -> (f64, f64) {
 /// hire is into the sector it trained for by more than 3 (by about 6 if it wins a job as
 /// often wherever it applies; 0.85 of the hires without the weight in this fixture, where a
 /// completed course also moves the worker's own sector there). The calibration target
-/// `retrained_in_course_sector` reads the same two columns.
+/// `retrained_in_course_sector` reads the same two columns (checked on every run here).
 #[test]
 fn the_retrained_find_more_of_their_work_in_their_course_sector_with_the_weight() {
     let (plain, n) = retrained_share(1.0);
