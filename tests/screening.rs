@@ -136,8 +136,9 @@ fn a_course_raises_the_pass_rate_of_applications_to_its_sector_only() {
 /// sector with a course into `s1` weighs each job there three times: the odds that one of its
 /// applications goes to `s1` are three times those of an untrained searcher from the same
 /// sectors, and it sends as many applications in all, since the weight moves applications
-/// between sectors. (Every application passes the screen here, so that the counts are large.) (Searchers from `s1` are left out: their
-/// applications go there almost all the time either way, and pooling them would hide the odds.)
+/// between sectors. Every application passes the screen here, so that the counts are large.
+/// Searchers from `s1` are left out: their applications go there almost all the time either
+/// way, and pooling them would hide the odds.
 #[test]
 fn the_retrained_weigh_the_jobs_of_their_course_sector_up() {
     let (to_s1, elsewhere, _) = applications_per_searcher(1.0, 3.0, true, 1.0);
