@@ -31,8 +31,8 @@
 //!
 //! The weights over the reachable nodes depend on a searcher that no policy helps only through
 //! its home, node, qualifications, languages, recognitions, diploma and last course, and
-//! whether the floor applies (`WeightKey`); each chunk computes them once per key and step, with the same
-//! arithmetic, so the output is unchanged.
+//! whether the floor applies (`WeightKey`); each chunk computes them once per key and step, with
+//! the same arithmetic, so the output is unchanged.
 
 use rayon::prelude::*;
 
