@@ -96,7 +96,18 @@ pub mod flow {
     /// those, hires into the sector of their last course (where the retrained find work).
     pub const RETRAINED_HIRES: usize = 27;
     pub const RETRAINED_HIRES_IN_COURSE_SECTOR: usize = 28;
-    pub const N: usize = 29;
+    /// Job finding by time without work: the unemployed and the attached inactive
+    /// ([`crate::agent::Status::Available`]) at the start of the step in months 1-6 and 7-12 of
+    /// their time without work (counted where they last worked and where they live), and of
+    /// [`HIRES_FROM_UNEMPLOYMENT`], the hires of the unemployed of those months
+    /// (docs/MODEL.md 7.7, "The declining hazard").
+    pub const UNEMPLOYED_IN_MONTHS_1_6: usize = 29;
+    pub const UNEMPLOYED_IN_MONTHS_7_12: usize = 30;
+    pub const ATTACHED_INACTIVE_IN_MONTHS_1_6: usize = 31;
+    pub const ATTACHED_INACTIVE_IN_MONTHS_7_12: usize = 32;
+    pub const HIRES_IN_MONTHS_1_6: usize = 33;
+    pub const HIRES_IN_MONTHS_7_12: usize = 34;
+    pub const N: usize = 35;
 }
 
 /// Money flows in EUR per agent (multiplied by persons per agent on output).

@@ -1,7 +1,8 @@
 //! The labour market's dynamics against the stylised facts issue 12 names, on a small
 //! scenario with employers and an open population: a baseline that starts at rest, the split
 //! of unemployment's variance between inflows and outflows (Elsby, Hobijn and Sahin 2013),
-//! and the elasticity of the matching function (Petrongolo and Pissarides 2001).
+//! the elasticity of the matching function (Petrongolo and Pissarides 2001), and job finding
+//! by time without work.
 
 use labsim::model::Model;
 use labsim::output::Metrics;
@@ -548,5 +549,72 @@ fn the_attached_inactive_retire_like_the_rest_of_the_oldest_group() {
         retired > 100 && (rate / p.retirement - 1.0).abs() < 0.2,
         "{retired} retirements over {exposed} available-steps: {rate:.5} a step against {:.5}",
         p.retirement
+    );
+}
+
+/// Job finding by time without work (docs/MODEL.md 7.7, "The declining hazard"), pooled over the
+/// three years of the fixture: over everyone without work since the last job it falls from
+/// months 1-6 to months 7-12 (0.49 here) by more than among the searchers alone (0.99: this
+/// fixture's employers do not screen by time without work), because a larger share of those
+/// in months 7-12 have stopped searching for a while (0.61 against 0.20), which is what the
+/// calibration metric `job_finding_decline` reads. Checked on every step: the unemployed and
+/// the attached inactive counted by months at its start are no more than were unemployed, and
+/// out of the labour force, at the end of the step before.
+#[test]
+fn job_finding_falls_with_time_without_work_as_searchers_stop_for_a_while() {
+    let s = scenario("", &[]);
+    let model = Model::new(s.clone());
+    let result = labsim::run::run(&model, 0, &|| {}).unwrap();
+    let mut sums = [0.0f64; 6];
+    let mut before: Option<(f64, f64)> = None;
+    for rec in &result.records[0] {
+        for row in labsim::output::rows(&model, rec) {
+            if row.level != "total" {
+                continue;
+            }
+            let m = &row.metrics;
+            if let Some((unemployed, inactive)) = before {
+                assert!(
+                    m.unemployed_in_months_1_6 + m.unemployed_in_months_7_12 <= unemployed
+                        && m.attached_inactive_in_months_1_6 + m.attached_inactive_in_months_7_12
+                            <= inactive,
+                    "step {}: counted by months more than there were",
+                    rec.step
+                );
+                let x = [
+                    m.hires_in_months_1_6,
+                    m.unemployed_in_months_1_6,
+                    m.attached_inactive_in_months_1_6,
+                    m.hires_in_months_7_12,
+                    m.unemployed_in_months_7_12,
+                    m.attached_inactive_in_months_7_12,
+                ];
+                sums.iter_mut().zip(x).for_each(|(a, b)| *a += b);
+            }
+            before = Some((m.unemployed, m.inactive));
+        }
+    }
+    let [h1, u1, a1, h2, u2, a2] = sums;
+    let searching = (h2 / u2) / (h1 / u1);
+    let everyone = (h2 / (u2 + a2)) / (h1 / (u1 + a1));
+    let (out1, out2) = (a1 / (u1 + a1), a2 / (u2 + a2));
+    let targets = labsim::calibrate::targets::parse(
+        std::path::Path::new("decline.toml"),
+        "name = \"t\"\n[window]\nfrom_step = 1\n\n[[target]]\nmetric = \"job_finding_decline\"\nvalue = 0.6\ntolerance = 0.1\n",
+    )
+    .unwrap();
+    let moment =
+        labsim::calibrate::moments::moments(&model, &result.records[0], &targets.targets)[0];
+    assert!(
+        (moment - everyone).abs() < 1e-12,
+        "moment {moment}, ratio {everyone}"
+    );
+    assert!(
+        out2 > out1 + 0.2,
+        "out of the labour force: {out1:.3} in months 1-6, {out2:.3} in 7-12"
+    );
+    assert!(
+        everyone < searching - 0.2,
+        "job-finding decline {everyone:.3} over everyone without work, {searching:.3} over the searching"
     );
 }

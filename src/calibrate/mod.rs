@@ -600,7 +600,7 @@ fn cell(t: &Target, x: f64) -> String {
         | RetrainedInCourseSector => {
             format!("{:.2} %", x * 100.0)
         }
-        Tightness | VacancyDurationMonths => format!("{x:.2}"),
+        Tightness | VacancyDurationMonths | JobFindingDecline => format!("{x:.2}"),
         CrossBorderCommuters => format!("{x:.0}"),
     }
 }

@@ -72,8 +72,10 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
     let months = f64::from(s.simulation.step_months);
     let ppa = s.persons_per_agent();
     let nc = model.n_countries;
-    // (sum of numerator, sum of denominator or count) per target.
+    // (sum of numerator, sum of denominator or count) per target, and for a ratio of two
+    // rates (the job-finding decline) the second rate's sums.
     let mut acc = vec![(0.0f64, 0.0f64); targets.len()];
+    let mut second = vec![(0.0f64, 0.0f64); targets.len()];
     for rec in series.iter().filter(|r| r.step >= 1) {
         let in_window: Vec<bool> = targets
             .iter()
@@ -83,7 +85,12 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
             continue;
         }
         let table = rows(model, rec);
-        for ((t, a), w) in targets.iter().zip(acc.iter_mut()).zip(&in_window) {
+        for (((t, a), b), w) in targets
+            .iter()
+            .zip(acc.iter_mut())
+            .zip(second.iter_mut())
+            .zip(&in_window)
+        {
             if !w {
                 continue;
             }
@@ -114,6 +121,16 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
                 Metric::RetrainedInCourseSector => {
                     (m.retrained_hires_in_course_sector, m.retrained_hires)
                 }
+                // Over everyone without work in those months, searching or not: a cohort's
+                // job-finding rate since its job loss.
+                Metric::JobFindingDecline => {
+                    b.0 += m.hires_in_months_1_6;
+                    b.1 += m.unemployed_in_months_1_6 + m.attached_inactive_in_months_1_6;
+                    (
+                        m.hires_in_months_7_12,
+                        m.unemployed_in_months_7_12 + m.attached_inactive_in_months_7_12,
+                    )
+                }
                 Metric::CrossBorderCommuters => unreachable!("handled above"),
             };
             a.0 += num;
@@ -123,11 +140,19 @@ pub fn moments(model: &Model, series: &[StepRecord], targets: &[Target]) -> Vec<
     targets
         .iter()
         .zip(acc)
-        .map(|(t, (num, den))| {
+        .zip(second)
+        .map(|((t, (num, den)), (num1, den1))| {
             if den <= 0.0 {
                 return f64::NAN;
             }
             let ratio = num / den;
+            if t.metric == Metric::JobFindingDecline {
+                return if num1 > 0.0 && den1 > 0.0 {
+                    ratio / (num1 / den1)
+                } else {
+                    f64::NAN
+                };
+            }
             match t.metric {
                 Metric::UnemploymentToJob
                 | Metric::JobToUnemployment

@@ -42,10 +42,15 @@ pub enum Metric {
     /// Of the hires from unemployment of workers with a completed course, the share into the
     /// sector of their last course.
     RetrainedInCourseSector,
+    /// The job-finding rate of those without work (unemployed or attached inactive) in months
+    /// 7-12 since their last job over that in months 1-6 (hires over them at the start of the
+    /// step, each pooled over the window): how far job finding falls with time without work,
+    /// as in a cohort of job losers followed in calendar time.
+    JobFindingDecline,
 }
 
 /// Every metric with its name in a targets file.
-pub const METRICS: [(&str, Metric); 12] = [
+pub const METRICS: [(&str, Metric); 13] = [
     ("unemployment_rate", Metric::UnemploymentRate),
     ("vacancy_rate", Metric::VacancyRate),
     ("tightness", Metric::Tightness),
@@ -61,6 +66,7 @@ pub const METRICS: [(&str, Metric); 12] = [
         "retrained_in_course_sector",
         Metric::RetrainedInCourseSector,
     ),
+    ("job_finding_decline", Metric::JobFindingDecline),
 ];
 
 impl Metric {
@@ -78,6 +84,7 @@ impl Metric {
             | Metric::JobDestruction
             | Metric::RetrainedInCourseSector => 1.0,
             Metric::SectorChangePerYear => 12.0,
+            Metric::JobFindingDecline => 100.0,
             Metric::Tightness => 1e6,
             Metric::VacancyDurationMonths => 1e6,
             Metric::CrossBorderCommuters => 1e9,

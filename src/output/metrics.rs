@@ -187,6 +187,24 @@ metrics! {
     /// Of `retrained_hires`, hires into the sector of the worker's last course: the retrained
     /// who find work in what they trained for (persons per step).
     retrained_hires_in_course_sector: Persons,
+    /// Unemployed at the start of the step in months 1-6 of their time without work (since the
+    /// last job or entry, to the end of the step; counted where they last worked; persons).
+    unemployed_in_months_1_6: Persons,
+    /// Unemployed at the start of the step in months 7-12 of their time without work (persons).
+    unemployed_in_months_7_12: Persons,
+    /// Attached inactive (out of the labour force, coming back to it) at the start of the step
+    /// in months 1-6 of their time without work, which runs on while they are out (persons).
+    attached_inactive_in_months_1_6: Persons,
+    /// Attached inactive at the start of the step in months 7-12 of their time without work
+    /// (persons).
+    attached_inactive_in_months_7_12: Persons,
+    /// Of `hires_from_unemployment`, hires of the unemployed in months 1-6 of their time without
+    /// work, counted where they last worked: over `unemployed_in_months_1_6`, the job-finding
+    /// rate of the searching early in a spell; over it plus `attached_inactive_in_months_1_6`,
+    /// that of everyone without work since then (persons per step).
+    hires_in_months_1_6: Persons,
+    /// Hires of the unemployed in months 7-12 of their time without work (persons per step).
+    hires_in_months_7_12: Persons,
     /// Diploma recognition procedures started (persons per step).
     recognition_starts: Persons,
     /// Diploma recognitions granted (persons per step).

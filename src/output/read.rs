@@ -387,17 +387,17 @@ mod tests {
         assert!(matches!(err.problem, Problem::Empty), "{err}");
     }
 
-    /// A `series.csv` written before the retrained's hires were counted still reads: their
-    /// cells read as empty, every other column as written.
+    /// A `series.csv` written before the retrained's hires and the job finding by time without
+    /// work were counted still reads: their cells read as empty, every other column as written.
     #[test]
-    fn a_series_without_the_retrained_columns_still_reads() {
+    fn a_series_without_the_columns_added_later_still_reads() {
         let dir = tempfile::tempdir().unwrap();
         let text = csv_text(&[series_row("all")]);
         let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
         let later = SeriesRow::added_later();
-        assert_eq!(later.len(), 2);
+        assert_eq!(later.len(), 8);
         let keep: Vec<bool> = header.iter().map(|c| !later.contains(c)).collect();
-        assert_eq!(keep.iter().filter(|k| !**k).count(), 2, "{header:?}");
+        assert_eq!(keep.iter().filter(|k| !**k).count(), 8, "{header:?}");
         let older: String = text
             .lines()
             .map(|line| {
@@ -412,6 +412,8 @@ mod tests {
         let back: Vec<SeriesRow> = read(&file(&dir, &older)).unwrap();
         let m = &back[0].metrics;
         assert!(m.retrained_hires.is_nan() && m.retrained_hires_in_course_sector.is_nan());
+        assert!(m.unemployed_in_months_1_6.is_nan() && m.hires_in_months_7_12.is_nan());
+        assert!(m.attached_inactive_in_months_7_12.is_nan());
         assert_eq!((m.employed, m.benefit_spending), (1234.0, 12.5));
         let err = read::<SeriesRow>(&file(&dir, &older.replacen("employed,", "", 1))).unwrap_err();
         assert!(matches!(&err.problem, Problem::MissingColumn(c) if c == "employed"));

@@ -43,7 +43,16 @@ impl CsvRow for SeriesRow {
     }
 
     fn added_later() -> &'static [&'static str] {
-        &["retrained_hires", "retrained_hires_in_course_sector"]
+        &[
+            "retrained_hires",
+            "retrained_hires_in_course_sector",
+            "unemployed_in_months_1_6",
+            "unemployed_in_months_7_12",
+            "attached_inactive_in_months_1_6",
+            "attached_inactive_in_months_7_12",
+            "hires_in_months_1_6",
+            "hires_in_months_7_12",
+        ]
     }
 
     fn from_cells(cells: &mut Cells<'_>) -> Result<SeriesRow, CellError> {
@@ -220,6 +229,12 @@ fn row(
         learning_completions: flows_of(flow::LEARNING_COMPLETIONS) * ppa,
         retrained_hires: flows_of(flow::RETRAINED_HIRES) * ppa,
         retrained_hires_in_course_sector: flows_of(flow::RETRAINED_HIRES_IN_COURSE_SECTOR) * ppa,
+        unemployed_in_months_1_6: flows_of(flow::UNEMPLOYED_IN_MONTHS_1_6) * ppa,
+        unemployed_in_months_7_12: flows_of(flow::UNEMPLOYED_IN_MONTHS_7_12) * ppa,
+        attached_inactive_in_months_1_6: flows_of(flow::ATTACHED_INACTIVE_IN_MONTHS_1_6) * ppa,
+        attached_inactive_in_months_7_12: flows_of(flow::ATTACHED_INACTIVE_IN_MONTHS_7_12) * ppa,
+        hires_in_months_1_6: flows_of(flow::HIRES_IN_MONTHS_1_6) * ppa,
+        hires_in_months_7_12: flows_of(flow::HIRES_IN_MONTHS_7_12) * ppa,
         recognition_starts: flows_of(flow::RECOGNITION_STARTS) * ppa,
         recognitions: flows_of(flow::RECOGNITIONS) * ppa,
         cross_border_commuters_out: cb_out,

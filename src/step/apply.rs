@@ -711,6 +711,12 @@ impl HireContext<'_> {
                 flows.count(flow::JOB_TO_JOB_OUT, h, me.node as usize);
             } else {
                 flows.count(flow::HIRES_FROM_UNEMPLOYMENT, h, k_us);
+                // By time without work, where the worker last worked, as its stock.
+                if me.marks & SearcherInfo::MONTHS_1_6 != 0 {
+                    flows.count(flow::HIRES_IN_MONTHS_1_6, h, me.node as usize);
+                } else if me.marks & SearcherInfo::MONTHS_7_12 != 0 {
+                    flows.count(flow::HIRES_IN_MONTHS_7_12, h, me.node as usize);
+                }
                 let course = w.trained[i];
                 if course != NONE_U8 {
                     flows.count(flow::RETRAINED_HIRES, h, k_us);

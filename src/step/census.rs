@@ -1,9 +1,10 @@
 //! Keeping the census up to date event by event: what one worker contributes to it
 //! ([`Entry`], [`Census::tally`]) and the long-term counts the scan takes. The full recount is
-//! [`crate::world::census`]; stage `census` checks the two agree (debug builds).
+//! [`crate::world::census`]; stage `census` checks the two agree (debug builds). Also the
+//! stocks of job finding by time without work the scan takes, recorded as flows of the step.
 
 use crate::agent::Status;
-use crate::metrics::{home, node, Census};
+use crate::metrics::{flow, home, node, Census, Flows};
 use crate::model::Model;
 
 /// Replace the long-term unemployment counts by those the scan took: the unemployed at the
@@ -15,6 +16,31 @@ pub fn set_long_term(census: &mut Census, events: &super::scan::Events) {
     }
     for (h, &x) in census.by_home.iter_mut().zip(&events.long_term_by_home) {
         h[home::LONG_TERM] = x;
+    }
+}
+
+/// The step's stocks of job finding by time without work: the unemployed and the attached
+/// inactive at its start in months 1-6 and 7-12 of their time without work
+/// ([`flow::UNEMPLOYED_IN_MONTHS_1_6`] and the three after it), as the scan counted them,
+/// recorded with the step's flows (cleared before).
+pub fn count_spells(flows: &mut Flows, events: &super::scan::Events) {
+    const FIRST: usize = flow::UNEMPLOYED_IN_MONTHS_1_6;
+    const _: () = assert!(
+        flow::UNEMPLOYED_IN_MONTHS_7_12 == FIRST + 1
+            && flow::ATTACHED_INACTIVE_IN_MONTHS_1_6 == FIRST + 2
+            && flow::ATTACHED_INACTIVE_IN_MONTHS_7_12 == FIRST + 3
+    );
+    for (n, x) in flows.by_node.iter_mut().zip(&events.spells_by_node) {
+        n[FIRST..FIRST + 4]
+            .iter_mut()
+            .zip(x)
+            .for_each(|(a, b)| *a += b);
+    }
+    for (h, x) in flows.by_home.iter_mut().zip(&events.spells_by_home) {
+        h[FIRST..FIRST + 4]
+            .iter_mut()
+            .zip(x)
+            .for_each(|(a, b)| *a += b);
     }
 }
 

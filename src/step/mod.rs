@@ -450,6 +450,7 @@ impl Stepper {
     ) {
         flows.clear();
         census::set_long_term(&mut world.census, events);
+        census::count_spells(flows, events);
         apply::departures(model, world, t, now, events, flows, levers, at_risk, plan);
     }
 

@@ -88,6 +88,11 @@ pub struct Events {
     /// end, by node and by home region.
     pub long_term_by_node: Vec<u64>,
     pub long_term_by_home: Vec<u64>,
+    /// Unemployed, then attached inactive, at the start of the step in months 1-6 and 7-12 of
+    /// their time without work (to the end of the step, as the long-term count), by node and by
+    /// home region.
+    pub spells_by_node: Vec<[u64; 4]>,
+    pub spells_by_home: Vec<[u64; 4]>,
     /// The chunk's scratch for the ladder draws (not merged).
     scratch: LadderScratch,
 }
@@ -174,12 +179,16 @@ impl Events {
         self.languages.clear();
         self.long_term_by_node.iter_mut().for_each(|x| *x = 0);
         self.long_term_by_home.iter_mut().for_each(|x| *x = 0);
+        self.spells_by_node.iter_mut().for_each(|x| *x = [0; 4]);
+        self.spells_by_home.iter_mut().for_each(|x| *x = [0; 4]);
     }
 
     fn sized(n_nodes: usize, n_regions: usize) -> Events {
         Events {
             long_term_by_node: vec![0; n_nodes],
             long_term_by_home: vec![0; n_regions],
+            spells_by_node: vec![[0; 4]; n_nodes],
+            spells_by_home: vec![[0; 4]; n_regions],
             ..Events::default()
         }
     }
@@ -230,6 +239,12 @@ impl Events {
                 .zip(&other.long_term_by_home)
             {
                 *a += b;
+            }
+            for (a, b) in self.spells_by_node.iter_mut().zip(&other.spells_by_node) {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+            }
+            for (a, b) in self.spells_by_home.iter_mut().zip(&other.spells_by_home) {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
             }
         }
     }
@@ -562,6 +577,8 @@ pub fn decide(
         geo,
         nc,
         long_term,
+        spell_bands: search::spell_bands(s),
+        one_place: nn == 1 && nr == 1,
         // An employed worker needs a look of its own every step only when it may start a
         // course or a policy that no ladder draws: without `[employers]`, a course at risk
         // (at a node short of demand), a course beside work offered to employees or the
@@ -666,6 +683,10 @@ struct Scan<'a> {
     geo: &'a crate::model::Geo,
     nc: usize,
     long_term: u32,
+    /// The last step of months 6 and 12 of a spell ([`crate::step::search::spell_bands`]), and
+    /// whether the world has one node and one region (every worker's node and home are 0).
+    spell_bands: [u32; 2],
+    one_place: bool,
     /// Whether every employed worker is looked at (else only those the ladders find and,
     /// with demand, those [`Scan::looks`] marks), and the ladders' keys and bounds: the step's
     /// highest separation, on-the-job search, ageing or retirement, and recognition start
@@ -736,6 +757,8 @@ impl Scan<'_> {
             geo: _,
             nc: _,
             long_term,
+            spell_bands,
+            one_place,
             visit_employed,
             mark_participants: _,
             mark_learners: _,
@@ -783,6 +806,7 @@ impl Scan<'_> {
                 Mode::NotEmployed
             },
         };
+        let mut spells_here = [0u64; 4];
         for i in visits {
             let id = i as u32;
             // The node (`w.node[i]`) is read where it is used: the published rules' scan visits the
@@ -790,11 +814,27 @@ impl Scan<'_> {
             let status = w.status[i];
             let flags = if POLICIES { w.flags[i] } else { 0 };
             // The unemployed whose spell reaches the long-term threshold by the end of the step
-            // (counted until they leave unemployment, whatever else they do: `apply`).
-            if status == Status::Unemployed as u8 && u32::from(now - w.spell_start[i]) >= long_term
-            {
-                ev.long_term_by_node[w.node[i] as usize] += 1;
-                ev.long_term_by_home[w.home[i] as usize] += 1;
+            // (counted until they leave unemployment, whatever else they do: `apply`), and the
+            // unemployed and attached inactive in months 1-6 or 7-12 of their time without work
+            // (the stocks of job finding by time without work).
+            let unemployed = status == Status::Unemployed as u8;
+            if unemployed || (DEMAND && population && status == Status::Available as u8) {
+                let spell = u32::from(now - w.spell_start[i]);
+                if unemployed && spell >= long_term {
+                    ev.long_term_by_node[w.node[i] as usize] += 1;
+                    ev.long_term_by_home[w.home[i] as usize] += 1;
+                }
+                if spell <= spell_bands[1] {
+                    // One node and one region (the published model): no column to read, and
+                    // the counts kept here until the chunk is done.
+                    let band = usize::from(spell > spell_bands[0]) + if unemployed { 0 } else { 2 };
+                    if one_place {
+                        spells_here[band] += 1;
+                    } else {
+                        ev.spells_by_node[w.node[i] as usize][band] += 1;
+                        ev.spells_by_home[w.home[i] as usize][band] += 1;
+                    }
+                }
             }
             if DEMAND && population {
                 if status == Status::Inactive as u8 {
@@ -978,6 +1018,13 @@ impl Scan<'_> {
                 if u32::from(start + 1 - w.spell_start[i]) >= s.sectors[target].training_steps {
                     ev.completions.push(id);
                 }
+            }
+        }
+        // The published model's counts of the months of a spell, kept in registers above.
+        if one_place {
+            for (band, n) in spells_here.into_iter().enumerate() {
+                ev.spells_by_node[0][band] += n;
+                ev.spells_by_home[0][band] += n;
             }
         }
         ev.scratch = scratch;

@@ -64,7 +64,9 @@ pub struct SearcherInfo {
     pub age: u8,
     /// Policy participation.
     pub flags: u8,
-    /// [`SearcherInfo::LONG_TERM`], [`SearcherInfo::AT_RISK`] and [`SearcherInfo::NON_WAGE`].
+    /// [`SearcherInfo::LONG_TERM`], [`SearcherInfo::AT_RISK`], [`SearcherInfo::NON_WAGE`] and
+    /// the months of an unemployed searcher's spell ([`SearcherInfo::MONTHS_1_6`],
+    /// [`SearcherInfo::MONTHS_7_12`]).
     pub marks: u8,
 }
 
@@ -79,6 +81,10 @@ impl SearcherInfo {
     /// Employed, not at risk, and searching for a non-wage reason this step: it applies
     /// anywhere and takes one of its offers at random, whatever it pays.
     pub const NON_WAGE: u8 = 4;
+    /// Unemployed in months 1-6, or 7-12, of its spell (by the end of this step, as
+    /// [`SearcherInfo::LONG_TERM`]): its hire counts in the job finding by time without work.
+    pub const MONTHS_1_6: u8 = 8;
+    pub const MONTHS_7_12: u8 = 16;
 
     pub fn long_term(&self) -> bool {
         self.marks & Self::LONG_TERM != 0
@@ -91,6 +97,13 @@ impl SearcherInfo {
     pub fn non_wage(&self) -> bool {
         self.marks & Self::NON_WAGE != 0
     }
+}
+
+/// The last step of month 6 and of month 12 of a spell: an unemployed worker whose spell (in
+/// steps, to the end of the step) is at most the first is in months 1-6 of it, at most the
+/// second in months 7-12.
+pub fn spell_bands(s: &crate::scenario::Scenario) -> [u32; 2] {
+    [s.months_to_steps(6), s.months_to_steps(12)]
 }
 
 /// Search scratch: per-step weights and the applications of the step.
@@ -337,6 +350,7 @@ pub fn applications(
     let nc_u = model.n_countries;
 
     let long_term = s.mechanics.long_term_steps;
+    let bands = spell_bands(s);
     let employers = s.employers.is_some();
     let interviews = mechanics.interviews > 0;
     // Searchers per parallel work item. The interview tallies are summed chunk by chunk, so
@@ -441,8 +455,19 @@ pub fn applications(
                     contract: w.contract[i],
                     age: w.age[i],
                     flags,
-                    marks: if status == Status::Unemployed as u8 && spell >= long_term {
-                        SearcherInfo::LONG_TERM
+                    marks: if status == Status::Unemployed as u8 {
+                        let long = if spell >= long_term {
+                            SearcherInfo::LONG_TERM
+                        } else {
+                            0
+                        };
+                        long | if spell <= bands[0] {
+                            SearcherInfo::MONTHS_1_6
+                        } else if spell <= bands[1] {
+                            SearcherInfo::MONTHS_7_12
+                        } else {
+                            0
+                        }
                     } else {
                         0
                     } | if risky { SearcherInfo::AT_RISK } else { 0 },
