@@ -99,6 +99,10 @@ impl SearcherInfo {
     }
 }
 
+/// How many searchers ahead stage `search` asks for the columns of the searcher it will reach
+/// ([`crate::world::Workers::prefetch_for_search`]).
+const SEARCH_AHEAD: usize = 8;
+
 /// The last step of month 6 and of month 12 of a spell: an unemployed worker whose spell (in
 /// steps, to the end of the step) is at most the first is in months 1-6 of it, at most the
 /// second in months 7-12.
@@ -400,6 +404,9 @@ pub fn applications(
             // The last key looked up, so that runs of searchers alike skip the map.
             let mut last: Option<(WeightKey, usize, f64)> = None;
             for (idx, &id) in searchers[lo..hi].iter().enumerate() {
+                if let Some(&ahead) = searchers[lo..hi].get(idx + SEARCH_AHEAD) {
+                    w.prefetch_for_search(ahead as usize);
+                }
                 let i = id as usize;
                 let status = w.status[i];
                 let flags = if participants { w.flags[i] } else { 0 };

@@ -84,6 +84,28 @@ impl Workers {
         self.event_lines().fetch(i);
     }
 
+    /// Ask the processor to start loading the columns stage `search` reads for searcher `i`, a
+    /// few searchers ahead of the one whose applications are being drawn (the searchers are
+    /// sparse in id order, so each column of each is a cache line of its own). A hint only.
+    #[inline(always)]
+    pub fn prefetch_for_search(&self, i: usize) {
+        if i < self.status.len() {
+            prefetch(self.status.as_ptr().wrapping_add(i));
+            prefetch(self.flags.as_ptr().wrapping_add(i));
+            prefetch(self.spell_start.as_ptr().wrapping_add(i));
+            prefetch(self.notice_until.as_ptr().wrapping_add(i));
+            prefetch(self.trained.as_ptr().wrapping_add(i));
+            prefetch(self.home.as_ptr().wrapping_add(i));
+            prefetch(self.node.as_ptr().wrapping_add(i));
+            prefetch(self.contract.as_ptr().wrapping_add(i));
+            prefetch(self.age.as_ptr().wrapping_add(i));
+            prefetch(self.quals.as_ptr().wrapping_add(i));
+            prefetch(self.langs.as_ptr().wrapping_add(i));
+            prefetch(self.recognised.as_ptr().wrapping_add(i));
+            prefetch(self.diploma.as_ptr().wrapping_add(i));
+        }
+    }
+
     /// Where an event's columns are, for [`EventLines::fetch`] while the workers are borrowed
     /// to be changed (the columns must not grow meanwhile; a stale address is only a wasted
     /// hint).
