@@ -12,6 +12,8 @@
 //! policy or in a course beside work; without `[employers]` every employee while a course or a
 //! policy may take one in (docs/MODEL.md 7.15).
 //!
+//! On the way it counts the long-term unemployed and the unemployed and attached inactive by
+//! months of time without work (the stocks of the step's job finding by time without work).
 //! Nothing is changed here; `apply.rs` carries the decisions out.
 
 use crate::agent::{Status, NONE_U8};
@@ -1020,7 +1022,7 @@ impl Scan<'_> {
                 }
             }
         }
-        // The published model's counts of the months of a spell, kept in registers above.
+        // The published model's counts by months of time without work, kept in the pass above.
         if one_place {
             for (band, n) in spells_here.into_iter().enumerate() {
                 ev.spells_by_node[0][band] += n;

@@ -54,7 +54,7 @@ pub struct Application {
 }
 
 /// What matching and apply need to know of a searcher, gathered while search reads the worker
-/// (12 bytes: its three yes-or-no facts share a byte).
+/// (12 bytes: its yes-or-no facts share a byte).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SearcherInfo {
     pub node: u32,
