@@ -598,13 +598,7 @@ fn job_finding_falls_with_time_without_work_as_searchers_stop_for_a_while() {
     let searching = (h2 / u2) / (h1 / u1);
     let everyone = (h2 / (u2 + a2)) / (h1 / (u1 + a1));
     let (out1, out2) = (a1 / (u1 + a1), a2 / (u2 + a2));
-    let targets = labsim::calibrate::targets::parse(
-        std::path::Path::new("decline.toml"),
-        "name = \"t\"\n[window]\nfrom_step = 1\n\n[[target]]\nmetric = \"job_finding_decline\"\nvalue = 0.6\ntolerance = 0.1\n",
-    )
-    .unwrap();
-    let moment =
-        labsim::calibrate::moments::moments(&model, &result.records[0], &targets.targets)[0];
+    let moment = common::moment(&model, &result.records[0], "job_finding_decline");
     assert!(
         (moment - everyone).abs() < 1e-12,
         "moment {moment}, ratio {everyone}"

@@ -186,13 +186,7 @@ fn retrained_share(weight: f64) -> (f64, f64) {
     );
     let model = Model::new(s);
     let result = labsim::run::run(&model, 0, &|| {}).unwrap();
-    let targets = labsim::calibrate::targets::parse(
-        std::path::Path::new("retrained.toml"),
-        "name = \"t\"\n[window]\nfrom_step = 1\n\n[[target]]\nmetric = \"retrained_in_course_sector\"\nvalue = 0.8\ntolerance = 0.1\n",
-    )
-    .unwrap();
-    let moment =
-        labsim::calibrate::moments::moments(&model, &result.records[0], &targets.targets)[0];
+    let moment = common::moment(&model, &result.records[0], "retrained_in_course_sector");
     let (mut hires, mut in_sector) = (0.0, 0.0);
     for rec in &result.records[0] {
         for row in labsim::output::rows(&model, rec) {
@@ -261,13 +255,7 @@ fn job_finding_decline(fall: f64) -> f64 {
     );
     let model = Model::new(s);
     let result = labsim::run::run(&model, 0, &|| {}).unwrap();
-    let targets = labsim::calibrate::targets::parse(
-        std::path::Path::new("decline.toml"),
-        "name = \"t\"\n[window]\nfrom_step = 1\n\n[[target]]\nmetric = \"job_finding_decline\"\nvalue = 0.6\ntolerance = 0.1\n",
-    )
-    .unwrap();
-    let moment =
-        labsim::calibrate::moments::moments(&model, &result.records[0], &targets.targets)[0];
+    let moment = common::moment(&model, &result.records[0], "job_finding_decline");
     let (mut early, mut late) = ([0.0; 2], [0.0; 2]);
     let mut unemployed_before = f64::NAN;
     for rec in &result.records[0] {

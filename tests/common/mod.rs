@@ -91,3 +91,19 @@ pub fn two_regions(
         .collect();
     labsim::scenario::load_with(&path, &overrides).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The calibration moment `metric` at the total level, over every step from 1, of one
+/// replication's records: what `labsim calibrate` compares with a target of that metric.
+#[allow(dead_code)]
+pub fn moment(
+    model: &labsim::model::Model,
+    records: &[labsim::metrics::StepRecord],
+    metric: &str,
+) -> f64 {
+    let text = format!(
+        "name = \"t\"\n[window]\nfrom_step = 1\n\n[[target]]\nmetric = \"{metric}\"\nvalue = 0.5\ntolerance = 0.1\n"
+    );
+    let targets =
+        labsim::calibrate::targets::parse(std::path::Path::new("moment.toml"), &text).unwrap();
+    labsim::calibrate::moments::moments(model, records, &targets.targets)[0]
+}
