@@ -826,10 +826,10 @@ impl Scan<'_> {
                     ev.long_term_by_node[w.node[i] as usize] += 1;
                     ev.long_term_by_home[w.home[i] as usize] += 1;
                 }
-                if spell <= spell_bands[1] {
+                if let Some(months) = search::months_of(spell, spell_bands) {
                     // One node and one region (the published model): no column to read, and
                     // the counts kept here until the chunk is done.
-                    let band = usize::from(spell > spell_bands[0]) + if unemployed { 0 } else { 2 };
+                    let band = months + if unemployed { 0 } else { 2 };
                     if one_place {
                         spells_here[band] += 1;
                     } else {

@@ -110,6 +110,13 @@ pub fn spell_bands(s: &crate::scenario::Scenario) -> [u32; 2] {
     [s.months_to_steps(6), s.months_to_steps(12)]
 }
 
+/// Which months of time without work a spell of `spell` steps (to the end of the step) is in,
+/// by the last steps [`spell_bands`] gives: 0 for months 1-6, 1 for months 7-12, `None` after.
+#[inline(always)]
+pub fn months_of(spell: u32, bands: [u32; 2]) -> Option<usize> {
+    (spell <= bands[1]).then(|| usize::from(spell > bands[0]))
+}
+
 /// Search scratch: per-step weights and the applications of the step.
 #[derive(Clone)]
 pub struct SearchBuffers {
@@ -468,12 +475,10 @@ pub fn applications(
                         } else {
                             0
                         };
-                        long | if spell <= bands[0] {
-                            SearcherInfo::MONTHS_1_6
-                        } else if spell <= bands[1] {
-                            SearcherInfo::MONTHS_7_12
-                        } else {
-                            0
+                        long | match months_of(spell, bands) {
+                            Some(0) => SearcherInfo::MONTHS_1_6,
+                            Some(_) => SearcherInfo::MONTHS_7_12,
+                            None => 0,
                         }
                     } else {
                         0
