@@ -484,4 +484,97 @@ mod tests {
         b.fill(key(1), 2, 200..5000, 1.0);
         assert_eq!(b.len(), 4800, "p = 1 reaches everyone");
     }
+
+    /// A bound of zero, below zero or not a number lays no layer: nobody is a candidate, fresh
+    /// or after a fill for a positive bound (no work where no event can happen), while a
+    /// positive bound, however small, finds some.
+    #[test]
+    fn a_bound_that_is_not_positive_finds_nobody() {
+        let n = 1 << 15;
+        let mut ladder = Ladder::default();
+        for p in [0.0, -0.2, f64::NAN] {
+            ladder.fill(key(4), 0, 0..n, p);
+            assert!(ladder.is_empty(), "fresh, p {p}: {}", ladder.len());
+            ladder.fill(key(4), 0, 0..n, 0.3);
+            assert!(!ladder.is_empty());
+            ladder.fill(key(4), 0, 0..n, p);
+            assert!(ladder.is_empty(), "laid for 0.3, p {p}: {}", ladder.len());
+        }
+        ladder.fill(key(4), 0, 0..n, 1e-3);
+        assert!(!ladder.is_empty());
+    }
+
+    /// A pass may ask only some of the workers (the scan asks the employed whether they
+    /// separate, the young whether they age): each worker asked gets the answer and the
+    /// uniform a pass over every worker gives it, whatever candidates the pass skips.
+    #[test]
+    fn a_pass_that_skips_workers_gets_the_answers_of_a_full_pass() {
+        let n = 1 << 15;
+        let mut ladder = Ladder::default();
+        ladder.fill(key(6), 2, 2 * n..3 * n, 0.2);
+        let mut every = ladder.cursor();
+        let full: Vec<Option<f64>> = (2 * n..3 * n).map(|i| every.below(i as u32, 0.2)).collect();
+        for stride in [2, 3, 7, 100] {
+            let mut some = ladder.cursor();
+            let mut events = 0;
+            for i in (2 * n + 1..3 * n).step_by(stride) {
+                let u = some.below(i as u32, 0.2);
+                assert_eq!(u, full[i - 2 * n], "stride {stride}, worker {i}");
+                events += usize::from(u.is_some());
+            }
+            // (About a fifth of those asked: the comparison is not between empty passes.)
+            assert!(events > n / stride / 8, "stride {stride}: {events} events");
+        }
+    }
+
+    /// The event happens when the latent uniform lies strictly below the probability: a worker
+    /// whose probability is its own uniform has none, one a hair above it does, and `below`
+    /// hands back that very uniform, to the bit. (The bound is a layer's end, `2^-3`, so that
+    /// every candidate's uniform lies below it, and so does the hair above.)
+    #[test]
+    fn the_event_is_the_uniform_strictly_below_the_probability() {
+        let n = 1 << 15;
+        let mut ladder = Ladder::default();
+        ladder.fill(key(8), 0, 0..n, 0.125);
+        assert!(ladder.len() > 1000);
+        let (mut at, mut above) = (ladder.cursor(), ladder.cursor());
+        for (k, id) in ladder.ids().enumerate() {
+            let u = ladder.uniform(k);
+            assert_eq!(at.below(id, u), None, "worker {id}: u {u}");
+            let p = f64::from_bits(u.to_bits() + 1);
+            assert_eq!(above.below(id, p).map(f64::to_bits), Some(u.to_bits()));
+        }
+    }
+
+    /// The lists follow the count, as the chunks' buffers do (five bytes a candidate): a fresh
+    /// fill holds its candidates exactly; a fill that finds fewer by less than a quarter keeps
+    /// the lists (counts that wander from step to step do not reallocate); one that finds
+    /// fewer by more shrinks them to an eighth above its count, so one busy step does not hold
+    /// a chunk's memory for good.
+    #[test]
+    fn the_lists_follow_the_count_with_an_eighth_to_spare() {
+        let mut ladder = Ladder::default();
+        ladder.fill(key(1), 0, 0..39_000, 0.2);
+        let first = ladder.len();
+        assert_eq!(ladder.bytes(), 5 * first);
+        ladder.fill(key(2), 0, 0..32_768, 0.2);
+        let second = ladder.len();
+        assert!(
+            8 * first > 9 * second && 4 * first < 5 * second,
+            "{first} then {second}: not a fall by an eighth to a quarter"
+        );
+        assert_eq!(ladder.bytes(), 5 * first, "{second} candidates");
+        // Fewer by two thirds, then by a factor of sixteen.
+        for (step, p) in [(3, 0.07), (4, 0.004)] {
+            let before = ladder.bytes() / 5;
+            ladder.fill(key(step), 0, 0..32_768, p);
+            let count = ladder.len();
+            assert!(4 * before > 5 * count, "{before} then {count}");
+            assert_eq!(
+                ladder.bytes(),
+                5 * (count + count / 8),
+                "{count} candidates"
+            );
+        }
+    }
 }

@@ -253,6 +253,84 @@ mod tests {
         assert_ne!(base.word(0), base.word(1));
     }
 
+    /// A stream is SplitMix64 itself (Steele, Lea & Flood 2014): seeded with 1234567 it gives
+    /// the reference outputs (as Rosetta Code's "Pseudo-random numbers/Splitmix64" lists them,
+    /// from Vigna's `splitmix64.c`), and the draw for entity `id` is output `id + 1` of the
+    /// sequence seeded with the stage key (MODEL.md 7.15).
+    #[test]
+    fn streams_are_splitmix64_and_words_are_its_outputs() {
+        let mut s = Stream(1_234_567);
+        for want in [
+            6_457_827_717_110_365_317,
+            3_203_168_211_198_807_973,
+            9_817_491_932_198_370_423,
+            4_593_380_528_125_082_431,
+            16_408_922_859_458_223_821,
+        ] {
+            assert_eq!(s.next_word(), want);
+        }
+        let key = StageKey::new(7, 2, 40, Draw::Separations);
+        let mut sequence = Stream(key.0);
+        for id in 0..1000 {
+            assert_eq!(key.word(id), sequence.next_word(), "entity {id}");
+        }
+    }
+
+    /// Sub-streams never coincide: for a given `n` the sub-stream is a bijection of the key (a
+    /// constant xored in, then the bijective mixer), so keys that differ in a single bit have
+    /// different sub-streams, and a key's sub-streams differ from one another; two draws or two
+    /// steps never share a stream.
+    #[test]
+    fn sub_streams_of_distinct_keys_or_numbers_are_distinct() {
+        let key = StageKey::new(11, 0, 5, Draw::Enrolment);
+        for n in [0, 1, 5, 128, 1 << 20] {
+            let mut subs: Vec<u64> = (0..64)
+                .map(|bit| StageKey(key.0 ^ (1 << bit)).substream(n).0)
+                .chain([key.substream(n).0])
+                .collect();
+            subs.sort_unstable();
+            subs.dedup();
+            assert_eq!(subs.len(), 65, "sub-stream {n}");
+        }
+        let mut subs: Vec<u64> = (0..1 << 16).map(|n| key.substream(n).0).collect();
+        subs.sort_unstable();
+        subs.dedup();
+        assert_eq!(subs.len(), 1 << 16);
+    }
+
+    /// A Bernoulli draw by threshold (`word < threshold(p)`) has probability `p` to the last bit:
+    /// the threshold is `p 2^64`, so a dyadic `p` takes exactly its share of all words; nobody
+    /// at `p <= 0` (or not a number), every word but the largest at `p >= 1`; a higher `p`
+    /// never fewer events; and where `p` is a multiple of `2^-53` the draw agrees word for word
+    /// with `unit_f64(word) < p`, the rule of the streams and the ladder.
+    #[test]
+    fn a_threshold_takes_exactly_its_share_of_the_words() {
+        assert_eq!(threshold(0.5), 1 << 63);
+        assert_eq!(threshold(0.25), 1 << 62);
+        assert_eq!(threshold(0.75), 3 << 62);
+        assert_eq!(threshold(1.0 / 1024.0), 1 << 54);
+        for p in [0.0, -0.3, f64::NAN] {
+            assert_eq!(threshold(p), 0, "p {p}");
+        }
+        for p in [1.0, 1.5] {
+            assert_eq!(threshold(p), u64::MAX, "p {p}");
+        }
+        let grid: Vec<u64> = (0..=1000)
+            .map(|k| threshold(f64::from(k) / 1000.0))
+            .collect();
+        assert!(grid.windows(2).all(|w| w[0] < w[1]));
+        let key = StageKey::new(7, 0, 3, Draw::Separations);
+        for k in [1u64, 3, 1000, 1 << 40, (1 << 52) + 1, (1 << 53) - 1] {
+            let p = k as f64 / (1u64 << 53) as f64;
+            let t = threshold(p);
+            // The words either side of the threshold, and words at random.
+            let near = [-2049, -2048, -1, 0, 1, 2047, 2048].map(|d| t.wrapping_add_signed(d));
+            for w in near.into_iter().chain((0..10_000).map(|id| key.word(id))) {
+                assert_eq!(w < t, unit_f64(w) < p, "p {p}, word {w:#x}");
+            }
+        }
+    }
+
     #[test]
     fn words_are_uniform_enough() {
         let key = StageKey::new(7, 0, 3, Draw::Separations);
