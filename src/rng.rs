@@ -494,6 +494,42 @@ mod tests {
         }
     }
 
+    /// The rejection sampler takes over where exactly ten successes are expected: at n 40, p
+    /// 0.25 it draws other counts than skipping from the same stream, at n 39 the same ones.
+    #[test]
+    fn rejection_starts_at_ten_expected_successes() {
+        let draws = |n: u64, sampler: fn(&mut Stream, u64, f64) -> u64| -> Vec<u64> {
+            let mut s = StageKey::new(5, 0, 3, Draw::Openings).stream(11);
+            (0..50).map(|_| sampler(&mut s, n, 0.25)).collect()
+        };
+        assert_eq!(draws(39, binomial_rejection), draws(39, binomial));
+        assert_ne!(draws(40, binomial_rejection), draws(40, binomial));
+    }
+
+    /// A probability below 0 draws no success and one above 1 every trial, with either sampler
+    /// and however many trials (skipping with a negative probability would count every trial).
+    #[test]
+    fn probabilities_outside_0_1_give_none_or_all() {
+        let mut s = StageKey::new(5, 0, 3, Draw::Openings).stream(12);
+        for n in [1u64, 7, 40, 5000] {
+            assert_eq!(binomial(&mut s, n, -0.2), 0, "n {n}");
+            assert_eq!(binomial(&mut s, n, 1.5), n, "n {n}");
+            assert_eq!(binomial_rejection(&mut s, n, -0.2), 0, "n {n}");
+            assert_eq!(binomial_rejection(&mut s, n, 1.5), n, "n {n}");
+        }
+    }
+
+    /// A Bernoulli draw is `U < p` strictly: the uniform 0 (the stream whose next word is
+    /// `mix64(0) = 0`) is no success at probability 0, and a success at any probability above.
+    #[test]
+    fn a_chance_of_zero_never_happens_even_at_the_uniform_zero() {
+        assert_eq!(mix64(0), 0);
+        let at_zero = || Stream(0u64.wrapping_sub(GOLDEN));
+        assert_eq!(at_zero().unit(), 0.0);
+        assert!(!at_zero().chance(0.0));
+        assert!(at_zero().chance(f64::MIN_POSITIVE));
+    }
+
     #[test]
     fn stochastic_round_is_unbiased() {
         let mut s = StageKey::new(3, 0, 0, Draw::Init).stream(9);
