@@ -4,14 +4,16 @@
 //! (Card, Kluve and Weber 2018 find about +1.6 points within a year across programmes), in the
 //! shipped scenario against its shipped baseline, over three replications at scale 0.1 and
 //! three years (entries in the first two observed a year later); and training locks its
-//! trainees in during the course.
+//! trainees in during the course (whether it pays back two to three years after entry is a
+//! test of scale 1 with forty replications, ignored as a known gap).
 
 use std::path::Path;
 use std::sync::OnceLock;
 
+use labsim::compare::confidence_interval_90;
 use labsim::evaluate::evaluate;
 use labsim::model::Model;
-use labsim::run::{run_traced, RunResult};
+use labsim::run::{run_from, run_traced, BurntIn, RunResult};
 use labsim::scenario::{load_with, Override};
 
 /// Replications: enough that the band over them shows the noise of one run.
@@ -148,9 +150,8 @@ fn mobility_teams_raise_employment_a_year_on_by_0_to_10_points() {
 /// most are still in their course, Perspectief op Werk's practice-based learning leaves its
 /// comparable trainees less often employed than their counterfactual selves, in every
 /// replication (about -11 points at this scale; -11.0 at scale 1). Whether it pays back after
-/// two to three years is not tested: at scale 1 with five replications the effect is -0.7 and
-/// +0.1 points at 24 and 36 months with bands that include zero (README), and at this test's
-/// scale its hundred-odd trainees make a band of several points.
+/// two to three years needs scale 1 and many replications (the next test, a known gap): at
+/// this scale its hundred-odd trainees make a band of several points.
 #[test]
 fn training_locks_its_trainees_in_during_the_course() {
     let effects = effect_at(
@@ -169,4 +170,82 @@ fn training_locks_its_trainees_in_during_the_course() {
         "practice-based learning six months after entry: {} points",
         shown.join(", ")
     );
+}
+
+/// Training pays back (Card, Kluve and Weber 2018: returns after two to three years; Lammers and
+/// Kok 2021 for Dutch programmes), the check: Perspectief op Werk's practice-based
+/// learning, against the shipped baseline at scale 1 (about 1 100 trainees a replication) over
+/// five years, so that every entry of its two-year window is observed 36 months on; at 24 and
+/// at 36 months after entry the 90 % confidence interval of the mean effect over forty
+/// replications (four seeds of ten, so that at most ten burnt-in worlds are kept) lies above
+/// zero, and six months on, in the course, below it. Not met: the return is a few tenths of a
+/// point (docs/MODEL.md 7.3), and a replication's own effect spreads by about a point, so forty
+/// replications do not tell it from zero (-0.1 to +0.4 points at 24 months, -0.0 to +0.5 at
+/// 36, when written). Run it by hand (15-20 minutes); it
+/// prints every interval before it checks them.
+#[test]
+#[ignore = "known gap: the return at 24 and 36 months is not told from zero (docs/MODEL.md 7.3); scale 1, forty replications, 15-20 minutes"]
+fn training_pays_back_two_to_three_years_after_entry() {
+    let at_scale_1 = |name: &str, seed: i64| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name);
+        let overrides = [
+            Override::at("simulation.replications", 10i64, "test").unwrap(),
+            Override::at("simulation.scale", 1.0, "test").unwrap(),
+            Override::at("simulation.steps", 60i64, "test").unwrap(),
+            Override::at("simulation.seed", seed, "test").unwrap(),
+        ];
+        Model::new(load_with(&path, &overrides).unwrap())
+    };
+    let mut groups = Vec::new();
+    for seed in 2022..2026 {
+        let base_model = at_scale_1("baseline.toml", seed);
+        let burnt = BurntIn::new(&base_model.scenario);
+        let base = run_from(&base_model, 0, &|| {}, true, Some(&burnt)).unwrap();
+        let model = at_scale_1("perspectief_op_werk.toml", seed);
+        let p = model
+            .scenario
+            .policies
+            .iter()
+            .position(|q| q.name == "practice-based learning")
+            .unwrap();
+        let run = run_from(&model, 0, &|| {}, true, Some(&burnt)).unwrap();
+        assert_eq!(
+            run.shared_burn_ins, 10,
+            "the scenario starts from the baseline's burn-ins"
+        );
+        for ((trace, records), b) in run.traces.iter().zip(&run.records).zip(&base.traces) {
+            let g = evaluate(&model, trace, records, b)
+                .unwrap()
+                .policies
+                .swap_remove(p);
+            assert!(
+                g.comparable > 500,
+                "only {} comparable trainees",
+                g.comparable
+            );
+            groups.push(g);
+        }
+    }
+    let interval = |months: usize| {
+        let effects: Vec<f64> = groups.iter().map(|g| g.at(months).unwrap()).collect();
+        let (low, high) = confidence_interval_90(&effects).unwrap();
+        (100.0 * low, 100.0 * high)
+    };
+    let [six, twelve, two_years, three_years] = [6, 12, 24, 36].map(interval);
+    for (months, (low, high)) in [(6, six), (12, twelve), (24, two_years), (36, three_years)] {
+        eprintln!("{months} months after entry: interval {low:.2} to {high:.2} points");
+    }
+    assert!(
+        six.1 < 0.0,
+        "six months after entry the interval reaches {:.2} points",
+        six.1
+    );
+    for (months, (low, high)) in [(24, two_years), (36, three_years)] {
+        assert!(
+            low > 0.0,
+            "{months} months after entry: interval {low:.2} to {high:.2} points"
+        );
+    }
 }
