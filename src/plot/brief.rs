@@ -80,6 +80,23 @@ impl Spread {
         }
     }
 
+    /// ", which the runs cannot tell from zero (about m replications would, were it as
+    /// measured)" when the 90 % confidence interval of the mean takes in zero (without `m`
+    /// when no count up to [`crate::compare::MOST_REPLICATIONS`] would); empty when the
+    /// interval excludes zero or is unknown.
+    fn undecided(&self) -> String {
+        let Some(ci) = self.ci90.filter(|_| !self.clear_of_zero()) else {
+            return String::new();
+        };
+        match replications_to_tell_apart(self.mean, ci, self.defined) {
+            Some(m) => format!(
+                ", which the runs cannot tell from zero (about {m} replications would, were it \
+                 as measured)"
+            ),
+            None => ", which the runs cannot tell from zero".to_string(),
+        }
+    }
+
     /// Whether the runs tell the mean from zero: its 90 % confidence interval excludes zero,
     /// or, without an interval (a comparison written before it was), the band does.
     fn clear_of_zero(&self) -> bool {
@@ -352,7 +369,8 @@ impl Brief {
 
 impl ScenarioBrief {
     /// The paragraph: unemployment, then (with participants) job-years, cost, deadweight,
-    /// displacement and the effect a year after entry.
+    /// displacement and the effect a year and three years after entry, each effect with whether
+    /// the runs tell it from zero.
     fn words(&self) -> String {
         let mut out = String::new();
         if let Some(u) = self.summary.get("unemployment_person_months") {
@@ -419,12 +437,24 @@ impl ScenarioBrief {
                 d.words(signed)
             );
         }
+        let points = |x: f64| format!("{x:+.1}");
         if let Some(a) = e.get("effect_at_12_months").filter(|a| a.defined > 0) {
             let _ = write!(
                 out,
                 " A year after entry, the share of participants in work differed from their \
-                 counterfactual selves' by {} percentage points.",
-                a.words(|x| format!("{x:+.1}"))
+                 counterfactual selves' by {} percentage points{}{}.",
+                a.words(points),
+                a.confidence(points),
+                a.undecided()
+            );
+        }
+        if let Some(a) = e.get("effect_at_36_months").filter(|a| a.defined > 0) {
+            let _ = write!(
+                out,
+                " Three years after entry, by {} points{}{}.",
+                a.words(points),
+                a.confidence(points),
+                a.undecided()
             );
         }
         out
@@ -615,6 +645,9 @@ mod tests {
             .insert("displacement".into(), spread(-30.0, -60.0, 0.0, 5));
         s.evaluation
             .insert("effect_at_12_months".into(), spread(3.4, 2.9, 3.9, 5));
+        let mut late = spread(0.5, -0.6, 1.8, 5);
+        late.ci90 = Some((-0.3, 1.3));
+        s.evaluation.insert("effect_at_36_months".into(), late);
         let words = s.words();
         for part in [
             "100 persons took part.",
@@ -622,7 +655,13 @@ mod tests {
             "80 (70 to 90) % would have been in work",
             "who took a course, 75 (70 to 80) % would have taken it in the same month",
             "changed by -30 (-60 to 0) person-months (displacement",
-            "differed from their counterfactual selves' by +3.4 (+2.9 to +3.9) percentage points",
+            "differed from their counterfactual selves' by +3.4 (+2.9 to +3.9) percentage \
+             points.",
+            // A spread of 0.8 sqrt(5) / t(4) = 0.839 a replication: t(m - 1) 0.839 / sqrt(m)
+            // first falls below 0.5 at m = 10 (1.8331 x 0.839 / 3.162 = 0.486; at 9, 0.520).
+            " Three years after entry, by +0.5 (-0.6 to +1.8) points, the mean within -0.3 to \
+             +1.3 at 90 % confidence, which the runs cannot tell from zero (about 10 \
+             replications would, were it as measured).",
             "(defined in 3 of 5 replications): the mean pools every replication, the band only \
              those that added net job-years.",
         ] {
