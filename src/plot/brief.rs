@@ -369,8 +369,8 @@ impl Brief {
 
 impl ScenarioBrief {
     /// The paragraph: unemployment, then (with participants) job-years, cost, deadweight,
-    /// displacement and the effect a year and three years after entry, each effect with whether
-    /// the runs tell it from zero.
+    /// displacement and the effect a year and three years after entry; the job-years and each
+    /// effect with whether the runs tell them from zero.
     fn words(&self) -> String {
         let mut out = String::new();
         if let Some(u) = self.summary.get("unemployment_person_months") {
@@ -395,9 +395,10 @@ impl ScenarioBrief {
         if let Some(y) = e.get("net_extra_job_years") {
             let _ = write!(
                 out,
-                " Net extra job-years: {}{}.",
+                " Net extra job-years: {}{}{}.",
                 y.words(signed),
-                y.confidence(signed)
+                y.confidence(signed),
+                y.undecided()
             );
         }
         match e.get("cost_per_net_extra_job_year") {
@@ -631,8 +632,9 @@ mod tests {
         );
         s.evaluation
             .insert("participants".into(), spread(100.0, 100.0, 100.0, 5));
-        s.evaluation
-            .insert("net_extra_job_years".into(), spread(50.0, 10.0, 90.0, 5));
+        let mut net = spread(50.0, 10.0, 90.0, 5);
+        net.ci90 = Some((20.0, 80.0));
+        s.evaluation.insert("net_extra_job_years".into(), net);
         s.evaluation.insert(
             "cost_per_net_extra_job_year".into(),
             spread(2000.0, 1000.0, 3000.0, 3),
@@ -651,7 +653,8 @@ mod tests {
         let words = s.words();
         for part in [
             "100 persons took part.",
-            "Net extra job-years: +50 (+10 to +90).",
+            "Net extra job-years: +50 (+10 to +90), the mean within +20 to +80 at 90 % \
+             confidence.",
             "80 (70 to 90) % would have been in work",
             "who took a course, 75 (70 to 80) % would have taken it in the same month",
             "changed by -30 (-60 to 0) person-months (displacement",
