@@ -615,6 +615,89 @@ mod tests {
         }
     }
 
+    /// A mean is told from zero only when its interval (or, without one, its band) lies wholly
+    /// on one side: an end at zero is not clear of it. An interval with an undefined end is
+    /// none; one replication shows its value without a band.
+    #[test]
+    fn a_mean_is_clear_of_zero_only_when_its_interval_excludes_zero() {
+        let with_ci = |lo: f64, hi: f64| Spread::of((0.5, -1.0, 2.0), (lo, hi), 5, 5);
+        assert!(with_ci(0.1, 1.0).clear_of_zero());
+        assert!(with_ci(-1.0, -0.1).clear_of_zero());
+        assert!(!with_ci(0.0, 1.0).clear_of_zero());
+        assert!(!with_ci(-1.0, 0.0).clear_of_zero());
+        assert!(!with_ci(-1.0, 1.0).clear_of_zero());
+        assert_eq!(with_ci(0.5, f64::NAN).ci90, None);
+        assert_eq!(with_ci(f64::NAN, 0.5).ci90, None);
+        let band = |p05: f64, p95: f64| spread(0.5, p05, p95, 5);
+        assert!(band(0.1, 2.0).clear_of_zero());
+        assert!(band(-2.0, -0.1).clear_of_zero());
+        assert!(!band(0.0, 2.0).clear_of_zero());
+        assert!(!band(-2.0, 0.0).clear_of_zero());
+        assert_eq!(band(0.1, 2.0).undecided(), "", "no interval, no count");
+        let mut one = spread(3.0, 2.0, 4.0, 1);
+        one.replications = 1;
+        assert_eq!(one.words(whole), "3");
+    }
+
+    /// A measure defined in no replication is left out (the cost says there is none), a
+    /// scenario whose participants average zero has none to follow, and a cost defined in every
+    /// replication does not say it pools them.
+    #[test]
+    fn the_words_leave_out_what_no_replication_defines() {
+        let mut s = ScenarioBrief {
+            name: "p".into(),
+            ..ScenarioBrief::default()
+        };
+        s.evaluation
+            .insert("participants".into(), spread(0.0, 0.0, 0.0, 5));
+        assert_eq!(s.words(), " It has no participants to follow.");
+        s.evaluation
+            .insert("participants".into(), spread(10.0, 10.0, 10.0, 5));
+        for measure in [
+            "deadweight_share",
+            "course_deadweight_share",
+            "effect_at_12_months",
+            "effect_at_36_months",
+            "cost_per_net_extra_job_year",
+        ] {
+            s.evaluation
+                .insert(measure.into(), spread(0.5, 0.4, 0.6, 0));
+        }
+        assert_eq!(
+            s.words(),
+            " 10 persons took part. No net extra job-years, so no cost per job-year."
+        );
+        s.evaluation.insert(
+            "cost_per_net_extra_job_year".into(),
+            spread(2000.0, 1000.0, 3000.0, 5),
+        );
+        assert_eq!(
+            s.words(),
+            " 10 persons took part. Each net extra job-year cost EUR 2 000 (1 000 to 3 000)."
+        );
+    }
+
+    /// Two scenarios make a ranking of one pair.
+    #[test]
+    fn two_scenarios_are_ranked() {
+        let mut brief = Brief::default();
+        for (name, mean) in [("a", -1000.0), ("b", -3000.0)] {
+            let mut s = ScenarioBrief {
+                name: name.into(),
+                ..ScenarioBrief::default()
+            };
+            s.summary
+                .insert(RANKED_BY.into(), spread(mean, mean, mean, 5));
+            brief.scenarios.push(s);
+        }
+        brief.pairs = vec![pair("a", "b", -2000.0, (-2600.0, -1400.0))];
+        assert!(
+            brief.ranking().contains("the largest fall first: b, a."),
+            "{}",
+            brief.ranking()
+        );
+    }
+
     #[test]
     fn the_words_name_every_measure_and_say_when_a_change_is_noise() {
         let mut s = ScenarioBrief {
