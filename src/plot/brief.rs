@@ -579,15 +579,10 @@ mod tests {
         }
     }
 
-    /// The ranking orders by the change in unemployment and reads each pair from whichever way
-    /// round `pairs.csv` holds it: b (-3 000) above a (-1 000) above c (+200), where the file
-    /// has a before b; a pair whose interval takes in zero is one the runs cannot tell apart,
-    /// and six replications would (a spread of 1 300 * sqrt(5) / t(4) = 1 364 a replication:
-    /// t(5) 1 364 / sqrt(6) = 1 122 < 1 200). Without pairs there is no ranking.
-    #[test]
-    fn the_ranking_sets_each_scenario_against_the_one_above_it() {
+    /// A brief of scenarios with these changes in unemployment (the ranked measure), no pairs.
+    fn ranked(changes: &[(&str, f64)]) -> Brief {
         let mut brief = Brief::default();
-        for (name, mean) in [("a", -1000.0), ("b", -3000.0), ("c", 200.0)] {
+        for &(name, mean) in changes {
             let mut s = ScenarioBrief {
                 name: name.into(),
                 ..ScenarioBrief::default()
@@ -596,6 +591,17 @@ mod tests {
                 .insert(RANKED_BY.into(), spread(mean, mean, mean, 5));
             brief.scenarios.push(s);
         }
+        brief
+    }
+
+    /// The ranking orders by the change in unemployment and reads each pair from whichever way
+    /// round `pairs.csv` holds it: b (-3 000) above a (-1 000) above c (+200), where the file
+    /// has a before b; a pair whose interval takes in zero is one the runs cannot tell apart,
+    /// and six replications would (a spread of 1 300 * sqrt(5) / t(4) = 1 364 a replication:
+    /// t(5) 1 364 / sqrt(6) = 1 122 < 1 200). Without pairs there is no ranking.
+    #[test]
+    fn the_ranking_sets_each_scenario_against_the_one_above_it() {
+        let mut brief = ranked(&[("a", -1000.0), ("b", -3000.0), ("c", 200.0)]);
         assert_eq!(brief.ranking(), "");
         brief.pairs = vec![
             pair("a", "b", -2000.0, (-2600.0, -1400.0)),
@@ -680,16 +686,7 @@ mod tests {
     /// Two scenarios make a ranking of one pair.
     #[test]
     fn two_scenarios_are_ranked() {
-        let mut brief = Brief::default();
-        for (name, mean) in [("a", -1000.0), ("b", -3000.0)] {
-            let mut s = ScenarioBrief {
-                name: name.into(),
-                ..ScenarioBrief::default()
-            };
-            s.summary
-                .insert(RANKED_BY.into(), spread(mean, mean, mean, 5));
-            brief.scenarios.push(s);
-        }
+        let mut brief = ranked(&[("a", -1000.0), ("b", -3000.0)]);
         brief.pairs = vec![pair("a", "b", -2000.0, (-2600.0, -1400.0))];
         assert!(
             brief.ranking().contains("the largest fall first: b, a."),
