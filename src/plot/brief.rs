@@ -80,21 +80,29 @@ impl Spread {
         }
     }
 
-    /// ", which the runs cannot tell from zero (about m replications would, were it as
-    /// measured)" when the 90 % confidence interval of the mean takes in zero (without `m`
-    /// when no count up to [`crate::compare::MOST_REPLICATIONS`] would); empty when the
-    /// interval excludes zero or is unknown.
-    fn undecided(&self) -> String {
-        let Some(ci) = self.ci90.filter(|_| !self.clear_of_zero()) else {
+    /// `told` when the 90 % confidence interval of the mean excludes zero; ", which the runs
+    /// cannot tell {how} (about m replications would, were {what} as measured)" when it takes
+    /// zero in (without `m` when no count up to [`crate::compare::MOST_REPLICATIONS`] would);
+    /// empty when the interval is unknown.
+    fn verdict(&self, told: &str, how: &str, what: &str) -> String {
+        let Some(ci) = self.ci90 else {
             return String::new();
         };
+        if self.clear_of_zero() {
+            return told.to_string();
+        }
         match replications_to_tell_apart(self.mean, ci, self.defined) {
             Some(m) => format!(
-                ", which the runs cannot tell from zero (about {m} replications would, were it \
+                ", which the runs cannot tell {how} (about {m} replications would, were {what} \
                  as measured)"
             ),
-            None => ", which the runs cannot tell from zero".to_string(),
+            None => format!(", which the runs cannot tell {how}"),
         }
+    }
+
+    /// The [`Spread::verdict`] on an effect: nothing when the runs tell it from zero.
+    fn undecided(&self) -> String {
+        self.verdict("", "from zero", "it")
     }
 
     /// Whether the runs tell the mean from zero: its 90 % confidence interval excludes zero,
@@ -252,17 +260,7 @@ impl Brief {
             let Some(d) = self.difference(above, below) else {
                 continue;
             };
-            let verdict = match d.ci90 {
-                Some(_) if d.clear_of_zero() => ", told apart".to_string(),
-                Some(ci) => match replications_to_tell_apart(d.mean, ci, d.replications) {
-                    Some(m) => format!(
-                        ", which the runs cannot tell apart (about {m} replications would, \
-                         were the difference as measured)"
-                    ),
-                    None => ", which the runs cannot tell apart".to_string(),
-                },
-                None => String::new(),
-            };
+            let verdict = d.verdict(", told apart", "apart", "the difference");
             let interval = d.ci90.map_or(String::new(), |(lo, hi)| {
                 format!(
                     " (within {} to {} at 90 % confidence)",
