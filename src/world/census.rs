@@ -9,7 +9,7 @@
 use crate::agent::Status;
 use crate::metrics::{home, node, Census};
 use crate::model::Model;
-use crate::world::World;
+use crate::world::Workers;
 
 /// Counts of one run of workers sharing (node, home).
 #[derive(Default, Clone, Copy)]
@@ -64,12 +64,11 @@ impl Run {
     }
 }
 
-/// Recount every stock of `world` at clock `now` into `total`, using `chunks` as per-chunk
-/// scratch.
-pub fn count(model: &Model, world: &World, now: u16, chunks: &mut Vec<Census>, total: &mut Census) {
+/// Recount every stock of the workers `w` at clock `now` into `total`, using `chunks` as
+/// per-chunk scratch.
+pub fn count(model: &Model, w: &Workers, now: u16, chunks: &mut Vec<Census>, total: &mut Census) {
     let (nn, nr, nc) = (model.n_nodes, model.n_regions, model.n_countries);
     let long_term = model.scenario.mechanics.long_term_steps;
-    let w = &world.workers;
     crate::chunks::for_each_chunk(
         w.len(),
         chunks,

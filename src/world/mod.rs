@@ -15,7 +15,7 @@ pub use employers::{Employers, NO_EMPLOYER, NO_LOCAL};
 use rayon::prelude::*;
 
 use crate::agent::{Status, CLOCK_ORIGIN, NONE_U8};
-use crate::metrics::Census;
+use crate::metrics::{node, Census};
 use crate::model::{Model, NodeId};
 use crate::rng::{stochastic_round, Draw, StageKey};
 use crate::scenario::DemandBase;
@@ -370,17 +370,15 @@ impl World {
             .into_par_iter()
             .for_each(|mut range| init.fill(&mut range));
 
+        // The stocks as built (nothing below changes a column the census reads), and from
+        // them each node's employed and those attached to it (unemployed or in a course).
+        let mut stocks = Census::new(model.n_nodes, model.n_regions, model.n_countries);
+        census::count(model, &w, CLOCK_ORIGIN, &mut Vec::new(), &mut stocks);
+        let employed: Vec<u64> = stocks.by_node.iter().map(|c| c[node::EMPLOYED]).collect();
+        let attached: Vec<u64> = (stocks.by_node.iter())
+            .map(|c| c[node::UNEMPLOYED] + c[node::TRAINING])
+            .collect();
         // Vacancies: each node starts at its sector's vacancy rate v / (v + e).
-        let mut employed = vec![0u64; model.n_nodes];
-        let mut attached = vec![0u64; model.n_nodes];
-        for i in 0..w.len() {
-            let j = w.node[i] as usize;
-            if w.status[i] == Status::Employed as u8 {
-                employed[j] += 1;
-            } else if w.status[i] < Status::Inactive as u8 {
-                attached[j] += 1;
-            }
-        }
         let vkey = StageKey::new(seed, replication, 0, Draw::InitialVacancies);
         let vacancies: Vec<u64> = (0..model.n_nodes)
             .map(|j| {
@@ -418,25 +416,23 @@ impl World {
             }
             None => Employers::default(),
         };
-        let mut world = World {
+        World {
             replication,
             step: 0,
             workers: w,
             vacancies,
             demand_base,
             employers,
-            census: Census::new(model.n_nodes, model.n_regions, model.n_countries),
+            census: stocks,
             book: Book::new(model),
             register: None,
-        };
-        world.recount(model, &mut Vec::new());
-        world
+        }
     }
 
     /// Recount the census from the workers (`chunks` is per-chunk scratch).
     pub fn recount(&mut self, model: &Model, chunks: &mut Vec<Census>) {
         let mut total = std::mem::take(&mut self.census);
-        census::count(model, self, self.clock(), chunks, &mut total);
+        census::count(model, &self.workers, self.clock(), chunks, &mut total);
         self.census = total;
     }
 
