@@ -77,6 +77,9 @@ impl<'a> Parts<'a> {
 /// How many events ahead the columns of an event's worker are prefetched.
 const PREFETCH_AHEAD: usize = 8;
 
+/// How many hires ahead the employers' books of a hire are prefetched.
+const BOOKS_AHEAD: usize = 8;
+
 /// Prefetch the columns of the worker `PREFETCH_AHEAD` events after event `n` of `ids` (events
 /// come in worker order, but far apart: each touches a cache line in every column it reads).
 #[inline(always)]
@@ -448,7 +451,12 @@ pub fn arrivals(
     for run in &done {
         census.add_changes(&run.census);
         flows.add_counts(&run.flows);
-        for &(from, noticed, to) in &run.books {
+        for (k, &(from, noticed, to)) in run.books.iter().enumerate() {
+            // The books of the hire a few ahead, far from this one's.
+            if let Some(&(from, _, to)) = run.books.get(k + BOOKS_AHEAD) {
+                staffing.employers.prefetch(from as usize);
+                staffing.employers.prefetch(to as usize);
+            }
             if from != NO_EMPLOYER {
                 staffing.depart(from, noticed);
             }
