@@ -117,9 +117,6 @@ pub fn departures(
         mut staffing,
         ..
     } = Parts::of(world, plan);
-    if employers {
-        staffing.start();
-    }
     let entry = |w: &crate::world::Workers, i: usize| census_entry(w, i, now, long_term);
     // Employers whose demand rose withdraw notices first (before anyone leaves, so that a
     // notice that ends this step can still be withdrawn).

@@ -63,7 +63,7 @@ pub struct Plan {
     pub deciding: Vec<u32>,
     pub deciding_node: Vec<u64>,
     /// The employer of each vacancy slot, as the search laid the slots out.
-    slots: Vec<u32>,
+    pub(crate) slots: Vec<u32>,
     /// Scratch of stage `demand` when it runs node after node (a job-retention scheme active).
     scratch: NodeScratch,
 }
@@ -673,18 +673,25 @@ pub struct Staffing<'a> {
     pub plan: &'a mut Plan,
 }
 
-impl Staffing<'_> {
-    /// Lay out the vacancy slots as the search did (node by node, employer by employer), before
-    /// any vacancy changes in this step.
-    pub fn start(&mut self) {
-        self.plan.slots.clear();
-        for (f, &v) in self.plan.deciding.iter().enumerate() {
-            self.plan
-                .slots
-                .extend(std::iter::repeat_n(f as u32, v as usize));
-        }
+/// Lay out in `slots` the employer of each vacancy slot as the search did (node by node,
+/// employer by employer: employer `f` holds `deciding[f]` slots), before any vacancy changes in
+/// the step. Apart from [`Plan`] so that it can run beside the departures, which hold the plan
+/// ([`crate::step::Stepper::stage_matching_beside_departures`]).
+pub fn lay_slots(deciding: &[u32], slots: &mut Vec<u32>) {
+    slots.clear();
+    for (f, &v) in deciding.iter().enumerate() {
+        slots.extend(std::iter::repeat_n(f as u32, v as usize));
     }
+}
 
+impl Plan {
+    /// [`lay_slots`] of this step's deciding vacancies.
+    pub fn lay_slots(&mut self) {
+        lay_slots(&self.deciding, &mut self.slots);
+    }
+}
+
+impl Staffing<'_> {
     /// The employer of worker `i` ([`crate::world::Employers::of_worker`]).
     pub fn employer_of(&self, w: &crate::world::Workers, i: usize) -> u32 {
         self.employers.of_worker(w, i)

@@ -358,13 +358,25 @@ impl Stepper {
             ..
         } = self;
         let levers = &*levers;
+        // The employers' vacancy slots, which the hires read, are laid out beside the
+        // departures too (which neither read nor change them), after the matching: the
+        // departures are the longer side.
+        let employers = model.scenario.employers.is_some();
+        let deciding = std::mem::take(&mut plan.deciding);
+        let mut slots = std::mem::take(&mut plan.slots);
         rayon::join(
-            || matching::run(model, key, levers, &searchers, search, matching),
+            || {
+                matching::run(model, key, levers, &searchers, search, matching);
+                if employers {
+                    employers::lay_slots(&deciding, &mut slots);
+                }
+            },
             || {
                 let at_risk = &rules.at_risk;
                 Self::depart(model, world, t, now, events, flows, levers, at_risk, plan)
             },
         );
+        (self.plan.deciding, self.plan.slots) = (deciding, slots);
         self.events.searchers = searchers;
         self.departed = true;
     }
@@ -376,6 +388,9 @@ impl Stepper {
         let (t, now) = Self::when(world);
         let growing = self.growing();
         if !std::mem::take(&mut self.departed) {
+            if model.scenario.employers.is_some() {
+                self.plan.lay_slots();
+            }
             Self::depart(
                 model,
                 world,
