@@ -361,13 +361,13 @@ impl Stepper {
         // The employers' vacancy slots, which the hires read, are laid out beside the
         // departures too (which neither read nor change them), after the matching: the
         // departures are the longer side.
-        let employers = model.scenario.employers.is_some();
+        let with_employers = model.scenario.employers.is_some();
         let deciding = std::mem::take(&mut plan.deciding);
         let mut slots = std::mem::take(&mut plan.slots);
         rayon::join(
             || {
                 matching::run(model, key, levers, &searchers, search, matching);
-                if employers {
+                if with_employers {
                     employers::lay_slots(&deciding, &mut slots);
                 }
             },
