@@ -166,12 +166,13 @@ impl Ladder {
                     continue;
                 }
                 let mut s = key.substream(u64::from(l)).stream(chunk as u32);
-                let log_q = libm::log1p(-rate);
+                let gaps = crate::rng::logs::Gaps::new(rate);
                 let mut pos = 0;
                 loop {
-                    // Positions skipped before the next in the layer: Geometric(rate).
-                    let gap = libm::log(1.0 - s.unit()) / log_q;
-                    if gap >= (n - pos) as f64 {
+                    // Positions skipped before the next in the layer: Geometric(rate),
+                    // `floor(ln(1 - u) / ln(1 - rate))` exactly as `libm` gives it.
+                    let gap = gaps.gap(s.unit());
+                    if gap >= (n - pos) as u64 {
                         break;
                     }
                     pos += gap as usize;

@@ -10,6 +10,9 @@
 //! the platform's maths library, whose last bits may differ between systems: with them, output
 //! is the same on every machine, not only for every thread count.
 
+/// Logarithms of uniform draws (geometric gaps, race keys), fast and exactly `libm`'s.
+pub mod logs;
+
 pub use crate::stage::Draw;
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -124,16 +127,17 @@ pub fn binomial(stream: &mut Stream, n: u64, p: f64) -> u64 {
     if p > 0.5 {
         return n - binomial(stream, n, 1.0 - p);
     }
-    let log_q = libm::log1p(-p);
+    let gaps = crate::rng::logs::Gaps::new(p);
     let mut successes = 0;
     let mut trials: u64 = 0;
     loop {
-        // Failures before the next success: floor(ln(U) / ln(1 - p)), U uniform in (0, 1].
-        let gap = libm::log(1.0 - stream.unit()) / log_q;
-        if gap >= (n - trials) as f64 {
+        // Failures before the next success: floor(ln(U) / ln(1 - p)), U uniform in (0, 1],
+        // exactly as `libm` gives it.
+        let gap = gaps.gap(stream.unit());
+        if gap >= n - trials {
             return successes;
         }
-        trials += gap as u64 + 1;
+        trials += gap + 1;
         if trials > n {
             return successes;
         }

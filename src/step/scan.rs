@@ -421,6 +421,7 @@ pub fn decide(
     let employers = s.employers.is_some();
     let notice_search = s.employers.as_ref().map_or(0.0, |e| e.notice_search);
     let downsizing = s.contracts.each_ref().map(|c| c.downsizing_weight);
+    let inv_downsizing = downsizing.map(|w| 1.0 / w);
     // On-the-job search by the worker's sector (the sector's rate, else the scenario's).
     let mut ojs = [0.0; 32];
     for (k, p) in ojs.iter_mut().enumerate().take(model.n_sectors) {
@@ -567,6 +568,8 @@ pub fn decide(
         notice_plan,
         notice_search,
         downsizing,
+        inv_downsizing,
+        race: crate::rng::logs::Race::default(),
         ojs,
         ojs_by_sector: s.sectors.iter().any(|x| x.on_the_job_search.is_some()),
         search_p,
@@ -671,6 +674,9 @@ struct Scan<'a> {
     notice_plan: &'a Plan,
     notice_search: f64,
     downsizing: [f64; 3],
+    /// `1 / downsizing`, and the notice races' keys ([`crate::rng::logs::Race`]).
+    inv_downsizing: [f64; 3],
+    race: crate::rng::logs::Race,
     /// On-the-job search probability by sector, and whether any sector has its own (else
     /// every entry is the scenario's).
     ojs: [f64; 32],
@@ -747,6 +753,8 @@ impl Scan<'_> {
             notice_plan,
             notice_search,
             downsizing: _,
+            inv_downsizing: _,
+            race: _,
             ojs: _,
             ojs_by_sector: _,
             search_p,
@@ -1444,11 +1452,11 @@ impl Scan<'_> {
     #[inline]
     fn notice_race(&self, i: usize, f: u32) -> NoticeCandidate {
         let u = unit_f64(self.notice_key.word(i as u32));
-        let race = -libm::log(1.0 - u) / self.downsizing[self.w.contract[i] as usize];
+        let c = self.w.contract[i] as usize;
         NoticeCandidate {
             id: i as u32,
             employer: f,
-            key: (race as f32).to_bits(),
+            key: self.race.key(u, self.downsizing[c], self.inv_downsizing[c]),
         }
     }
 
