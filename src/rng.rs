@@ -8,7 +8,9 @@
 //!
 //! Transcendental functions in simulation code come from `libm` (a pure-Rust libm), never from
 //! the platform's maths library, whose last bits may differ between systems: with them, output
-//! is the same on every machine, not only for every thread count.
+//! is the same on every machine, not only for every thread count. Where only a whole part or a
+//! rounding of a logarithm is used (geometric gaps, race keys), [`logs`] computes it cheaply and
+//! gives `libm`'s result exactly.
 
 /// Logarithms of uniform draws (geometric gaps, race keys), fast and exactly `libm`'s.
 pub mod logs;
