@@ -667,7 +667,8 @@ const SHORTLIST: usize = 2;
 
 /// The lowest-keyed notice candidates of one employer that gives notice, as `(key << 32) | id`
 /// (which orders as the key, then the id), ascending, how many candidates it had, and the
-/// employer (set by the first candidate, in what was padding: for the prefetch of its books).
+/// employer (set by each candidate, all of one employer, in what was padding: for the prefetch
+/// of its books).
 #[derive(Clone, Copy, Debug, Default)]
 struct Shortlist {
     best: [u64; SHORTLIST],
