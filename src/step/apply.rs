@@ -357,28 +357,28 @@ pub fn departures(
     }
 }
 
-/// The rest of the stage: the vacancies filled, expired and opened, hires, new notices and
-/// the employers' replacement vacancies, school leavers and ageing, policy participations and
-/// enrolments, languages, and recognition procedures ([`departures`] has run).
+/// The hires of the step, carried out on the workers ([`departures`] has run), after the
+/// vacancies filled and expired: what [`arrivals`] needs to close their books.
+pub struct Hired(Vec<HireRun>);
+
+/// The second part of the stage, in parallel over ranges of worker ids: the vacancies filled,
+/// expired and opened, and the hires carried out on the workers, each run of them counting its
+/// census changes and flows apart; [`arrivals`] then writes them and the employers' books.
 #[allow(clippy::too_many_arguments)]
-pub fn arrivals(
+pub fn hire(
     model: &Model,
     world: &mut World,
     t: u32,
     now: u16,
-    events: &mut Events,
     hires: &[Hire],
     searchers: &[SearcherInfo],
     openings: &[u64],
     flows: &mut Flows,
     levers: &Levers,
-    at_risk: &[bool],
     plan: &mut Plan,
-    leavers: &[Vec<f64>],
-) {
+) -> Hired {
     let s = &model.scenario;
     let employers = s.employers.is_some();
-    let nc = model.n_countries;
     let seed = s.simulation.seed;
     let rep = world.replication;
 
@@ -403,16 +403,7 @@ pub fn arrivals(
         }
     }
 
-    let long_term = s.mechanics.long_term_steps;
-    let Parts {
-        w,
-        book,
-        census,
-        register,
-        mut staffing,
-        vacancies,
-    } = Parts::of(world, plan);
-    let entry = |w: &crate::world::Workers, i: usize| census_entry(w, i, now, long_term);
+    let Parts { w, staffing, .. } = Parts::of(world, plan);
 
     // Hires, in worker order, cut into runs that each cover their own range of worker ids and
     // carried out in parallel, each run counting its census changes and flows apart (integer
@@ -445,7 +436,44 @@ pub fn arrivals(
             .map(|(mut r, hires)| run.hires(&mut r, hires, staffing))
             .collect()
     };
-    for run in &done {
+    Hired(done)
+}
+
+/// The rest of the stage ([`hire`] has run): the hires' census changes, flows, employers'
+/// books and placements, in hire order; new notices and the employers' replacement vacancies,
+/// school leavers and ageing, policy participations and enrolments, languages, and
+/// recognition procedures.
+#[allow(clippy::too_many_arguments)]
+pub fn arrivals(
+    model: &Model,
+    world: &mut World,
+    t: u32,
+    now: u16,
+    events: &mut Events,
+    flows: &mut Flows,
+    levers: &Levers,
+    at_risk: &[bool],
+    plan: &mut Plan,
+    leavers: &[Vec<f64>],
+    hired: Hired,
+) {
+    let s = &model.scenario;
+    let employers = s.employers.is_some();
+    let nc = model.n_countries;
+    let seed = s.simulation.seed;
+    let rep = world.replication;
+    let long_term = s.mechanics.long_term_steps;
+    let Parts {
+        w,
+        book,
+        census,
+        register,
+        mut staffing,
+        vacancies,
+    } = Parts::of(world, plan);
+    let entry = |w: &crate::world::Workers, i: usize| census_entry(w, i, now, long_term);
+
+    for run in &hired.0 {
         census.add_changes(&run.census);
         flows.add_counts(&run.flows);
         for (k, &(from, noticed, to)) in run.books.iter().enumerate() {
