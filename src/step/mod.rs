@@ -419,11 +419,11 @@ impl Stepper {
         // With `[employers]` the hires run on every thread first; then, while the rest of the
         // stage runs (mostly serial: the employers' books and the notices), the other thread
         // lays the next step's ladders, which nothing here reads or changes. Laid beside the
-        // hires, they left the second thread idle through that serial rest: `apply` 3.1-3.5 s
-        // against 2.8-2.9 s on the default at one agent per person, 19.6-20.3 s against
+        // hires, they left the second thread idle through that serial rest: `apply` 3.0-3.5 s
+        // against 2.7-2.9 s on the default at one agent per person, 19.6-20.3 s against
         // 16.3-16.7 s on the national scenario. Without employers the rest is short, and the
         // ladders are laid beside the hires, whose runs they even out (the published model
-        // 1.5 % slower the other way, medians of sixteen).
+        // 1.6-2.3 % slower the other way, medians of twelve and sixteen runs).
         let next = self
             .ladders
             .map(|l| l.of_step(model.scenario.simulation.seed, world.replication, t + 1));
