@@ -114,8 +114,7 @@ impl Ladder {
     /// a ladder already filled for the same draw and chunk up to that layer or a higher one is
     /// kept, less the candidates first found above the layer: exactly the candidates a fresh
     /// fill finds. The step lays its next step's ladders ahead this way, on a bound it guesses,
-    /// while the serial rest of stage `apply` keeps one thread busy
-    /// ([`crate::step::scan::lay_ahead`]).
+    /// while stage `apply` runs on the other thread ([`crate::step::scan::lay_ahead`]).
     pub fn fill(&mut self, key: StageKey, chunk: usize, range: std::ops::Range<usize>, p_max: f64) {
         let top = top(p_max);
         if self.key == Some(key) && self.chunk == chunk && self.range == range {
