@@ -169,11 +169,12 @@ fn golden_output_of_the_published_model() {
 /// The scan finds the employed workers who separate, search on the job, age, retire, start a
 /// recognition procedure, start a course beside work or (with demand) are enrolled by a policy
 /// that takes in employees by ladder draws, and looks at the others only when one may start a
-/// course or a policy no ladder draws, or (with demand) is under notice, in a procedure, at an
-/// employer that gives notice, taking part in a policy or in a course beside work (docs/MODEL.md
-/// 7.15); either way the draws are the same. `--look-at-every-worker` makes the scan look at
+/// course or a policy no ladder draws, or is in a procedure, (with demand) under notice, at an
+/// employer that gives notice, taking part in a policy or in a course beside work, or (without
+/// employers, when workers at risk take up courses) at a node at risk (docs/MODEL.md 7.15); either way the draws are the same. `--look-at-every-worker` makes the scan look at
 /// every worker, and changes no byte of `series.csv` or `policies.csv`: under the published
-/// rules (with on-the-job search), in the default, in programmes whose participants the scan
+/// rules (with on-the-job search; on the border map, with courses at risk and recognition
+/// procedures), in the default, in programmes whose participants the scan
 /// marks, in programmes that enrol employees or offer them courses beside work, and after a
 /// window of courses beside work, whose learners it marks.
 #[test]
@@ -199,6 +200,22 @@ fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
             "0.2",
             "24",
             &["mechanics.on_the_job_search=0.05"][..],
+        ),
+        // The published rules on the border map: the employees at the nodes short of demand
+        // (who may start a course at risk, here at a take-up raised to show it) and those in a
+        // recognition procedure are marked, the others left to the ladders.
+        (
+            "scenarios/baseline_published_rules.toml",
+            "0.02",
+            "24",
+            &["training.takeup_at_risk=0.05"][..],
+        ),
+        // The same with an open population but no employers: the scan with demand marks them.
+        (
+            "scenarios/baseline_published_rules.toml",
+            "0.02",
+            "24",
+            &["training.takeup_at_risk=0.05", "population={}"][..],
         ),
         ("scenarios/baseline.toml", "0.01", "12", none),
         // Programmes for the unemployed and those under notice: their participants are marked,
@@ -235,7 +252,7 @@ fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
         assert!(candidates_only[0].as_ref().is_some_and(|f| f.len() > 1000));
         assert!(
             candidates_only == every_worker,
-            "{scenario}: the output changed"
+            "{scenario} with {set:?}: the output changed"
         );
     }
 }

@@ -7,10 +7,11 @@
 //! Separations, on-the-job search, ageing or retirement, recognition starts, starts of courses
 //! beside work and the enrolment of employees are ladder draws ([`crate::ladder`], keyed by the
 //! fixed chunk too), and the pass skips the employed workers that need nothing else: under the
-//! published rules all but the ladders' candidates, with demand all but those and the employees
-//! under notice, in a recognition procedure, at an employer that gives notice, taking part in a
-//! policy or in a course beside work; without `[employers]` every employee while a course or a
-//! policy may take one in (docs/MODEL.md 7.15).
+//! published rules all but the ladders' candidates, those in a recognition procedure and (when
+//! workers at risk take up courses) those at a node short of demand; with demand all but those
+//! and the employees under notice, at an employer that gives notice, taking part in a policy or
+//! in a course beside work; without `[employers]` every employee while a course beside work or
+//! a policy may take one in (docs/MODEL.md 7.15).
 //!
 //! On the way it counts the long-term unemployed and the unemployed and attached inactive by
 //! months of time without work (the stocks of the step's job finding by time without work).
@@ -544,6 +545,26 @@ pub fn decide(
         keys: Ladders::keys(seed, rep, t),
         bounds,
     };
+    // An employed worker needs a look of its own every step only when it may start a course
+    // or a policy that no ladder draws: without `[employers]`, a course beside work offered to
+    // employees or the self-employed this step, or a policy that enrols employees (at risk or
+    // not); under the published rules any policy or course beside work (their pass marks no
+    // participant or learner). With `[employers]` those at risk are under notice (marked), and
+    // courses beside work and the enrolment of employees are ladder draws. Otherwise the
+    // ladders find the few to whom something happens, and the scan looks besides at the
+    // employees under notice, in a recognition procedure, of an employer that gives notice,
+    // taking part in a policy, in a course beside work, or (without `[employers]`, when
+    // workers at risk take up courses) at a node whose demand is below its employment.
+    // `look_at_every_worker` (a check, not a model setting) looks at them all; the draws are
+    // the same.
+    let visit_employed = model.look_at_every_worker
+        || (with_policies && (!with_demand || (enrols_employees && !employers)))
+        || (if with_demand {
+            learning_now && !employers
+        } else {
+            s.offers_learning()
+        });
+    let mark_at_risk = takeup_at_risk > 0.0 && !employers;
     let scan = Scan {
         model,
         s,
@@ -584,27 +605,9 @@ pub fn decide(
         long_term,
         spell_bands: search::spell_bands(s),
         one_place: nn == 1 && nr == 1,
-        // An employed worker needs a look of its own every step only when it may start a
-        // course or a policy that no ladder draws: without `[employers]`, a course at risk
-        // (at a node short of demand), a course beside work offered to employees or the
-        // self-employed this step, or a policy that enrols employees (at risk or not); under
-        // the published rules any policy or course beside work (their pass marks no
-        // participant or learner) or recognition procedure (it marks nobody employed). With
-        // `[employers]` those at risk are under notice (marked), and courses beside work and
-        // the enrolment of employees are ladder draws. Otherwise the ladders find the few to
-        // whom something happens, and with demand the scan looks besides at the employees
-        // under notice, in a recognition procedure, of an employer that gives notice, taking
-        // part in a policy, or in a course beside work. `look_at_every_worker` (a check, not a
-        // model setting) looks at them all; the draws are the same.
-        visit_employed: model.look_at_every_worker
-            || (with_policies && (!with_demand || (enrols_employees && !employers)))
-            || (if with_demand {
-                learning_now && !employers
-            } else {
-                s.offers_learning()
-            })
-            || (takeup_at_risk > 0.0 && !employers)
-            || (!with_demand && model.any_recognition),
+        visit_employed,
+        marked: !visit_employed && (with_demand || mark_at_risk || model.any_recognition),
+        mark_at_risk,
         employed_enrolment,
         mark_participants: with_policies,
         mark_learners: with_demand && s.offers_learning(),
@@ -696,10 +699,17 @@ struct Scan<'a> {
     spell_bands: [u32; 2],
     one_place: bool,
     /// Whether every employed worker is looked at (else only those the ladders find and,
-    /// with demand, those [`Scan::looks`] marks), and the ladders' keys and bounds: the step's
+    /// when [`Scan::marked`], those [`Scan::looks`] marks), and the ladders' keys and bounds: the step's
     /// highest separation, on-the-job search, ageing or retirement, and recognition start
     /// probabilities (the last also on its own, for [`Scan::recognition`]).
     visit_employed: bool,
+    /// When not every employed worker is looked at: whether [`Scan::looks`] marks those the
+    /// scan looks at (with demand, or when the employed at risk or in a recognition procedure
+    /// need a look), else the published rules' pass looks at the workers not employed alone.
+    marked: bool,
+    /// Without `[employers]`, when workers at risk take up courses: [`Scan::looks`] marks the
+    /// employees of the nodes at risk (a course at risk is a draw of its own).
+    mark_at_risk: bool,
     /// With demand and policies but not every employed worker looked at: [`Scan::looks`] marks
     /// the participants too (their policies change their rates and may enrol them elsewhere).
     mark_participants: bool,
@@ -770,6 +780,8 @@ impl Scan<'_> {
             spell_bands,
             one_place,
             visit_employed,
+            marked,
+            mark_at_risk: _,
             mark_participants: _,
             mark_learners: _,
             employed_enrolment,
@@ -785,7 +797,7 @@ impl Scan<'_> {
         // ladder draws (keys of their own: the per-worker words are those of the other draws).
         let chunk = range.start / crate::chunks::CHUNK;
         ev.scratch.fill(&ladders, chunk, range.clone());
-        if DEMAND && !visit_employed {
+        if marked {
             self.looks(range.clone(), &mut ev.scratch);
         }
         let scratch = std::mem::take(&mut ev.scratch);
@@ -798,11 +810,7 @@ impl Scan<'_> {
             std::array::from_fn(|p| scratch.enrolment[p].cursor());
         let visits = Visits {
             status: &w.status,
-            looks: if DEMAND && !visit_employed {
-                &scratch.looks
-            } else {
-                &[]
-            },
+            looks: if marked { &scratch.looks } else { &[] },
             start: range.start,
             next: range.start,
             end: range.end,
@@ -810,7 +818,7 @@ impl Scan<'_> {
             base: range.start,
             mode: if visit_employed {
                 Mode::All
-            } else if DEMAND {
+            } else if marked {
                 Mode::Marked
             } else {
                 Mode::NotEmployed
@@ -1039,7 +1047,7 @@ impl Scan<'_> {
         }
         ev.scratch = scratch;
         if !visit_employed {
-            if DEMAND {
+            if marked {
                 self.unlooked_employees(range, ev);
             } else {
                 self.employed_from_ladders(ev);
@@ -1179,7 +1187,7 @@ enum Mode {
     /// Under the published rules, when no employed worker needs a look of its own: those not
     /// employed, found 64 status bytes at a time.
     NotEmployed,
-    /// With demand: those [`Scan::looks`] marked.
+    /// With demand, courses at risk or recognition procedures: those [`Scan::looks`] marked.
     Marked,
 }
 
@@ -1250,11 +1258,12 @@ impl Iterator for Visits<'_> {
 }
 
 impl Scan<'_> {
-    /// With demand, when no employed worker needs a look every step: mark, in `l.looks`, the
-    /// workers of `range` the scan must look at. Those not employed; employees under notice, in
-    /// a recognition procedure, of an employer that plans notices or withdrawals this step,
-    /// taking part in a policy (with policies) or in a course beside work (once the scenario
-    /// offers them); and the candidates of the ladders. Every other employee keeps its job and
+    /// When no employed worker needs a look every step and the pass is [`Scan::marked`]: mark,
+    /// in `l.looks`, the workers of `range` the scan must look at. Those not employed;
+    /// employees under notice, in a recognition procedure, of an employer that plans notices or
+    /// withdrawals this step, taking part in a policy (with policies), in a course beside work
+    /// (once the scenario offers them) or (without `[employers]`, when workers at risk take up
+    /// courses) at a node short of demand; and the candidates of the ladders. Every other employee keeps its job and
     /// does nothing else this step, whatever its draws of the other stages.
     fn looks(&self, range: std::ops::Range<usize>, l: &mut LadderScratch) {
         let w = self.w;
@@ -1291,6 +1300,17 @@ impl Scan<'_> {
             if self.mark_learners {
                 look_bits |= bits_where(learning, |t| t != NONE_U8);
             }
+            if self.mark_at_risk {
+                let mut risky = [0u8; 64];
+                for (r, &j) in risky.iter_mut().zip(node) {
+                    *r = u8::from(self.rules.at_risk[j as usize]);
+                }
+                look_bits |= if node.len() == 64 {
+                    pack(&risky)
+                } else {
+                    bits_where(&risky[..node.len()], |r| r != 0)
+                };
+            }
             let mut acting_bits = 0u64;
             if self.employers {
                 let mut gives = [0u8; 64];
@@ -1313,9 +1333,11 @@ impl Scan<'_> {
         }
     }
 
-    /// With demand, after the pass over the marked workers: the employees it did not look at,
-    /// whom no ladder but the on-the-job search's, the learning one's and the enrolment ones'
-    /// found. Each is employed, not at risk, in no course and no policy. One of an employer
+    /// When the pass is [`Scan::marked`], after it: the employees it did not look at, whom no
+    /// ladder but the on-the-job search's, the learning one's and the enrolment ones' found.
+    /// Each is employed, in no course and no policy, and not at risk where that could start a
+    /// course (under notice with `[employers]`; at a node short of demand when workers at risk
+    /// take up courses; [`Scan::sends`] reads the risk the screen needs itself). One of an employer
     /// that gives notice this step enters the employer's race, as in the pass; one a policy's
     /// enrolment ladder found is enrolled if eligible and its uniform lies below the policy's
     /// coverage; one the learning ladder found starts a course beside work as in the pass;
