@@ -171,12 +171,13 @@ fn golden_output_of_the_published_model() {
 /// that takes in employees by ladder draws, and looks at the others only when one may start a
 /// course or a policy no ladder draws, or is in a procedure, (with demand) under notice, at an
 /// employer that gives notice, taking part in a policy or in a course beside work, or (without
-/// employers, when workers at risk take up courses) at a node at risk (docs/MODEL.md 7.15); either way the draws are the same. `--look-at-every-worker` makes the scan look at
-/// every worker, and changes no byte of `series.csv` or `policies.csv`: under the published
-/// rules (with on-the-job search; on the border map, with courses at risk and recognition
-/// procedures), in the default, in programmes whose participants the scan
-/// marks, in programmes that enrol employees or offer them courses beside work, and after a
-/// window of courses beside work, whose learners it marks.
+/// employers, when workers at risk take up courses) at a node at risk (docs/MODEL.md 7.15);
+/// either way the draws are the same. `--look-at-every-worker` makes the scan look at every
+/// worker, and changes no byte of `series.csv` or `policies.csv`: under the published rules
+/// (with on-the-job search; on the border map, with courses at risk and recognition
+/// procedures), in the default, in programmes whose participants the scan marks, in programmes
+/// that enrol employees or offer them courses beside work, and after a window of courses beside
+/// work, whose learners it marks.
 #[test]
 fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
     let run = |scenario: &str, scale: &str, steps: &str, set: &[&str], every: bool| {

@@ -698,10 +698,10 @@ struct Scan<'a> {
     /// whether the world has one node and one region (every worker's node and home are 0).
     spell_bands: [u32; 2],
     one_place: bool,
-    /// Whether every employed worker is looked at (else only those the ladders find and,
-    /// when [`Scan::marked`], those [`Scan::looks`] marks), and the ladders' keys and bounds: the step's
-    /// highest separation, on-the-job search, ageing or retirement, and recognition start
-    /// probabilities (the last also on its own, for [`Scan::recognition`]).
+    /// Whether every employed worker is looked at (else only those the ladders find and, when
+    /// [`Scan::marked`], those [`Scan::looks`] marks), and the ladders' keys and bounds: the
+    /// step's highest separation, on-the-job search, ageing or retirement, and recognition
+    /// start probabilities (the last also on its own, for [`Scan::recognition`]).
     visit_employed: bool,
     /// When not every employed worker is looked at: whether [`Scan::looks`] marks those the
     /// scan looks at (with demand, or when the employed at risk or in a recognition procedure
@@ -1263,8 +1263,9 @@ impl Scan<'_> {
     /// employees under notice, in a recognition procedure, of an employer that plans notices or
     /// withdrawals this step, taking part in a policy (with policies), in a course beside work
     /// (once the scenario offers them) or (without `[employers]`, when workers at risk take up
-    /// courses) at a node short of demand; and the candidates of the ladders. Every other employee keeps its job and
-    /// does nothing else this step, whatever its draws of the other stages.
+    /// courses) at a node short of demand; and the candidates of the ladders. Every other
+    /// employee keeps its job and does nothing else this step, whatever its draws of the other
+    /// stages.
     fn looks(&self, range: std::ops::Range<usize>, l: &mut LadderScratch) {
         let w = self.w;
         let n = range.len();
@@ -1337,11 +1338,12 @@ impl Scan<'_> {
     /// ladder but the on-the-job search's, the learning one's and the enrolment ones' found.
     /// Each is employed, in no course and no policy, and not at risk where that could start a
     /// course (under notice with `[employers]`; at a node short of demand when workers at risk
-    /// take up courses; [`Scan::sends`] reads the risk the screen needs itself). One of an employer
-    /// that gives notice this step enters the employer's race, as in the pass; one a policy's
-    /// enrolment ladder found is enrolled if eligible and its uniform lies below the policy's
-    /// coverage; one the learning ladder found starts a course beside work as in the pass;
-    /// one the on-the-job ladder found searches if its uniform lies below its sector's rate.
+    /// take up courses; [`Scan::sends`] reads the risk the screen needs itself). One of an
+    /// employer that gives notice this step enters the employer's race, as in the pass; one a
+    /// policy's enrolment ladder found is enrolled if eligible and its uniform lies below the
+    /// policy's coverage; one the learning ladder found starts a course beside work as in the
+    /// pass; one the on-the-job ladder found searches if its uniform lies below its sector's
+    /// rate.
     /// Notice candidates are ordered by `apply`; enrolments, course starts and searchers are
     /// merged in id order.
     fn unlooked_employees(&self, range: std::ops::Range<usize>, ev: &mut Events) {
