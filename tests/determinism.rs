@@ -211,6 +211,20 @@ fn the_ladder_draws_do_not_depend_on_which_workers_the_scan_looks_at() {
             "24",
             &["training.takeup_at_risk=0.05"][..],
         ),
+        // Each reason alone: courses at risk without recognition, recognition without courses
+        // at risk.
+        (
+            "scenarios/baseline_published_rules.toml",
+            "0.02",
+            "24",
+            &["training.takeup_at_risk=0.05", "recognition=[]"][..],
+        ),
+        (
+            "scenarios/baseline_published_rules.toml",
+            "0.02",
+            "24",
+            &["training.takeup_at_risk=0"][..],
+        ),
         // The same with an open population but no employers: the scan with demand marks them.
         (
             "scenarios/baseline_published_rules.toml",
