@@ -361,9 +361,10 @@ pub fn departures(
 /// vacancies filled and expired: what [`arrivals`] needs to close their books.
 pub struct Hired(Vec<HireRun>);
 
-/// The second part of the stage, in parallel over ranges of worker ids: the vacancies filled,
-/// expired and opened, and the hires carried out on the workers, each run of them counting its
-/// census changes and flows apart; [`arrivals`] then writes them and the employers' books.
+/// The second part of the stage: the vacancies filled, expired and opened, node by node, then
+/// the hires carried out on the workers in parallel over ranges of worker ids, each run of them
+/// counting its census changes and flows apart; [`arrivals`] then writes them and the
+/// employers' books.
 #[allow(clippy::too_many_arguments)]
 pub fn hire(
     model: &Model,
@@ -407,8 +408,8 @@ pub fn hire(
 
     // Hires, in worker order, cut into runs that each cover their own range of worker ids and
     // carried out in parallel, each run counting its census changes and flows apart (integer
-    // sums: the same whatever the cut); then, in hire order, the employers' books and the
-    // policies' placements.
+    // sums: the same whatever the cut); `arrivals` then writes, in hire order, the employers'
+    // books and the policies' placements.
     let hire_key = StageKey::new(seed, rep, t, Draw::Hire);
     let per_run = hires
         .len()
